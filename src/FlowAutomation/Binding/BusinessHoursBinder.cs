@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using FlowAutomation.Diagnostics;
+using FlowAutomation.Language;
+using FlowAutomation.Model;
+using YamlDotNet.RepresentationModel;
+
+namespace FlowAutomation.Binding;
+
+/// <summary>
+/// Binds <c>business_hours: { days: [mon, …], from: "09:00", to: "18:00", tz: Asia/Singapore }</c>.
+/// <c>days</c> defaults to every day and <c>tz</c> to UTC; <c>to: "24:00"</c> is the end of the day.
+/// </summary>
+internal static class BusinessHoursBinder
+{
+    private static readonly Lazy<string[]> ZoneIds = new(() =>
+        [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Append("UTC").Distinct(StringComparer.Ordinal)]);
+
+    public static Condition? Bind(NodeReader reader, YamlNode keyNode, YamlNode value)
+    {
+        if (value is not YamlMappingNode map)
+        {
+            reader.Report(DiagnosticCodes.WrongType, value, "business_hours", "a mapping with days, from, to and tz", NodeReader.Describe(value));
+            return null;
+        }
+
+        var errors = reader.Diagnostics.ErrorCount;
+        reader.RequireKeys(map, ["from", "to"], "business_hours");
+        ImmutableArray<DayOfWeek> days = [.. Enum.GetValues<DayOfWeek>()];
+        TimeOnly? from = null, to = null;
+        var toEnd = false;
+        var zone = TimeZoneInfo.Utc;
+        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.BusinessHoursKeys, "business_hours"))
+        {
+            switch (key)
+            {
+                case "days":
+                    days = Days(reader, item);
+                    break;
+                case "from":
+                    from = Time(reader, item, out _);
+                    break;
+                case "to":
+                    to = Time(reader, item, out toEnd);
+                    break;
+                case "tz":
+                    zone = Zone(reader, item) ?? zone;
+                    break;
+            }
+        }
+
+        if (reader.Diagnostics.ErrorCount > errors || from is null || to is null || days.IsEmpty)
+        {
+            return null;
+        }
+
+        return new BusinessHoursCondition(days, from.Value, to.Value, toEnd, zone) { Span = reader.Span(keyNode) };
+    }
+
+    private static ImmutableArray<DayOfWeek> Days(NodeReader reader, YamlNode node)
+    {
+        var result = ImmutableArray.CreateBuilder<DayOfWeek>();
+        foreach (var (text, at) in reader.TextList(node, "days"))
+        {
+            var index = FlowVocabulary.Days.IndexOf(text.ToLowerInvariant());
+            if (index < 0)
+            {
+                reader.Report(DiagnosticCodes.BadDay, at, NodeReader.Shorten(text));
+                continue;
+            }
+
+            var day = (DayOfWeek)((index + 1) % 7);
+            if (!result.Contains(day))
+            {
+                result.Add(day);
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private static TimeOnly? Time(NodeReader reader, YamlNode node, out bool endOfDay)
+    {
+        endOfDay = false;
+        var text = node is YamlScalarNode s ? s.Value : null;
+        if (text == "24:00")
+        {
+            endOfDay = true;
+            return TimeOnly.MaxValue;
+        }
+
+        if (text is { Length: 5 } && text[2] == ':' && TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return time;
+        }
+
+        reader.Report(DiagnosticCodes.BadTime, node, text ?? NodeReader.Describe(node));
+        return null;
+    }
+
+    private static TimeZoneInfo? Zone(NodeReader reader, YamlNode node)
+    {
+        var id = reader.Text(node, "tz");
+        if (id is null)
+        {
+            return null;
+        }
+
+        if (id is "UTC" or "Etc/UTC")
+        {
+            return TimeZoneInfo.Utc;
+        }
+
+        if (!id.Contains('/', StringComparison.Ordinal) || !TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+        {
+            reader.Report(DiagnosticCodes.BadTimeZone, node, NodeReader.Shorten(id), Spelling.DidYouMean(id, ZoneIds.Value));
+            return null;
+        }
+
+        return zone;
+    }
+}

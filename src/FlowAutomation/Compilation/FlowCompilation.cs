@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+using FlowAutomation.Diagnostics;
+using FlowAutomation.Model;
+using FlowAutomation.Policy;
+
+namespace FlowAutomation.Compilation;
+
+/// <summary>The result of compiling a set of flow files: the flows that bound cleanly and every diagnostic.</summary>
+public sealed record FlowCompilation(ImmutableArray<FlowDefinition> Flows, IReadOnlyList<Diagnostic> Diagnostics, PolicyProfile Policy)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    public FlowDefinition? Find(string id) => Flows.FirstOrDefault(f => f.Id == id);
+}
+
+/// <summary>Thrown by <see cref="FlowCompiler.CompileOrThrow"/> for callers that prefer an exception to a result.</summary>
+public sealed class FlowCompilationException : Exception
+{
+    public FlowCompilationException()
+    {
+        Diagnostics = [];
+    }
+
+    public FlowCompilationException(string message)
+        : base(message)
+    {
+        Diagnostics = [];
+    }
+
+    public FlowCompilationException(string message, Exception inner)
+        : base(message, inner)
+    {
+        Diagnostics = [];
+    }
+
+    public FlowCompilationException(IReadOnlyList<Diagnostic> diagnostics)
+        : base("the flows have errors:" + Environment.NewLine + string.Join(Environment.NewLine, diagnostics.Where(d => d.IsError)))
+    {
+        Diagnostics = diagnostics;
+    }
+
+    public IReadOnlyList<Diagnostic> Diagnostics { get; }
+}

@@ -1,0 +1,81 @@
+using FlowAutomation.Diagnostics;
+using FlowAutomation.Model;
+
+namespace FlowAutomation.Compilation;
+
+/// <summary>
+/// A <c>tag</c> action raises <c>contact.tagged</c>. This pass builds the graph "flow F adds tag T, and flow G runs
+/// on T" and reports every cycle among <c>contact.tagged</c> flows, once per cycle.
+/// </summary>
+internal static class TagCyclePass
+{
+    public static void Run(IReadOnlyList<FlowDefinition> flows, DiagnosticBag diagnostics)
+    {
+        var tagged = flows.Where(f => f.Trigger == EventKind.ContactTagged && f.Enabled).ToList();
+        if (tagged.Count == 0)
+        {
+            return;
+        }
+
+        var edges = tagged.ToDictionary(
+            f => f,
+            f => tagged.Where(g => TagsAdded(f.Then).Any(t => Accepts(g, t))).ToList());
+        var state = new Dictionary<FlowDefinition, int>(); // 1 = on the stack, 2 = done
+        var stack = new List<FlowDefinition>();
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var flow in tagged)
+        {
+            Visit(flow);
+        }
+
+        void Visit(FlowDefinition flow)
+        {
+            state[flow] = 1;
+            stack.Add(flow);
+            foreach (var next in edges[flow])
+            {
+                if (state.GetValueOrDefault(next) == 1)
+                {
+                    var cycle = stack.Skip(stack.IndexOf(next)).ToList();
+                    var key = string.Join(",", cycle.Select(c => c.Id).Order(StringComparer.Ordinal));
+                    if (reported.Add(key))
+                    {
+                        var path = string.Join(" → ", cycle.Append(next).Select(c => c.Id));
+                        diagnostics.Report(DiagnosticCodes.TagCycle, next.Span, path);
+                    }
+                }
+                else if (!state.ContainsKey(next))
+                {
+                    Visit(next);
+                }
+            }
+
+            stack.RemoveAt(stack.Count - 1);
+            state[flow] = 2;
+        }
+    }
+
+    private static IEnumerable<string> TagsAdded(IEnumerable<FlowAction> actions) => actions.SelectMany(a => a switch
+    {
+        TagAction t => t.Tags.AsEnumerable(),
+        FollowUpAction f => TagsAdded(f.Then),
+        _ => [],
+    });
+
+    /// <summary>Whether the flow's top-level conditions allow <c>event.tag</c> to be the given tag.</summary>
+    private static bool Accepts(FlowDefinition flow, string tag) => Allows(flow.When, tag);
+
+    private static bool Allows(Condition? condition, string tag) => condition switch
+    {
+        null => true,
+        AllCondition all => all.Items.All(c => Allows(c, tag)),
+        AnyCondition any => any.Items.Any(c => Allows(c, tag)),
+        TestCondition { Path.Id: PathId.EventTag } test => test.Operator switch
+        {
+            TestOperator.Equals or TestOperator.In => test.Values.Contains(tag, StringComparer.OrdinalIgnoreCase),
+            TestOperator.NotEquals or TestOperator.NotIn => !test.Values.Contains(tag, StringComparer.OrdinalIgnoreCase),
+            _ => true,
+        },
+        _ => true,
+    };
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FlowAutomation.Diagnostics;
+using HandlebarsDotNet;
+
+namespace FlowAutomation.Templates;
+
+/// <summary>
+/// Compiles reply and <c>set</c> templates with Handlebars.Net (plain text, no HTML escaping) and checks them
+/// statically: syntax, helper names and variable paths, each reported at its own line and column in the YAML file.
+/// Thread-safe after construction.
+/// </summary>
+internal sealed partial class TemplateCompiler
+{
+    private static readonly IReadOnlyDictionary<string, object?> ProbeData = new Dictionary<string, object?>();
+    private readonly IHandlebars _handlebars;
+
+    public TemplateCompiler()
+    {
+        _handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
+        TemplateHelpers.Register(_handlebars);
+    }
+
+    public static TemplateCompiler Shared { get; } = new();
+
+    public MessageTemplate? Compile(string source, TemplateLocation location, DiagnosticBag diagnostics)
+    {
+        if (!source.Contains("{{", StringComparison.Ordinal))
+        {
+            return new MessageTemplate(source, location.Whole, null);
+        }
+
+        var before = diagnostics.Count;
+        TemplateScanner.Check(source, location, diagnostics);
+        if (diagnostics.Count > before)
+        {
+            return null;
+        }
+
+        HandlebarsTemplate<object, object> compiled;
+        try
+        {
+            compiled = _handlebars.Compile(source);
+            compiled(ProbeData);
+        }
+        catch (Exception ex) when (ex is HandlebarsException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            var (message, span) = Describe(ex, location);
+            diagnostics.Report(DiagnosticCodes.TemplateSyntax, span, message);
+            return null;
+        }
+
+        return new MessageTemplate(source, location.Whole, compiled);
+    }
+
+    /// <summary>Handlebars puts the position only in its message ("Occured at: L:C", 0-based); take it out and map it.</summary>
+    private static (string Message, SourceSpan Span) Describe(Exception ex, TemplateLocation location)
+    {
+        var text = ex.Message;
+        var match = OccurredAt().Match(text);
+        var span = location.Whole;
+        if (match.Success)
+        {
+            var line = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + 1;
+            var column = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) + 1;
+            span = location.Map(line, column);
+            text = text[..match.Index];
+        }
+
+        text = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim().TrimEnd('.');
+        if (ex is InvalidOperationException)
+        {
+            text = "a block helper is missing its argument";
+        }
+
+        return (char.ToLowerInvariant(text[0]) + text[1..], span);
+    }
+
+    [GeneratedRegex(@"Occured at:\s*(\d+):(\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex OccurredAt();
+}

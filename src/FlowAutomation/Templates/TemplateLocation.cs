@@ -1,0 +1,30 @@
+using FlowAutomation.Diagnostics;
+
+namespace FlowAutomation.Templates;
+
+public enum TemplateQuoting
+{
+    Plain,
+    Quoted,
+    Block,
+}
+
+/// <summary>
+/// Maps a position inside a template (1-based line and column of the scalar's text) back to the YAML file:
+/// the scalar's start mark, plus one for an opening quote; block scalars start on the next line at their indent.
+/// </summary>
+public readonly record struct TemplateLocation(string Path, Position ValueStart, TemplateQuoting Quoting, int BlockIndentColumn)
+{
+    public SourceSpan Map(int line, int column)
+    {
+        var pos = Quoting switch
+        {
+            TemplateQuoting.Block => new Position(ValueStart.Line + line, BlockIndentColumn + column - 1),
+            _ when line == 1 => new Position(ValueStart.Line, ValueStart.Column + column - 1 + (Quoting == TemplateQuoting.Quoted ? 1 : 0)),
+            _ => new Position(ValueStart.Line + line - 1, column),
+        };
+        return new SourceSpan(Path, pos, pos);
+    }
+
+    public SourceSpan Whole => new(Path, ValueStart, ValueStart);
+}
