@@ -1,11 +1,6 @@
-using FlowAutomation.Compilation;
+namespace FlowAutomation.Cli;
+
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        var r = new FlowCompiler().CompilePaths(args);
-        foreach (var d in r.Diagnostics) Console.WriteLine(d);
-        Console.WriteLine(r.Flows.Length);
-        return 0;
-    }
+    private static int Main(string[] args) => FlowCtl.Run(args, Console.Out, Console.Error);
 }

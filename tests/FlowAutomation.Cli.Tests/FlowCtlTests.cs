@@ -1,0 +1,123 @@
+using System.Text.Json;
+
+namespace FlowAutomation.Cli.Tests;
+
+public sealed class FlowCtlTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("flowctl-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = FlowCtl.Run(args, stdout, stderr);
+        return (exit, stdout.ToString().ReplaceLineEndings("\n"), stderr.ToString());
+    }
+
+    private const string Good = "flow: hello\non: message.received\nthen:\n  - reply: { text: \"Hi!\" }\n";
+
+    [Fact]
+    public void Validate_ValidFolder_ExitsZero()
+    {
+        Write("a.yaml", Good);
+
+        var (exit, output, _) = Run("validate", _dir);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("1 flow(s) valid, 0 error(s), 0 warning(s)\n", output);
+    }
+
+    [Fact]
+    public void Validate_FileWithErrors_ExitsOneWithCompilerFormat()
+    {
+        var path = Write("bad.yaml", "flow: hello\non: schedule\nthen:\n  - tag: x\n");
+
+        var (exit, output, _) = Run("validate", path);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"{path.Replace('\\', '/')}(2,5): error FA1102: trigger 'schedule' would let the business speak first", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_JsonFormat_ListsDiagnosticsWithPositions()
+    {
+        var path = Write("bad.yaml", "flow: hello\non: message.received\nthen:\n  - tga: x\n");
+
+        var (exit, output, _) = Run("validate", path, "--format", "json");
+
+        Assert.Equal(1, exit);
+        using var json = JsonDocument.Parse(output);
+        Assert.False(json.RootElement.GetProperty("valid").GetBoolean());
+        var diagnostic = json.RootElement.GetProperty("diagnostics")[0];
+        Assert.Equal("FA1301", diagnostic.GetProperty("code").GetString());
+        Assert.Equal(4, diagnostic.GetProperty("line").GetInt32());
+        Assert.Equal(5, diagnostic.GetProperty("column").GetInt32());
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("validate")]
+    [InlineData("validate", "x.yaml", "--format", "xml")]
+    [InlineData("validate", "x.yaml", "--colour", "on")]
+    [InlineData("frobnicate")]
+    [InlineData("graph")]
+    public void Run_BadUsage_ExitsTwo(params string[] args)
+    {
+        var (exit, _, err) = Run(args);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("usage: flowctl", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MissingFile_ExitsOneWithDiagnostic()
+    {
+        var (exit, output, _) = Run("validate", Path.Combine(_dir, "nope.yaml"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error FA0005: cannot read the file: no such file", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Graph_ValidFlow_PrintsMermaid()
+    {
+        var path = Write("a.yaml", Good);
+
+        var (exit, output, _) = Run("graph", path);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("flowchart TD\n  n0([\"hello<br/>on message.received\"])", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Graph_UnknownFlowId_ExitsOneNamingTheFlowsInTheFile()
+    {
+        var path = Write("a.yaml", Good);
+
+        var (exit, _, err) = Run("graph", path, "--flow", "nope");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("it holds hello", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schema_Out_WritesTheSchema()
+    {
+        var path = Path.Combine(_dir, "schema.json");
+
+        var (exit, _, _) = Run("schema", "--out", path);
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        Assert.Equal("http://json-schema.org/draft-07/schema#", json.RootElement.GetProperty("$schema").GetString());
+    }
+}
