@@ -7,7 +7,7 @@ namespace FlowAutomation.Diagnostics;
 /// FA0xxx documents and YAML, FA1xxx the flow language, FA14xx templates, FA2xxx the messaging policy,
 /// FA3xxx scenarios.
 /// </summary>
-public static class DiagnosticCodes
+public static partial class DiagnosticCodes
 {
     private const DiagnosticSeverity E = DiagnosticSeverity.Error;
     private const DiagnosticSeverity W = DiagnosticSeverity.Warning;
@@ -169,12 +169,15 @@ public static class DiagnosticCodes
         "A `tag` action raises `contact.tagged`. When flows triggered by tags add tags that trigger each other again, one message could start an endless chain of actions.");
 
     /// <summary>Every descriptor, in code order.</summary>
-    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
+    public static IReadOnlyList<DiagnosticDescriptor> All => AllCodes.Value;
+
+    // Lazy: the descriptors live in several partial files, whose static fields initialise in no fixed order.
+    private static readonly Lazy<IReadOnlyList<DiagnosticDescriptor>> AllCodes = new(() =>
     [
         .. typeof(DiagnosticCodes)
             .GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .OrderBy(d => d.Code, StringComparer.Ordinal),
-    ];
+    ]);
 }

@@ -1,0 +1,78 @@
+using System.Collections.Immutable;
+using FlowAutomation.Diagnostics;
+using FlowAutomation.Model;
+
+namespace FlowAutomation.Scenarios;
+
+/// <summary>The contact a scenario starts with.</summary>
+public sealed record ContactSeed(string Id, string? Name, string? Country, string? Language, ImmutableArray<string> Tags, ImmutableDictionary<string, string> Fields)
+{
+    public static ContactSeed Default { get; } = new("u-1", null, null, null, [], ImmutableDictionary<string, string>.Empty);
+}
+
+/// <summary>One scripted event: a customer event at a time, or only a clock move (<see cref="Event"/> null).</summary>
+public sealed record ScenarioEvent(DateTimeOffset At, FlowEvent? Event, SourceSpan Span)
+{
+    public bool IsAdvance => Event is null;
+}
+
+public enum MessageMatcherKind
+{
+    Text,
+    TextContains,
+    Image,
+    SharePost,
+}
+
+public sealed record MessageMatcher(MessageMatcherKind Kind, string Value, SourceSpan Span)
+{
+    public override string ToString() => Kind switch
+    {
+        MessageMatcherKind.Text => $"text \"{Value}\"",
+        MessageMatcherKind.TextContains => $"text containing \"{Value}\"",
+        MessageMatcherKind.Image => $"image {Value}",
+        _ => $"shared post {Value}",
+    };
+}
+
+public sealed record BlockedExpectation(string Reason, string? Flow, SourceSpan Span);
+
+public sealed record FlowReference(string Id, SourceSpan Span);
+
+/// <summary>What must hold at the end of a scenario (contracts section 3). Null or empty means "not checked".</summary>
+public sealed record ScenarioExpectations(
+    ImmutableArray<MessageMatcher>? Sent,
+    int? SentCount,
+    ImmutableArray<BlockedExpectation> Blocked,
+    ImmutableArray<string> Tags,
+    string? AssignedAgent,
+    string? AssignedTeam,
+    bool AssignedChecked,
+    ImmutableArray<FlowReference> Fired,
+    ImmutableArray<FlowReference> NotFired)
+{
+    public static ScenarioExpectations None { get; } = new(null, null, [], [], null, null, false, [], []);
+}
+
+/// <summary>A policy override as written in the scenario, applied to the profile by the runner.</summary>
+public sealed record PolicySetting(string Key, string Value, SourceSpan Span);
+
+/// <summary>A scripted conversation on a virtual clock, with expectations (contracts section 3).</summary>
+public sealed record Scenario(
+    string Name,
+    string Path,
+    string? Flows,
+    DateTimeOffset Start,
+    ContactSeed Contact,
+    ImmutableArray<ScenarioEvent> Events,
+    ScenarioExpectations Expect,
+    ImmutableArray<PolicySetting> Policy,
+    ImmutableDictionary<string, ImmutableArray<string>> Teams,
+    SourceSpan Span)
+{
+    /// <summary>The conversation the scenario plays in: one conversation with the scenario's contact.</summary>
+    public string ConversationId => "conv-" + Contact.Id;
+
+    /// <summary>The flows folder resolved against the scenario file's folder, or null when the scenario names none.</summary>
+    public string? FlowsFullPath => Flows is null ? null : System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) ?? ".", Flows));
+}

@@ -1,0 +1,207 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using FlowAutomation.Binding;
+using FlowAutomation.Diagnostics;
+using FlowAutomation.Language;
+using FlowAutomation.Loading;
+using YamlDotNet.RepresentationModel;
+
+namespace FlowAutomation.Scenarios;
+
+/// <summary>
+/// Reads scenario files (contracts section 3) with the same care as flows: every mistake is a diagnostic with
+/// file, line and column; nothing is thrown for bad input.
+/// </summary>
+public static class ScenarioLoader
+{
+    public static readonly ImmutableArray<string> Keys = ["scenario", "flows", "start", "contact", "events", "expect", "policy", "teams"];
+
+    public static readonly ImmutableArray<string> ContactKeys = ["id", "name", "country", "language", "tags", "fields"];
+
+    public static readonly ImmutableArray<string> EventTypes = ["message.received", "lead.submitted", "referral.received", "advance"];
+
+    public static Scenario? LoadFile(string path, DiagnosticBag diagnostics)
+    {
+        var source = YamlReader.ReadFile(path, path.Replace('\\', '/'), diagnostics);
+        return source is null ? null : Load(source, diagnostics);
+    }
+
+    public static Scenario? LoadText(string path, string text, DiagnosticBag diagnostics)
+    {
+        var source = YamlReader.Read(path, text, diagnostics);
+        return source is null ? null : Load(source, diagnostics);
+    }
+
+    private static Scenario? Load(YamlSource source, DiagnosticBag diagnostics)
+    {
+        var reader = new NodeReader(source, diagnostics);
+        if (source.Documents.Length != 1 || source.Documents[0].RootNode is not YamlMappingNode map)
+        {
+            var at = source.Documents.Length > 0 ? source.Documents[0].RootNode : null;
+            diagnostics.Report(DiagnosticCodes.NotAMapping, at is null ? SourceSpan.At(source.Path, 1, 1) : reader.Span(at), "scenario file", source.Documents.Length == 1 ? NodeReader.Describe(at!) : $"{source.Documents.Length} documents");
+            return null;
+        }
+
+        var errors = diagnostics.ErrorCount;
+        reader.RequireKeys(map, ["scenario", "start", "events"], "the scenario");
+        string? name = null, flows = null;
+        DateTimeOffset? start = null;
+        var contact = ContactSeed.Default;
+        YamlNode? eventsNode = null, expectNode = null;
+        ImmutableArray<PolicySetting> policy = [];
+        var teams = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
+        foreach (var (key, _, value) in reader.Entries(map, Keys, "a scenario"))
+        {
+            switch (key)
+            {
+                case "scenario":
+                    name = reader.Text(value, key);
+                    break;
+                case "flows":
+                    flows = reader.Text(value, key);
+                    break;
+                case "start":
+                    start = Timestamp(reader, value);
+                    break;
+                case "contact":
+                    contact = Contact(reader, value) ?? contact;
+                    break;
+                case "events":
+                    eventsNode = value;
+                    break;
+                case "expect":
+                    expectNode = value;
+                    break;
+                case "policy":
+                    policy = Policy(reader, value);
+                    break;
+                default:
+                    teams = Teams(reader, value);
+                    break;
+            }
+        }
+
+        var events = eventsNode is null || start is null ? [] : ScenarioEventBinder.Bind(reader, eventsNode, start.Value);
+        var expect = expectNode is null ? ScenarioExpectations.None : ScenarioExpectationsBinder.Bind(reader, expectNode);
+        if (diagnostics.ErrorCount > errors || name is null || start is null)
+        {
+            return null;
+        }
+
+        return new Scenario(name, source.Path, flows, start.Value, contact, events, expect, policy, teams, reader.Span(map));
+    }
+
+    internal static DateTimeOffset? Timestamp(NodeReader reader, YamlNode node)
+    {
+        if (node is YamlScalarNode { Value: { } text }
+            && text.Contains('T', StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return at.ToUniversalTime();
+        }
+
+        reader.Report(DiagnosticCodes.InvalidTimestamp, node, node is YamlScalarNode s ? s.Value : NodeReader.Describe(node));
+        return null;
+    }
+
+    private static ContactSeed? Contact(NodeReader reader, YamlNode node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            reader.Report(DiagnosticCodes.WrongType, node, "contact", "a mapping such as { id: u-1, name: Ann }", NodeReader.Describe(node));
+            return null;
+        }
+
+        var contact = ContactSeed.Default;
+        foreach (var (key, _, value) in reader.Entries(map, ContactKeys, "contact"))
+        {
+            contact = key switch
+            {
+                "id" => contact with { Id = reader.Text(value, key) ?? contact.Id },
+                "name" => contact with { Name = reader.Text(value, key) },
+                "country" => contact with { Country = reader.Text(value, key) },
+                "language" => contact with { Language = reader.Text(value, key) },
+                "tags" => contact with { Tags = value is YamlSequenceNode { Children.Count: 0 } ? [] : [.. reader.TextList(value, key).Select(t => t.Text)] },
+                _ => contact with { Fields = StringMap(reader, value, key) },
+            };
+        }
+
+        return contact;
+    }
+
+    internal static ImmutableDictionary<string, string> StringMap(NodeReader reader, YamlNode node, string key)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            reader.Report(DiagnosticCodes.WrongType, node, key, "a mapping of names to values", NodeReader.Describe(node));
+            return ImmutableDictionary<string, string>.Empty;
+        }
+
+        var result = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode { Value: { } name } && v is YamlScalarNode { Value: var value })
+            {
+                result[name] = value ?? string.Empty;
+            }
+            else
+            {
+                reader.Report(DiagnosticCodes.WrongType, v, key, "a mapping of names to single values", NodeReader.Describe(v));
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private static ImmutableArray<PolicySetting> Policy(NodeReader reader, YamlNode node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            reader.Report(DiagnosticCodes.WrongType, node, "policy", "a mapping of policy values, such as { lead_opens_window: false }", NodeReader.Describe(node));
+            return [];
+        }
+
+        var settings = ImmutableArray.CreateBuilder<PolicySetting>();
+        foreach (var (k, v) in map.Children)
+        {
+            var key = (k as YamlScalarNode)?.Value ?? string.Empty;
+            var value = v switch
+            {
+                YamlScalarNode s => s.Value ?? string.Empty,
+                YamlSequenceNode seq => string.Join(",", seq.Children.OfType<YamlScalarNode>().Select(c => c.Value)),
+                _ => null,
+            };
+            if (value is null)
+            {
+                reader.Report(DiagnosticCodes.InvalidPolicyOverride, v, $"'{key}' takes a single value or a list");
+                continue;
+            }
+
+            settings.Add(new PolicySetting(key, value, reader.Span(k)));
+        }
+
+        return settings.ToImmutable();
+    }
+
+    private static ImmutableDictionary<string, ImmutableArray<string>> Teams(NodeReader reader, YamlNode node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            reader.Report(DiagnosticCodes.WrongType, node, "teams", "a mapping of team names to lists of agents, such as { sales: [ana, ben] }", NodeReader.Describe(node));
+            return ImmutableDictionary<string, ImmutableArray<string>>.Empty;
+        }
+
+        var teams = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode { Value: { } team })
+            {
+                teams[team] = [.. reader.TextList(v, team).Select(t => t.Text)];
+            }
+        }
+
+        return teams.ToImmutable();
+    }
+
+    internal static string Suggest(string word, IEnumerable<string> known) => Spelling.DidYouMean(word, known);
+}

@@ -1,0 +1,121 @@
+namespace FlowAutomation.Scheduling;
+
+/// <summary>
+/// A clock that moves only when told: the dry-run runner's virtual clock, and the tests' clock. Timers created
+/// from it (Task.Delay, PeriodicTimer, CancellationTokenSource with a TimeProvider) fire when the clock passes
+/// their due time. Thread-safe.
+/// </summary>
+public sealed class ManualTimeProvider : TimeProvider
+{
+    private readonly Lock _gate = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now;
+
+    public ManualTimeProvider(DateTimeOffset start) => _now = start.ToUniversalTime();
+
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_gate)
+        {
+            return _now;
+        }
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        SetUtcNow(GetUtcNow() + by);
+    }
+
+    /// <summary>Moves the clock forward to <paramref name="at"/> (never back), firing timers that fall due on the way, in order.</summary>
+    public void SetUtcNow(DateTimeOffset at)
+    {
+        while (true)
+        {
+            ManualTimer? next;
+            lock (_gate)
+            {
+                if (at < _now)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(at), $"the clock cannot go back from {_now:O} to {at:O}");
+                }
+
+                next = _timers.Where(t => t.DueAt <= at).MinBy(t => t.DueAt);
+                if (next is null)
+                {
+                    _now = at;
+                    return;
+                }
+
+                _now = next.DueAt > _now ? next.DueAt : _now;
+                next.Reschedule();
+            }
+
+            next.Fire();
+        }
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    {
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+
+        public DateTimeOffset DueAt { get; private set; }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (owner._gate)
+            {
+                owner._timers.Remove(this);
+                _period = period;
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    DueAt = owner._now + dueTime;
+                    owner._timers.Add(this);
+                }
+            }
+
+            if (dueTime == TimeSpan.Zero)
+            {
+                owner.SetUtcNow(owner.GetUtcNow());
+            }
+
+            return true;
+        }
+
+        /// <summary>Called under the owner's lock: removes a one-shot timer or moves a periodic one to its next due time.</summary>
+        public void Reschedule()
+        {
+            owner._timers.Remove(this);
+            if (_period != Timeout.InfiniteTimeSpan && _period > TimeSpan.Zero)
+            {
+                DueAt += _period;
+                owner._timers.Add(this);
+            }
+        }
+
+        public void Fire() => callback(state);
+
+        public void Dispose()
+        {
+            lock (owner._gate)
+            {
+                owner._timers.Remove(this);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

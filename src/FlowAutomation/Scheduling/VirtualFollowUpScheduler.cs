@@ -1,0 +1,82 @@
+namespace FlowAutomation.Scheduling;
+
+/// <summary>
+/// The dry run's scheduler: jobs wait in memory until <see cref="RunDueAsync"/> moves the virtual clock forward,
+/// firing each due job at its own due time, in due order (ties in scheduling order).
+/// </summary>
+public sealed class VirtualFollowUpScheduler(ManualTimeProvider clock) : IFollowUpScheduler
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (FollowUpJob Job, long Sequence)> _jobs = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    public ManualTimeProvider Clock { get; } = clock;
+
+    public ValueTask ScheduleAsync(FollowUpJob job, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _jobs.TryAdd(job.Id, (job, _sequence++));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> CancelAsync(string jobId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_jobs.Remove(jobId));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<FollowUpJob>> PendingAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<FollowUpJob> pending = [.. _jobs.Values.Where(j => j.Job.ConversationId == conversationId).OrderBy(j => j.Job.DueAt).ThenBy(j => j.Sequence).Select(j => j.Job)];
+            return ValueTask.FromResult(pending);
+        }
+    }
+
+    /// <summary>
+    /// Fires every job due at or before <paramref name="until"/>, moving the clock to each job's due time first;
+    /// jobs scheduled while firing are fired too when due in time. Leaves the clock at <paramref name="until"/>.
+    /// </summary>
+    public async ValueTask<int> RunDueAsync(DateTimeOffset until, IFollowUpHandler handler, CancellationToken cancellationToken)
+    {
+        var fired = 0;
+        while (Next(until) is { } job)
+        {
+            if (job.DueAt > Clock.GetUtcNow())
+            {
+                Clock.SetUtcNow(job.DueAt);
+            }
+
+            await handler.FireAsync(job, cancellationToken).ConfigureAwait(false);
+            fired++;
+        }
+
+        if (until > Clock.GetUtcNow())
+        {
+            Clock.SetUtcNow(until);
+        }
+
+        return fired;
+    }
+
+    private FollowUpJob? Next(DateTimeOffset until)
+    {
+        lock (_gate)
+        {
+            var next = _jobs.Values.Where(j => j.Job.DueAt <= until).OrderBy(j => j.Job.DueAt).ThenBy(j => j.Sequence).FirstOrDefault();
+            if (next.Job is null)
+            {
+                return null;
+            }
+
+            _jobs.Remove(next.Job.Id);
+            return next.Job;
+        }
+    }
+}
