@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+
+namespace FlowAutomation.Runtime;
+
+/// <summary>
+/// What the engine did and why, one record at a time: the dry-run transcript, the server's audit trail and the
+/// test harness all read the same records.
+/// </summary>
+public abstract record TraceRecord(DateTimeOffset At)
+{
+    /// <summary>The JSON Lines <c>kind</c>: event, rule, action or summary.</summary>
+    public abstract string Kind { get; }
+}
+
+/// <summary>An event entered the engine (a customer event, a tag raised by a flow, a clock move, a follow-up falling due).</summary>
+public sealed record EventTrace(DateTimeOffset At, string Type, string Description, int Depth) : TraceRecord(At)
+{
+    public override string Kind => "event";
+}
+
+/// <summary>One condition of a flow, with what it expected, what it found and the result.</summary>
+public sealed record ConditionTrace(string Path, string Operator, string Expected, string Actual, bool Result, int Depth);
+
+/// <summary>Whether a flow fired for an event, and why not when it did not.</summary>
+public sealed record RuleTrace(DateTimeOffset At, string Flow, string EventType, bool Fired, string? WhyNot, ImmutableArray<ConditionTrace> Conditions) : TraceRecord(At)
+{
+    public override string Kind => "rule";
+}
+
+public enum ActionStatus
+{
+    Done,
+    Sent,
+    Blocked,
+    Scheduled,
+    Cancelled,
+    Skipped,
+}
+
+/// <summary>
+/// An action a flow ran: its status (done, sent, blocked, scheduled, cancelled, skipped), the guard's reason code
+/// when blocked, the message text or URL for replies, and a sentence a person reads.
+/// </summary>
+public sealed record ActionTrace(DateTimeOffset At, string Flow, string Action, ActionStatus Status, string? Reason, string? Message, string Detail) : TraceRecord(At)
+{
+    public override string Kind => "action";
+
+    public string StatusName => Status.ToString().ToLowerInvariant();
+}
+
+/// <summary>The last record of a run.</summary>
+public sealed record SummaryTrace(DateTimeOffset At, int Events, ImmutableArray<string> FlowsFired, int Sent, int Blocked, int FollowUpsPending) : TraceRecord(At)
+{
+    public override string Kind => "summary";
+}
+
+/// <summary>Receives trace records as the engine produces them.</summary>
+public interface ITraceSink
+{
+    void Write(TraceRecord record);
+}
+
+/// <summary>Keeps every record in memory, in order.</summary>
+public sealed class TraceLog : ITraceSink
+{
+    private readonly List<TraceRecord> _records = [];
+    private readonly Lock _gate = new();
+
+    public IReadOnlyList<TraceRecord> Records
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _records];
+            }
+        }
+    }
+
+    public void Write(TraceRecord record)
+    {
+        lock (_gate)
+        {
+            _records.Add(record);
+        }
+    }
+}
