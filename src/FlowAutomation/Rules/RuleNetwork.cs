@@ -1,0 +1,290 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using FlowAutomation.Model;
+
+namespace FlowAutomation.Rules;
+
+/// <summary>
+/// The compiled rule network of a flow set: built once (<see cref="Build"/>), immutable and safe to share between
+/// threads. Evaluation state lives in a <see cref="RuleSession"/> (one per thread, reused across events).
+/// <para>
+/// Matching does not walk the flows: each event computes its signals once (one Aho-Corasick pass per keyword path over
+/// the folded text, one hash lookup per text path with equality tests, one per contact tag), the signals select the
+/// candidate flows through the trigger's anchor index, and only candidates are evaluated, over a condition graph whose
+/// shared nodes are evaluated at most once per event. See docs/rule-network.md.
+/// </para>
+/// </summary>
+public sealed class RuleNetwork
+{
+    private RuleSession? pooled;
+
+    private RuleNetwork(
+        RuleNetworkOptions options,
+        FlowEntry[] entries,
+        ConditionGraph graph,
+        KeywordIndex[] keywordIndexes,
+        ValueIndex[] valueIndexes,
+        ValueIndex tagIndex,
+        SignalKey[] keys,
+        TriggerPlan[] plans)
+    {
+        Options = options;
+        Entries = entries;
+        Graph = graph;
+        KeywordIndexes = keywordIndexes;
+        ValueIndexes = valueIndexes;
+        TagIndex = tagIndex;
+        Keys = keys;
+        Plans = plans;
+        Flows = [.. entries.Select(e => e.Flow)];
+        ById = entries.ToFrozenDictionary(e => e.Flow.Id, StringComparer.Ordinal);
+    }
+
+    public RuleNetworkOptions Options { get; }
+
+    /// <summary>Every flow, enabled or not, in agenda order: higher priority first, then file order.</summary>
+    public ImmutableArray<FlowDefinition> Flows { get; }
+
+    internal FlowEntry[] Entries { get; }
+
+    internal FrozenDictionary<string, FlowEntry> ById { get; }
+
+    internal ConditionGraph Graph { get; }
+
+    internal KeywordIndex[] KeywordIndexes { get; }
+
+    internal ValueIndex[] ValueIndexes { get; }
+
+    internal ValueIndex TagIndex { get; }
+
+    internal SignalKey[] Keys { get; }
+
+    /// <summary>The index of each trigger, by <see cref="EventKind"/>.</summary>
+    internal TriggerPlan[] Plans { get; }
+
+    /// <summary>
+    /// Builds the network of a flow set (normally <c>FlowCompilation.Flows</c>: bound and validated). Flow ids must be
+    /// unique; keyword operands must not be blank.
+    /// </summary>
+    public static RuleNetwork Build(IEnumerable<FlowDefinition> flows, RuleNetworkOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(flows);
+        options ??= RuleNetworkOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxChainDepth);
+        var ranked = flows.Select((f, i) => (Flow: f, Index: i))
+            .OrderByDescending(x => x.Flow.Priority).ThenBy(x => x.Flow.Order).ThenBy(x => x.Index)
+            .Select(x => x.Flow).ToList();
+        var duplicate = ranked.GroupBy(f => f.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"flow id '{duplicate.Key}' occurs more than once", nameof(flows));
+        }
+
+        var builder = new GraphBuilder();
+        var roots = new int[ranked.Count];
+        var explains = new ExplainNode?[ranked.Count];
+        for (var r = 0; r < ranked.Count; r++)
+        {
+            RejectBlankKeywords(ranked[r]);
+            roots[r] = builder.Compile(ranked[r].When, out explains[r]);
+        }
+
+        var graph = builder.Graph();
+        var keyCount = builder.Keys.Count;
+        var plans = new TriggerPlan[Enum.GetValues<EventKind>().Length];
+        var exact = new bool[ranked.Count];
+        foreach (var trigger in Enum.GetValues<EventKind>())
+        {
+            var members = Enumerable.Range(0, ranked.Count).Where(r => ranked[r].Enabled && ranked[r].Trigger == trigger).ToList();
+            plans[(int)trigger] = PlanTrigger(graph, roots, members, keyCount, exact);
+        }
+
+        var entries = new FlowEntry[ranked.Count];
+        for (var r = 0; r < ranked.Count; r++)
+        {
+            var flow = ranked[r];
+            entries[r] = new FlowEntry(flow, r, roots[r], exact[r], explains[r], flow.Then.Any(a => a is StopAction), TagChanges(flow));
+        }
+
+        return new RuleNetwork(
+            options,
+            entries,
+            graph,
+            builder.KeywordIndexes(options.DenseAutomatonLimit),
+            builder.ValueIndexes(),
+            builder.TagIndex(),
+            [.. builder.Keys],
+            plans);
+    }
+
+    /// <summary>A session for one thread: it holds the per-event scratch state and is reused from event to event.</summary>
+    public RuleSession CreateSession() => new(this);
+
+    /// <summary>
+    /// Evaluates one event with a pooled session and copies the result out (allocates the result). For a loop over many
+    /// events, keep a <see cref="RuleSession"/> instead. Thread-safe.
+    /// </summary>
+    public RuleEvaluationResult Evaluate(FactSnapshot facts, IFiringHistory? history = null)
+    {
+        var session = Interlocked.Exchange(ref pooled, null) ?? CreateSession();
+        var result = session.Evaluate(facts, history).ToResult();
+        Interlocked.CompareExchange(ref pooled, session, null);
+        return result;
+    }
+
+    /// <summary>
+    /// Explains the event for every flow of the network: for each, whether it fired or why not, and for each condition
+    /// node its path, operator, operands, the actual value and the result. The slow path; the normal evaluation does not
+    /// pay for it. Chaining is not followed: explain a <c>contact.tagged</c> activation with its own <see cref="Activation.Facts"/>.
+    /// </summary>
+    public RuleExplanation Explain(FactSnapshot facts, IFiringHistory? history = null) =>
+        new RuleExplainer(this).Explain(facts, history, Entries);
+
+    /// <summary>Explains the event for the named flows only (any trigger). Unknown ids throw <see cref="KeyNotFoundException"/>.</summary>
+    public RuleExplanation Explain(FactSnapshot facts, IEnumerable<string> flowIds, IFiringHistory? history = null)
+    {
+        ArgumentNullException.ThrowIfNull(flowIds);
+        var chosen = flowIds.Select(id => ById.TryGetValue(id, out var e) ? e : throw new KeyNotFoundException($"no flow '{id}' in the network"));
+        return new RuleExplainer(this).Explain(facts, history, [.. chosen.Distinct()]);
+    }
+
+    private static TriggerPlan PlanTrigger(ConditionGraph graph, int[] roots, List<int> members, int keyCount, bool[] exact)
+    {
+        // How many flows of the trigger mention each anchorable key: the planner's cost of anchoring on it.
+        var frequency = new Dictionary<int, int>();
+        var keywordSlots = new SortedSet<int>();
+        var valueSlots = new SortedSet<int>();
+        var usesTags = false;
+        foreach (var r in members)
+        {
+            var atoms = new HashSet<int>();
+            CollectAtoms(graph, roots[r], atoms);
+            foreach (var atom in atoms.Select(a => graph.Atoms[a]))
+            {
+                _ = atom.SlotKind switch
+                {
+                    SlotKind.Keyword => keywordSlots.Add(atom.Slot),
+                    SlotKind.Equality => valueSlots.Add(atom.Slot),
+                    SlotKind.Tags => usesTags = true,
+                    _ => false,
+                };
+                if (atom.IsAnchorable)
+                {
+                    foreach (var k in atom.Keys)
+                    {
+                        frequency[k] = frequency.GetValueOrDefault(k) + 1;
+                    }
+                }
+            }
+        }
+
+        var planner = new AnchorPlanner(graph, frequency);
+        var always = new List<int>();
+        var singles = new List<int>?[keyCount];
+        var pairs = new Dictionary<int, List<int>>?[keyCount];
+        foreach (var r in members)
+        {
+            var root = graph.Nodes[roots[r]];
+            var plan = root.Kind == NodeKind.True ? null : planner.PlanFor(roots[r]);
+            if (plan is null)
+            {
+                always.Add(r);
+                exact[r] = root.Kind == NodeKind.True;
+                continue;
+            }
+
+            exact[r] = plan.Exact;
+            foreach (var (key, partner) in plan.Anchors)
+            {
+                List<int>? bucket;
+                if (partner < 0)
+                {
+                    bucket = singles[key] ??= [];
+                }
+                else
+                {
+                    var partners = pairs[key] ??= [];
+                    if (!partners.TryGetValue(partner, out bucket))
+                    {
+                        bucket = partners[partner] = [];
+                    }
+                }
+
+                if (bucket.Count == 0 || bucket[^1] != r)
+                {
+                    bucket.Add(r);
+                }
+            }
+        }
+
+        return new TriggerPlan(
+            members.Count,
+            [.. keywordSlots],
+            [.. valueSlots],
+            usesTags,
+            [.. always],
+            [.. singles.Select(s => s is null ? null : s.ToArray())],
+            [.. pairs.Select(p => p is null ? null : p.Select(kv => new PairEntry(kv.Key, [.. kv.Value])).ToArray())]);
+    }
+
+    private static void CollectAtoms(ConditionGraph graph, int node, HashSet<int> into)
+    {
+        var n = graph.Nodes[node];
+        switch (n.Kind)
+        {
+            case NodeKind.Atom:
+                into.Add(n.First);
+                break;
+            case NodeKind.Not:
+                CollectAtoms(graph, n.First, into);
+                break;
+            case NodeKind.All or NodeKind.Any:
+                for (var i = 0; i < n.Count; i++)
+                {
+                    CollectAtoms(graph, graph.Items[n.First + i], into);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The tags the flow's top-level actions add or remove, in order, up to its first <c>stop</c>.</summary>
+    private static ImmutableArray<TagChange> TagChanges(FlowDefinition flow)
+    {
+        var changes = ImmutableArray.CreateBuilder<TagChange>();
+        foreach (var action in flow.Then)
+        {
+            switch (action)
+            {
+                case StopAction:
+                    return changes.ToImmutable();
+                case TagAction tag:
+                    changes.AddRange(tag.Tags.Select(t => new TagChange(t, true)));
+                    break;
+                case UntagAction untag:
+                    changes.AddRange(untag.Tags.Select(t => new TagChange(t, false)));
+                    break;
+            }
+        }
+
+        return changes.ToImmutable();
+    }
+
+    private static void RejectBlankKeywords(FlowDefinition flow)
+    {
+        if (flow.When is { } when && HasBlankKeyword(when))
+        {
+            throw new ArgumentException($"flow '{flow.Id}' has a blank keyword", nameof(flow));
+        }
+
+        static bool HasBlankKeyword(Condition c) => c switch
+        {
+            AllCondition all => all.Items.Any(HasBlankKeyword),
+            AnyCondition any => any.Items.Any(HasBlankKeyword),
+            NotCondition not => HasBlankKeyword(not.Inner),
+            TestCondition { Operator: TestOperator.Contains or TestOperator.ContainsAny or TestOperator.ContainsAll or TestOperator.NotContains } t =>
+                t.Values.Any(string.IsNullOrWhiteSpace),
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,263 @@
+using System.Text.RegularExpressions;
+using FlowAutomation.Model;
+
+namespace FlowAutomation.Rules;
+
+/// <summary>Signals (keyword, value and tag keys hit by the event) and the evaluation of the condition graph.</summary>
+public sealed partial class RuleSession
+{
+    private readonly ConditionGraph graph;
+    private readonly uint[] keyStamp;
+    private readonly int[] hitKeys;
+    private readonly uint[] nodeStamp;
+    private int hitCount;
+    private uint epoch;
+    private char[] buffer = new char[256];
+    private FactSnapshot facts;
+
+    /// <summary>Starts an event: a new epoch invalidates every key stamp and cached node result at once.</summary>
+    internal void BeginEvent(FactSnapshot snapshot)
+    {
+        facts = snapshot;
+        hitCount = 0;
+        if (++epoch >= int.MaxValue)
+        {
+            Array.Clear(keyStamp);
+            Array.Clear(nodeStamp);
+            epoch = 1;
+        }
+    }
+
+    /// <summary>Computes the signals of every slot (for the explanation, which looks at flows of any trigger).</summary>
+    internal void ComputeAllSignals()
+    {
+        for (var s = 0; s < network.KeywordIndexes.Length; s++)
+        {
+            ScanKeywords(network.KeywordIndexes[s]);
+        }
+
+        foreach (var index in network.ValueIndexes)
+        {
+            LookUpValue(index);
+        }
+
+        LookUpTags();
+    }
+
+    private void ComputeSignals(TriggerPlan plan)
+    {
+        foreach (var s in plan.KeywordSlots)
+        {
+            ScanKeywords(network.KeywordIndexes[s]);
+        }
+
+        foreach (var s in plan.EqualitySlots)
+        {
+            LookUpValue(network.ValueIndexes[s]);
+        }
+
+        if (plan.UsesTags)
+        {
+            LookUpTags();
+        }
+    }
+
+    private void ScanKeywords(KeywordIndex index)
+    {
+        var text = index.Path.Id == PathId.MessageText ? facts.Event.Message?.Text : PathResolver.Resolve(index.Path, facts).Text;
+        if (text is null)
+        {
+            return;
+        }
+
+        var folded = Fold(text, collapseWhitespace: true);
+        var sink = new KeywordSink(this, index, folded);
+        index.Automaton.Scan(folded, ref sink);
+    }
+
+    private void LookUpValue(ValueIndex index)
+    {
+        var text = PathResolver.Resolve(index.Path, facts).Text;
+        if (text is not null && index.TryGetKey(Fold(text, collapseWhitespace: false), out var key))
+        {
+            Mark(key);
+        }
+    }
+
+    private void LookUpTags()
+    {
+        var index = network.TagIndex;
+        if (index.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var tag in facts.Contact.Tags)
+        {
+            if (index.TryGetKey(Fold(tag, collapseWhitespace: false), out var key))
+            {
+                Mark(key);
+            }
+        }
+    }
+
+    private ReadOnlySpan<char> Fold(string text, bool collapseWhitespace)
+    {
+        if (buffer.Length < text.Length)
+        {
+            buffer = new char[Math.Max(text.Length, buffer.Length * 2)];
+        }
+
+        return buffer.AsSpan(0, TextRules.Fold(text, buffer, collapseWhitespace));
+    }
+
+    private void Mark(int key)
+    {
+        if (keyStamp[key] != epoch)
+        {
+            keyStamp[key] = epoch;
+            hitKeys[hitCount++] = key;
+        }
+    }
+
+    private bool IsHit(int key) => keyStamp[key] == epoch;
+
+    /// <summary>The node's result for the current event, computed at most once per event.</summary>
+    internal bool EvaluateNode(int id)
+    {
+        var stamp = nodeStamp[id];
+        if (stamp >> 1 == epoch)
+        {
+            return (stamp & 1) != 0;
+        }
+
+        var node = graph.Nodes[id];
+        bool result;
+        switch (node.Kind)
+        {
+            case NodeKind.All:
+                result = true;
+                for (var i = 0; i < node.Count && result; i++)
+                {
+                    result = EvaluateNode(graph.Items[node.First + i]);
+                }
+
+                break;
+            case NodeKind.Any:
+                result = false;
+                for (var i = 0; i < node.Count && !result; i++)
+                {
+                    result = EvaluateNode(graph.Items[node.First + i]);
+                }
+
+                break;
+            case NodeKind.Not:
+                result = !EvaluateNode(node.First);
+                break;
+            case NodeKind.Atom:
+                result = EvaluateAtom(graph.Atoms[node.First]);
+                break;
+            default:
+                result = true;
+                break;
+        }
+
+        nodeStamp[id] = (epoch << 1) | (result ? 1u : 0u);
+        return result;
+    }
+
+    private bool EvaluateAtom(Atom atom) => atom.Kind switch
+    {
+        AtomKind.KeywordAny or AtomKind.TextIn or AtomKind.TagAny => AnyHit(atom.Keys),
+        AtomKind.KeywordNone or AtomKind.TextNotIn or AtomKind.TagNone => !AnyHit(atom.Keys),
+        AtomKind.KeywordAll => AllHit(atom.Keys),
+        AtomKind.BusinessHours => ConditionSemantics.InBusinessHours(atom.Hours!, facts.Event.At),
+        _ => EvaluateGeneral(atom),
+    };
+
+    private bool AnyHit(int[] keys)
+    {
+        foreach (var k in keys)
+        {
+            if (keyStamp[k] == epoch)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool AllHit(int[] keys)
+    {
+        foreach (var k in keys)
+        {
+            if (keyStamp[k] != epoch)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool EvaluateGeneral(Atom atom)
+    {
+        var test = atom.Test!;
+        var value = PathResolver.Resolve(test.Path, facts);
+        switch (test.Operator)
+        {
+            case TestOperator.Exists:
+                return ConditionSemantics.IsPresent(value) == test.Flag;
+            case TestOperator.NotEquals:
+                return value.IsMissing || !ConditionSemantics.ScalarEquals(test, value);
+        }
+
+        if (value.IsMissing)
+        {
+            return false;
+        }
+
+        switch (test.Operator)
+        {
+            case TestOperator.StartsWith:
+                return Fold(value.Text!, collapseWhitespace: false).StartsWith(atom.Folded, StringComparison.Ordinal);
+            case TestOperator.EndsWith:
+                return Fold(value.Text!, collapseWhitespace: false).EndsWith(atom.Folded, StringComparison.Ordinal);
+            case TestOperator.Matches:
+                try
+                {
+                    return test.Regex!.IsMatch(value.Text!);
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    return false;
+                }
+
+            default:
+                return ConditionSemantics.Compare(test, value);
+        }
+    }
+
+    /// <summary>Receives automaton hits: marks "found anywhere" and, where the edges allow it, "found as a whole word".</summary>
+    private readonly ref struct KeywordSink(RuleSession session, KeywordIndex index, ReadOnlySpan<char> text) : IKeywordHitSink
+    {
+        private readonly ReadOnlySpan<char> text = text;
+
+        public void OnHit(int pattern, int end)
+        {
+            var anywhere = index.AnywhereKey[pattern];
+            if (anywhere >= 0)
+            {
+                session.Mark(anywhere);
+            }
+
+            var word = index.WordKey[pattern];
+            if (word >= 0 && !session.IsHit(word)
+                && TextRules.IsWholeWord(text, end - index.Automaton.PatternLength(pattern), end, index.NeedLeft[pattern], index.NeedRight[pattern]))
+            {
+                session.Mark(word);
+            }
+        }
+    }
+}
