@@ -43,19 +43,34 @@ internal static partial class ContentRules
 
     /// <summary>
     /// Whether <paramref name="text"/> exceeds <paramref name="maxLength"/> user-perceived characters, and its length
-    /// when it does. A text of at most <paramref name="maxLength"/> UTF-16 units can never exceed it, so short texts
-    /// are not counted at all.
+    /// when it does. A character is at least one code point and a code point at least one UTF-16 unit, so a text
+    /// within the limit in units or in code points is not segmented into characters at all.
     /// </summary>
     public static bool IsTooLong(string text, int maxLength, out int length)
     {
-        if (text.Length <= maxLength)
+        length = 0;
+        if (text.Length <= maxLength || CountCodePoints(text) <= maxLength)
         {
-            length = 0;
             return false;
         }
 
         length = CountCharacters(text);
         return length > maxLength;
+    }
+
+    /// <summary>Code points: UTF-16 units minus the low halves of surrogate pairs.</summary>
+    private static int CountCodePoints(ReadOnlySpan<char> text)
+    {
+        var count = text.Length;
+        foreach (var c in text)
+        {
+            if (char.IsLowSurrogate(c))
+            {
+                count--;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>

@@ -27,6 +27,14 @@ public sealed class ContentRulesTests
     }
 
     [Fact]
+    public void IsTooLong_LongInUnitsButNotInCodePoints_IsNotTooLong()
+    {
+        Assert.False(ContentRules.IsTooLong("😀😀😀", 3, out _));
+        Assert.True(ContentRules.IsTooLong("😀😀😀😀", 3, out var length));
+        Assert.Equal(4, length);
+    }
+
+    [Fact]
     public void IsTooLong_LongInUnitsButNotInCharacters_IsNotTooLong()
     {
         Assert.False(ContentRules.IsTooLong("👍🏽👍🏽", 2, out _));
