@@ -92,8 +92,7 @@ internal static partial class PolicyCheckPass
             return;
         }
 
-        var length = new StringInfo(literal).LengthInTextElements;
-        if (length > policy.TextMaxLength)
+        if (ContentRules.IsTooLong(literal, policy.TextMaxLength, out var length))
         {
             diagnostics.Report(DiagnosticCodes.TextTooLong, reply.ContentSpan, length.ToString("N0", CultureInfo.InvariantCulture), policy.TextMaxLength.ToString("N0", CultureInfo.InvariantCulture));
         }
@@ -101,37 +100,29 @@ internal static partial class PolicyCheckPass
 
     internal static void CheckImage(string url, SourceSpan span, PolicyProfile policy, DiagnosticBag diagnostics)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
+        switch (ContentRules.CheckImageUrl(url, policy.ImageFormats))
         {
-            diagnostics.Report(DiagnosticCodes.ImageUrlInvalid, span, url);
-            return;
-        }
-
-        var extension = Path.GetExtension(uri.AbsolutePath).TrimStart('.').ToLowerInvariant();
-        if (!policy.ImageFormats.Contains(extension))
-        {
-            diagnostics.Report(DiagnosticCodes.ImageFormat, span, url, string.Join(", ", policy.ImageFormats));
+            case ImageUrlCheck.Invalid:
+                diagnostics.Report(DiagnosticCodes.ImageUrlInvalid, span, url);
+                break;
+            case ImageUrlCheck.UnsupportedFormat:
+                diagnostics.Report(DiagnosticCodes.ImageFormat, span, url, string.Join(", ", policy.ImageFormats));
+                break;
         }
     }
 
     internal static void CheckPost(string postId, SourceSpan span, DiagnosticBag diagnostics)
     {
-        if (PostId().IsMatch(postId))
+        if (ContentRules.IsPostId(postId))
         {
             return;
         }
 
-        var fromUrl = VideoUrl().Match(postId);
-        var hint = fromUrl.Success ? $"; use the id '{fromUrl.Groups[1].Value}' from the URL" : string.Empty;
+        var fromUrl = ContentRules.PostIdFromUrl(postId);
+        var hint = fromUrl is not null ? $"; use the id '{fromUrl}' from the URL" : string.Empty;
         diagnostics.Report(DiagnosticCodes.SharePostInvalid, span, postId, hint);
     }
 
     [GeneratedRegex(@"\{\{.*?\}\}", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex Expression();
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex PostId();
-
-    [GeneratedRegex(@"/video/(\d+)", RegexOptions.CultureInvariant)]
-    private static partial Regex VideoUrl();
 }
