@@ -1,7 +1,7 @@
 using FlowAutomation.Compilation;
 using FlowAutomation.Model;
 
-namespace FlowAutomation.Tests.Flows;
+namespace FlowAutomation.Tests.Shipped;
 
 /// <summary>The flows in flows/ are the product's showcase: they compile clean and keep covering what a shop needs.</summary>
 public sealed class ShippedFlowsTests
