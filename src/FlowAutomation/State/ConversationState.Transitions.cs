@@ -4,9 +4,6 @@ namespace FlowAutomation.State;
 
 public sealed partial record ConversationState
 {
-    /// <summary>Whether the business has sent a message since the customer's first message.</summary>
-    public bool BusinessReplied { get; init; }
-
     /// <summary>
     /// The customer sent a message at <paramref name="at"/>: a new reply window opens there and its counts restart.
     /// The message is a reply (and under the tiered profile opens an unlimited window) when the business has

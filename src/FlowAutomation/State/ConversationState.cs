@@ -50,6 +50,9 @@ public sealed partial record ConversationState
     /// <summary>Whether the customer has ever replied to the business (written after a business message).</summary>
     public bool CustomerReplied { get; init; }
 
+    /// <summary>Whether the business has sent a message since the customer's first message.</summary>
+    public bool BusinessReplied { get; init; }
+
     /// <summary>What opened the current (or last) reply window.</summary>
     public WindowOpener WindowOpener { get; init; }
 
