@@ -19,10 +19,10 @@ public sealed record EventTrace(DateTimeOffset At, string Type, string Descripti
 }
 
 /// <summary>One condition of a flow, with what it expected, what it found and the result.</summary>
-public sealed record ConditionTrace(string Path, string Operator, string Expected, string Actual, bool Result, int Depth);
+public sealed record ConditionLine(string Path, string Operator, string Expected, string Actual, bool Result, int Depth);
 
 /// <summary>Whether a flow fired for an event, and why not when it did not.</summary>
-public sealed record RuleTrace(DateTimeOffset At, string Flow, string EventType, bool Fired, string? WhyNot, ImmutableArray<ConditionTrace> Conditions) : TraceRecord(At)
+public sealed record RuleTrace(DateTimeOffset At, string Flow, string EventType, bool Fired, string? WhyNot, ImmutableArray<ConditionLine> Conditions) : TraceRecord(At)
 {
     public override string Kind => "rule";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -107,5 +106,4 @@ public static class TranscriptWriter
     /// <summary>+0s, +5m, +1d2h: the time since the scenario's start.</summary>
     public static string Offset(TimeSpan t) => "+" + (t <= TimeSpan.Zero ? "0s" : Model.Durations.Format(t));
 
-    internal static string Invariant(double d) => d.ToString(CultureInfo.InvariantCulture);
 }

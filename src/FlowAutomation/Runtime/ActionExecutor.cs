@@ -1,0 +1,154 @@
+using FlowAutomation.Guard;
+using FlowAutomation.Language;
+using FlowAutomation.Model;
+using FlowAutomation.Scheduling;
+using FlowAutomation.Templates;
+
+namespace FlowAutomation.Runtime;
+
+/// <summary>
+/// Runs a flow's actions, in order, against an <see cref="EventRun"/>: state changes, guard decisions for replies,
+/// follow-ups to schedule. Returns the tags it added (so that the caller can raise <c>contact.tagged</c> where the
+/// rule network did not) and whether a <c>stop</c> ended the list.
+/// </summary>
+internal sealed class ActionExecutor(EngineOptions options, TeamDirectory teams)
+{
+    public (List<string> TagsAdded, bool Stopped) Run(EventRun run, string flowId, FlowEvent trigger, IEnumerable<FlowAction> actions)
+    {
+        var added = new List<string>();
+        foreach (var action in actions)
+        {
+            switch (action)
+            {
+                case TagAction tag:
+                    foreach (var t in tag.Tags.Where(t => !run.State.Tags.Contains(t)))
+                    {
+                        run.State = run.State.WithTag(t);
+                        added.Add(t);
+                    }
+
+                    Done(run, flowId, "tag", ConditionFormatter.Describe(action));
+                    break;
+                case UntagAction untag:
+                    foreach (var t in untag.Tags)
+                    {
+                        run.State = run.State.WithoutTag(t);
+                    }
+
+                    Done(run, flowId, "untag", ConditionFormatter.Describe(action));
+                    break;
+                case AssignAction assign:
+                    Assign(run, flowId, assign);
+                    break;
+                case UnassignAction:
+                    run.Reassignments.Add((run.State.Assignee, null));
+                    run.State = run.State.Unassigned();
+                    Done(run, flowId, "unassign", "unassigned");
+                    break;
+                case ReplyAction reply:
+                    Reply(run, flowId, trigger, reply);
+                    break;
+                case SetAction set:
+                    var facts = run.Facts(trigger, options);
+                    foreach (var field in set.Fields)
+                    {
+                        run.State = run.State.WithField(field.Field, Render(field.Value, facts));
+                    }
+
+                    Done(run, flowId, "set", string.Join(", ", set.Fields.Select(f => $"{f.Field} = \"{run.State.Fields.GetValueOrDefault(f.Field)}\"")));
+                    break;
+                case FollowUpAction followUp:
+                    var job = new FollowUpJob(run.State.ConversationId, run.State.ContactId ?? run.State.ConversationId, flowId, followUp.Id, run.Now, run.Now + followUp.After, trigger);
+                    run.Schedule.Add(job);
+                    run.Trace.Add(new ActionTrace(run.Now, flowId, "follow_up", ActionStatus.Scheduled, null, null,
+                        $"follow-up {followUp.Id} scheduled for {job.DueAt:yyyy-MM-dd HH:mm} UTC ({ConditionFormatter.Describe(followUp)})"));
+                    break;
+                case ReportSpamAction:
+                    run.State = run.State.MarkReported();
+                    Done(run, flowId, "report_spam", "reported the contact as spam");
+                    break;
+                case CloseAction:
+                    run.State = run.State.MarkClosed();
+                    Done(run, flowId, "close", "closed the conversation");
+                    break;
+                case StopAction:
+                    Done(run, flowId, "stop", "stop: no further actions or lower-priority flows for this event");
+                    return (added, true);
+            }
+        }
+
+        return (added, false);
+    }
+
+    private void Assign(EventRun run, string flowId, AssignAction assign)
+    {
+        var agent = assign.Agent ?? teams.Pick(assign.Team!, assign.Strategy);
+        run.Reassignments.Add((run.State.Assignee, agent));
+        run.State = run.State with { Assignee = agent, Team = assign.Team };
+        var detail = (agent, assign.Team) switch
+        {
+            (not null, null) => $"assigned to {agent}",
+            (not null, not null) => $"assigned to {agent} of team {assign.Team} ({(assign.Strategy == AssignStrategy.LeastOpen ? "least open" : "round robin")})",
+            _ => $"assigned to team {assign.Team}",
+        };
+        Done(run, flowId, "assign", detail);
+    }
+
+    private void Reply(EventRun run, string flowId, FlowEvent trigger, ReplyAction reply)
+    {
+        OutboundMessage message;
+        string shown;
+        switch (reply.Kind)
+        {
+            case ReplyKind.Text:
+                shown = Render(reply.Text!, run.Facts(trigger, options));
+                message = OutboundMessage.ForText(shown, reply.Validity);
+                break;
+            case ReplyKind.Image:
+                shown = reply.ImageUrl!;
+                message = OutboundMessage.ForImage(shown, null, reply.Validity);
+                break;
+            default:
+                shown = reply.PostId!;
+                message = OutboundMessage.ForSharePost(shown, reply.Validity);
+                break;
+        }
+
+        message = message with { RecipientCountry = run.State.ContactCountry };
+        var decision = MessageGuard.Decide(run.State, message, options.Policy, run.Now);
+        if (!decision.IsAllowed)
+        {
+            run.Blocked++;
+            run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, decision.ReasonCode, shown, $"blocked {Quote(reply.Kind, shown)}: {decision.Describe()}"));
+            return;
+        }
+
+        run.State = MessageGuard.Reserve(run.State, decision);
+        run.Outgoing.Add(new OutgoingMessage(run.NextMessageId(), run.State.ConversationId, run.State.ContactId ?? run.State.ConversationId, flowId, message, run.Now, decision.ExpiresAt));
+        run.Sent++;
+        var used = decision.MessagesAllowed is { } allowed ? $" ({decision.MessagesUsed + 1} of {allowed} in the window)" : string.Empty;
+        run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Sent, null, shown, $"sent {Quote(reply.Kind, shown)}{used}"));
+    }
+
+    private static string Render(MessageTemplate template, FactSnapshot facts)
+    {
+        try
+        {
+            return template.Render(facts);
+        }
+        catch (TemplateRenderException)
+        {
+            return string.Empty; // an unrenderable template sends nothing: the guard refuses empty text
+        }
+    }
+
+    private static string Quote(ReplyKind kind, string shown) => kind switch
+    {
+        ReplyKind.Text => "\"" + shown.ReplaceLineEndings("⏎") + "\"",
+        ReplyKind.Image => "image " + shown,
+        _ => "shared post " + shown,
+    };
+
+    private static void Done(EventRun run, string flowId, string action, string detail) =>
+        run.Trace.Add(new ActionTrace(run.Now, flowId, action, ActionStatus.Done, null, null, detail));
+}

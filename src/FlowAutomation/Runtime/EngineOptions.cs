@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using FlowAutomation.Policy;
+
+namespace FlowAutomation.Runtime;
+
+/// <summary>How the engine runs: the policy profile, the teams for <c>assign</c>, and how much it explains.</summary>
+public sealed record EngineOptions
+{
+    public PolicyProfile Policy { get; init; } = PolicyProfile.TikTok;
+
+    /// <summary>Team members for <c>assign: { team: …, strategy: … }</c>. A team not listed is assigned as a team, without an agent.</summary>
+    public ImmutableDictionary<string, ImmutableArray<string>> Teams { get; init; } = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
+
+    /// <summary>Whether rule records carry each condition's expected and actual values (the dry run's trace; costs an explanation per event).</summary>
+    public bool ExplainConditions { get; init; }
+
+    /// <summary>Flows to explain even when they do not fire; <see cref="ExplainAll"/> explains every flow of the event's trigger.</summary>
+    public ImmutableHashSet<string> ExplainFlows { get; init; } = [];
+
+    public bool ExplainAll { get; init; }
+
+    /// <summary>How deep chains of <c>contact.tagged</c> events may go in one evaluation.</summary>
+    public int MaxChainDepth { get; init; } = 8;
+}

@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using FlowAutomation.Model;
+using FlowAutomation.Rules;
+
+namespace FlowAutomation.Runtime;
+
+/// <summary>Turns the rule network's explanations into trace records.</summary>
+internal static class ExplanationLines
+{
+    public static ImmutableArray<ConditionLine> From(ConditionTrace? root)
+    {
+        var lines = ImmutableArray.CreateBuilder<ConditionLine>();
+        Add(root, 0);
+        return lines.ToImmutable();
+
+        void Add(ConditionTrace? node, int depth)
+        {
+            switch (node)
+            {
+                case null:
+                    return;
+                case { Kind: "test" or "business_hours" }:
+                    var expected = node.Expected.Length == 1 ? node.Expected[0] : "[" + string.Join(", ", node.Expected) + "]";
+                    lines.Add(new ConditionLine(node.Path ?? node.Kind, node.Operator ?? string.Empty, expected, node.Actual ?? string.Empty, node.Result, depth));
+                    return;
+                default:
+                    lines.Add(new ConditionLine(node.Kind, string.Empty, string.Empty, string.Empty, node.Result, depth));
+                    foreach (var child in node.Children)
+                    {
+                        Add(child, depth + 1);
+                    }
+
+                    return;
+            }
+        }
+    }
+}
+
+/// <summary>Rule records for the engine: fired flows always, others when asked to explain them.</summary>
+public sealed partial class FlowEngine
+{
+    private RuleTrace RuleRecord(EventRun run, FactSnapshot facts, FlowDefinition flow, bool fired)
+    {
+        if (!Options.ExplainConditions)
+        {
+            return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), fired, null, []);
+        }
+
+        var explanation = _network.Explain(facts, [flow.Id]).Flows[0];
+        return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), fired, fired ? null : explanation.Reason, ExplanationLines.From(explanation.Condition));
+    }
+
+    private void ExplainNotFired(EventRun run, FactSnapshot facts, ReadOnlySpan<Activation> activations)
+    {
+        if (!Options.ExplainAll && Options.ExplainFlows.IsEmpty)
+        {
+            return;
+        }
+
+        var fired = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var a in activations)
+        {
+            if (a.Depth == 0)
+            {
+                fired.Add(a.Flow.Id);
+            }
+        }
+
+        var wanted = _network.Flows
+            .Where(f => !fired.Contains(f.Id) && (Options.ExplainFlows.Contains(f.Id) || (Options.ExplainAll && f.Trigger == facts.Event.Kind)))
+            .Select(f => f.Id)
+            .ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var explanation in _network.Explain(facts, wanted, new StateHistory(run)).Flows)
+        {
+            run.Trace.Add(new RuleTrace(run.Now, explanation.Flow.Id, EventNames.Name(facts.Event.Kind), false, explanation.Reason, ExplanationLines.From(explanation.Condition)));
+        }
+    }
+}

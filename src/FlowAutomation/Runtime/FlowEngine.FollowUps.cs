@@ -1,0 +1,90 @@
+using FlowAutomation.Model;
+using FlowAutomation.Scheduling;
+using FlowAutomation.State;
+
+namespace FlowAutomation.Runtime;
+
+/// <summary>Follow-ups: cancelled when the customer writes (with <c>unless: customer_replied</c>), re-decided when they fall due.</summary>
+public sealed partial class FlowEngine
+{
+    /// <summary>
+    /// Runs a follow-up that fell due, deciding everything now, against the conversation as it is: the customer may have
+    /// replied, the window may have closed, the flow may have changed. Called by the scheduler.
+    /// </summary>
+    public async ValueTask FireAsync(FollowUpJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        using var lane = await _gate.EnterAsync(job.ConversationId, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var stored = await _store.FindAsync(job.ConversationId, cancellationToken).ConfigureAwait(false)
+                ?? ConversationState.New(job.ConversationId, job.ContactId);
+            var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire");
+            run.Trace.Add(new EventTrace(run.Now, "follow_up", $"follow-up {job.FollowUpId} of {job.FlowId} is due", 0));
+            FireInto(run, job);
+            if (await CommitAsync(run, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"conversation '{job.ConversationId}' kept changing while follow-up {job.FollowUpId} ran");
+    }
+
+    private void FireInto(EventRun run, FollowUpJob job)
+    {
+        if (_followUps.Find(job.FollowUpId) is not { } followUp)
+        {
+            Skip(run, job, "the flow no longer has this follow-up (the flows were changed)");
+            return;
+        }
+
+        if (followUp.UnlessCustomerReplied && run.State.LastInboundAt > job.ActivatedAt)
+        {
+            run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Cancelled, null, null, $"follow-up {job.FollowUpId} cancelled: the customer replied"));
+            return;
+        }
+
+        if (followUp.When is not null)
+        {
+            var explanation = _followUps.Explain(job.FollowUpId, run.Facts(job.Trigger, Options));
+            if (!explanation.Fired)
+            {
+                Skip(run, job, "its 'when' does not hold now");
+                if (Options.ExplainConditions)
+                {
+                    run.Trace.Add(new RuleTrace(run.Now, job.FollowUpId, "follow_up", false, explanation.Reason, ExplanationLines.From(explanation.Condition)));
+                }
+
+                return;
+            }
+        }
+
+        run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Done, null, null, $"follow-up {job.FollowUpId} runs"));
+        var (tags, _) = _actions.Run(run, job.FlowId, job.Trigger, followUp.Then);
+
+        // Tags a follow-up adds raise contact.tagged like any other tag (the network chains only a flow's own tags).
+        foreach (var tag in tags)
+        {
+            var tagged = FlowEvent.ContactTagged(run.Now, tag);
+            run.Trace.Add(new EventTrace(run.Now, EventNames.Name(tagged.Kind), EventNames.Describe(tagged), 1));
+            Evaluate(run, tagged);
+        }
+    }
+
+    private static void Skip(EventRun run, FollowUpJob job, string why) =>
+        run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Skipped, null, null, $"follow-up {job.FollowUpId} skipped: {why}"));
+
+    /// <summary>The customer wrote: follow-ups waiting with <c>unless: customer_replied</c> are cancelled when the run commits.</summary>
+    private async ValueTask CancelOnReplyAsync(EventRun run, CancellationToken cancellationToken)
+    {
+        foreach (var job in await _scheduler.PendingAsync(run.State.ConversationId, cancellationToken).ConfigureAwait(false))
+        {
+            if (_followUps.Find(job.FollowUpId) is { UnlessCustomerReplied: true })
+            {
+                run.Cancel.Add((job, "the customer replied"));
+                run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Cancelled, null, null, $"follow-up {job.FollowUpId} cancelled: the customer replied"));
+            }
+        }
+    }
+}

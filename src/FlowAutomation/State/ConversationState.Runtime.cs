@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using FlowAutomation.Model;
+
+namespace FlowAutomation.State;
+
+/// <summary>What the runtime keeps beside the guard's numbers: who the contact is, and when each flow last fired.</summary>
+public sealed partial record ConversationState
+{
+    /// <summary>The contact's display name, as the latest event gave it.</summary>
+    public string? ContactName { get; init; }
+
+    /// <summary>The contact's country (ISO 3166 alpha-2), as the latest event gave it.</summary>
+    public string? ContactCountry { get; init; }
+
+    /// <summary>The contact's language, as the latest event gave it.</summary>
+    public string? ContactLanguage { get; init; }
+
+    /// <summary>When each flow last fired in this conversation, for <c>once_per</c>.</summary>
+    public ImmutableDictionary<string, DateTimeOffset> FlowsFired { get; init; } = ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
+
+    /// <summary>Takes the profile fields the event carries; a missing field keeps what is known.</summary>
+    public ConversationState WithContact(string? contactId, string? name, string? country, string? language) => this with
+    {
+        ContactId = contactId ?? ContactId,
+        ContactName = name ?? ContactName,
+        ContactCountry = country ?? ContactCountry,
+        ContactLanguage = language ?? ContactLanguage,
+    };
+
+    public ConversationState RecordFired(string flowId, DateTimeOffset at) => this with { FlowsFired = FlowsFired.SetItem(flowId, at) };
+
+    /// <summary>
+    /// Whether the flow already fired in the scope: the contact and the conversation are the same on TikTok (one
+    /// conversation per contact); the window scope counts firings since the current window opened.
+    /// </summary>
+    public bool HasFired(string flowId, OncePer scope) =>
+        FlowsFired.TryGetValue(flowId, out var at) && (scope != OncePer.Window || (WindowStart is { } start && at >= start));
+
+    /// <summary>The contact facts rules and templates read: the profile fields with this conversation's tags and fields.</summary>
+    public ContactFacts Contact() =>
+        ToContactFacts(ContactFacts.Create(ContactId ?? ConversationId, ContactName, ContactCountry, ContactLanguage));
+}
