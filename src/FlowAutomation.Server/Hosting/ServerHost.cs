@@ -3,6 +3,7 @@ using FlowAutomation.Server.Outbound;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -17,9 +18,19 @@ namespace FlowAutomation.Server.Hosting;
 /// </summary>
 public static class ServerHost
 {
+    /// <summary>Where the service listens when no <c>Urls</c> setting (or <c>--urls</c>, <c>ASPNETCORE_URLS</c>) says otherwise.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The appsettings.json shipped beside the binary gives the defaults wherever the service is started from;
+        // the working folder's appsettings, environment variables and the command line override it.
+        var shipped = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true };
+        shipped.ResolveFileProvider();
+        builder.Configuration.Sources.Insert(0, shipped);
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            builder.WebHost.UseUrls(DefaultUrls);
         builder.Services.AddFlowAutomationServer(builder.Configuration);
         return builder;
     }

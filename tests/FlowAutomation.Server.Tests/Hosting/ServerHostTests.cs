@@ -7,9 +7,11 @@ using FlowAutomation.Server.Outbound;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.Server.Webhooks;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -91,6 +93,27 @@ public sealed class ServerHostTests
         Assert.IsType<InMemoryOutbox>(services.GetRequiredService<IOutbox>());
         Assert.IsType<InfobipTikTokSender>(services.GetRequiredService<IMessageSender>());
         Assert.IsType<RecordingSink>(services.GetRequiredService<IInboundSink>());
+    }
+
+    [Fact]
+    public async Task CreateBuilder_CommandLine_ConfiguresTheService()
+    {
+        var builder = ServerHost.CreateBuilder(["--Storage:Provider=InMemory", "--Webhooks:Leads:Secret=", "--Webhooks:Leads:AllowUnsigned=true"]);
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        await using var app = builder.Build();
+        app.MapFlowAutomationServer();
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+
+        using var response = await client.PostAsync("/webhooks/leads", new StringContent(Payloads.Lead));
+        var sink = app.Services.GetRequiredService<IInboundSink>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var channel = Assert.IsType<ChannelInboundSink>(sink);
+        Assert.True(channel.Reader.TryRead(out var record));
+        Assert.Equal("leads:lead:lead-1001", record.DedupKey);
+        await app.StopAsync();
     }
 
     [Fact]
