@@ -32,7 +32,8 @@ internal sealed class TestServerHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<TestServerHost> StartAsync(IDictionary<string, string?>? settings = null, RecordingSink? sink = null, ManualTimeProvider? time = null)
+    public static async Task<TestServerHost> StartAsync(
+        IDictionary<string, string?>? settings = null, RecordingSink? sink = null, ManualTimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
@@ -55,6 +56,7 @@ internal sealed class TestServerHost : IAsyncDisposable
         sink ??= new RecordingSink();
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<IInboundSink>(sink);
+        services?.Invoke(builder.Services);
         builder.Services.AddFlowAutomationServer(builder.Configuration);
 
         var app = builder.Build();

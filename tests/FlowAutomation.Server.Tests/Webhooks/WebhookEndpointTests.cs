@@ -5,7 +5,7 @@ using FlowAutomation.Model;
 using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.Server.Webhooks;
 
-namespace FlowAutomation.Server.Tests.Hosting;
+namespace FlowAutomation.Server.Tests.Webhooks;
 
 public sealed class WebhookEndpointTests
 {
