@@ -1,0 +1,74 @@
+using FlowAutomation.Server.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace FlowAutomation.Server.Hosting;
+
+/// <summary>Creates or migrates the SQLite schema before anything else starts; readiness waits for it.</summary>
+internal sealed class StorageInitializer(IServiceProvider services, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger) : IHostedService
+{
+    public bool IsReady { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Provider == StorageProvider.Sqlite)
+        {
+            var version = await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
+            logger.SchemaMigrated(SqliteDatabase.Component, version);
+        }
+        IsReady = true;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary><c>/readyz</c>: the schema is in place and the database answers.</summary>
+internal sealed class StorageHealthCheck(StorageInitializer initializer, IServiceProvider services, IOptions<StorageOptions> options) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!initializer.IsReady)
+            return HealthCheckResult.Unhealthy("storage is not initialised yet");
+        if (options.Value.Provider != StorageProvider.Sqlite)
+            return HealthCheckResult.Healthy("in-memory storage");
+        try
+        {
+            return await services.GetRequiredService<SqliteDatabase>().PingAsync(cancellationToken)
+                ? HealthCheckResult.Healthy("sqlite")
+                : HealthCheckResult.Unhealthy("sqlite did not answer");
+        }
+        catch (Exception exception)
+        {
+            return HealthCheckResult.Unhealthy("sqlite failed", exception);
+        }
+    }
+}
+
+/// <summary>Drops dedup keys older than <see cref="StorageOptions.DedupRetention"/>, hourly on the injected clock.</summary>
+internal sealed class DedupPurgeService(IDedupStore dedup, IOptions<StorageOptions> options, TimeProvider time, ILogger<DedupPurgeService> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var purged = await dedup.PurgeAsync(time.GetUtcNow() - options.Value.DedupRetention, stoppingToken);
+                    logger.DedupPurged(purged);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.DedupPurgeFailed(exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

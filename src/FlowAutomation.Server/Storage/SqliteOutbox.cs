@@ -1,0 +1,153 @@
+using Dapper;
+using FlowAutomation.Server.Outbound;
+using Microsoft.Data.Sqlite;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>
+/// The outbox in the <c>outbox</c> table. <see cref="EnqueueAsync(OutboundMessage, SqliteConnection, SqliteTransaction?, CancellationToken)"/>
+/// takes the caller's connection and transaction, so the runtime commits the state change, the guard's
+/// reservation and the outbox row together.
+/// </summary>
+internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
+{
+    private const string Columns = """
+        id AS Id, conversation_id AS ConversationId, sender AS Sender, destination AS Destination,
+        content_type AS ContentType, text AS Text, reply_to_message_id AS ReplyToMessageId, media_url AS MediaUrl,
+        post_id AS PostId, callback_data AS CallbackData, created_at AS CreatedAt, expires_at AS ExpiresAt,
+        status AS Status, attempts AS Attempts, next_attempt_at AS NextAttemptAt, claimed_until AS ClaimedUntil,
+        provider_message_id AS ProviderMessageId, last_error AS LastError, completed_at AS CompletedAt
+        """;
+
+    public async ValueTask<bool> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await EnqueueAsync(message, connection, null, cancellationToken);
+    }
+
+    public static async Task<bool> EnqueueAsync(OutboundMessage message, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
+    {
+        (string type, string? text, string? replyTo, string? mediaUrl, string? postId) = message.Content switch
+        {
+            TextContent t => ("TEXT", t.Text, t.ReplyToMessageId, (string?)null, (string?)null),
+            ImageContent i => ("IMAGE", (string?)null, (string?)null, i.MediaUrl, (string?)null),
+            SharePostContent p => ("SHARE_POST", (string?)null, (string?)null, (string?)null, p.PostId),
+            _ => throw new ArgumentException($"Unknown content {message.Content.GetType().Name}.", nameof(message)),
+        };
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO outbox (id, conversation_id, sender, destination, content_type, text, reply_to_message_id, media_url,
+                                post_id, callback_data, created_at, expires_at, status, attempts, next_attempt_at)
+            VALUES (@Id, @ConversationId, @Sender, @Destination, @type, @text, @replyTo, @mediaUrl,
+                    @postId, @CallbackData, @createdAt, @expiresAt, 'Pending', 0, @createdAt)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            new
+            {
+                message.Id, message.ConversationId, message.Sender, message.Destination, type, text, replyTo, mediaUrl, postId,
+                message.CallbackData, createdAt = message.CreatedAt.ToUnixTimeMilliseconds(), expiresAt = message.ExpiresAt.ToUnixTimeMilliseconds(),
+            },
+            transaction, cancellationToken: cancellationToken));
+        return inserted == 1;
+    }
+
+    public async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // One statement, so two dispatchers (or two processes) never claim the same row. Only the oldest unfinished
+        // entry of a conversation is claimable (rowid = insertion order): one customer's messages go out in order.
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition($"""
+            UPDATE outbox SET status = 'InFlight', attempts = attempts + 1, claimed_until = @leaseUntil
+            WHERE rowid IN (
+                SELECT o.rowid FROM outbox o
+                WHERE ((o.status = 'Pending' AND o.next_attempt_at <= @now) OR (o.status = 'InFlight' AND o.claimed_until <= @now))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM outbox e
+                      WHERE e.conversation_id = o.conversation_id AND e.rowid < o.rowid AND e.status IN ('Pending', 'InFlight'))
+                ORDER BY o.next_attempt_at, o.rowid
+                LIMIT @maxCount)
+            RETURNING rowid AS Sequence, {Columns}
+            """,
+            new { now = now.ToUnixTimeMilliseconds(), leaseUntil = (now + lease).ToUnixTimeMilliseconds(), maxCount },
+            cancellationToken: cancellationToken));
+        return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Sequence).Select(r => r.ToEntry()).ToList();
+    }
+
+    public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        TransitionAsync("status = 'Sent', provider_message_id = @providerMessageId, claimed_until = NULL, completed_at = @at",
+            new { id, providerMessageId, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
+
+    public ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
+        TransitionAsync("status = 'Pending', next_attempt_at = @next, claimed_until = NULL, last_error = @reason",
+            new { id, next = nextAttemptAt.ToUnixTimeMilliseconds(), reason }, cancellationToken);
+
+    public ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        TransitionAsync("status = 'Failed', last_error = @reason, claimed_until = NULL, completed_at = @at",
+            new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
+
+    public ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        TransitionAsync("status = 'Expired', last_error = @reason, claimed_until = NULL, completed_at = @at",
+            new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
+
+    public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM outbox WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return row?.ToEntry();
+    }
+
+    public async ValueTask<OutboxEntry?> FindByProviderMessageIdAsync(string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QueryFirstOrDefaultAsync<OutboxRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM outbox WHERE provider_message_id = @providerMessageId", new { providerMessageId }, cancellationToken: cancellationToken));
+        return row?.ToEntry();
+    }
+
+    private async ValueTask<bool> TransitionAsync(string assignments, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'", parameters, cancellationToken: cancellationToken));
+        return changed == 1;
+    }
+
+    private sealed class OutboxRow
+    {
+        public long Sequence { get; set; }
+        public string Id { get; set; } = "";
+        public string? ConversationId { get; set; }
+        public string? Sender { get; set; }
+        public string Destination { get; set; } = "";
+        public string ContentType { get; set; } = "";
+        public string? Text { get; set; }
+        public string? ReplyToMessageId { get; set; }
+        public string? MediaUrl { get; set; }
+        public string? PostId { get; set; }
+        public string? CallbackData { get; set; }
+        public long CreatedAt { get; set; }
+        public long ExpiresAt { get; set; }
+        public string Status { get; set; } = "";
+        public long Attempts { get; set; }
+        public long NextAttemptAt { get; set; }
+        public long? ClaimedUntil { get; set; }
+        public string? ProviderMessageId { get; set; }
+        public string? LastError { get; set; }
+        public long? CompletedAt { get; set; }
+
+        public OutboxEntry ToEntry()
+        {
+            OutboundContent content = ContentType switch
+            {
+                "IMAGE" => new ImageContent(MediaUrl ?? ""),
+                "SHARE_POST" => new SharePostContent(PostId ?? ""),
+                _ => new TextContent(Text ?? "", ReplyToMessageId),
+            };
+            var message = new OutboundMessage(Id, ConversationId, Sender, Destination, content, Time(CreatedAt), Time(ExpiresAt), CallbackData);
+            return new OutboxEntry(message, Enum.Parse<OutboxStatus>(Status), (int)Attempts, Time(NextAttemptAt),
+                ClaimedUntil is { } claimed ? Time(claimed) : null, ProviderMessageId, LastError, CompletedAt is { } done ? Time(done) : null);
+        }
+
+        private static DateTimeOffset Time(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+    }
+}

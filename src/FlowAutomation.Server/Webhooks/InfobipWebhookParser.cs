@@ -1,0 +1,204 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using FlowAutomation.Model;
+
+namespace FlowAutomation.Server.Webhooks;
+
+/// <summary>
+/// Parses Infobip's TikTok webhooks: inbound messages (<c>results[]</c> with TEXT, IMAGE, SHARE_POST, REFERRAL_AD,
+/// REFERRAL_SHORT_LINK, REACTION) and delivery/seen reports. A body is taken whole or refused whole.
+/// </summary>
+internal sealed class InfobipWebhookParser(TimeProvider time)
+{
+    public WebhookParseResult ParseInbound(ReadOnlyMemory<byte> body)
+    {
+        using var document = JsonFields.TryParse(body);
+        if (document is null)
+            return WebhookParseResult.Fail("body is not JSON");
+        if (!TryGetResults(document.RootElement, out var results, out var failure))
+            return failure;
+
+        var now = time.GetUtcNow();
+        var records = ImmutableArray.CreateBuilder<InboundRecord>(results.GetArrayLength());
+        var index = 0;
+        foreach (var result in results.EnumerateArray())
+        {
+            var record = ParseInboundResult(result, $"results[{index}]", now, out var error);
+            if (record is null)
+                return WebhookParseResult.Fail(error!);
+            records.Add(record);
+            index++;
+        }
+        return WebhookParseResult.Ok(records.ToImmutable());
+    }
+
+    /// <summary>Delivery reports (a <c>status</c> object) and seen reports (a <c>seenAt</c> time) share one endpoint.</summary>
+    public WebhookParseResult ParseReports(ReadOnlyMemory<byte> body)
+    {
+        using var document = JsonFields.TryParse(body);
+        if (document is null)
+            return WebhookParseResult.Fail("body is not JSON");
+        if (!TryGetResults(document.RootElement, out var results, out var failure))
+            return failure;
+
+        var now = time.GetUtcNow();
+        var records = ImmutableArray.CreateBuilder<InboundRecord>(results.GetArrayLength());
+        var index = 0;
+        foreach (var result in results.EnumerateArray())
+        {
+            var at = $"results[{index++}]";
+            if (result.ValueKind != JsonValueKind.Object)
+                return WebhookParseResult.Fail($"{at} is not an object");
+            if (result.String("messageId") is not { } messageId)
+                return WebhookParseResult.Fail($"missing {at}.messageId");
+
+            if (result.Object("status") is { } status)
+            {
+                if (status.String("groupName") is not { } group)
+                    return WebhookParseResult.Fail($"missing {at}.status.groupName");
+                var error = result.Object("error");
+                var statusName = status.String("name") ?? group;
+                records.Add(new DeliveryReport
+                {
+                    Provider = WebhookProvider.Infobip,
+                    ProviderMessageId = messageId,
+                    DedupKey = $"infobip:delivery:{messageId}:{statusName}",
+                    OccurredAt = result.Time("doneAt") ?? result.Time("sentAt") ?? now,
+                    ReceivedAt = now,
+                    Status = group,
+                    StatusName = statusName,
+                    ErrorName = error?.String("name"),
+                    ErrorPermanent = error?.Boolean("permanent") ?? false,
+                    Recipient = result.String("to"),
+                    CallbackData = result.String("callbackData"),
+                });
+            }
+            else if (result.Time("seenAt") is { } seenAt)
+            {
+                records.Add(new SeenReport
+                {
+                    Provider = WebhookProvider.Infobip,
+                    ProviderMessageId = messageId,
+                    DedupKey = $"infobip:seen:{messageId}",
+                    OccurredAt = seenAt,
+                    ReceivedAt = now,
+                    Recipient = result.String("to") ?? result.String("from"),
+                });
+            }
+            else
+            {
+                return WebhookParseResult.Fail($"{at} is neither a delivery report (status) nor a seen report (seenAt)");
+            }
+        }
+        return WebhookParseResult.Ok(records.ToImmutable());
+    }
+
+    private static bool TryGetResults(JsonElement root, out JsonElement results, out WebhookParseResult failure)
+    {
+        failure = WebhookParseResult.Fail("missing results");
+        results = default;
+        if (root.Get("results") is not { } found)
+            return false;
+        if (found.ValueKind != JsonValueKind.Array)
+        {
+            failure = WebhookParseResult.Fail("results is not an array");
+            return false;
+        }
+        results = found;
+        return true;
+    }
+
+    private static InboundRecord? ParseInboundResult(JsonElement result, string at, DateTimeOffset now, out string? error)
+    {
+        error = null;
+        if (result.ValueKind != JsonValueKind.Object)
+        {
+            error = $"{at} is not an object";
+            return null;
+        }
+        var sender = result.String("sender");
+        var messageId = result.String("messageId");
+        var message = result.Object("message");
+        var type = message?.String("type");
+        var conversationId = message?.String("conversationId");
+        error = sender is null ? $"missing {at}.sender"
+            : messageId is null ? $"missing {at}.messageId"
+            : message is null ? $"missing {at}.message"
+            : type is null ? $"missing {at}.message.type"
+            : conversationId is null ? $"missing {at}.message.conversationId"
+            : type == "TEXT" && message.Value.String("text") is null ? $"missing {at}.message.text"
+            : null;
+        if (error is not null)
+            return null;
+
+        var content = message!.Value;
+        var occurredAt = result.Time("receivedAt") ?? now;
+        if (type == "REACTION")
+        {
+            return new ReactionRecord
+            {
+                Provider = WebhookProvider.Infobip,
+                ProviderMessageId = messageId!,
+                DedupKey = $"infobip:inbound:{messageId}",
+                OccurredAt = occurredAt,
+                ReceivedAt = now,
+                ConversationId = conversationId,
+                ContactId = sender!,
+                TargetMessageId = content.Object("context")?.String("id"),
+                Action = content.String("action"),
+                Emoji = content.String("emoji"),
+            };
+        }
+
+        return new InboundEnvelope
+        {
+            Provider = WebhookProvider.Infobip,
+            ProviderMessageId = messageId!,
+            DedupKey = $"infobip:inbound:{messageId}",
+            OccurredAt = occurredAt,
+            ReceivedAt = now,
+            ConversationId = conversationId,
+            ContactId = sender!,
+            BusinessId = result.String("to"),
+            ReplyToMessageId = content.Object("context")?.String("id"),
+            Event = ToEvent(type!, content, occurredAt),
+        };
+    }
+
+    private static FlowEvent ToEvent(string type, JsonElement content, DateTimeOffset at)
+    {
+        var referral = ReadReferral(content.Object("referral"));
+        return type switch
+        {
+            "TEXT" => FlowEvent.MessageReceived(at, new InboundMessage(MessageType.Text, content.String("text"), Referral: referral)),
+            "IMAGE" => FlowEvent.MessageReceived(at, new InboundMessage(MessageType.Image, null, ImageUrl: content.String("mediaUrl"), Referral: referral)),
+            "SHARE_POST" => FlowEvent.MessageReceived(at, new InboundMessage(MessageType.SharePost, null, PostId: PostIdFromEmbedUrl(content.String("embedUrl")), Referral: referral)),
+            "REFERRAL_AD" => FlowEvent.ReferralReceived(at, new Referral(ReferralSource.Ad, content.String("adId"), null)),
+            "REFERRAL_SHORT_LINK" => FlowEvent.ReferralReceived(at, new Referral(ReferralSource.ShortLink, null, content.String("ref"))),
+            // A type Infobip adds later is still the customer writing: it opens the window, flows see type "other".
+            _ => FlowEvent.MessageReceived(at, new InboundMessage(MessageType.Other, content.String("text"), Referral: referral)),
+        };
+    }
+
+    /// <summary>The referral an inbound TEXT/IMAGE/SHARE_POST may carry (<c>sourceType</c> AD or SHORT_LINK).</summary>
+    private static Referral? ReadReferral(JsonElement? referral)
+    {
+        if (referral is not { } r)
+            return null;
+        return r.String("sourceType") switch
+        {
+            "AD" => new Referral(ReferralSource.Ad, r.String("sourceId"), r.String("trackingRef")),
+            "SHORT_LINK" => new Referral(ReferralSource.ShortLink, null, r.String("trackingRef") ?? r.String("sourceId")),
+            _ => null,
+        };
+    }
+
+    /// <summary>Infobip gives a shared post only as an embed URL; its last path segment is the post id when numeric.</summary>
+    internal static string? PostIdFromEmbedUrl(string? embedUrl)
+    {
+        if (embedUrl is null || !Uri.TryCreate(embedUrl, UriKind.Absolute, out var uri))
+            return null;
+        var last = uri.AbsolutePath.TrimEnd('/').Split('/')[^1];
+        return last.Length > 0 && last.All(char.IsAsciiDigit) ? last : null;
+    }
+}

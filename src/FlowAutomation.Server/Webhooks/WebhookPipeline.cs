@@ -1,0 +1,81 @@
+using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FlowAutomation.Server.Webhooks;
+
+/// <summary>
+/// What every webhook endpoint does: read the body (bounded), verify, parse, drop duplicates, hand the rest to the
+/// <see cref="IInboundSink"/>, acknowledge. A refused request changes nothing.
+/// </summary>
+internal sealed class WebhookPipeline(IDedupStore dedup, IInboundSink sink, TimeProvider time, IOptions<WebhookOptions> options, ILogger<WebhookPipeline> logger)
+{
+    public delegate WebhookRejection? Verify(HttpRequest request, ReadOnlySpan<byte> body);
+
+    public async Task<IResult> HandleAsync(HttpRequest request, Verify verify, Func<ReadOnlyMemory<byte>, WebhookParseResult> parse, CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        if (body is null)
+            return Error(StatusCodes.Status413PayloadTooLarge, "body too large");
+        if (verify(request, body) is { } refused)
+            return Refuse(request, refused);
+        var parsed = parse(body);
+        if (parsed.Rejection is { } malformed)
+            return Refuse(request, malformed);
+
+        var accepted = 0;
+        var duplicates = 0;
+        for (var i = 0; i < parsed.Records.Length; i++)
+        {
+            var record = parsed.Records[i];
+            if (!await dedup.TryReserveAsync(record.DedupKey, time.GetUtcNow(), cancellationToken))
+            {
+                duplicates++;
+                continue;
+            }
+            try
+            {
+                await sink.AcceptAsync(record, cancellationToken);
+                accepted++;
+            }
+            catch (Exception exception)
+            {
+                // Not taken: forget the key so the provider's retry is processed. Records already taken stay
+                // deduplicated, so the retry hands over only the rest.
+                await dedup.ReleaseAsync(record.DedupKey, CancellationToken.None);
+                logger.SinkRefused(exception, record.DedupKey);
+                return Error(StatusCodes.Status503ServiceUnavailable, $"could not accept {record.DedupKey}: {exception.Message}");
+            }
+        }
+        return Results.Json(new WebhookAck(accepted, duplicates));
+    }
+
+    private IResult Refuse(HttpRequest request, WebhookRejection rejection)
+    {
+        logger.WebhookRefused(request.Path.Value ?? "", rejection.StatusCode, rejection.Reason);
+        return Error(rejection.StatusCode, rejection.Reason);
+    }
+
+    public static IResult Error(int statusCode, string reason) => Results.Json(new WebhookError(reason), statusCode: statusCode);
+
+    /// <summary>The raw body, or null when it is longer than <paramref name="maxBytes"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+            return null;
+        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}
+
+internal sealed record WebhookAck(int Accepted, int Duplicates);
+
+internal sealed record WebhookError(string Error);

@@ -1,0 +1,9 @@
+using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Storage;
+
+namespace FlowAutomation.Server.Tests.Storage;
+
+public sealed class InMemoryOutboxTests : OutboxContractTests
+{
+    protected override Task<IOutbox> CreateOutboxAsync() => Task.FromResult<IOutbox>(new InMemoryOutbox());
+}

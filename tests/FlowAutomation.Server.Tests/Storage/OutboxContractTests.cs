@@ -1,0 +1,202 @@
+using FlowAutomation.Server.Outbound;
+
+namespace FlowAutomation.Server.Tests.Storage;
+
+/// <summary>The behaviour every <see cref="IOutbox"/> must have; each implementation's test class inherits it.</summary>
+public abstract class OutboxContractTests
+{
+    protected static readonly DateTimeOffset T0 = new(2025, 6, 2, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    protected abstract Task<IOutbox> CreateOutboxAsync();
+
+    protected static OutboundMessage Message(string id, string? conversation = "conv-1", OutboundContent? content = null, DateTimeOffset? createdAt = null, TimeSpan? life = null) =>
+        new(id, conversation, "biz-1", "user-1", content ?? new TextContent("Hi " + id), createdAt ?? T0, (createdAt ?? T0) + (life ?? TimeSpan.FromHours(24)));
+
+    [Fact]
+    public async Task Enqueue_SameIdTwice_SecondIsIgnored()
+    {
+        var outbox = await CreateOutboxAsync();
+
+        Assert.True(await outbox.EnqueueAsync(Message("m1")));
+        Assert.False(await outbox.EnqueueAsync(Message("m1", content: new TextContent("changed"))));
+
+        var entry = await outbox.FindAsync("m1");
+        Assert.Equal(new TextContent("Hi m1"), entry!.Message.Content);
+        Assert.Equal(OutboxStatus.Pending, entry.Status);
+    }
+
+    [Fact]
+    public async Task Enqueue_EveryContentType_RoundTrips()
+    {
+        var outbox = await CreateOutboxAsync();
+        var messages = new[]
+        {
+            Message("t", "c1", new TextContent("Hello", ReplyToMessageId: "in-1")) with { CallbackData = "cb" },
+            Message("i", "c2", new ImageContent("https://cdn.example/a.png")),
+            Message("p", "c3", new SharePostContent("7301")) with { Sender = null },
+        };
+        foreach (var message in messages)
+            await outbox.EnqueueAsync(message);
+
+        foreach (var message in messages)
+            Assert.Equal(message, (await outbox.FindAsync(message.Id))!.Message);
+    }
+
+    [Fact]
+    public async Task ClaimDue_OnlyDueEntries_BecomeInFlightWithAnAttempt()
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("now", "c1"));
+        await outbox.EnqueueAsync(Message("later", "c2", createdAt: T0.AddMinutes(5)));
+
+        var claimed = await outbox.ClaimDueAsync(T0, 10, Lease);
+
+        var entry = Assert.Single(claimed);
+        Assert.Equal("now", entry.Id);
+        Assert.Equal(OutboxStatus.InFlight, entry.Status);
+        Assert.Equal(1, entry.Attempts);
+        Assert.Equal(T0 + Lease, entry.ClaimedUntil);
+        Assert.Equal(OutboxStatus.Pending, (await outbox.FindAsync("later"))!.Status);
+    }
+
+    [Fact]
+    public async Task ClaimDue_AlreadyClaimed_NotClaimedAgainUntilTheLeaseEnds()
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("m1"));
+        await outbox.ClaimDueAsync(T0, 10, Lease);
+
+        var during = await outbox.ClaimDueAsync(T0 + Lease - TimeSpan.FromSeconds(1), 10, Lease);
+        var after = await outbox.ClaimDueAsync(T0 + Lease, 10, Lease);
+
+        Assert.Empty(during);
+        Assert.Equal(2, Assert.Single(after).Attempts);
+    }
+
+    [Fact]
+    public async Task ClaimDue_MaxCount_IsHonouredOldestDueFirst()
+    {
+        var outbox = await CreateOutboxAsync();
+        for (var i = 0; i < 5; i++)
+            await outbox.EnqueueAsync(Message($"m{i}", $"c{i}", createdAt: T0.AddSeconds(-i)));
+
+        var claimed = await outbox.ClaimDueAsync(T0, 2, Lease);
+
+        Assert.Equal(["m4", "m3"], claimed.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task ClaimDue_OneConversation_OnlyItsOldestUnfinishedEntry()
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("first", "c1"));
+        await outbox.EnqueueAsync(Message("second", "c1"));
+        await outbox.EnqueueAsync(Message("other", "c2"));
+
+        var firstPass = await outbox.ClaimDueAsync(T0, 10, Lease);
+        await outbox.ScheduleRetryAsync("first", T0.AddSeconds(10), "HTTP 503");
+        var whileRetrying = await outbox.ClaimDueAsync(T0.AddSeconds(5), 10, Lease);
+        var retry = await outbox.ClaimDueAsync(T0.AddSeconds(10), 10, Lease);
+        await outbox.MarkSentAsync("first", "p-1", T0.AddSeconds(10));
+        var next = await outbox.ClaimDueAsync(T0.AddSeconds(10), 10, Lease);
+
+        Assert.Equal(["first", "other"], firstPass.Select(e => e.Id).Order(StringComparer.Ordinal));
+        Assert.Empty(whileRetrying);
+        Assert.Equal("first", Assert.Single(retry).Id);
+        Assert.Equal("second", Assert.Single(next).Id);
+    }
+
+    [Fact]
+    public async Task ClaimDue_NoConversation_EntriesAreIndependent()
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("a", conversation: null));
+        await outbox.EnqueueAsync(Message("b", conversation: null));
+
+        Assert.Equal(2, (await outbox.ClaimDueAsync(T0, 10, Lease)).Count);
+    }
+
+    [Fact]
+    public async Task MarkSent_StoresProviderIdAndIsIdempotent()
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("m1"));
+        await outbox.ClaimDueAsync(T0, 10, Lease);
+
+        Assert.True(await outbox.MarkSentAsync("m1", "prov-1", T0.AddSeconds(1)));
+        Assert.False(await outbox.MarkSentAsync("m1", "prov-2", T0.AddSeconds(2)));
+        Assert.False(await outbox.MarkFailedAsync("m1", "late", T0.AddSeconds(2)));
+
+        var entry = (await outbox.FindByProviderMessageIdAsync("prov-1"))!;
+        Assert.Equal("m1", entry.Id);
+        Assert.Equal(OutboxStatus.Sent, entry.Status);
+        Assert.Equal(T0.AddSeconds(1), entry.CompletedAt);
+        Assert.Null(entry.ClaimedUntil);
+        Assert.Null(await outbox.FindByProviderMessageIdAsync("prov-2"));
+        Assert.Empty(await outbox.ClaimDueAsync(T0.AddHours(1), 10, Lease));
+    }
+
+    [Fact]
+    public async Task Marks_OnPendingOrUnknownEntries_ChangeNothing()
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("m1"));
+
+        Assert.False(await outbox.MarkSentAsync("m1", "p", T0));
+        Assert.False(await outbox.MarkExpiredAsync("nope", "x", T0));
+        Assert.False(await outbox.ScheduleRetryAsync("nope", T0, "x"));
+        Assert.Equal(OutboxStatus.Pending, (await outbox.FindAsync("m1"))!.Status);
+        Assert.Null(await outbox.FindAsync("nope"));
+    }
+
+    [Fact]
+    public async Task ScheduleRetry_KeepsReasonAndIsDueAtTheGivenTime()
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("m1"));
+        await outbox.ClaimDueAsync(T0, 10, Lease);
+
+        Assert.True(await outbox.ScheduleRetryAsync("m1", T0.AddSeconds(30), "HTTP 429"));
+
+        var entry = (await outbox.FindAsync("m1"))!;
+        Assert.Equal((OutboxStatus.Pending, T0.AddSeconds(30), "HTTP 429", 1), (entry.Status, entry.NextAttemptAt, entry.LastError, entry.Attempts));
+        Assert.Empty(await outbox.ClaimDueAsync(T0.AddSeconds(29), 10, Lease));
+        Assert.Single(await outbox.ClaimDueAsync(T0.AddSeconds(30), 10, Lease));
+    }
+
+    [Theory]
+    [InlineData(OutboxStatus.Failed)]
+    [InlineData(OutboxStatus.Expired)]
+    public async Task MarkFailedOrExpired_KeepsReasonAndIsFinal(OutboxStatus status)
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("m1"));
+        await outbox.ClaimDueAsync(T0, 10, Lease);
+
+        var changed = status == OutboxStatus.Failed
+            ? await outbox.MarkFailedAsync("m1", "HTTP 400 BAD_REQUEST", T0.AddSeconds(1))
+            : await outbox.MarkExpiredAsync("m1", "expired", T0.AddSeconds(1));
+
+        Assert.True(changed);
+        var entry = (await outbox.FindAsync("m1"))!;
+        Assert.Equal(status, entry.Status);
+        Assert.Equal(status == OutboxStatus.Failed ? "HTTP 400 BAD_REQUEST" : "expired", entry.LastError);
+        Assert.Equal(T0.AddSeconds(1), entry.CompletedAt);
+        Assert.Empty(await outbox.ClaimDueAsync(T0.AddDays(1), 10, Lease));
+    }
+
+    [Fact]
+    public async Task ClaimDue_ConcurrentClaimers_NeverClaimTheSameEntryTwice()
+    {
+        var outbox = await CreateOutboxAsync();
+        for (var i = 0; i < 40; i++)
+            await outbox.EnqueueAsync(Message($"m{i}", $"c{i}"));
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () => await outbox.ClaimDueAsync(T0, 7, Lease))));
+
+        var ids = claims.SelectMany(c => c).Select(e => e.Id).ToList();
+        Assert.Equal(40, ids.Count);
+        Assert.Equal(40, ids.Distinct().Count());
+    }
+}
