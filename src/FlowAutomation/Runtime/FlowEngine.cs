@@ -6,8 +6,11 @@ using FlowAutomation.State;
 
 namespace FlowAutomation.Runtime;
 
-/// <summary>A customer event for one conversation, with what the event says about the contact.</summary>
-public sealed record InboundEvent(string ConversationId, string ContactId, FlowEvent Event, string? ContactName = null, string? ContactCountry = null, string? ContactLanguage = null);
+/// <summary>
+/// A customer event for one conversation, with what the event says about the contact. <see cref="EventId"/> is the
+/// provider's id of the event when it has one: the ids of the messages the event sends are made from it.
+/// </summary>
+public sealed record InboundEvent(string ConversationId, string ContactId, FlowEvent Event, string? ContactName = null, string? ContactCountry = null, string? ContactLanguage = null, string? EventId = null);
 
 /// <summary>What one event did: the flows that fired, in order, and the messages sent and blocked.</summary>
 public sealed record EventOutcome(ImmutableArray<string> Fired, int Sent, int Blocked);
@@ -60,7 +63,8 @@ public sealed partial class FlowEngine : IFollowUpHandler
             var stored = await _store.FindAsync(inbound.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(inbound.ConversationId, inbound.ContactId);
             var now = _clock.GetUtcNow();
-            var run = new EventRun(stored, now, $"{inbound.ConversationId}/{inbound.Event.Kind}/{inbound.Event.At.UtcTicks}");
+            var key = inbound.EventId is { } id ? $"{inbound.ConversationId}/{id}" : $"{inbound.ConversationId}/v{stored.Version}";
+            var run = new EventRun(stored, now, key);
             run.State = run.State.WithContact(inbound.ContactId, inbound.ContactName, inbound.ContactCountry, inbound.ContactLanguage);
             var e = inbound.Event;
             run.Trace.Add(new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e), 0));
