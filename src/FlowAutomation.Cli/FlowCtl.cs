@@ -14,9 +14,12 @@ internal static class FlowCtl
 
           validate <paths...> [--format text|json]          check flow files and folders
           graph <flow file> [--flow ID] [--format mermaid|dot] draw a flow as a diagram
+          dry-run <scenario> [--flows DIR] [--format text|json] [--explain FLOW|all]
+                                                             run a scripted conversation on a virtual clock
+          test <scenario files or folders...> [--flows DIR]  run scenarios and check their expectations
           schema [--out FILE]                                write the JSON Schema for flow files
 
-        Exit codes: 0 valid, 1 errors in the input, 2 usage.
+        Exit codes: 0 success, 1 errors in the input or unmet expectations, 2 usage.
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -34,6 +37,8 @@ internal static class FlowCtl
             {
                 "validate" => ValidateCommand.Run(CommandArgs.Parse(rest, ["format"]), stdout),
                 "graph" => GraphCommand.Run(CommandArgs.Parse(rest, ["format", "flow"]), stdout, stderr),
+                "dry-run" => DryRunCommand.Run(CommandArgs.Parse(rest, ["flows", "format", "explain"]), stdout, stderr),
+                "test" => TestCommand.Run(CommandArgs.Parse(rest, ["flows"]), stdout),
                 "schema" => SchemaCommand.Run(CommandArgs.Parse(rest, ["out"]), stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };

@@ -126,7 +126,8 @@ internal sealed class ActionExecutor(EngineOptions options, TeamDirectory teams)
         run.State = MessageGuard.Reserve(run.State, decision);
         run.Outgoing.Add(new OutgoingMessage(run.NextMessageId(), run.State.ConversationId, run.State.ContactId ?? run.State.ConversationId, flowId, message, run.Now, decision.ExpiresAt));
         run.Sent++;
-        var used = decision.MessagesAllowed is { } allowed ? $" ({decision.MessagesUsed + 1} of {allowed} in the window)" : string.Empty;
+        // For an allowed message the guard counts the message itself: "message 3 of 10".
+        var used = decision.MessagesAllowed is { } allowed ? $" (message {decision.MessagesUsed} of {allowed} in the window)" : string.Empty;
         run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Sent, null, shown, $"sent {Quote(reply.Kind, shown)}{used}"));
     }
 

@@ -7,6 +7,10 @@ namespace FlowAutomation.Runtime;
 /// <summary>Turns the rule network's explanations into trace records.</summary>
 internal static class ExplanationLines
 {
+    /// <summary>The network's reason without its "not fired: " lead, which the transcript says in its own words.</summary>
+    public static string WhyNot(FlowExplanation explanation) =>
+        explanation.Reason.StartsWith("not fired: ", StringComparison.Ordinal) ? explanation.Reason["not fired: ".Length..] : explanation.Reason;
+
     public static ImmutableArray<ConditionLine> From(ConditionTrace? root)
     {
         var lines = ImmutableArray.CreateBuilder<ConditionLine>();
@@ -47,7 +51,7 @@ public sealed partial class FlowEngine
         }
 
         var explanation = _network.Explain(facts, [flow.Id]).Flows[0];
-        return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), fired, fired ? null : explanation.Reason, ExplanationLines.From(explanation.Condition));
+        return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), fired, fired ? null : ExplanationLines.WhyNot(explanation), ExplanationLines.From(explanation.Condition));
     }
 
     private void ExplainNotFired(EventRun run, FactSnapshot facts, ReadOnlySpan<Activation> activations)
@@ -77,7 +81,7 @@ public sealed partial class FlowEngine
 
         foreach (var explanation in _network.Explain(facts, wanted, new StateHistory(run)).Flows)
         {
-            run.Trace.Add(new RuleTrace(run.Now, explanation.Flow.Id, EventNames.Name(facts.Event.Kind), false, explanation.Reason, ExplanationLines.From(explanation.Condition)));
+            run.Trace.Add(new RuleTrace(run.Now, explanation.Flow.Id, EventNames.Name(facts.Event.Kind), false, ExplanationLines.WhyNot(explanation), ExplanationLines.From(explanation.Condition)));
         }
     }
 }

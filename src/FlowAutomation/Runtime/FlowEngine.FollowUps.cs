@@ -53,7 +53,7 @@ public sealed partial class FlowEngine
                 Skip(run, job, "its 'when' does not hold now");
                 if (Options.ExplainConditions)
                 {
-                    run.Trace.Add(new RuleTrace(run.Now, job.FollowUpId, "follow_up", false, explanation.Reason, ExplanationLines.From(explanation.Condition)));
+                    run.Trace.Add(new RuleTrace(run.Now, job.FollowUpId, "follow_up", false, ExplanationLines.WhyNot(explanation), ExplanationLines.From(explanation.Condition)));
                 }
 
                 return;

@@ -71,10 +71,11 @@ public sealed partial class FlowEngine : IFollowUpHandler
             switch (e.Kind)
             {
                 case EventKind.MessageReceived:
-                    run.State = run.State.RecordInbound(e.At, Options.Policy);
+                    run.State = run.State.BeginStretch(e.At).RecordInbound(e.At, Options.Policy);
                     await CancelOnReplyAsync(run, cancellationToken).ConfigureAwait(false);
                     break;
                 case EventKind.LeadSubmitted:
+                    run.State = Options.Policy.LeadOpensWindow ? run.State.BeginStretch(e.At) : run.State;
                     run.State = run.State.RecordLeadSubmission(e.At, Options.Policy);
                     break;
             }

@@ -34,11 +34,15 @@ public static class TranscriptWriter
                         .Append(r.Fired ? " fired" : $" did not fire: {r.WhyNot}").Append('\n');
                     foreach (var c in r.Conditions)
                     {
-                        sb.Append(new string(' ', 15 + (c.Depth * 2))).Append(c.Result ? "✔ " : "✘ ").Append(c.Path)
-                            .Append(' ').Append(c.Operator).Append(' ').Append(c.Expected);
+                        sb.Append(new string(' ', 15 + (c.Depth * 2))).Append(c.Result ? "✔ " : "✘ ").Append(c.Path);
+                        foreach (var part in new[] { c.Operator, c.Expected }.Where(p => p.Length > 0))
+                        {
+                            sb.Append(' ').Append(part);
+                        }
+
                         if (c.Actual.Length > 0)
                         {
-                            sb.Append("  (was ").Append(c.Actual).Append(')');
+                            sb.Append("  (was ").Append(c.Actual.Contains(' ', StringComparison.Ordinal) && !c.Actual.StartsWith('[') ? $"\"{c.Actual}\"" : c.Actual).Append(')');
                         }
 
                         sb.Append('\n');

@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+using FlowAutomation.Compilation;
+using FlowAutomation.Diagnostics;
+using FlowAutomation.Language;
+using FlowAutomation.Policy;
+using FlowAutomation.Runtime;
+using FlowAutomation.Scheduling;
+using FlowAutomation.State;
+
+namespace FlowAutomation.Scenarios;
+
+/// <summary>How to run a scenario: where its flows are (overriding the scenario's own <c>flows:</c>) and what to explain.</summary>
+public sealed record ScenarioRunOptions
+{
+    public string? FlowsOverride { get; init; }
+
+    /// <summary>Rule records carry conditions with expected and actual values (the dry run's trace).</summary>
+    public bool ExplainConditions { get; init; } = true;
+
+    public ImmutableHashSet<string> ExplainFlows { get; init; } = [];
+
+    public bool ExplainAll { get; init; }
+}
+
+/// <summary>A scenario's run: the trace, the outcome, and the unmet expectations (empty when it passes).</summary>
+public sealed record ScenarioRun(Scenario Scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> Flows, IReadOnlyList<TraceRecord> Trace, ScenarioOutcome Outcome, ImmutableArray<string> Failures)
+{
+    public bool Passed => Failures.IsEmpty;
+}
+
+/// <summary>The result of loading and running a scenario file: a run, or the diagnostics that stopped it.</summary>
+public sealed record ScenarioResult(string Path, ScenarioRun? Run, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    public bool Passed => !HasErrors && Run is { Passed: true };
+}
+
+/// <summary>
+/// Runs scenario files on a virtual clock through the very engine the live service uses: only the clock (manual),
+/// the scheduler (virtual), the store (memory) and the outbox (a record) differ.
+/// </summary>
+public static class ScenarioRunner
+{
+    public static async Task<ScenarioResult> RunFileAsync(string path, ScenarioRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ScenarioRunOptions();
+        var diagnostics = new DiagnosticBag();
+        var scenario = ScenarioLoader.LoadFile(path, diagnostics);
+        if (scenario is null)
+        {
+            return new ScenarioResult(path, null, diagnostics.ToSortedList());
+        }
+
+        var flowsPath = options.FlowsOverride ?? scenario.FlowsFullPath;
+        if (flowsPath is null)
+        {
+            diagnostics.Report(DiagnosticCodes.MissingKey, scenario.Span, "the scenario (or the command line, with --flows)", "flows");
+            return new ScenarioResult(path, null, diagnostics.ToSortedList());
+        }
+
+        var policy = LoadPolicy(scenario, diagnostics);
+        var compilation = new FlowCompiler(policy).CompilePaths([flowsPath]);
+        diagnostics.AddRange(compilation.Diagnostics.Where(d => d.IsError));
+        if (compilation.HasErrors)
+        {
+            diagnostics.Report(DiagnosticCodes.ScenarioFlowsFailed, scenario.Span, compilation.Diagnostics.Count(d => d.IsError));
+        }
+
+        CheckFlowReferences(scenario, compilation, diagnostics);
+        if (diagnostics.HasErrors)
+        {
+            return new ScenarioResult(path, null, diagnostics.ToSortedList());
+        }
+
+        var run = await RunAsync(scenario, compilation.Flows, policy, options, cancellationToken).ConfigureAwait(false);
+        return new ScenarioResult(path, run, diagnostics.ToSortedList());
+    }
+
+    /// <summary>Runs a loaded scenario against compiled flows.</summary>
+    public static async Task<ScenarioRun> RunAsync(Scenario scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, PolicyProfile policy, ScenarioRunOptions options, CancellationToken cancellationToken = default)
+    {
+        var clock = new ManualTimeProvider(scenario.Start);
+        var scheduler = new VirtualFollowUpScheduler(clock);
+        var store = new InMemoryConversationStore();
+        var outbox = new RecordingOutbox();
+        var trace = new TraceLog();
+        var engine = new FlowEngine(flows, new EngineStore(store, outbox), scheduler, clock, trace, new EngineOptions
+        {
+            Policy = policy,
+            Teams = scenario.Teams,
+            ExplainConditions = options.ExplainConditions,
+            ExplainFlows = options.ExplainFlows,
+            ExplainAll = options.ExplainAll,
+        });
+
+        var contact = scenario.Contact;
+        var seed = ConversationState.New(scenario.ConversationId, contact.Id).WithContact(contact.Id, contact.Name, contact.Country, contact.Language);
+        seed = contact.Tags.Aggregate(seed, (s, t) => s.WithTag(t));
+        seed = contact.Fields.Aggregate(seed, (s, f) => s.WithField(f.Key, f.Value));
+        await store.TrySaveAsync(seed, cancellationToken).ConfigureAwait(false);
+
+        foreach (var step in scenario.Events)
+        {
+            // Follow-ups due before the event run first, each at its own time; then the clock stands at the event.
+            await scheduler.RunDueAsync(step.At, engine, cancellationToken).ConfigureAwait(false);
+            if (step.Event is { } e)
+            {
+                await engine.HandleAsync(new InboundEvent(scenario.ConversationId, contact.Id, e, contact.Name, contact.Country, contact.Language), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                trace.Write(new EventTrace(step.At, "advance", "the clock moves on", 0));
+            }
+        }
+
+        var outcome = Outcome(outbox, trace, await store.FindAsync(scenario.ConversationId, cancellationToken).ConfigureAwait(false) ?? seed);
+        var pending = await scheduler.PendingAsync(scenario.ConversationId, cancellationToken).ConfigureAwait(false);
+        trace.Write(new SummaryTrace(clock.GetUtcNow(), scenario.Events.Length, [.. outcome.Fired.Order(StringComparer.Ordinal)], outcome.Sent.Length, outcome.Blocked.Length, pending.Count));
+        return new ScenarioRun(scenario, flows, trace.Records, outcome, ScenarioExpectationChecker.Check(scenario.Expect, outcome));
+    }
+
+    private static ScenarioOutcome Outcome(RecordingOutbox outbox, TraceLog trace, ConversationState state)
+    {
+        var sent = outbox.Messages.Select(m => new SentMessage(m.DecidedAt, m.FlowId, m.Message.Text, m.Message.ImageUrl, m.Message.PostId));
+        var actions = trace.Records.OfType<ActionTrace>().ToList();
+        var blocked = actions.Where(a => a.Status == ActionStatus.Blocked).Select(a => new BlockedMessage(a.At, a.Flow, a.Reason ?? string.Empty, a.Detail));
+        var fired = trace.Records.OfType<RuleTrace>().Where(r => r.Fired).Select(r => r.Flow);
+        return new ScenarioOutcome([.. sent], [.. blocked], [.. fired], state.Tags, state.Assignee, state.Team);
+    }
+
+    private static PolicyProfile LoadPolicy(Scenario scenario, DiagnosticBag diagnostics)
+    {
+        var profileSetting = scenario.Policy.FirstOrDefault(p => p.Key == "profile");
+        var result = PolicyProfiles.Load(profileSetting?.Value, scenario.Policy.Where(p => p.Key != "profile").Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
+        foreach (var error in result.Errors)
+        {
+            var at = scenario.Policy.FirstOrDefault(p => p.Key == error.Key)?.Span ?? scenario.Span;
+            diagnostics.Report(DiagnosticCodes.InvalidPolicyOverride, at, error.ToString());
+        }
+
+        return result.Profile;
+    }
+
+    private static void CheckFlowReferences(Scenario scenario, FlowCompilation compilation, DiagnosticBag diagnostics)
+    {
+        var ids = compilation.Flows.Select(f => f.Id).ToList();
+        var references = scenario.Expect.Fired.Concat(scenario.Expect.NotFired)
+            .Concat(scenario.Expect.Blocked.Where(b => b.Flow is not null).Select(b => new FlowReference(b.Flow!, b.Span)));
+        foreach (var reference in references.Where(r => !ids.Contains(r.Id)))
+        {
+            diagnostics.Report(DiagnosticCodes.UnknownFlowInExpectation, reference.Span, reference.Id, Spelling.DidYouMean(reference.Id, ids));
+        }
+    }
+}
