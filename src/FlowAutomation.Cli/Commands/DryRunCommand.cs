@@ -1,5 +1,3 @@
-using System.Text;
-using FlowAutomation.Runtime;
 using FlowAutomation.Scenarios;
 
 namespace FlowAutomation.Cli.Commands;
@@ -37,24 +35,7 @@ internal static class DryRunCommand
             return FlowCtl.Errors;
         }
 
-        stdout.Write(format == "json" ? TranscriptWriter.ToJsonLines(run.Trace) : Text(run));
+        stdout.Write(format == "json" ? ScenarioTranscript.ToJsonLines(run) : ScenarioTranscript.ToText(run));
         return run.Passed ? FlowCtl.Ok : FlowCtl.Errors;
-    }
-
-    /// <summary>The transcript a person reads: the scenario, the timeline, then each expectation's verdict.</summary>
-    internal static string Text(ScenarioRun run)
-    {
-        var sb = new StringBuilder();
-        sb.Append("scenario: ").Append(run.Scenario.Name).Append('\n');
-        sb.Append("start:    ").Append(run.Scenario.Start.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture))
-            .Append(", ").Append(run.Flows.Length).Append(" flow(s)\n\n");
-        sb.Append(TranscriptWriter.ToText(run.Trace, run.Scenario.Start));
-        sb.Append('\n').Append(run.Passed ? "expectations: all met\n" : "expectations not met:\n");
-        foreach (var failure in run.Failures)
-        {
-            sb.Append("  ✘ ").Append(failure).Append('\n');
-        }
-
-        return sb.ToString();
     }
 }

@@ -18,7 +18,7 @@ internal static class EventNames
             _ => "message.received (other content)",
         } + Referral(e.Referral),
         EventKind.LeadSubmitted => $"lead.submitted form {e.Lead?.FormName ?? e.Lead?.FormId ?? "(unnamed)"}"
-            + (e.Lead is { Fields.Count: > 0 } l ? " (" + string.Join(", ", l.Fields.Select(f => $"{f.Key}: {f.Value}")) + ")" : string.Empty),
+            + (e.Lead is { Fields.Count: > 0 } l ? " (" + string.Join(", ", l.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}: {f.Value}")) + ")" : string.Empty),
         EventKind.ReferralReceived => "referral.received" + Referral(e.Referral),
         _ => $"contact.tagged {e.Tag}",
     };

@@ -1,0 +1,54 @@
+using FlowAutomation.Scenarios;
+
+namespace FlowAutomation.Tests.Samples;
+
+/// <summary>
+/// Every scenario in samples/ runs through the dry-run runner and passes, and its transcripts (text and JSON Lines)
+/// match the golden files beside it, so neither the samples nor the runner's output can drift unnoticed.
+/// </summary>
+public sealed class SampleScenariosTests
+{
+    public static TheoryData<string> Scenarios()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in ScenarioFiles.Expand([RepoPaths.Of("samples")]))
+        {
+            data.Add(Path.GetRelativePath(RepoPaths.Root, file).Replace('\\', '/'));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Run_SampleScenario_PassesAndMatchesItsTranscripts(string relativePath)
+    {
+        var path = RepoPaths.Of(relativePath);
+
+        var result = await ScenarioRunner.RunFileAsync(path);
+
+        Assert.Empty(result.Diagnostics.Where(d => d.IsError).Select(d => d.ToString()));
+        Assert.NotNull(result.Run);
+        Assert.Empty(result.Run.Failures);
+        var stem = path[..^".scenario.yaml".Length];
+        RepoPaths.AssertMatchesFile(stem + ".transcript.txt", ScenarioTranscript.ToText(result.Run));
+        RepoPaths.AssertMatchesFile(stem + ".transcript.jsonl", ScenarioTranscript.ToJsonLines(result.Run));
+    }
+
+    [Fact]
+    public void Samples_CoverEveryShippedFlowAndEveryRuntimeGuardRefusal()
+    {
+        var scenarios = ScenarioFiles.Expand([RepoPaths.Of("samples")]).Select(File.ReadAllText).ToList();
+        var shipped = new FlowAutomation.Compilation.FlowCompiler().CompilePaths([RepoPaths.Of("flows")]).Flows;
+
+        foreach (var flow in shipped)
+        {
+            Assert.True(scenarios.Any(s => s.Contains(flow.Id, StringComparison.Ordinal)), $"no sample mentions flow {flow.Id}");
+        }
+
+        foreach (var reason in new[] { "quota_exhausted", "window_expired", "not_user_initiated", "text_empty", "text_too_long", "media_region_blocked", "contact_reported" })
+        {
+            Assert.True(scenarios.Any(s => s.Contains("reason: " + reason, StringComparison.Ordinal)), $"no sample shows {reason}");
+        }
+    }
+}
