@@ -25,12 +25,9 @@ internal static class ExplanationLines
                     return;
                 case { Kind: "test" or "business_hours" }:
                     var expected = node.Expected.Length == 1 ? node.Expected[0] : "[" + string.Join(", ", node.Expected) + "]";
-                    if (node.Kind == "business_hours" && expected.StartsWith("business_hours ", StringComparison.Ordinal))
-                    {
-                        expected = expected["business_hours ".Length..];
-                    }
 
-                    lines.Add(new ConditionLine(node.Path ?? node.Kind, node.Operator ?? string.Empty, expected, node.Actual ?? string.Empty, node.Result, depth));
+                    var op = node.Kind == "business_hours" ? string.Empty : node.Operator ?? string.Empty;
+                    lines.Add(new ConditionLine(node.Path ?? node.Kind, op, expected, node.Actual ?? string.Empty, node.Result, depth));
                     return;
                 default:
                     lines.Add(new ConditionLine(node.Kind, string.Empty, string.Empty, string.Empty, node.Result, depth));
