@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
-using FlowAutomation.Compilation;
 using FlowAutomation.Model;
 using FlowAutomation.Runtime;
-using FlowAutomation.Scheduling;
-using FlowAutomation.State;
+using FlowAutomation.Testing;
 
 namespace FlowAutomation.Tests.Runtime;
 
@@ -11,41 +9,12 @@ public sealed class FlowEngineTests
 {
     private static readonly DateTimeOffset Monday10Sgt = new(2026, 3, 2, 2, 0, 0, TimeSpan.Zero);
 
-    private sealed class Harness
-    {
-        public Harness(string yaml, EngineOptions? options = null)
-        {
-            var compiled = new FlowCompiler().CompileTexts(("flows/t.yaml", yaml));
-            Assert.Empty(compiled.Diagnostics.Where(d => d.IsError).Select(d => d.ToString()));
-            Clock = new ManualTimeProvider(Monday10Sgt);
-            Scheduler = new VirtualFollowUpScheduler(Clock);
-            Engine = new FlowEngine(compiled.Flows, new EngineStore(Store, Outbox), Scheduler, Clock, Trace, options);
-        }
-
-        public ManualTimeProvider Clock { get; }
-
-        public VirtualFollowUpScheduler Scheduler { get; }
-
-        public InMemoryConversationStore Store { get; } = new();
-
-        public RecordingOutbox Outbox { get; } = new();
-
-        public TraceLog Trace { get; } = new();
-
-        public FlowEngine Engine { get; }
-
-        public IEnumerable<string?> Texts => Outbox.Messages.Select(m => m.Message.Text);
-
-        public ValueTask<EventOutcome> Say(string text, string conversation = "c-1") =>
-            Engine.HandleAsync(new InboundEvent(conversation, "u-1", FlowEvent.TextReceived(Clock.GetUtcNow(), text), "Ann Lee", "SG"));
-
-        public async Task AdvanceAsync(TimeSpan by) => await Scheduler.RunDueAsync(Clock.GetUtcNow() + by, Engine, default);
-    }
+    private static FlowTestHarness Harness(string yaml, EngineOptions? options = null) => FlowTestHarness.FromYaml(yaml, Monday10Sgt, options);
 
     [Fact]
     public async Task Handle_MatchingMessage_TagsAssignsAndReplies()
     {
-        var h = new Harness("""
+        var h = Harness("""
             flow: price
             on: message.received
             when: { message.text: { contains: price } }
@@ -55,11 +24,11 @@ public sealed class FlowEngineTests
               - reply: "Hi {{first_word contact.name}}, here is the price list."
             """, new EngineOptions { Teams = ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add("sales", ["ana", "ben"]) });
 
-        var outcome = await h.Say("What is the price?");
+        var outcome = await h.ReceiveAsync("What is the price?");
 
         Assert.Equal(["price"], outcome.Fired.ToArray());
-        Assert.Equal(["Hi Ann, here is the price list."], h.Texts);
-        var state = await h.Store.FindAsync("c-1");
+        Assert.Equal(["Hi Ann, here is the price list."], h.SentTexts);
+        var state = await h.StateAsync();
         Assert.Contains("price-asked", state!.Tags);
         Assert.Equal(("ana", "sales"), (state.Assignee, state.Team));
         Assert.Equal(1, state.WindowSends);
@@ -68,7 +37,7 @@ public sealed class FlowEngineTests
     [Fact]
     public async Task Handle_FlowWithoutMatchingTrigger_SendsNothingMore()
     {
-        var h = new Harness("""
+        var h = Harness("""
             flow: chatty
             on: message.received
             then:
@@ -80,8 +49,8 @@ public sealed class FlowEngineTests
               - reply: "six"
             """);
 
-        await h.Say("hi");
-        var second = await h.Engine.HandleAsync(new InboundEvent("c-1", "u-1", FlowEvent.ReferralReceived(h.Clock.GetUtcNow(), new Referral(ReferralSource.Ad, "ad-1", null))));
+        await h.ReceiveAsync("hi");
+        var second = await h.ReferralAsync(ReferralSource.Ad, "ad-1");
 
         Assert.Equal(6, h.Outbox.Messages.Count);
         Assert.Equal(0, second.Sent);
@@ -92,18 +61,23 @@ public sealed class FlowEngineTests
     [Fact]
     public async Task Handle_QuotaReached_BlocksWithQuotaExhausted()
     {
-        var h = new Harness("""
+        var h = Harness("""
             flow: chatty
+            priority: 1
             on: message.received
             when: { message.text: { contains: more } }
             then:
               - reply: "one"
               - reply: "two"
+            ---
+            flow: chattier
+            on: message.received
+            then:
               - reply: "three"
               - reply: "four"
             """, new EngineOptions { Policy = FlowAutomation.Policy.PolicyProfile.TikTok with { MessagesPerWindow = 3 } });
 
-        var outcome = await h.Say("more please");
+        var outcome = await h.ReceiveAsync("more please");
 
         Assert.Equal((3, 1), (outcome.Sent, outcome.Blocked));
         var blocked = Assert.Single(h.Trace.Records.OfType<ActionTrace>(), a => a.Status == ActionStatus.Blocked);
@@ -113,7 +87,7 @@ public sealed class FlowEngineTests
     [Fact]
     public async Task FollowUp_CustomerSilent_FiresAndIsDecidedWhenDue()
     {
-        var h = new Harness("""
+        var h = Harness("""
             flow: nudge
             on: message.received
             once_per: conversation
@@ -126,17 +100,17 @@ public sealed class FlowEngineTests
                     - reply: "Still there, {{contact.name}}?"
             """);
 
-        await h.Say("hello");
+        await h.ReceiveAsync("hello");
         await h.AdvanceAsync(TimeSpan.FromHours(25));
 
-        Assert.Equal(["Thanks!", "Still there, Ann Lee?"], h.Texts);
+        Assert.Equal(["Thanks!", "Still there, Ann Lee?"], h.SentTexts);
         Assert.Equal(Monday10Sgt.AddHours(24), h.Outbox.Messages[1].DecidedAt);
     }
 
     [Fact]
     public async Task FollowUp_CustomerReplied_IsCancelled()
     {
-        var h = new Harness("""
+        var h = Harness("""
             flow: nudge
             on: message.received
             once_per: conversation
@@ -149,20 +123,20 @@ public sealed class FlowEngineTests
                     - reply: "Still there?"
             """);
 
-        await h.Say("hello");
+        await h.ReceiveAsync("hello");
         h.Clock.Advance(TimeSpan.FromHours(2));
-        await h.Say("yes I am here");
+        await h.ReceiveAsync("yes I am here");
         await h.AdvanceAsync(TimeSpan.FromHours(30));
 
-        Assert.Equal(["Thanks!"], h.Texts);
-        Assert.Empty(await h.Scheduler.PendingAsync("c-1", default));
+        Assert.Equal(["Thanks!"], h.SentTexts);
+        Assert.Empty(await h.Scheduler.PendingAsync(h.ConversationId, default));
         Assert.Contains(h.Trace.Records.OfType<ActionTrace>(), a => a.Status == ActionStatus.Cancelled && a.Detail.Contains("customer replied", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task FollowUp_WithoutUnless_PastTheWindow_IsBlockedWindowExpired()
     {
-        var h = new Harness("""
+        var h = Harness("""
             flow: late
             on: message.received
             then:
@@ -172,7 +146,7 @@ public sealed class FlowEngineTests
                     - reply: "Too late"
             """);
 
-        await h.Say("hello");
+        await h.ReceiveAsync("hello");
         await h.AdvanceAsync(TimeSpan.FromHours(51));
 
         Assert.Empty(h.Outbox.Messages);
@@ -183,7 +157,7 @@ public sealed class FlowEngineTests
     [Fact]
     public async Task Handle_TagChain_RunsTheTaggedFlowInTheSameEvent()
     {
-        var h = new Harness("""
+        var h = Harness("""
             flow: detect
             priority: 10
             on: message.received
@@ -198,17 +172,17 @@ public sealed class FlowEngineTests
               - reply: "Welcome, VIP!"
             """);
 
-        var outcome = await h.Say("wholesale prices?");
+        var outcome = await h.ReceiveAsync("wholesale prices?");
 
         Assert.Equal(["detect", "vip"], outcome.Fired.ToArray());
-        Assert.Equal(["Welcome, VIP!"], h.Texts);
-        Assert.Equal("vip-desk", (await h.Store.FindAsync("c-1"))!.Assignee);
+        Assert.Equal(["Welcome, VIP!"], h.SentTexts);
+        Assert.Equal("vip-desk", (await h.StateAsync())!.Assignee);
     }
 
     [Fact]
     public async Task Handle_StopInHigherPriorityFlow_HaltsLowerFlows()
     {
-        var h = new Harness("""
+        var h = Harness("""
             flow: first
             priority: 10
             on: message.received
@@ -219,24 +193,24 @@ public sealed class FlowEngineTests
             then: [ { reply: "second" } ]
             """);
 
-        var outcome = await h.Say("hi");
+        var outcome = await h.ReceiveAsync("hi");
 
         Assert.Equal(["first"], outcome.Fired.ToArray());
-        Assert.Equal(["first"], h.Texts);
+        Assert.Equal(["first"], h.SentTexts);
     }
 
     [Fact]
     public async Task Handle_ConcurrentMessagesForOneConversation_NeverExceedTheQuota()
     {
-        var h = new Harness("""
+        var h = Harness("""
             flow: echo
             on: message.received
             then: [ { reply: "ok" }, { reply: "ok again" } ]
             """);
 
-        await Task.WhenAll(Enumerable.Range(0, 64).Select(i => h.Say("m" + i).AsTask()));
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(i => h.ReceiveAsync("m" + i)));
 
-        var state = await h.Store.FindAsync("c-1");
+        var state = await h.StateAsync();
         Assert.Equal(64, state!.InboundCount);
         Assert.Equal(128, h.Outbox.Messages.Count); // each message opens a fresh window: 2 replies each
         Assert.Equal(64, h.Trace.Records.OfType<EventTrace>().Count(e => e.Type == "message.received"));
