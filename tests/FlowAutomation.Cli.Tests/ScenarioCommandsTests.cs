@@ -1,0 +1,141 @@
+using System.Text.Json;
+
+namespace FlowAutomation.Cli.Tests;
+
+public sealed class ScenarioCommandsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("flowctl-scenarios-").FullName;
+
+    public ScenarioCommandsTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "flows"));
+        File.WriteAllText(Path.Combine(_dir, "flows", "hello.yaml"), """
+            flow: hello
+            on: message.received
+            when: { message.text: { contains: hello } }
+            then:
+              - reply: "Hi {{contact.name}}!"
+              - follow_up:
+                  after: 1d
+                  unless: customer_replied
+                  then: [ { reply: "Still there?" } ]
+            ---
+            flow: other
+            on: message.received
+            when: { message.text: { contains: price } }
+            then: [ { tag: price } ]
+            """);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Scenario(string name, string expect, string events = "  - at: 0s\n    message.received: { text: hello }\n  - at: 25h\n    advance: true\n")
+    {
+        var path = Path.Combine(_dir, name + ".scenario.yaml");
+        File.WriteAllText(path, $"scenario: {name}\nflows: flows\nstart: 2026-03-02T02:00:00Z\ncontact: {{ id: u-1, name: Ann }}\nevents:\n{events}expect:\n{expect}");
+        return path;
+    }
+
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = FlowCtl.Run(args, stdout, stderr);
+        return (exit, stdout.ToString().ReplaceLineEndings("\n"), stderr.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void DryRun_PassingScenario_PrintsTimelineAndExitsZero()
+    {
+        var path = Scenario("greets", "  sent:\n    - text: \"Hi Ann!\"\n    - text: \"Still there?\"\n");
+
+        var (exit, output, _) = Run("dry-run", path);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("+0s      message.received \"hello\"", output, StringComparison.Ordinal);
+        Assert.Contains("→ sent \"Hi Ann!\" (message 1 of 10 in the window)", output, StringComparison.Ordinal);
+        Assert.Contains("+24h     follow-up hello#1 of hello is due", output, StringComparison.Ordinal);
+        Assert.EndsWith("expectations: all met\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DryRun_JsonFormat_WritesOneObjectPerLineEndingWithSummary()
+    {
+        var path = Scenario("json", "  sent_count: 2\n");
+
+        var (exit, output, _) = Run("dry-run", path, "--format", "json");
+
+        Assert.Equal(0, exit);
+        var lines = output.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal("event", lines[0].GetProperty("kind").GetString());
+        var rule = lines.First(l => l.GetProperty("kind").GetString() == "rule");
+        var condition = rule.GetProperty("conditions")[0];
+        Assert.Equal(("message.text", "contains", "hello", true), (condition.GetProperty("path").GetString(), condition.GetProperty("operator").GetString(), condition.GetProperty("actual").GetString(), condition.GetProperty("result").GetBoolean()));
+        Assert.Contains(lines, l => l.GetProperty("kind").GetString() == "action" && l.GetProperty("status").GetString() == "scheduled");
+        Assert.Equal("summary", lines[^1].GetProperty("kind").GetString());
+        Assert.Equal(2, lines[^1].GetProperty("sent").GetInt32());
+    }
+
+    [Fact]
+    public void DryRun_ExplainFlow_AddsTheFlowThatDidNotFire()
+    {
+        var path = Scenario("explain", "  fired: [hello]\n");
+
+        var (_, plain, _) = Run("dry-run", path);
+        var (exit, explained, _) = Run("dry-run", path, "--explain", "other");
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("other", plain, StringComparison.Ordinal);
+        Assert.Contains("✘ other did not fire", explained, StringComparison.Ordinal);
+        Assert.Contains("✘ message.text contains price  (was hello)", explained, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DryRun_UnmetExpectation_ExitsOneAndSaysWhy()
+    {
+        var path = Scenario("wrong", "  sent:\n    - text: \"Hello Ann\"\n");
+
+        var (exit, output, _) = Run("dry-run", path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("✘ message 1 should be text \"Hello Ann\", but was text \"Hi Ann!\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DryRun_ExpectationNamesUnknownFlow_IsADiagnostic()
+    {
+        var path = Scenario("typo", "  fired: [helo]\n");
+
+        var (exit, _, err) = Run("dry-run", path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("(11,11): error FA3003: no flow 'helo' in the loaded flows; did you mean 'hello'?", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Test_Folder_PrintsOneLinePerScenarioAndTheTotals()
+    {
+        Scenario("a-passes", "  sent_count: 2\n");
+        Scenario("b-fails", "  not_fired: [hello]\n");
+
+        var (exit, output, _) = Run("test", _dir);
+
+        Assert.Equal(1, exit);
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.StartsWith("pass  ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("FAIL  ", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith("flow hello should not have fired, but did", lines[1], StringComparison.Ordinal);
+        Assert.Equal("1 passed, 1 failed", lines[^1]);
+    }
+
+    [Fact]
+    public void Test_AllPass_ExitsZero()
+    {
+        var path = Scenario("ok", "  sent_count: 2\n");
+
+        var (exit, output, _) = Run("test", path);
+
+        Assert.Equal(0, exit);
+        Assert.EndsWith("1 passed, 0 failed\n", output, StringComparison.Ordinal);
+    }
+}
