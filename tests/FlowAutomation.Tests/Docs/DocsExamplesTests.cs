@@ -45,7 +45,27 @@ public sealed partial class DocsExamplesTests
         }
     }
 
-    private static IEnumerable<(string File, int Index, string Yaml)> Examples()
+    [Fact]
+    public void Load_DocumentedScenarios_HaveNoDiagnostics()
+    {
+        var count = 0;
+        foreach (var (file, index, yaml) in Examples(ScenarioExample))
+        {
+            var bag = new FlowAutomation.Diagnostics.DiagnosticBag();
+            var scenario = FlowAutomation.Scenarios.ScenarioLoader.LoadText($"{file}#scenario{index}", yaml, bag);
+
+            Assert.Empty(bag.ToSortedList().Select(d => d.ToString()));
+            Assert.NotNull(scenario);
+            count++;
+        }
+
+        Assert.True(count > 0);
+    }
+
+    private const string FlowExample = "^flow:";
+    private const string ScenarioExample = "^scenario:";
+
+    private static IEnumerable<(string File, int Index, string Yaml)> Examples(string kind = FlowExample)
     {
         var files = Directory.GetFiles(RepoPaths.Of("docs"), "*.md").Append(RepoPaths.Of("README.md")).Order(StringComparer.Ordinal);
         foreach (var path in files)
@@ -55,7 +75,7 @@ public sealed partial class DocsExamplesTests
             foreach (Match match in YamlBlock().Matches(File.ReadAllText(path).ReplaceLineEndings("\n")))
             {
                 var yaml = match.Groups[1].Value;
-                if (Regex.IsMatch(yaml, "^flow:", RegexOptions.Multiline))
+                if (Regex.IsMatch(yaml, kind, RegexOptions.Multiline))
                 {
                     yield return (relative, ++index, yaml);
                 }
