@@ -102,7 +102,11 @@ public abstract class ConversationStoreContractTests
             .WithField("email", "ann@example.com").WithField("plan", "pro")
             .AssignTo("ana", "sales")
             .MarkReported()
-            .MarkClosed();
+            .MarkClosed()
+            .BeginStretch(T0)
+            .WithContact("u-1001", "Ann Lee", "SG", "en")
+            .RecordFired("welcome", T0 + TimeSpan.FromMinutes(5))
+            .RecordFired("price-inquiry", T0 + TimeSpan.FromMinutes(7));
 
         await store.TrySaveAsync(state);
         var found = (await store.FindAsync("c-full"))!;
@@ -154,6 +158,9 @@ public abstract class ConversationStoreContractTests
                     break;
                 case ImmutableDictionary<string, string> map:
                     Assert.Equal(map.OrderBy(p => p.Key, StringComparer.Ordinal), ((IEnumerable<KeyValuePair<string, string>>)a!).OrderBy(p => p.Key, StringComparer.Ordinal));
+                    break;
+                case ImmutableDictionary<string, DateTimeOffset> times:
+                    Assert.Equal(times.OrderBy(p => p.Key, StringComparer.Ordinal), ((IEnumerable<KeyValuePair<string, DateTimeOffset>>)a!).OrderBy(p => p.Key, StringComparer.Ordinal));
                     break;
                 case IEnumerable and not string:
                     throw new InvalidOperationException($"add a comparison for {property.Name}");
