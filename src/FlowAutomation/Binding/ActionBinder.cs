@@ -70,6 +70,11 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
                 return null;
         }
 
+        if (value is YamlScalarNode empty && NodeReader.IsNull(empty))
+        {
+            value = null; // `- reply:` with nothing after the colon is the same as a bare `- reply`
+        }
+
         if (!FlowVocabulary.ActionNames.Contains(name))
         {
             reader.Report(DiagnosticCodes.UnknownAction, keyNode, NodeReader.Shorten(name), Spelling.DidYouMean(name, FlowVocabulary.ActionNames));
@@ -117,22 +122,28 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
         };
     }
 
+    /// <summary>One name or a list of names; every invalid one is reported, and then none is returned.</summary>
     private ImmutableArray<string> Names(YamlNode node, string what)
     {
         var result = ImmutableArray.CreateBuilder<string>();
+        var ok = true;
         foreach (var (text, at) in reader.TextList(node, what))
         {
             if (!NamePattern().IsMatch(text))
             {
-                reader.Report(DiagnosticCodes.InvalidName, at, what, NodeReader.Shorten(text));
-                return [];
+                reader.Report(DiagnosticCodes.InvalidName, at, what, NodeReader.Shorten(text), NameRule);
+                ok = false;
             }
 
             result.Add(text);
         }
 
-        return result.ToImmutable();
+        return ok ? result.ToImmutable() : [];
     }
+
+    internal const string NameRule = "use letters, digits, '-', '_' or '.', starting with a letter or digit, at most 64 characters";
+
+    internal const string FieldNameRule = "use letters, digits, '-' or '_', at most 64 characters";
 
     private AssignAction? Assign(YamlNode value)
     {
@@ -151,7 +162,7 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
         var strategy = AssignStrategy.RoundRobin;
         YamlNode? strategyNode = null;
         var errors = reader.Diagnostics.ErrorCount;
-        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.AssignKeys, "assign"))
+        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.AssignKeys, "assign").Items)
         {
             switch (key)
             {

@@ -13,6 +13,8 @@ namespace FlowAutomation.Binding;
 /// </summary>
 internal static class BusinessHoursBinder
 {
+    private static readonly string[] RequiredKeys = ["from", "to"];
+
     private static readonly Lazy<string[]> ZoneIds = new(() =>
         [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Append("UTC").Distinct(StringComparer.Ordinal)]);
 
@@ -25,12 +27,11 @@ internal static class BusinessHoursBinder
         }
 
         var errors = reader.Diagnostics.ErrorCount;
-        reader.RequireKeys(map, ["from", "to"], "business_hours");
         ImmutableArray<DayOfWeek> days = [.. Enum.GetValues<DayOfWeek>()];
         TimeOnly? from = null, to = null;
         var toEnd = false;
         var zone = TimeZoneInfo.Utc;
-        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.BusinessHoursKeys, "business_hours"))
+        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.BusinessHoursKeys, "business_hours", RequiredKeys).Items)
         {
             switch (key)
             {

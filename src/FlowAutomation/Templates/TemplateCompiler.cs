@@ -25,14 +25,14 @@ internal sealed partial class TemplateCompiler
 
     public MessageTemplate? Compile(string source, TemplateLocation location, DiagnosticBag diagnostics)
     {
+        var errors = diagnostics.ErrorCount;
+        TemplateScanner.Check(source, location, diagnostics);
         if (!source.Contains("{{", StringComparison.Ordinal))
         {
-            return new MessageTemplate(source, location.Whole, null);
+            return diagnostics.ErrorCount > errors ? null : new MessageTemplate(source, location.Whole, null);
         }
 
-        var before = diagnostics.Count;
-        TemplateScanner.Check(source, location, diagnostics);
-        if (diagnostics.Count > before)
+        if (diagnostics.ErrorCount > errors)
         {
             return null;
         }
@@ -43,8 +43,10 @@ internal sealed partial class TemplateCompiler
             compiled = _handlebars.Compile(source);
             compiled(ProbeData);
         }
-        catch (Exception ex) when (ex is HandlebarsException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception ex)
         {
+            // Handlebars.Net reports some malformed templates with exceptions other than HandlebarsException;
+            // whatever it throws, a template is the user's text and its failure is a diagnostic.
             var (message, span) = Describe(ex, location);
             diagnostics.Report(DiagnosticCodes.TemplateSyntax, span, message);
             return null;
@@ -67,10 +69,10 @@ internal sealed partial class TemplateCompiler
             text = text[..match.Index];
         }
 
-        text = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim().TrimEnd('.');
-        if (ex is InvalidOperationException)
+        text = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim().TrimEnd('.', ':').Trim();
+        if (ex is not HandlebarsException || text.Length == 0)
         {
-            text = "a block helper is missing its argument";
+            text = "the template cannot be read; check its {{ }} expressions";
         }
 
         return (char.ToLowerInvariant(text[0]) + text[1..], span);
