@@ -71,6 +71,11 @@ internal static partial class YamlErrors
         if (raw.Contains("block mapping, did not find expected key", StringComparison.Ordinal))
         {
             var rest = TextPositions.LineText(text, at.Line)[Math.Min(at.Column - 1, TextPositions.LineText(text, at.Line).Length)..];
+            if (rest.IndexOf(": ", StringComparison.Ordinal) > 1024 || rest.TrimEnd().EndsWith(':') && rest.Length > 1024)
+            {
+                return ("this key is longer than the 1024 characters YAML allows in a key", at);
+            }
+
             if (NoSpaceAfterColon().Match(rest) is { Success: true } m)
             {
                 return ($"'{m.Groups[1].Value}:{m.Groups[2].Value}' needs a space after the colon: '{m.Groups[1].Value}: {m.Groups[2].Value}'", at);

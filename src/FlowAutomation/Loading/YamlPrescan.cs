@@ -18,6 +18,7 @@ internal sealed class YamlPrescan
     private readonly List<ParsingEvent> _events = [];
     private readonly Stack<Frame> _frames = new();
     private readonly Dictionary<string, long> _anchors = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _earlierAnchors = new(StringComparer.Ordinal);
     private long _expandedByAliases;
     private int _skipNodes;
     private int _skipNesting;
@@ -77,6 +78,7 @@ internal sealed class YamlPrescan
         switch (e)
         {
             case DocumentStart:
+                _earlierAnchors.UnionWith(_anchors.Keys);
                 _anchors.Clear();
                 _frames.Clear();
                 break;
@@ -97,6 +99,13 @@ internal sealed class YamlPrescan
                 break;
             case MappingEnd or SequenceEnd:
                 var done = _frames.Pop();
+                if (done.IsMapping && !done.ExpectKey)
+                {
+                    // YamlDotNet emits a key without its value for some malformed lines; the tree cannot be built.
+                    Report(DiagnosticCodes.YamlSyntax, done.LastKey, "this line cannot be read as YAML; check its quotes, brackets and colons");
+                    return false;
+                }
+
                 if (done.Anchor is not null)
                 {
                     _anchors[done.Anchor] = done.Size;
@@ -123,7 +132,8 @@ internal sealed class YamlPrescan
             case AnchorAlias alias:
                 if (!_anchors.TryGetValue(alias.Value.Value, out var size))
                 {
-                    Report(DiagnosticCodes.YamlSyntax, alias.Start, $"'*{alias.Value.Value}' refers to an anchor '&{alias.Value.Value}' that is not defined before it");
+                    var where = _earlierAnchors.Contains(alias.Value.Value) ? " in this flow; anchors do not carry over a '---'" : string.Empty;
+                    Report(DiagnosticCodes.YamlSyntax, alias.Start, $"'*{alias.Value.Value}' refers to an anchor '&{alias.Value.Value}' that is not defined before it{where}");
                     return false;
                 }
 
@@ -197,6 +207,7 @@ internal sealed class YamlPrescan
         frame.Size += size;
         if (frame.IsMapping)
         {
+            frame.LastKey = frame.ExpectKey ? node.Start : frame.LastKey;
             frame.ExpectKey = !frame.ExpectKey;
         }
 
@@ -255,6 +266,8 @@ internal sealed class YamlPrescan
         public bool ExpectKey { get; set; } = true;
 
         public bool SecondFlowStarted { get; set; }
+
+        public Mark LastKey { get; set; } = Mark.Empty;
 
         public Dictionary<string, int> Keys { get; } = new(StringComparer.Ordinal);
     }

@@ -45,7 +45,19 @@ public static class YamlReader
             return null;
         }
 
-        return Decode(displayPath, bytes, diagnostics) is { } text ? Read(displayPath, text, diagnostics) : null;
+        return ReadBytes(displayPath, bytes, diagnostics);
+    }
+
+    /// <summary>Reads a file's bytes: decodes them (see <see cref="Decode"/>), then as <see cref="Read"/>.</summary>
+    internal static YamlSource? ReadBytes(string path, byte[] bytes, DiagnosticBag diagnostics)
+    {
+        if (bytes.Length > MaxFileBytes)
+        {
+            diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(path, 1, 1), bytes.Length, MaxFileBytes);
+            return null;
+        }
+
+        return Decode(path, bytes, diagnostics) is { } text ? Read(path, text, diagnostics) : null;
     }
 
     public static YamlSource? Read(string path, string text, DiagnosticBag diagnostics)
@@ -83,6 +95,12 @@ public static class YamlReader
             // Equal complex keys (`? [a]`) are the one duplicate the prescan leaves to the loader.
             var (message, at) = YamlErrors.Describe(ex, text, []);
             diagnostics.Report(DiagnosticCodes.YamlSyntax, new SourceSpan(path, at, at), message);
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidCastException or NullReferenceException)
+        {
+            // The prescan keeps the events consistent; should YamlDotNet still refuse them, it is a diagnostic.
+            diagnostics.Report(DiagnosticCodes.YamlSyntax, SourceSpan.At(path, 1, 1), "the text cannot be read as YAML");
             return null;
         }
     }
