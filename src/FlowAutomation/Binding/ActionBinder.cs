@@ -131,7 +131,9 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
         {
             if (!NamePattern().IsMatch(text))
             {
-                reader.Report(DiagnosticCodes.InvalidName, at, what, NodeReader.Shorten(text), NameRule);
+                var several = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                var hint = several.Length > 1 && several.All(NamePattern().IsMatch) ? $"; for several, write a list: [{string.Join(", ", several)}]" : string.Empty;
+                reader.Report(DiagnosticCodes.InvalidName, at, what, NodeReader.Shorten(text), NameRule + hint);
                 ok = false;
             }
 

@@ -19,13 +19,27 @@ internal static class PathSpelling
             return $"; name the field, for example '{path}.email'";
         }
 
-        if (Spelling.Nearest(path, known) is { } nearest && !nearest.EndsWith("<name>", StringComparison.Ordinal))
+        var parts = path.Split('.');
+        var nearest = Spelling.Nearest(path, known);
+        if (nearest is not null && nearest.EndsWith("<name>", StringComparison.Ordinal))
+        {
+            nearest = null;
+        }
+
+        // contact.first_name, lead.email: a field read without its map (unless a path is one typo away).
+        if (parts.Length == 2 && (nearest is null || Spelling.Distance(path.ToLowerInvariant(), nearest.ToLowerInvariant()) > 1)
+            && FieldMaps.FirstOrDefault(m => m.StartsWith(parts[0] + ".", StringComparison.Ordinal)) is { } fields
+            && PathCatalog.TryResolve(fields + "." + parts[1]) is not null)
+        {
+            return $"; did you mean '{fields}.{parts[1]}'?";
+        }
+
+        if (nearest is not null)
         {
             return $"; did you mean '{nearest}'?";
         }
 
         // lead.field.email, contact.feilds.size: a misspelt field map before a field name.
-        var parts = path.Split('.');
         if (parts.Length >= 3 && Spelling.Nearest(parts[0] + "." + parts[1], FieldMaps) is { } map)
         {
             var candidate = map + "." + string.Join('.', parts[2..]);

@@ -158,7 +158,15 @@ internal sealed partial class TestBinder(NodeReader reader, FieldPath path, Yaml
         // `lacks` and `not_contains` accept one value or a list; `contains` and the other scalar operators take one.
         if (op.Operand == OperandShape.Scalar && op.Operator is not (TestOperator.Lacks or TestOperator.NotContains) && operand is not YamlScalarNode)
         {
-            reader.Report(DiagnosticCodes.InvalidOperand, operand, op.Name, $"one value, found {NodeReader.Describe(operand)}" + (op.Operator == TestOperator.Equals ? "; use 'in' for a list" : op.Operator == TestOperator.Contains ? "; use 'contains_any' for a list" : string.Empty));
+            var listForm = op.Operator switch
+            {
+                TestOperator.Equals => "in",
+                TestOperator.NotEquals => "not_in",
+                TestOperator.Contains => "contains_any",
+                TestOperator.Has => "has_any",
+                _ => null,
+            };
+            reader.Report(DiagnosticCodes.InvalidOperand, operand, op.Name, $"one value, found {NodeReader.Describe(operand)}" + (listForm is null ? string.Empty : $"; use '{listForm}' for a list"));
             return [];
         }
 

@@ -102,7 +102,7 @@ public static class DiagnosticCodes
         "'{0}' is compared as a whole text; to use the operator '{1}', write {{ {1}: {2} }}",
         "A plain value after a path means `equals` (or `has` for tags), so `message.text: contains price` matches only the exact text \"contains price\". Put the operator in braces: `message.text: { contains: price }`.");
     public static readonly DiagnosticDescriptor BadDay = new("FA1210", E, "Invalid day",
-        "invalid day '{0}'; use mon, tue, wed, thu, fri, sat or sun",
+        "invalid day '{0}'; use mon, tue, wed, thu, fri, sat or sun{1}",
         "`business_hours.days` lists three-letter day names.");
     public static readonly DiagnosticDescriptor BadTime = new("FA1211", E, "Invalid time",
         "invalid time '{0}'; use 24-hour HH:MM, for example \"09:00\"",

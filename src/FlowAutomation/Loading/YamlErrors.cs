@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using FlowAutomation.Diagnostics;
+using FlowAutomation.Language;
+using FlowAutomation.Model;
 using YamlDotNet.Core;
 
 namespace FlowAutomation.Loading;
@@ -11,6 +13,14 @@ namespace FlowAutomation.Loading;
 /// </summary>
 internal static partial class YamlErrors
 {
+    /// <summary>Keys of the flow language, to tell "reply: text: …" (a key after a key) from "text: Price: 10".</summary>
+    private static readonly HashSet<string> LanguageKeys =
+    [
+        .. FlowVocabulary.FlowKeys, .. FlowVocabulary.ActionNames, .. FlowVocabulary.ReplyKeys, .. FlowVocabulary.FollowUpKeys,
+        .. FlowVocabulary.AssignKeys, .. FlowVocabulary.BusinessHoursKeys, .. FlowVocabulary.GroupKeys,
+        .. FlowVocabulary.Operators.Select(o => o.Name), .. PathCatalog.All.Where(p => !p.IsFieldMap).Select(p => p.Name),
+    ];
+
     public static (string Message, Position At) Describe(YamlException ex, string text, IReadOnlyList<(char Open, Position At)> openFlow)
     {
         var raw = Clean(ex.Message);
@@ -39,7 +49,9 @@ internal static partial class YamlErrors
             return ($"the text goes on after its closing {closing}; {fix}", at);
         }
 
-        if (raw.Contains("invalid mapping", StringComparison.Ordinal) || raw.Contains("mapping values are not allowed", StringComparison.Ordinal))
+        var colonInText = raw.Contains("invalid mapping", StringComparison.Ordinal) || raw.Contains("mapping values are not allowed", StringComparison.Ordinal)
+            || (raw.Contains("did not find expected ',' or", StringComparison.Ordinal) && here == ':');
+        if (colonInText)
         {
             var line = TextPositions.LineText(text, at.Line);
             var before = line[..Math.Min(Math.Max(0, at.Column - 1), line.Length)];
@@ -48,11 +60,12 @@ internal static partial class YamlErrors
                 return ($"'{key.Groups[2].Value}:' is indented further than the key above it; keys of one mapping start in the same column", at with { Column = key.Groups[1].Length + 1 });
             }
 
-            return ("a text that contains ': ' must be quoted, for example text: \"Opening hours: 9 to 6\"", at);
-        }
+            if (KeyAfterKey().Match(before) is { Success: true } pair && LanguageKeys.Contains(pair.Groups[2].Value))
+            {
+                var (outer, inner) = (pair.Groups[1].Value, pair.Groups[2].Value);
+                return ($"'{inner}:' cannot follow '{outer}:' on the same line; write {outer}: {{ {inner}: ... }} or put '{inner}:' on the next line, indented", at with { Column = pair.Groups[2].Index + 1 });
+            }
 
-        if (raw.Contains("did not find expected ',' or", StringComparison.Ordinal) && here == ':')
-        {
             return ("a text that contains ': ' must be quoted, for example text: \"Opening hours: 9 to 6\"", at);
         }
 
@@ -171,4 +184,7 @@ internal static partial class YamlErrors
 
     [GeneratedRegex(@"^\s*([A-Za-z_][\w.]*):([^\s/:][^\s]*)", RegexOptions.CultureInvariant)]
     private static partial Regex NoSpaceAfterColon();
+
+    [GeneratedRegex(@"^\s*(?:-\s+)?(?:\{\s*)?([A-Za-z_][\w.]*):\s+([A-Za-z_][\w.]*)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyAfterKey();
 }

@@ -47,7 +47,7 @@ internal sealed partial class TemplateCompiler
         {
             // Handlebars.Net reports some malformed templates with exceptions other than HandlebarsException;
             // whatever it throws, a template is the user's text and its failure is a diagnostic.
-            var (message, span) = Describe(ex, location);
+            var (message, span) = Describe(ex, source, location);
             diagnostics.Report(DiagnosticCodes.TemplateSyntax, span, message);
             return null;
         }
@@ -56,7 +56,7 @@ internal sealed partial class TemplateCompiler
     }
 
     /// <summary>Handlebars puts the position only in its message ("Occured at: L:C", 0-based); take it out and map it.</summary>
-    private static (string Message, SourceSpan Span) Describe(Exception ex, TemplateLocation location)
+    private static (string Message, SourceSpan Span) Describe(Exception ex, string source, TemplateLocation location)
     {
         var text = ex.Message;
         var match = OccurredAt().Match(text);
@@ -67,12 +67,26 @@ internal sealed partial class TemplateCompiler
             var column = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) + 1;
             span = location.Map(line, column);
             text = text[..match.Index];
+
+            // "Reached unparseable token in expression: (upper x}}": point at the expression, not where parsing gave up.
+            var token = text[(text.IndexOf(": ", StringComparison.Ordinal) + 2)..].Trim();
+            var at = token.Length > 0 && text.StartsWith("Reached unparseable token", StringComparison.Ordinal) ? source.IndexOf(token, StringComparison.Ordinal) : -1;
+            if (at >= 0)
+            {
+                var before = source[..at];
+                var lineOfToken = before.Count(c => c == '\n') + 1;
+                span = location.Map(lineOfToken, at - (before.LastIndexOf('\n') + 1) + 1);
+            }
         }
 
         text = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim().TrimEnd('.', ':').Trim();
         if (ex is not HandlebarsException || text.Length == 0)
         {
             text = "the template cannot be read; check its {{ }} expressions";
+        }
+        else if (text.StartsWith("Reached unparseable token", StringComparison.Ordinal))
+        {
+            text = "this expression cannot be read; check its brackets and quotes";
         }
 
         return (char.ToLowerInvariant(text[0]) + text[1..], span);

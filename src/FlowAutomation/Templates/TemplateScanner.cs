@@ -50,12 +50,18 @@ internal static partial class TemplateScanner
                 }
 
                 var body = source[bodyStart..close].TrimEnd('~');
-                CheckExpression(body, bodyStart, open);
-                i = close + 2;
-                if (source[open + 2] == '{' && i < source.Length && source[i] == '}')
+                var tripleOpen = source[open + 2] == '{';
+                var tripleClose = close + 2 < source.Length && source[close + 2] == '}';
+                if (tripleOpen != tripleClose)
                 {
-                    i++; // the third brace of {{{ … }}}
+                    diagnostics.Report(DiagnosticCodes.TemplateSyntax, At(open), tripleOpen
+                        ? "'{{{' is closed with '}}'; use '{{' and '}}'"
+                        : "'{{' is closed with '}}}'; use '{{' and '}}'");
+                    return;
                 }
+
+                CheckExpression(body, bodyStart, open);
+                i = close + (tripleClose ? 3 : 2);
             }
 
             foreach (var (name, offset) in _blocks)
@@ -90,10 +96,35 @@ internal static partial class TemplateScanner
                     return;
             }
 
+            if (PipeOutsideQuotes(trimmed) is > 0 and var pipe)
+            {
+                // {{contact.name | upper}}: a filter from Liquid or Jinja templates.
+                string[] parts = [trimmed[..pipe].Trim(), trimmed[(pipe + 1)..].Trim()];
+                var filter = parts[1].Split([':', ' '], 2);
+                var helper = filter[0] switch
+                {
+                    "upcase" => "upper",
+                    "downcase" => "lower",
+                    "strip" => "trim",
+                    var name when TemplateHelpers.Inline.Contains(name) => name,
+                    _ => "upper",
+                };
+                var argument = helper == "default" && filter.Length > 1 ? " " + filter[1].Trim() : string.Empty;
+                diagnostics.Report(DiagnosticCodes.TemplateSyntax, At(offset), $"'|' filters are not part of these templates; call a helper before the value instead, for example {{{{{helper} {parts[0]}{argument}}}}}");
+                return;
+            }
+
             var isBlock = trimmed[0] == '#';
             var tokens = Tokenize(isBlock ? trimmed[1..] : trimmed, offset + (isBlock ? 1 : 0));
             if (tokens.Count == 0)
             {
+                return;
+            }
+
+            if (tokens.FirstOrDefault(t => t.Token[0] is '"' or '\'' && (t.Token.Length == 1 || t.Token[^1] != t.Token[0])) is { Token: not null } open)
+            {
+                var (quote, word) = (open.Token[0], Shorten(open.Token[1..]));
+                diagnostics.Report(DiagnosticCodes.TemplateSyntax, At(open.Offset), $"the quote {quote} before {word} is not closed; write {quote}{word}{quote}");
                 return;
             }
 
@@ -211,6 +242,31 @@ internal static partial class TemplateScanner
 
         return starts;
     }
+
+    /// <summary>The index of the first '|' that is not inside a quoted string, or -1.</summary>
+    private static int PipeOutsideQuotes(string text)
+    {
+        var quote = '\0';
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (quote != '\0')
+            {
+                quote = text[i] == quote ? '\0' : quote;
+            }
+            else if (text[i] is '"' or '\'')
+            {
+                quote = text[i];
+            }
+            else if (text[i] == '|')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string Shorten(string text) => text.Length <= 20 ? text : text[..17] + "...";
 
     private static string Spelling(string word, IEnumerable<string> known) => Language.Spelling.DidYouMean(word, known);
 
