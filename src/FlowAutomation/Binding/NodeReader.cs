@@ -136,7 +136,8 @@ internal sealed class NodeReader(YamlSource source, DiagnosticBag diagnostics)
             return value;
         }
 
-        Report(DiagnosticCodes.InvalidDuration, node, node is YamlScalarNode sc ? sc.Value : Describe(node));
+        var text = node is YamlScalarNode sc ? sc.Value : null;
+        Report(DiagnosticCodes.InvalidDuration, node, text is null ? Describe(node) : Shorten(text), DurationHints.For(text));
         return null;
     }
 

@@ -33,7 +33,7 @@ public static class DiagnosticCodes
         "Each YAML document (separated by `---`) holds one flow: a mapping that starts with `flow: <id>`.");
     public static readonly DiagnosticDescriptor DuplicateKey = new("FA0007", E, "Duplicate key",
         "duplicate key '{0}'; the first is at line {1}",
-        "A key may appear once in a mapping. YAML would silently keep only one of the two values, so it is an error here.");
+        "A key may appear once in a mapping. YAML would silently keep only one of the two values, so it is an error here. The second entry is left out so that the rest of the file is still checked. A second `flow:` in one document usually means a missing `---` line between two flows: it is reported once, and the rest of that document is left out.");
     public static readonly DiagnosticDescriptor NoFlowFiles = new("FA0008", W, "No flow files",
         "no *.yaml or *.yml files were found in '{0}'",
         "The folder given holds no flow files. Flow files end in `.yaml` or `.yml`.");
@@ -71,7 +71,7 @@ public static class DiagnosticCodes
         "TikTok Business Messaging forbids first messages and broadcasts: a business may only reply within 48 hours of the customer's latest message. Schedules, broadcasts and campaigns to a contact list cannot be expressed. Use `follow_up` inside a flow triggered by the customer instead.");
     public static readonly DiagnosticDescriptor UnreachableAction = new("FA1103", W, "Unreachable action",
         "this action comes after 'stop' and never runs",
-        "`stop` ends the flow's actions (and halts lower-priority flows for the event). Move the action before `stop` or remove it.");
+        "`stop` ends the flow's actions (and halts lower-priority flows for the event). Move the action before `stop` or remove it. The warning stands at the first action after `stop`.");
     public static readonly DiagnosticDescriptor DisabledFlow = new("FA1104", W, "Flow disabled",
         "flow '{0}' is disabled and will not run",
         "`enabled: false` keeps the flow in the set, checked but never run.");
@@ -85,10 +85,10 @@ public static class DiagnosticCodes
         "A condition is `<path>: <value>` (equals), `<path>: { <operator>: <value> }`, or `all`, `any`, `not`, `business_hours`. `whole_word` stands only beside a keyword operator.");
     public static readonly DiagnosticDescriptor UnknownOperator = new("FA1203", E, "Unknown operator",
         "unknown operator '{0}'{1}",
-        "Operators: equals, not_equals, in, not_in, contains, contains_any, contains_all, not_contains, starts_with, ends_with, matches, exists, gt, gte, lt, lte, has, has_any, lacks.");
+        "Operators: equals, not_equals, in, not_in, contains, contains_any, contains_all, not_contains, starts_with, ends_with, matches, exists, gt, gte, lt, lte, has, has_any, lacks. Names from other tools (`is`, `eq`, `includes`, `regex`, `>`) are answered with the operator that means the same.");
     public static readonly DiagnosticDescriptor OperatorNotApplicable = new("FA1204", E, "Operator does not apply",
         "operator '{0}' does not apply to '{1}', which is {2}; use {3}",
-        "Each path has a type (text, number, yes/no, duration, set of tags). Set operators (`has`, `has_any`, `lacks`) apply to tag sets; `gt`/`lt` to numbers and durations; keyword operators to text.");
+        "Each path has a type (text, number, yes/no, duration, set of tags). Set operators (`has`, `has_any`, `lacks`) apply to tag sets; `gt`/`lt` to numbers and durations; keyword operators to text; `exists` to every path.");
     public static readonly DiagnosticDescriptor InvalidRegex = new("FA1205", E, "Invalid regular expression",
         "invalid regular expression: {0}",
         "`matches` takes a .NET regular expression. It runs case-insensitively and with a time limit.");
@@ -103,13 +103,13 @@ public static class DiagnosticCodes
         "A plain value after a path means `equals` (or `has` for tags), so `message.text: contains price` matches only the exact text \"contains price\". Put the operator in braces: `message.text: { contains: price }`.");
     public static readonly DiagnosticDescriptor BadDay = new("FA1210", E, "Invalid day",
         "invalid day '{0}'; use mon, tue, wed, thu, fri, sat or sun{1}",
-        "`business_hours.days` lists three-letter day names.");
+        "`business_hours.days` lists three-letter day names, in any case. Groups such as `weekdays` or `weekend` are not day names: list the days.");
     public static readonly DiagnosticDescriptor BadTime = new("FA1211", E, "Invalid time",
         "invalid time '{0}'; use 24-hour HH:MM, for example \"09:00\"",
         "`business_hours.from` and `to` are 24-hour times written \"HH:MM\" (quote them). `to: \"24:00\"` means midnight at the end of the day; a `from` later than `to` spans midnight.");
     public static readonly DiagnosticDescriptor BadTimeZone = new("FA1212", E, "Unknown time zone",
         "unknown time zone '{0}'{1}",
-        "`business_hours.tz` is an IANA time zone name such as `Asia/Singapore`, `Europe/London` or `UTC`.");
+        "`business_hours.tz` is an IANA time zone name such as `Asia/Singapore`, `Europe/London` or `UTC`. Abbreviations such as `SGT` or `PST` are not zone names; the message suggests the zone most likely meant.");
     public static readonly DiagnosticDescriptor EmptyGroup = new("FA1213", E, "Empty condition group",
         "'{0}' needs at least one condition",
         "`all` and `any` take a list of one or more conditions.");
@@ -125,8 +125,8 @@ public static class DiagnosticCodes
         "a reply needs exactly one of 'text', 'image' or 'share_post', found {0}",
         "A TikTok message is either a text, an image or a shared post. Send two replies to send two kinds.");
     public static readonly DiagnosticDescriptor InvalidDuration = new("FA1304", E, "Invalid duration",
-        "invalid duration '{0}'; use a number and a unit such as 30s, 5m, 2h, 1d or 1h30m (or ISO 8601 such as PT2H)",
-        "Durations are written `30s`, `5m`, `2h`, `1d`, `1h30m`, or in ISO 8601 (`PT2H`, `P1D`). They must be greater than zero.");
+        "invalid duration '{0}'; {1}",
+        "Durations are written `30s`, `5m`, `2h`, `1d`, `1h30m` (units from the largest down, each once), or in ISO 8601 (`PT2H`, `P1D`). They must be greater than zero and at most 3650 days.");
     public static readonly DiagnosticDescriptor InvalidName = new("FA1305", E, "Invalid name",
         "invalid {0} '{1}': {2}",
         "Tags, agents and teams are short identifiers such as `price-asked` or `sales`: letters, digits, '-', '_' and '.', starting with a letter or digit, at most 64 characters. Field names (`set`, `contact.fields.<name>`) use letters, digits, '-' and '_' only, at most 64 characters.");
@@ -160,10 +160,10 @@ public static class DiagnosticCodes
         "A flow's replies, including its follow-ups within the reply window, all count against one reply window until the customer writes again (10 messages in the default profile). The diagnostic points at the first reply over the quota, counting in the order the replies go out. Follow-ups that fire after the window closes are checked by FA2001 and FA2002 instead.");
     public static readonly DiagnosticDescriptor TextTooLong = new("FA2004", E, "Text too long",
         "the text is {0} characters; TikTok accepts at most {1}",
-        "Text messages are limited (6,000 characters in the default profile), counted as a person sees them: an emoji is one character.");
+        "Text messages are limited (6,000 characters in the default profile), counted as a person sees them: an emoji is one character. For a template, its literal text is counted: the values it inserts can only make it longer.");
     public static readonly DiagnosticDescriptor TextEmpty = new("FA2005", E, "Text empty",
         "the text is empty; TikTok does not send empty messages",
-        "A reply's text must contain at least one character.");
+        "A reply's text must contain at least one character that is not a space. A template that may render empty (`{{contact.name}}` alone) is not flagged; the guard refuses it when it is sent.");
     public static readonly DiagnosticDescriptor ImageUrlInvalid = new("FA2006", E, "Image URL invalid",
         "'{0}' is not an http or https URL",
         "Images are sent by URL; the provider fetches them over http or https.");
