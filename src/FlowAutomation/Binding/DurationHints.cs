@@ -14,6 +14,11 @@ internal static partial class DurationHints
             return Usage;
         }
 
+        if (Zero().IsMatch(text))
+        {
+            return "a duration must be longer than zero";
+        }
+
         if (Spelled().Match(text) is { Success: true } m)
         {
             return $"write it as {m.Groups[1].Value}{char.ToLowerInvariant(m.Groups[2].Value[0])}";
@@ -22,11 +27,6 @@ internal static partial class DurationHints
         if (BareNumber().IsMatch(text))
         {
             return $"add a unit, for example {text.Trim()}h for hours or {text.Trim()}m for minutes";
-        }
-
-        if (Zero().IsMatch(text))
-        {
-            return "a duration must be longer than zero";
         }
 
         return Usage;
@@ -38,6 +38,6 @@ internal static partial class DurationHints
     [GeneratedRegex(@"^\s*\d{1,9}\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex BareNumber();
 
-    [GeneratedRegex(@"^\s*(0+[dhms])+\s*$|^\s*PT?0+[DHMS]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\s*0+\s*$|^\s*(0+[dhms])+\s*$|^\s*PT?0+[DHMS]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Zero();
 }
