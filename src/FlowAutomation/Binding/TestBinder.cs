@@ -140,7 +140,7 @@ internal sealed partial class TestBinder(NodeReader reader, FieldPath path, Yaml
 
                 break;
             default:
-                values = Texts(op, operand);
+                values = Texts(op, operand, implicitOperator);
                 if (values.IsEmpty)
                 {
                     return null;
@@ -153,8 +153,14 @@ internal sealed partial class TestBinder(NodeReader reader, FieldPath path, Yaml
         return new TestCondition(path, op.Operator, values, number, flag, regex, op.IsKeyword && wholeWord) { Span = reader.Span(at) };
     }
 
-    private ImmutableArray<string> Texts(OperatorInfo op, YamlNode operand)
+    private ImmutableArray<string> Texts(OperatorInfo op, YamlNode operand, bool implicitOperator)
     {
+        if (implicitOperator && operand is YamlScalarNode empty && NodeReader.IsNull(empty))
+        {
+            reader.Report(DiagnosticCodes.ConditionShape, operand, $"'{path.Text}' has no value to compare with; write one, or {{ exists: false }} to test that it is missing");
+            return [];
+        }
+
         // `lacks` and `not_contains` accept one value or a list; `contains` and the other scalar operators take one.
         if (op.Operand == OperandShape.Scalar && op.Operator is not (TestOperator.Lacks or TestOperator.NotContains) && operand is not YamlScalarNode)
         {
@@ -182,6 +188,12 @@ internal sealed partial class TestBinder(NodeReader reader, FieldPath path, Yaml
                     return [];
                 }
             }
+        }
+
+        if (path.Kind == ValueKind.TagSet && items.FirstOrDefault(i => string.IsNullOrWhiteSpace(i.Text)) is { Node: not null } blank)
+        {
+            reader.Report(DiagnosticCodes.InvalidOperand, blank.Node, op.Name, "a tag name, found an empty text");
+            return [];
         }
 
         if (op.IsKeyword && items.Any(i => string.IsNullOrWhiteSpace(i.Text)))
