@@ -9,20 +9,18 @@ namespace FlowAutomation.Loading;
 /// quoted (escapes such as <c>\"</c>, <c>''</c> and <c>\u2764</c> are longer in the file than in the value), folded
 /// over several lines, or a block scalar (<c>|</c>, <c>&gt;</c>) whose text starts on the line after its header.
 /// Non-blank characters of the value and units of the file's text correspond one to one; a blank maps to where the
-/// next unit stands.
+/// next unit stands. The map is computed on first use: most templates never report anything.
 /// </summary>
-internal sealed class ScalarSourceMap
+internal sealed class ScalarSourceMap(YamlSource source, YamlScalarNode node)
 {
-    private readonly string _value;
-    private readonly Position[] _positions;
+    private readonly string _value = node.Value ?? string.Empty;
+    private Position[]? _positions;
 
-    private ScalarSourceMap(string value, Position[] positions)
-    {
-        _value = value;
-        _positions = positions;
-    }
+    private Position[] Positions => _positions ??= Compute(source, node);
 
-    public static ScalarSourceMap Build(YamlSource source, YamlScalarNode node)
+    public static ScalarSourceMap Build(YamlSource source, YamlScalarNode node) => new(source, node);
+
+    private static Position[] Compute(YamlSource source, YamlScalarNode node)
     {
         var value = node.Value ?? string.Empty;
         var text = source.Text;
@@ -94,7 +92,7 @@ internal sealed class ScalarSourceMap
             positions[i] = at;
         }
 
-        return new ScalarSourceMap(value, positions);
+        return positions;
     }
 
     /// <summary>Where the value's character at the 1-based line and column of the value stands in the file.</summary>
@@ -107,11 +105,11 @@ internal sealed class ScalarSourceMap
             offset = nl < 0 ? _value.Length : nl + 1;
         }
 
-        return _positions[Math.Clamp(offset + column - 1, 0, _value.Length)];
+        return Positions[Math.Clamp(offset + column - 1, 0, _value.Length)];
     }
 
     /// <summary>Where the value's character at <paramref name="offset"/> stands in the file.</summary>
-    public Position MapOffset(int offset) => _positions[Math.Clamp(offset, 0, _value.Length)];
+    public Position MapOffset(int offset) => Positions[Math.Clamp(offset, 0, _value.Length)];
 
     /// <summary>The value character one unit of the file's text yields, and the unit's length.</summary>
     private static char Unit(string text, int at, int end, ScalarStyle style, out int length)
