@@ -22,10 +22,17 @@ public static class FlowFiles
         {
             if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
-                    .Where(IsFlowFile)
-                    .Order(StringComparer.Ordinal)
-                    .ToList();
+                List<string> files;
+                try
+                {
+                    files = [.. Directory.EnumerateFiles(path, "*", Walk).Where(IsFlowFile).Order(StringComparer.Ordinal)];
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    diagnostics.Report(DiagnosticCodes.FileUnreadable, SourceSpan.At(Display(path), 1, 1), ex.Message);
+                    continue;
+                }
+
                 if (files.Count == 0)
                 {
                     var shown = Display(path);
@@ -57,6 +64,17 @@ public static class FlowFiles
         string Display(string path) =>
             (baseDirectory is null ? path : Path.GetRelativePath(baseDirectory, path)).Replace('\\', '/');
     }
+
+    /// <summary>
+    /// Every folder below, skipping those that cannot be read. Symbolic links below the folder are not followed, so
+    /// that a link loop cannot make the walk endless and a linked file is not loaded twice.
+    /// </summary>
+    private static readonly EnumerationOptions Walk = new()
+    {
+        RecurseSubdirectories = true,
+        IgnoreInaccessible = true,
+        AttributesToSkip = FileAttributes.ReparsePoint,
+    };
 
     public static bool IsFlowFile(string path) =>
         path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
