@@ -84,7 +84,8 @@ internal sealed partial class ActionBinder
 
     private MessageTemplate? WrongText(YamlNode item, string key)
     {
-        reader.Report(DiagnosticCodes.WrongType, item, key, "a text", NodeReader.Describe(item));
+        var expected = item is YamlSequenceNode ? "one text (for several lines, write 'text: |' and the lines below it, indented)" : "a text";
+        reader.Report(DiagnosticCodes.WrongType, item, key, expected, NodeReader.Describe(item));
         return null;
     }
 
