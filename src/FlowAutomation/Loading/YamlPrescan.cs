@@ -7,8 +7,8 @@ namespace FlowAutomation.Loading;
 /// <summary>
 /// Walks the parser's events once before any node tree is built. Refuses what could exhaust the loader (deep
 /// nesting, aliases that expand to a huge tree), reports aliases to undefined anchors, and reports duplicate keys,
-/// dropping the second entry so that the rest of the file can still be checked. Returns the events to load, or
-/// null when the file cannot be loaded.
+/// dropping the second entry so that the rest of the file can still be checked. Returns the events to load (after a
+/// syntax error, those of the documents before it), or null when nothing can be loaded.
 /// </summary>
 internal sealed class YamlPrescan
 {
@@ -21,6 +21,7 @@ internal sealed class YamlPrescan
     private readonly HashSet<string> _earlierAnchors = new(StringComparer.Ordinal);
     private long _expandedByAliases;
     private int _skipNodes;
+    private bool _hostile;
     private int _skipNesting;
     private Mark _lastEnd = Mark.Empty;
 
@@ -44,7 +45,7 @@ internal sealed class YamlPrescan
                 var current = parser.Current!;
                 if (!Accept(current))
                 {
-                    return null;
+                    return _hostile ? null : CompleteDocuments();
                 }
 
                 _lastEnd = current.End;
@@ -54,16 +55,33 @@ internal sealed class YamlPrescan
         {
             var (message, at) = YamlErrors.Describe(ex, _text, OpenFlowCollections());
             Report(DiagnosticCodes.YamlSyntax, at, message);
-            return null;
+            return CompleteDocuments();
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException or FormatException or OverflowException)
         {
             // YamlDotNet throws these on some malformed input (an unclosed flow mapping before a block key).
             var (message, at) = YamlErrors.DescribeUnexpected(_text, _lastEnd, OpenFlowCollections());
             Report(DiagnosticCodes.YamlSyntax, at, message);
+            return CompleteDocuments();
+        }
+
+        return _events;
+    }
+
+    /// <summary>
+    /// After a syntax error, the documents that ended before it, so that the flows in them are still checked (the
+    /// error is reported either way); null when the error is in the first document.
+    /// </summary>
+    private List<ParsingEvent>? CompleteDocuments()
+    {
+        var end = _events.FindLastIndex(e => e is DocumentEnd);
+        if (end < 0)
+        {
             return null;
         }
 
+        _events.RemoveRange(end + 1, _events.Count - end - 1);
+        _events.Add(new StreamEnd());
         return _events;
     }
 
@@ -93,6 +111,7 @@ internal sealed class YamlPrescan
                 if (_frames.Count > YamlReader.MaxDepth)
                 {
                     Report(DiagnosticCodes.TooDeep, start.Start, YamlReader.MaxDepth);
+                    _hostile = true;
                     return false;
                 }
 
@@ -146,6 +165,7 @@ internal sealed class YamlPrescan
                 if (_expandedByAliases > YamlReader.MaxExpandedNodes)
                 {
                     Report(DiagnosticCodes.AliasBomb, alias.Start, YamlReader.MaxExpandedNodes);
+                    _hostile = true;
                     return false;
                 }
 
@@ -168,6 +188,7 @@ internal sealed class YamlPrescan
         if (_frames.Count + _skipNesting > YamlReader.MaxDepth)
         {
             Report(DiagnosticCodes.TooDeep, e.Start, YamlReader.MaxDepth);
+            _hostile = true;
             return false;
         }
 
