@@ -103,14 +103,14 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
 
     private FlowAction? Flag(string name, YamlNode? value)
     {
-        if (value is not null && reader.Boolean(value, name) is not true)
+        switch (value is null ? true : reader.Boolean(value, name))
         {
-            if (value is YamlScalarNode s && s.Value is "false" or "no")
-            {
-                reader.Report(DiagnosticCodes.InvalidValue, value, s.Value, name, "true (remove the action to leave it out)");
-            }
-
-            return null;
+            case null:
+                return null; // not yes or no: reported by Boolean
+            case false:
+                // `stop: false` (or off, no) would silently do nothing; say what to write instead.
+                reader.Report(DiagnosticCodes.InvalidValue, value!, ((YamlScalarNode)value!).Value, name, "true (remove the action to leave it out)");
+                return null;
         }
 
         return name switch

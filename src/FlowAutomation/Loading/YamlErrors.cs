@@ -83,8 +83,9 @@ internal static partial class YamlErrors
 
         if (raw.Contains("block mapping, did not find expected key", StringComparison.Ordinal))
         {
-            var rest = TextPositions.LineText(text, at.Line)[Math.Min(at.Column - 1, TextPositions.LineText(text, at.Line).Length)..];
-            if (rest.IndexOf(": ", StringComparison.Ordinal) > 1024 || rest.TrimEnd().EndsWith(':') && rest.Length > 1024)
+            var line = TextPositions.LineText(text, at.Line);
+            var rest = line[Math.Min(at.Column - 1, line.Length)..];
+            if (rest.IndexOf(": ", StringComparison.Ordinal) > 1024 || (rest.TrimEnd().EndsWith(':') && rest.Length > 1024))
             {
                 return ("this key is longer than the 1024 characters YAML allows in a key", at);
             }

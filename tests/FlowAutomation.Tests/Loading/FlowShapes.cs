@@ -45,6 +45,45 @@ internal static class FlowShapes
         from mask in Gen.Choose(0, 15)
         select Emit(mask, id, trigger, when, then);
 
+    /// <summary>Conditions that are valid or nearly so, in every form the language allows.</summary>
+    private static readonly string[] Conditions =
+    [
+        "message.text: price", "message.text: [price, cost]", "message.text: { contains: price }",
+        "message.text: { contains_any: [price, \"how much\"], whole_word: false }", "message.text: { matches: \"^hi\" }",
+        "message.text: { not_contains: [spam] }", "message.text: { starts_with: hi, ends_with: \"?\" }",
+        "message.type: image", "message.type: { in: [text, image] }", "contact.tags: vip", "contact.tags: [vip, gold]",
+        "contact.tags: { lacks: [spam, blocked] }", "contact.tags: { has: vip, lacks: spam }", "contact.country: { not_in: [US] }",
+        "conversation.is_first_message: yes", "conversation.is_first_message: { equals: false }",
+        "conversation.inbound_count: { gt: \"3\", lte: 10 }", "conversation.window_closes_in: { lt: 2h }",
+        "conversation.messages_left: { gte: 1 }", "contact.fields.size: { exists: false }", "lead.fields.email: { exists: true }",
+        "not: { contact.country: SG }", "any: [{ contact.country: SG }, { contact.language: en }]", "all: { contact.name: { exists: true } }",
+        "business_hours: { from: \"22:00\", to: \"06:00\" }", "business_hours: { days: [SAT, sun], from: \"00:00\", to: \"24:00\", tz: UTC }",
+        "event.tag: { in: [vip] }", "message.referral.source: { not_equals: ad }",
+    ];
+
+    /// <summary>Actions that are valid or nearly so, in every form the language allows.</summary>
+    private static readonly string[] Actions =
+    [
+        "tag: vip", "tag: [a, b.c, d_e]", "untag: vip", "assign: maria", "assign: { agent: maria }",
+        "assign: { team: sales, strategy: least_open }", "unassign", "unassign: true", "close", "close: yes", "stop: On",
+        "report_spam: TRUE", "reply: hi", "reply: \"Hi {{contact.name}}\"", "reply: { text: \"Hi\", validity: 2h }",
+        "reply: { image: \"https://x.example/a.JPG?s=1\" }", "reply: { share_post: abc_123-x }", "set: { size: M, email: \"{{lead.fields.email}}\" }",
+        "set: { contact.fields.size: L }", "follow_up: { after: 1h, then: [close] }", "follow_up: { after: PT30M, unless: customer_replied, when: { contact.tags: vip }, then: [{ tag: x }] }",
+        "stop", "stop: false", "close: off", "reply: { text: \"{contact.name}\" }", "set: {}", "tag: []",
+    ];
+
+    /// <summary>One flow of valid parts, now and then a wrong one, in varied order.</summary>
+    public static Gen<string> MostlyValid { get; } =
+        from trigger in Gen.Elements(FlowVocabulary.Triggers.Select(t => t.Name).ToArray())
+        from conditionCount in Gen.Choose(0, 3)
+        from conditions in Gen.ListOf(Gen.Elements(Conditions), conditionCount)
+        from actionCount in Gen.Choose(1, 5)
+        from actions in Gen.ListOf(Gen.Elements(Actions), actionCount)
+        from extra in Gen.Elements("", "priority: 5\n", "enabled: no\n", "once_per: window\n", "name: \"Test: one\"\n")
+        select $"flow: f\non: {trigger}\n{extra}"
+            + (conditions.Count == 0 ? string.Empty : "when:\n" + string.Concat(conditions.Distinct().Select(c => $"  {c}\n")))
+            + "then:\n" + string.Concat(actions.Select(a => $"  - {a}\n"));
+
     private static string[] ConditionKeys() =>
         [.. FlowVocabulary.GroupKeys, .. PathCatalog.Names.Select(n => n.Replace("<name>", "email", StringComparison.Ordinal)), .. Keys.Take(10)];
 

@@ -5,6 +5,7 @@ using FlowAutomation.Loading;
 using FlowAutomation.Tests.TestSupport;
 using FsCheck;
 using FsCheck.Fluent;
+using YamlDotNet.RepresentationModel;
 
 namespace FlowAutomation.Tests.Loading;
 
@@ -132,10 +133,39 @@ public sealed class YamlReaderPropertyTests
         await Bounded.RunAsync(() => Check.One(Thorough, Prop.ForAll(documents.ToArbitrary(), text =>
         {
             var result = Compile(text);
-            var clean = !result.HasErrors;
             return PointsInto(text, result.Diagnostics)
-                && (!clean || result.Flows.Length == text.Split("---\n").Length)
-                && result.Flows.All(f => f.Span.Path == Path);
+                && result.Flows.All(f => f.Span.Path == Path && !result.Diagnostics.Any(d => d.IsError && f.Span.Start <= d.Span.Start && d.Span.Start <= f.Span.End))
+                && (result.HasErrors || NothingDropped(text, result));
         })));
+    }
+
+    [Fact]
+    public async Task Compile_MostlyValidFlows_DropNothingWithoutSayingWhy()
+    {
+        var documents = Gen.NonEmptyListOf(FlowShapes.MostlyValid).Select(flows => string.Join("---\n", flows.Select((f, i) => f.Replace("flow: f\n", $"flow: f{i}\n", StringComparison.Ordinal))));
+
+        await Bounded.RunAsync(() => Check.One(Thorough, Prop.ForAll(documents.ToArbitrary(), text =>
+        {
+            var result = Compile(text);
+            return PointsInto(text, result.Diagnostics) && (result.HasErrors || NothingDropped(text, result));
+        })));
+    }
+
+    /// <summary>
+    /// When the compiler reports no error, every flow, condition and action written is in the result: a binder
+    /// that gives up on a part must say why.
+    /// </summary>
+    private static bool NothingDropped(string text, FlowCompilation result)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        var documents = stream.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
+        return documents.Count == result.Flows.Length && documents.Zip(result.Flows).All(pair =>
+        {
+            var (map, flow) = pair;
+            var then = map.Children.TryGetValue(new YamlScalarNode("then"), out var t) ? ((YamlSequenceNode)t).Children.Count : 0;
+            var hasWhen = map.Children.ContainsKey(new YamlScalarNode("when"));
+            return flow.Then.Length == then && (flow.When is not null) == hasWhen;
+        });
     }
 }
