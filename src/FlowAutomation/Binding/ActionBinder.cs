@@ -169,10 +169,10 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
             switch (key)
             {
                 case "agent":
-                    agent = Names(item, "agent") is [var a] ? a : null;
+                    agent = One(item, "agent");
                     break;
                 case "team":
-                    team = Names(item, "team") is [var t] ? t : null;
+                    team = One(item, "team");
                     break;
                 default:
                     strategyNode = item;
@@ -210,6 +210,18 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
         }
 
         return agent is not null ? new AssignAction(agent, null, AssignStrategy.Direct) : new AssignAction(null, team, strategy);
+    }
+
+    /// <summary>One agent or team: a conversation is assigned to one.</summary>
+    private string? One(YamlNode node, string what)
+    {
+        if (node is YamlSequenceNode)
+        {
+            reader.Report(DiagnosticCodes.WrongType, node, what, $"one {what} (a conversation is assigned to one)", NodeReader.Describe(node));
+            return null;
+        }
+
+        return Names(node, what) is [var name] ? name : null;
     }
 
     private static string Example(string action) => action switch
