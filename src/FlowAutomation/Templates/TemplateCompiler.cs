@@ -140,7 +140,7 @@ internal sealed partial class TemplateCompiler
     }
 
     /// <summary>Handlebars puts the position only in its message ("Occured at: L:C", 0-based); take it out and map it.</summary>
-    private static (string Message, SourceSpan Span) Describe(Exception ex, string source, TemplateLocation location)
+    internal static (string Message, SourceSpan Span) Describe(Exception ex, string source, TemplateLocation location)
     {
         var text = ex.Message;
         var match = OccurredAt().Match(text);
