@@ -39,6 +39,13 @@ internal static class PathSpelling
             return $"; did you mean '{nearest}'?";
         }
 
+        // conversation.team_name: a known path with more after it.
+        if (PathCatalog.Names.Where(n => path.Length > n.Length + 1 && path.StartsWith(n, StringComparison.Ordinal) && path[n.Length] is '_' or '.' or '-')
+            .MaxBy(n => n.Length) is { } prefix && !prefix.EndsWith("<name>", StringComparison.Ordinal))
+        {
+            return $"; did you mean '{prefix}'?";
+        }
+
         // lead.field.email, contact.feilds.size: a misspelt field map before a field name.
         if (parts.Length >= 3 && Spelling.Nearest(parts[0] + "." + parts[1], FieldMaps) is { } map)
         {

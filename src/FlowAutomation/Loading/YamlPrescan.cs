@@ -164,7 +164,7 @@ internal sealed class YamlPrescan
                 _expandedByAliases += size;
                 if (_expandedByAliases > YamlReader.MaxExpandedNodes)
                 {
-                    Report(DiagnosticCodes.AliasBomb, alias.Start, YamlReader.MaxExpandedNodes);
+                    Report(DiagnosticCodes.AliasBomb, alias.Start, YamlReader.Count(YamlReader.MaxExpandedNodes));
                     _hostile = true;
                     return false;
                 }

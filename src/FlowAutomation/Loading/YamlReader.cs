@@ -33,7 +33,7 @@ public static class YamlReader
 
             if (info.Length > MaxFileBytes)
             {
-                diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(displayPath, 1, 1), info.Length, MaxFileBytes);
+                diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(displayPath, 1, 1), Count(info.Length), Count(MaxFileBytes));
                 return null;
             }
 
@@ -53,7 +53,7 @@ public static class YamlReader
     {
         if (bytes.Length > MaxFileBytes)
         {
-            diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(path, 1, 1), bytes.Length, MaxFileBytes);
+            diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(path, 1, 1), Count(bytes.Length), Count(MaxFileBytes));
             return null;
         }
 
@@ -65,7 +65,7 @@ public static class YamlReader
         var bytes = text.Length > MaxFileBytes / 3 ? Encoding.UTF8.GetByteCount(text) : text.Length;
         if (bytes > MaxFileBytes)
         {
-            diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(path, 1, 1), bytes, MaxFileBytes);
+            diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(path, 1, 1), Count(bytes), Count(MaxFileBytes));
             return null;
         }
 
@@ -162,6 +162,9 @@ public static class YamlReader
 
         return null;
     }
+
+    /// <summary>A number as people read it: 4,194,304.</summary>
+    internal static string Count(long n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Replays the events the prescan kept, for <see cref="YamlStream.Load(IParser)"/>.</summary>
     private sealed class EventReplay(List<ParsingEvent> events) : IParser

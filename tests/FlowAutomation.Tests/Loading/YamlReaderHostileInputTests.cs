@@ -172,7 +172,7 @@ public sealed class YamlReaderHostileInputTests
         var (source, diagnostics) = await ReadAsync(text);
 
         Assert.Null(source);
-        Assert.Equal($"flows/hostile.yaml(1,1): error FA0004: the file is {text.Length} bytes; flow and scenario files are limited to 4194304 bytes", Single(diagnostics, "FA0004").ToString());
+        Assert.Equal($"flows/hostile.yaml(1,1): error FA0004: the file is {text.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes; flow and scenario files are limited to 4,194,304 bytes", Single(diagnostics, "FA0004").ToString());
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class YamlReaderHostileInputTests
 
             var result = await Bounded.RunAsync(() => new FlowCompiler().CompilePaths([dir.FullName], dir.FullName));
 
-            Assert.Equal("big.yaml(1,1): error FA0004: the file is 10485760 bytes; flow and scenario files are limited to 4194304 bytes", Assert.Single(result.Diagnostics).ToString());
+            Assert.Equal("big.yaml(1,1): error FA0004: the file is 10,485,760 bytes; flow and scenario files are limited to 4,194,304 bytes", Assert.Single(result.Diagnostics).ToString());
         }
         finally
         {
