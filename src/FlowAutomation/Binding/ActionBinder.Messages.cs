@@ -10,13 +10,20 @@ namespace FlowAutomation.Binding;
 /// <summary>The actions that carry templates or nested actions: reply, set, follow_up.</summary>
 internal sealed partial class ActionBinder
 {
+    private static readonly string[] FollowUpRequiredKeys = ["after", "then"];
+
+    /// <summary>
+    /// Binds a reply. A reply with errors is still returned when its kind is clear (exactly one content key), with
+    /// what could be bound, so that the policy checks can report their problems in the same run; the flow is marked
+    /// as having errors and never runs.
+    /// </summary>
     private ReplyAction? Reply(YamlNode value)
     {
         if (value is YamlScalarNode shorthand)
         {
             // `reply: "Hello"` is short for `reply: { text: "Hello" }`.
             var template = Template(shorthand, "text");
-            return template is null ? null : new ReplyAction(ReplyKind.Text, template, null, null, null) { ContentSpan = reader.Span(shorthand) };
+            return new ReplyAction(ReplyKind.Text, template, null, null, null) { ContentSpan = reader.Span(shorthand) };
         }
 
         if (value is not YamlMappingNode map)
@@ -25,14 +32,31 @@ internal sealed partial class ActionBinder
             return null;
         }
 
-        var contentKeys = map.Children.Keys.OfType<YamlScalarNode>().Where(k => FlowVocabulary.ReplyContentKeys.Contains(k.Value!)).ToList();
-        var errors = reader.Diagnostics.ErrorCount;
+        var entries = reader.Entries(map, FlowVocabulary.ReplyKeys, "reply");
+        var contentKeys = entries.Items.Where(e => FlowVocabulary.ReplyContentKeys.Contains(e.Key)).ToList();
+        if (contentKeys.Count != 1)
+        {
+            // A misspelt content key ('txt') is already reported with its suggestion; "found none" would repeat it.
+            if (contentKeys.Count > 1 || !entries.HasUnknownKeys)
+            {
+                var found = contentKeys.Count == 0 ? "none" : string.Join(" and ", contentKeys.Select(k => $"'{k.Key}'"));
+                reader.Report(DiagnosticCodes.ReplyContent, map, found);
+            }
+
+            foreach (var (key, _, item) in entries.Items.Where(e => e.Key == "validity"))
+            {
+                reader.Duration(item);
+            }
+
+            return null;
+        }
+
         MessageTemplate? text = null;
         string? image = null, post = null;
         TimeSpan? validity = null;
         var kind = ReplyKind.Text;
         SourceSpan contentSpan = default, validitySpan = default;
-        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.ReplyKeys, "reply"))
+        foreach (var (key, _, item) in entries.Items)
         {
             switch (key)
             {
@@ -55,24 +79,13 @@ internal sealed partial class ActionBinder
             }
         }
 
-        if (contentKeys.Count != 1)
-        {
-            var found = contentKeys.Count == 0 ? "none" : string.Join(" and ", contentKeys.Select(k => $"'{k.Value}'"));
-            reader.Report(DiagnosticCodes.ReplyContent, map, found);
-            return null;
-        }
-
-        if (reader.Diagnostics.ErrorCount > errors)
-        {
-            return null;
-        }
-
         return new ReplyAction(kind, text, image, post, validity) { ContentSpan = contentSpan, ValiditySpan = validitySpan };
     }
 
     private MessageTemplate? WrongText(YamlNode item, string key)
     {
-        reader.Report(DiagnosticCodes.WrongType, item, key, "a text", NodeReader.Describe(item));
+        var expected = item is YamlSequenceNode ? "one text (for several lines, write 'text: |' and the lines below it, indented)" : "a text";
+        reader.Report(DiagnosticCodes.WrongType, item, key, expected, NodeReader.Describe(item));
         return null;
     }
 
@@ -91,7 +104,6 @@ internal sealed partial class ActionBinder
         }
 
         var fields = ImmutableArray.CreateBuilder<FieldAssignment>();
-        var errors = reader.Diagnostics.ErrorCount;
         foreach (var (keyNode, item) in map.Children)
         {
             var field = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
@@ -102,7 +114,7 @@ internal sealed partial class ActionBinder
 
             if (!PathCatalog.IsFieldName(field))
             {
-                reader.Report(DiagnosticCodes.InvalidName, keyNode, "field name", NodeReader.Shorten(field));
+                reader.Report(DiagnosticCodes.InvalidName, keyNode, "field name", NodeReader.Shorten(field), FieldNameRule);
                 continue;
             }
 
@@ -119,7 +131,7 @@ internal sealed partial class ActionBinder
             }
         }
 
-        return reader.Diagnostics.ErrorCount > errors ? null : new SetAction(fields.ToImmutable());
+        return new SetAction(fields.ToImmutable());
     }
 
     private FollowUpAction? FollowUp(YamlNode value, string id, EventKind? trigger)
@@ -130,14 +142,12 @@ internal sealed partial class ActionBinder
             return null;
         }
 
-        var errors = reader.Diagnostics.ErrorCount;
-        reader.RequireKeys(map, ["after", "then"], "follow_up");
         TimeSpan? after = null;
         SourceSpan afterSpan = default;
         var unless = false;
         Condition? when = null;
         ImmutableArray<FlowAction> then = [];
-        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.FollowUpKeys, "follow_up"))
+        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.FollowUpKeys, "follow_up", FollowUpRequiredKeys).Items)
         {
             switch (key)
             {
@@ -163,7 +173,8 @@ internal sealed partial class ActionBinder
             }
         }
 
-        if (reader.Diagnostics.ErrorCount > errors || after is null || then.IsEmpty)
+        // With errors inside, the follow-up is still returned when its delay is known, for the policy checks.
+        if (after is null)
         {
             return null;
         }

@@ -70,6 +70,11 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
                 return null;
         }
 
+        if (value is YamlScalarNode empty && NodeReader.IsNull(empty))
+        {
+            value = null; // `- reply:` with nothing after the colon is the same as a bare `- reply`
+        }
+
         if (!FlowVocabulary.ActionNames.Contains(name))
         {
             reader.Report(DiagnosticCodes.UnknownAction, keyNode, NodeReader.Shorten(name), Spelling.DidYouMean(name, FlowVocabulary.ActionNames));
@@ -98,14 +103,14 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
 
     private FlowAction? Flag(string name, YamlNode? value)
     {
-        if (value is not null && reader.Boolean(value, name) is not true)
+        switch (value is null ? true : reader.Boolean(value, name))
         {
-            if (value is YamlScalarNode s && s.Value is "false" or "no")
-            {
-                reader.Report(DiagnosticCodes.InvalidValue, value, s.Value, name, "true (remove the action to leave it out)");
-            }
-
-            return null;
+            case null:
+                return null; // not yes or no: reported by Boolean
+            case false:
+                // `stop: false` (or off, no) would silently do nothing; say what to write instead.
+                reader.Report(DiagnosticCodes.InvalidValue, value!, ((YamlScalarNode)value!).Value, name, "true (remove the action to leave it out)");
+                return null;
         }
 
         return name switch
@@ -117,22 +122,30 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
         };
     }
 
+    /// <summary>One name or a list of names; every invalid one is reported, and then none is returned.</summary>
     private ImmutableArray<string> Names(YamlNode node, string what)
     {
         var result = ImmutableArray.CreateBuilder<string>();
+        var ok = true;
         foreach (var (text, at) in reader.TextList(node, what))
         {
             if (!NamePattern().IsMatch(text))
             {
-                reader.Report(DiagnosticCodes.InvalidName, at, what, NodeReader.Shorten(text));
-                return [];
+                var several = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                var hint = several.Length > 1 && several.All(NamePattern().IsMatch) ? $"; for several, write a list: [{string.Join(", ", several)}]" : string.Empty;
+                reader.Report(DiagnosticCodes.InvalidName, at, what, NodeReader.Shorten(text), NameRule + hint);
+                ok = false;
             }
 
             result.Add(text);
         }
 
-        return result.ToImmutable();
+        return ok ? result.ToImmutable() : [];
     }
+
+    internal const string NameRule = "use letters, digits, '-', '_' or '.', starting with a letter or digit, at most 64 characters";
+
+    internal const string FieldNameRule = "use letters, digits, '-' or '_', at most 64 characters";
 
     private AssignAction? Assign(YamlNode value)
     {
@@ -151,15 +164,15 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
         var strategy = AssignStrategy.RoundRobin;
         YamlNode? strategyNode = null;
         var errors = reader.Diagnostics.ErrorCount;
-        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.AssignKeys, "assign"))
+        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.AssignKeys, "assign").Items)
         {
             switch (key)
             {
                 case "agent":
-                    agent = Names(item, "agent") is [var a] ? a : null;
+                    agent = One(item, "agent");
                     break;
                 case "team":
-                    team = Names(item, "team") is [var t] ? t : null;
+                    team = One(item, "team");
                     break;
                 default:
                     strategyNode = item;
@@ -197,6 +210,18 @@ internal sealed partial class ActionBinder(NodeReader reader, ConditionBinder co
         }
 
         return agent is not null ? new AssignAction(agent, null, AssignStrategy.Direct) : new AssignAction(null, team, strategy);
+    }
+
+    /// <summary>One agent or team: a conversation is assigned to one.</summary>
+    private string? One(YamlNode node, string what)
+    {
+        if (node is YamlSequenceNode)
+        {
+            reader.Report(DiagnosticCodes.WrongType, node, what, $"one {what} (a conversation is assigned to one)", NodeReader.Describe(node));
+            return null;
+        }
+
+        return Names(node, what) is [var name] ? name : null;
     }
 
     private static string Example(string action) => action switch

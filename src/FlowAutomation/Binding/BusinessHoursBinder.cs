@@ -13,6 +13,28 @@ namespace FlowAutomation.Binding;
 /// </summary>
 internal static class BusinessHoursBinder
 {
+    private static readonly string[] RequiredKeys = ["from", "to"];
+
+    private static readonly Dictionary<string, string> DayGroups = new(StringComparer.Ordinal)
+    {
+        ["weekdays"] = "mon, tue, wed, thu, fri",
+        ["weekday"] = "mon, tue, wed, thu, fri",
+        ["weekends"] = "sat, sun",
+        ["weekend"] = "sat, sun",
+        ["everyday"] = "mon, tue, wed, thu, fri, sat, sun",
+        ["daily"] = "mon, tue, wed, thu, fri, sat, sun",
+    };
+
+    /// <summary>Zone abbreviations marketers write, and the IANA zone to suggest for each (the most likely market).</summary>
+    private static readonly Dictionary<string, string> Abbreviations = new(StringComparer.Ordinal)
+    {
+        ["SGT"] = "Asia/Singapore", ["MYT"] = "Asia/Kuala_Lumpur", ["WIB"] = "Asia/Jakarta", ["ICT"] = "Asia/Bangkok",
+        ["PHT"] = "Asia/Manila", ["HKT"] = "Asia/Hong_Kong", ["JST"] = "Asia/Tokyo", ["KST"] = "Asia/Seoul",
+        ["IST"] = "Asia/Kolkata", ["AEST"] = "Australia/Sydney", ["GMT"] = "Europe/London", ["BST"] = "Europe/London",
+        ["CET"] = "Europe/Paris", ["CEST"] = "Europe/Paris", ["EST"] = "America/New_York", ["EDT"] = "America/New_York",
+        ["CST"] = "America/Chicago", ["PST"] = "America/Los_Angeles", ["PDT"] = "America/Los_Angeles",
+    };
+
     private static readonly Lazy<string[]> ZoneIds = new(() =>
         [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Append("UTC").Distinct(StringComparer.Ordinal)]);
 
@@ -25,12 +47,11 @@ internal static class BusinessHoursBinder
         }
 
         var errors = reader.Diagnostics.ErrorCount;
-        reader.RequireKeys(map, ["from", "to"], "business_hours");
         ImmutableArray<DayOfWeek> days = [.. Enum.GetValues<DayOfWeek>()];
         TimeOnly? from = null, to = null;
         var toEnd = false;
         var zone = TimeZoneInfo.Utc;
-        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.BusinessHoursKeys, "business_hours"))
+        foreach (var (key, _, item) in reader.Entries(map, FlowVocabulary.BusinessHoursKeys, "business_hours", RequiredKeys).Items)
         {
             switch (key)
             {
@@ -65,7 +86,8 @@ internal static class BusinessHoursBinder
             var index = FlowVocabulary.Days.IndexOf(text.ToLowerInvariant());
             if (index < 0)
             {
-                reader.Report(DiagnosticCodes.BadDay, at, NodeReader.Shorten(text));
+                var hint = DayGroups.TryGetValue(text.ToLowerInvariant(), out var group) ? $"; for {text} write [{group}]" : string.Empty;
+                reader.Report(DiagnosticCodes.BadDay, at, NodeReader.Shorten(text), hint);
                 continue;
             }
 
@@ -113,7 +135,8 @@ internal static class BusinessHoursBinder
 
         if (!id.Contains('/', StringComparison.Ordinal) || !TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
         {
-            reader.Report(DiagnosticCodes.BadTimeZone, node, NodeReader.Shorten(id), Spelling.DidYouMean(id, ZoneIds.Value));
+            var hint = Abbreviations.TryGetValue(id.ToUpperInvariant(), out var named) ? $"; did you mean '{named}'?" : Spelling.DidYouMean(id, ZoneIds.Value);
+            reader.Report(DiagnosticCodes.BadTimeZone, node, NodeReader.Shorten(id), hint);
             return null;
         }
 

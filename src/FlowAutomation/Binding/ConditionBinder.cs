@@ -24,7 +24,7 @@ internal sealed class ConditionBinder(NodeReader reader)
         {
             YamlMappingNode map => BindMapping(map),
             YamlSequenceNode seq => BindGroup(seq, "when", items => new AllCondition(items)),
-            _ => Fail(node, "'when' must be a mapping of conditions, found " + NodeReader.Describe(node)),
+            _ => Fail(node, "'when' must be a mapping of conditions such as 'message.text: { contains: price }' on the next line, found " + NodeReader.Describe(node)),
         };
     }
 
@@ -90,7 +90,7 @@ internal sealed class ConditionBinder(NodeReader reader)
         var path = PathCatalog.TryResolve(key);
         if (path is null)
         {
-            reader.Report(DiagnosticCodes.UnknownPath, keyNode, NodeReader.Shorten(key), Spelling.DidYouMean(key, KeysAndPaths));
+            reader.Report(DiagnosticCodes.UnknownPath, keyNode, NodeReader.Shorten(key), PathSpelling.DidYouMean(key, KeysAndPaths));
             return null;
         }
 
@@ -118,9 +118,28 @@ internal sealed class ConditionBinder(NodeReader reader)
 
         var items = ImmutableArray.CreateBuilder<Condition>();
         var ok = true;
+        var reportedShape = false;
         foreach (var item in seq.Children)
         {
-            var condition = item is YamlMappingNode m ? BindMapping(m) : Fail(item, $"each item of '{key}' must be a condition mapping, found {NodeReader.Describe(item)}");
+            if (item is not YamlMappingNode m)
+            {
+                // One diagnostic per list: a list of plain words is one mistake, not one per word.
+                ok = false;
+                if (!reportedShape)
+                {
+                    reportedShape = true;
+                    var (which, op) = key == "all" ? ("all", "contains_all") : ("any", "contains_any");
+                    var words = string.Join(", ", seq.Children.OfType<YamlScalarNode>().Take(3).Select(c => c.Value));
+                    var hint = seq.Children.All(c => c is YamlScalarNode)
+                        ? $"; to match {which} of several words, write message.text: {{ {op}: [{words}] }}"
+                        : string.Empty;
+                    Fail(item, $"each item of '{key}' must be a condition such as '- message.text: {{ contains: price }}', found {NodeReader.Describe(item)}{hint}");
+                }
+
+                continue;
+            }
+
+            var condition = BindMapping(m);
             ok &= condition is not null;
             if (condition is not null)
             {

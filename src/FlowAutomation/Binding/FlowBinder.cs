@@ -51,18 +51,20 @@ internal sealed partial class FlowBinder
                 return null; // an empty document, e.g. after a trailing '---'
             }
 
-            _reader.Report(DiagnosticCodes.NotAMapping, root, "flow document", NodeReader.Describe(root));
+            var hint = root is YamlSequenceNode { Children: [YamlMappingNode first, ..] } && first.Children.ContainsKey(new YamlScalarNode("flow"))
+                ? "; remove the '- ' before 'flow:' (to write several flows in one file, separate them with a line '---')"
+                : string.Empty;
+            _reader.Report(DiagnosticCodes.NotAMapping, root, "flow document", NodeReader.Describe(root) + hint);
             return null;
         }
 
-        _reader.RequireKeys(map, FlowVocabulary.RequiredFlowKeys, "the flow");
         string? id = null, name = null, description = null;
         var enabled = true;
         var priority = 0;
         EventKind? trigger = null;
         var oncePer = OncePer.None;
         YamlNode? whenNode = null, thenNode = null;
-        foreach (var (key, _, value) in _reader.Entries(map, FlowVocabulary.FlowKeys, "a flow"))
+        foreach (var (key, _, value) in _reader.Entries(map, FlowVocabulary.FlowKeys, "a flow", FlowVocabulary.RequiredFlowKeys, "the flow").Items)
         {
             switch (key)
             {
@@ -112,7 +114,10 @@ internal sealed partial class FlowBinder
         var id = _reader.Text(value, "flow");
         if (id is not null && !FlowId().IsMatch(id))
         {
-            _reader.Report(DiagnosticCodes.InvalidFlowId, value, NodeReader.Shorten(id));
+            var suggestion = FlowVocabulary.Triggers.Any(t => t.Name == id)
+                ? $"; '{id}' is a trigger: write it as 'on: {id}'"
+                : Slug(id) is { Length: > 0 and <= 64 } slug && FlowId().IsMatch(slug) ? $"; for example '{slug}'" : string.Empty;
+            _reader.Report(DiagnosticCodes.InvalidFlowId, value, NodeReader.Shorten(id), suggestion);
             return null;
         }
 
@@ -121,6 +126,12 @@ internal sealed partial class FlowBinder
 
     private EventKind? BindTrigger(YamlNode value)
     {
+        if (value is YamlSequenceNode)
+        {
+            _reader.Report(DiagnosticCodes.WrongType, value, "on", "one trigger (write a separate flow for each trigger)", NodeReader.Describe(value));
+            return null;
+        }
+
         var name = _reader.Text(value, "on");
         if (name is null)
         {
@@ -164,8 +175,17 @@ internal sealed partial class FlowBinder
         }
     }
 
+    /// <summary>A flow id made from a name: lower case, runs of other characters as one '-'.</summary>
+    private static string Slug(string name)
+    {
+        return SlugSeparators().Replace(name.ToLowerInvariant(), "-").Trim('-');
+    }
+
     internal readonly record struct BoundFlow(FlowDefinition Flow, bool HasErrors);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex FlowId();
+
+    [GeneratedRegex("[^a-z0-9]+", RegexOptions.CultureInvariant)]
+    private static partial Regex SlugSeparators();
 }

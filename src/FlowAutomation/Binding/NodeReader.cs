@@ -28,7 +28,9 @@ internal sealed class NodeReader(YamlSource source, DiagnosticBag diagnostics)
 
     public static string Describe(YamlNode node) => node switch
     {
+        YamlMappingNode { Children.Count: 0 } => "an empty mapping",
         YamlMappingNode => "a mapping",
+        YamlSequenceNode { Children.Count: 0 } => "an empty list",
         YamlSequenceNode => "a list",
         YamlScalarNode s when IsNull(s) => "nothing",
         YamlScalarNode s => $"'{Shorten(s.Value!)}'",
@@ -40,40 +42,49 @@ internal sealed class NodeReader(YamlSource source, DiagnosticBag diagnostics)
 
     public static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
-    /// <summary>Reports keys not in <paramref name="known"/>, with a suggestion; returns the known entries.</summary>
-    public IEnumerable<(string Key, YamlScalarNode KeyNode, YamlNode Value)> Entries(YamlMappingNode map, IReadOnlyCollection<string> known, string where)
+    /// <summary>
+    /// The entries of a mapping whose keys are in <paramref name="known"/>. Reports unknown keys with the nearest known
+    /// key, and <paramref name="required"/> keys that are missing, except one that an unknown key misspells: that
+    /// mistake is reported once, as the unknown key with its suggestion.
+    /// </summary>
+    public KeyedEntries Entries(YamlMappingNode map, IReadOnlyCollection<string> known, string where, IReadOnlyCollection<string>? required = null, string? what = null)
     {
+        var items = new List<(string Key, YamlScalarNode KeyNode, YamlNode Value)>();
+        var unknown = new List<YamlScalarNode>();
         foreach (var (keyNode, value) in map.Children)
         {
             if (keyNode is not YamlScalarNode key || key.Value is null)
             {
                 Report(DiagnosticCodes.WrongType, keyNode, "a key", "a text", Describe(keyNode));
-                continue;
             }
-
-            if (!known.Contains(key.Value))
+            else if (known.Contains(key.Value))
             {
-                Report(DiagnosticCodes.UnknownKey, key, key.Value, where, Spelling.DidYouMean(key.Value, known));
-                continue;
+                items.Add((key.Value, key, value));
             }
-
-            yield return (key.Value, key, value);
+            else
+            {
+                unknown.Add(key);
+            }
         }
-    }
 
-    public bool RequireKeys(YamlMappingNode map, IEnumerable<string> required, string what)
-    {
-        var ok = true;
-        foreach (var key in required)
+        var missing = (required ?? []).Where(r => !items.Exists(i => i.Key == r)).ToList();
+        var explained = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in unknown)
         {
-            if (!map.Children.ContainsKey(new YamlScalarNode(key)))
+            var nearest = Spelling.Nearest(key.Value!, known) ?? (missing.Count == 1 && unknown.Count == 1 ? missing[0] : null);
+            Report(DiagnosticCodes.UnknownKey, key, Shorten(key.Value!), where, nearest is null ? string.Empty : $"; did you mean '{nearest}'?");
+            if (nearest is not null && missing.Contains(nearest))
             {
-                Report(DiagnosticCodes.MissingKey, map, what, key);
-                ok = false;
+                explained.Add(nearest);
             }
         }
 
-        return ok;
+        foreach (var key in missing.Where(m => !explained.Contains(m)))
+        {
+            Report(DiagnosticCodes.MissingKey, map, what ?? where, key);
+        }
+
+        return new KeyedEntries(items, unknown.Count);
     }
 
     public string? Text(YamlNode node, string key)
@@ -89,20 +100,22 @@ internal sealed class NodeReader(YamlSource source, DiagnosticBag diagnostics)
 
     public bool? Boolean(YamlNode node, string key)
     {
-        if (node is YamlScalarNode { Value: not null } s)
+        if (node is YamlScalarNode { Value: { } text } && TryBoolean(text) is { } value)
         {
-            switch (s.Value.ToLowerInvariant())
-            {
-                case "true" or "yes" or "on":
-                    return true;
-                case "false" or "no" or "off":
-                    return false;
-            }
+            return value;
         }
 
         Report(DiagnosticCodes.WrongType, node, key, "true or false", Describe(node));
         return null;
     }
+
+    /// <summary>true, yes, on / false, no, off, in any case; null for anything else.</summary>
+    public static bool? TryBoolean(string text) => text.ToLowerInvariant() switch
+    {
+        "true" or "yes" or "on" => true,
+        "false" or "no" or "off" => false,
+        _ => null,
+    };
 
     public int? Integer(YamlNode node, string key)
     {
@@ -123,7 +136,8 @@ internal sealed class NodeReader(YamlSource source, DiagnosticBag diagnostics)
             return value;
         }
 
-        Report(DiagnosticCodes.InvalidDuration, node, node is YamlScalarNode sc ? sc.Value : Describe(node));
+        var text = node is YamlScalarNode sc ? sc.Value : null;
+        Report(DiagnosticCodes.InvalidDuration, node, text is null ? Describe(node) : Shorten(text), DurationHints.For(text));
         return null;
     }
 
@@ -155,7 +169,7 @@ internal sealed class NodeReader(YamlSource source, DiagnosticBag diagnostics)
         }
     }
 
-    /// <summary>Where a scalar's text starts, so that template positions map back into the file.</summary>
+    /// <summary>Where a scalar's text stands in the file, so that positions inside a template map back to it.</summary>
     public TemplateLocation TemplateLocation(YamlScalarNode node)
     {
         var start = new Position((int)node.Start.Line, (int)node.Start.Column);
@@ -165,13 +179,14 @@ internal sealed class NodeReader(YamlSource source, DiagnosticBag diagnostics)
             ScalarStyle.Literal or ScalarStyle.Folded => TemplateQuoting.Block,
             _ => TemplateQuoting.Plain,
         };
-        var indent = 1;
-        if (quoting == TemplateQuoting.Block)
-        {
-            var next = Source.Line(start.Line + 1);
-            indent = next.Length - next.TrimStart(' ').Length + 1;
-        }
-
-        return new TemplateLocation(Path, start, quoting, indent);
+        var map = ScalarSourceMap.Build(Source, node);
+        var indent = quoting == TemplateQuoting.Block ? map.MapOffset(0).Column : 1;
+        return new TemplateLocation(Path, start, quoting, indent) { SourceMap = map };
     }
+}
+
+/// <summary>The known entries of a mapping, and how many unknown keys were reported.</summary>
+internal sealed record KeyedEntries(List<(string Key, YamlScalarNode KeyNode, YamlNode Value)> Items, int UnknownCount)
+{
+    public bool HasUnknownKeys => UnknownCount > 0;
 }

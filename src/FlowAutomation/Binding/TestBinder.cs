@@ -13,21 +13,35 @@ namespace FlowAutomation.Binding;
 /// (in; <c>has_any</c> for tag sets) or <c>path: { operator: operand, whole_word: false }</c>. Several operators
 /// in one mapping must all hold.
 /// </summary>
-internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode keyNode, EventKind? trigger)
+internal sealed partial class TestBinder(NodeReader reader, FieldPath path, YamlNode keyNode, EventKind? trigger)
 {
     public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
 
     private static readonly string[] OperatorKeys = [.. FlowVocabulary.Operators.Select(o => o.Name), FlowVocabulary.WholeWordKey];
+
+    /// <summary>Operator names from other tools that marketers reach for, and the operator that means the same.</summary>
+    private static readonly Dictionary<string, string> Synonyms = new(StringComparer.Ordinal)
+    {
+        ["is"] = "equals", ["eq"] = "equals", ["equal"] = "equals", ["="] = "equals", ["=="] = "equals",
+        ["is_not"] = "not_equals", ["ne"] = "not_equals", ["not"] = "not_equals", ["!="] = "not_equals",
+        ["one_of"] = "in", ["any_of"] = "in", ["none_of"] = "not_in",
+        ["includes"] = "contains", ["include"] = "contains", ["has_word"] = "contains",
+        ["regex"] = "matches", ["match"] = "matches", ["pattern"] = "matches",
+        ["begins_with"] = "starts_with", ["startswith"] = "starts_with", ["endswith"] = "ends_with",
+        [">"] = "gt", ["greater_than"] = "gt", [">="] = "gte", ["<"] = "lt", ["less_than"] = "lt", ["<="] = "lte",
+        ["missing"] = "exists", ["present"] = "exists",
+    };
 
     public Condition? Bind(YamlNode value)
     {
         var isSet = path.Kind == ValueKind.TagSet;
         switch (value)
         {
-            case YamlScalarNode:
-                return Build(FlowVocabulary.OperatorsByName[isSet ? "has" : "equals"], value, wholeWord: true, value);
+            case YamlScalarNode scalar:
+                WarnIfOperatorAsText(scalar);
+                return Build(FlowVocabulary.OperatorsByName[isSet ? "has" : "equals"], value, wholeWord: true, value, implicitOperator: true);
             case YamlSequenceNode:
-                return Build(FlowVocabulary.OperatorsByName[isSet ? "has_any" : "in"], value, wholeWord: true, value);
+                return Build(FlowVocabulary.OperatorsByName[isSet ? "has_any" : "in"], value, wholeWord: true, value, implicitOperator: true);
         }
 
         var map = (YamlMappingNode)value;
@@ -48,7 +62,8 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
             }
             else
             {
-                reader.Report(DiagnosticCodes.UnknownOperator, keyNodeItem, NodeReader.Shorten(key), Spelling.DidYouMean(key, OperatorKeys));
+                var suggestion = Synonyms.TryGetValue(key.ToLowerInvariant(), out var synonym) ? $"; did you mean '{synonym}'?" : Spelling.DidYouMean(key, OperatorKeys);
+                reader.Report(DiagnosticCodes.UnknownOperator, keyNodeItem, NodeReader.Shorten(key), suggestion);
                 return null;
             }
         }
@@ -61,7 +76,8 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
 
         if (wholeWordNode is not null && !tests.Exists(t => t.Info.IsKeyword))
         {
-            reader.Report(DiagnosticCodes.InvalidOperand, wholeWordNode, FlowVocabulary.WholeWordKey, "a keyword operator beside it (contains, contains_any, contains_all, not_contains)");
+            var beside = string.Join(", ", tests.Select(t => $"'{t.Info.Name}'"));
+            reader.Report(DiagnosticCodes.ConditionShape, wholeWordNode, $"'{FlowVocabulary.WholeWordKey}' applies only beside contains, contains_any, contains_all or not_contains, not beside {beside}");
             return null;
         }
 
@@ -74,7 +90,7 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
         return conditions.Count == 1 ? conditions[0] : new AllCondition([.. conditions!]) { Span = reader.Span(keyNode) };
     }
 
-    private TestCondition? Build(OperatorInfo op, YamlNode operand, bool wholeWord, YamlNode at)
+    private TestCondition? Build(OperatorInfo op, YamlNode operand, bool wholeWord, YamlNode at, bool implicitOperator = false)
     {
         if (!op.AppliesTo.Contains(path.Kind))
         {
@@ -108,7 +124,7 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
                 break;
             case OperandShape.Scalar when path.Kind == ValueKind.Boolean:
             case OperandShape.Flag:
-                flag = reader.Boolean(operand, op.Name);
+                flag = Flag(op, operand, implicitOperator);
                 if (flag is null)
                 {
                     return null;
@@ -124,7 +140,7 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
 
                 break;
             default:
-                values = Texts(op, operand);
+                values = Texts(op, operand, implicitOperator);
                 if (values.IsEmpty)
                 {
                     return null;
@@ -137,12 +153,26 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
         return new TestCondition(path, op.Operator, values, number, flag, regex, op.IsKeyword && wholeWord) { Span = reader.Span(at) };
     }
 
-    private ImmutableArray<string> Texts(OperatorInfo op, YamlNode operand)
+    private ImmutableArray<string> Texts(OperatorInfo op, YamlNode operand, bool implicitOperator)
     {
+        if (implicitOperator && operand is YamlScalarNode empty && NodeReader.IsNull(empty))
+        {
+            reader.Report(DiagnosticCodes.ConditionShape, operand, $"'{path.Text}' has no value to compare with; write one, or {{ exists: false }} to test that it is missing");
+            return [];
+        }
+
         // `lacks` and `not_contains` accept one value or a list; `contains` and the other scalar operators take one.
         if (op.Operand == OperandShape.Scalar && op.Operator is not (TestOperator.Lacks or TestOperator.NotContains) && operand is not YamlScalarNode)
         {
-            reader.Report(DiagnosticCodes.InvalidOperand, operand, op.Name, $"one value, found {NodeReader.Describe(operand)}" + (op.Operator == TestOperator.Equals ? "; use 'in' for a list" : op.Operator == TestOperator.Contains ? "; use 'contains_any' for a list" : string.Empty));
+            var listForm = op.Operator switch
+            {
+                TestOperator.Equals => "in",
+                TestOperator.NotEquals => "not_in",
+                TestOperator.Contains => "contains_any",
+                TestOperator.Has => "has_any",
+                _ => null,
+            };
+            reader.Report(DiagnosticCodes.InvalidOperand, operand, op.Name, $"one value, found {NodeReader.Describe(operand)}" + (listForm is null ? string.Empty : $"; use '{listForm}' for a list"));
             return [];
         }
 
@@ -158,6 +188,12 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
                     return [];
                 }
             }
+        }
+
+        if (path.Kind == ValueKind.TagSet && items.FirstOrDefault(i => string.IsNullOrWhiteSpace(i.Text)) is { Node: not null } blank)
+        {
+            reader.Report(DiagnosticCodes.InvalidOperand, blank.Node, op.Name, "a tag name, found an empty text");
+            return [];
         }
 
         if (op.IsKeyword && items.Any(i => string.IsNullOrWhiteSpace(i.Text)))
@@ -181,6 +217,43 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
         return null;
     }
 
+    private bool? Flag(OperatorInfo op, YamlNode operand, bool implicitOperator)
+    {
+        if (operand is YamlScalarNode { Value: { } text } && NodeReader.TryBoolean(text) is { } flag)
+        {
+            return flag;
+        }
+
+        if (implicitOperator)
+        {
+            reader.Report(DiagnosticCodes.WrongType, operand, path.Text, "true or false", NodeReader.Describe(operand));
+        }
+        else
+        {
+            reader.Report(DiagnosticCodes.InvalidOperand, operand, op.Name, $"true or false, found {NodeReader.Describe(operand)}");
+        }
+
+        return null;
+    }
+
+    /// <summary><c>message.text: contains price</c> compares the whole text with "contains price"; say so.</summary>
+    private void WarnIfOperatorAsText(YamlScalarNode scalar)
+    {
+        var text = scalar.Value ?? string.Empty;
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        if (scalar.Style != YamlDotNet.Core.ScalarStyle.Plain || space <= 0)
+        {
+            return;
+        }
+
+        var word = text[..space];
+        var rest = text[(space + 1)..].Trim();
+        if (FlowVocabulary.OperatorsByName.ContainsKey(word) && rest.Length > 0)
+        {
+            reader.Report(DiagnosticCodes.OperatorAsText, scalar, NodeReader.Shorten(text), word, rest);
+        }
+    }
+
     private Regex? Pattern(YamlNode operand)
     {
         var text = reader.Text(operand, "matches");
@@ -193,9 +266,9 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
         {
             return new Regex(text, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout);
         }
-        catch (ArgumentException ex)
+        catch (RegexParseException ex)
         {
-            reader.Report(DiagnosticCodes.InvalidRegex, operand, ex.Message.TrimEnd('.'));
+            reader.Report(DiagnosticCodes.InvalidRegex, operand, RegexProblem(ex));
             return null;
         }
     }
@@ -210,6 +283,19 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
         }
     }
 
+    /// <summary>What is wrong with a pattern, in words, without .NET's "Invalid pattern '…' at offset n" preamble.</summary>
+    private static string RegexProblem(RegexParseException ex) => ex.Error switch
+    {
+        RegexParseError.InsufficientClosingParentheses => "a '(' is not closed with ')'; to match a bracket itself, write \\(",
+        RegexParseError.InsufficientOpeningParentheses => "a ')' has no '(' before it; to match a bracket itself, write \\)",
+        RegexParseError.UnterminatedBracket => "a '[' is not closed with ']'; to match a bracket itself, write \\[",
+        RegexParseError.QuantifierAfterNothing => "'*', '+', '?' or '{' follows nothing; to match the character itself, put '\\' before it",
+        RegexParseError.NestedQuantifiersNotParenthesized => "two repetitions ('*', '+', '?') follow each other; to match the character itself, put '\\' before it",
+        RegexParseError.UnescapedEndingBackslash => "the pattern ends with a single '\\'; write '\\\\' to match a backslash",
+        RegexParseError.ReversedCharacterRange => "a range such as [z-a] runs backwards; write the lower character first",
+        _ => ErrorOnly().Replace(ex.Message, string.Empty).TrimEnd('.').Trim() is { Length: > 0 } m ? char.ToLowerInvariant(m[0]) + m[1..] : "the pattern cannot be read",
+    };
+
     internal static string KindName(ValueKind kind) => kind switch
     {
         ValueKind.Text => "text",
@@ -219,4 +305,7 @@ internal sealed class TestBinder(NodeReader reader, FieldPath path, YamlNode key
         ValueKind.TagSet => "a set of tags",
         _ => kind.ToString(),
     };
+
+    [GeneratedRegex(@"^Invalid pattern '.*' at offset \d+\.\s*", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex ErrorOnly();
 }

@@ -1,6 +1,7 @@
 using FlowAutomation.Binding;
 using FlowAutomation.Diagnostics;
 using FlowAutomation.Loading;
+using FlowAutomation.Model;
 using FlowAutomation.Policy;
 
 namespace FlowAutomation.Compilation;
@@ -14,11 +15,17 @@ public sealed class FlowCompiler(PolicyProfile? policy = null)
     public PolicyProfile Policy { get; } = policy ?? PolicyProfile.TikTok;
 
     /// <summary>Compiles every *.yaml and *.yml file below the given files and folders, in a stable order.</summary>
-    public FlowCompilation CompilePaths(IEnumerable<string> paths)
+    public FlowCompilation CompilePaths(IEnumerable<string> paths) => CompilePaths(paths, null);
+
+    /// <summary>
+    /// As <see cref="CompilePaths(IEnumerable{string})"/>; diagnostics show paths relative to
+    /// <paramref name="baseDirectory"/> when it is given.
+    /// </summary>
+    public FlowCompilation CompilePaths(IEnumerable<string> paths, string? baseDirectory)
     {
         var diagnostics = new DiagnosticBag();
         var sources = new List<YamlSource>();
-        foreach (var file in FlowFiles.Expand(paths, diagnostics))
+        foreach (var file in FlowFiles.Expand(paths, baseDirectory, diagnostics))
         {
             if (YamlReader.ReadFile(file.FullPath, file.DisplayPath, diagnostics) is { } source)
             {
@@ -53,15 +60,27 @@ public sealed class FlowCompiler(PolicyProfile? policy = null)
 
     private FlowCompilation Compile(List<YamlSource> sources, DiagnosticBag diagnostics)
     {
-        var bound = sources.SelectMany(source => FlowBinder.BindAll(source, diagnostics)).ToList();
-        var broken = bound.Where(b => b.HasErrors).Select(b => b.Flow).ToHashSet(ReferenceEqualityComparer.Instance);
+        var bound = new List<FlowBinder.BoundFlow>();
+        foreach (var source in sources)
+        {
+            var before = diagnostics.Count;
+            var count = bound.Count;
+            bound.AddRange(FlowBinder.BindAll(source, diagnostics));
+            if (bound.Count == count && diagnostics.Count == before)
+            {
+                diagnostics.Report(DiagnosticCodes.NoFlows, SourceSpan.At(source.Path, 1, 1));
+            }
+        }
+
         var flows = bound.Select((b, i) => b.Flow with { Order = i }).ToList();
 
-        // Later passes see every flow that bound, even with errors, so that all problems show in one run.
+        // Later passes see every flow that bound, even with errors, so that all problems show in one run; a flow
+        // with an error from any pass is left out of the result.
+        var rejected = new HashSet<FlowDefinition>(flows.Where(f => bound[f.Order].HasErrors), ReferenceEqualityComparer.Instance);
         var unique = DuplicateIdPass.Run(flows, diagnostics);
-        PolicyCheckPass.Run(flows, Policy, diagnostics);
-        TagCyclePass.Run(unique, diagnostics);
-        var clean = unique.Where(f => !broken.Contains(bound[f.Order].Flow)).ToList();
+        rejected.UnionWith(PolicyCheckPass.Run(flows, Policy, diagnostics));
+        rejected.UnionWith(TagCyclePass.Run(unique, diagnostics));
+        var clean = unique.Where(f => !rejected.Contains(f)).ToList();
         return new FlowCompilation([.. clean], diagnostics.ToSortedList(), Policy);
     }
 }

@@ -7,7 +7,14 @@ public static class FlowFiles
 {
     public sealed record Entry(string FullPath, string DisplayPath);
 
-    public static IReadOnlyList<Entry> Expand(IEnumerable<string> paths, DiagnosticBag diagnostics)
+    public static IReadOnlyList<Entry> Expand(IEnumerable<string> paths, DiagnosticBag diagnostics) =>
+        Expand(paths, null, diagnostics);
+
+    /// <summary>
+    /// As <see cref="Expand(IEnumerable{string}, DiagnosticBag)"/>; with a <paramref name="baseDirectory"/>, paths
+    /// are shown relative to it, so that output does not depend on where the files are checked out.
+    /// </summary>
+    public static IReadOnlyList<Entry> Expand(IEnumerable<string> paths, string? baseDirectory, DiagnosticBag diagnostics)
     {
         var result = new List<Entry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -15,13 +22,21 @@ public static class FlowFiles
         {
             if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
-                    .Where(IsFlowFile)
-                    .Order(StringComparer.Ordinal)
-                    .ToList();
+                List<string> files;
+                try
+                {
+                    files = [.. Directory.EnumerateFiles(path, "*", Walk).Where(IsFlowFile).Order(StringComparer.Ordinal)];
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    diagnostics.Report(DiagnosticCodes.FileUnreadable, SourceSpan.At(Display(path), 1, 1), ex.Message);
+                    continue;
+                }
+
                 if (files.Count == 0)
                 {
-                    diagnostics.Report(DiagnosticCodes.NoFlowFiles, SourceSpan.At(path, 1, 1), path);
+                    var shown = Display(path);
+                    diagnostics.Report(DiagnosticCodes.NoFlowFiles, SourceSpan.At(shown, 1, 1), shown);
                 }
 
                 foreach (var file in files)
@@ -44,11 +59,23 @@ public static class FlowFiles
                 result.Add(new Entry(full, display));
             }
         }
+
+        // Paths are shown as given (relative paths stay relative) or relative to the base, with forward slashes.
+        string Display(string path) =>
+            (baseDirectory is null ? path : Path.GetRelativePath(baseDirectory, path)).Replace('\\', '/');
     }
+
+    /// <summary>
+    /// Every folder below, skipping those that cannot be read. Symbolic links below the folder are not followed, so
+    /// that a link loop cannot make the walk endless and a linked file is not loaded twice.
+    /// </summary>
+    private static readonly EnumerationOptions Walk = new()
+    {
+        RecurseSubdirectories = true,
+        IgnoreInaccessible = true,
+        AttributesToSkip = FileAttributes.ReparsePoint,
+    };
 
     public static bool IsFlowFile(string path) =>
         path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Paths are shown as given (relative paths stay relative), with forward slashes.</summary>
-    private static string Display(string path) => path.Replace('\\', '/');
 }

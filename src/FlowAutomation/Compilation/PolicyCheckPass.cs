@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FlowAutomation.Diagnostics;
@@ -13,48 +14,69 @@ namespace FlowAutomation.Compilation;
 /// </summary>
 internal static partial class PolicyCheckPass
 {
-    public static void Run(IEnumerable<FlowDefinition> flows, PolicyProfile policy, DiagnosticBag diagnostics)
+    /// <summary>Checks every flow; returns the flows with errors, which must not run.</summary>
+    public static HashSet<FlowDefinition> Run(IEnumerable<FlowDefinition> flows, PolicyProfile policy, DiagnosticBag diagnostics)
     {
+        var rejected = new HashSet<FlowDefinition>(ReferenceEqualityComparer.Instance);
         foreach (var flow in flows)
         {
-            var replies = CheckActions(flow.Then, TimeSpan.Zero, policy, diagnostics);
-            if (replies > policy.MessagesPerWindow)
+            var errors = diagnostics.ErrorCount;
+            var replies = new List<(TimeSpan At, int Order, ReplyAction Reply)>();
+            CheckActions(flow.Then, [], policy, diagnostics, replies);
+
+            // The replies go out in time order; the first one past the quota is where the flow asks too much.
+            if (replies.Count > policy.MessagesPerWindow)
             {
-                diagnostics.Report(DiagnosticCodes.TooManyReplies, flow.Span, flow.Id, replies, policy.MessagesPerWindow);
+                var over = replies.OrderBy(r => r.At).ThenBy(r => r.Order).ElementAt(policy.MessagesPerWindow);
+                diagnostics.Report(DiagnosticCodes.TooManyReplies, over.Reply.Span, flow.Id, replies.Count, policy.MessagesPerWindow);
+            }
+
+            if (diagnostics.ErrorCount > errors)
+            {
+                rejected.Add(flow);
             }
         }
+
+        return rejected;
     }
 
-    /// <summary>Checks the actions and returns how many replies they can send inside one reply window.</summary>
-    private static int CheckActions(IEnumerable<FlowAction> actions, TimeSpan delay, PolicyProfile policy, DiagnosticBag diagnostics)
+    /// <summary>
+    /// Checks the actions, whose follow-up delays so far are <paramref name="delays"/>, and collects the replies
+    /// they can send inside the reply window opened by the triggering message.
+    /// </summary>
+    private static void CheckActions(IEnumerable<FlowAction> actions, ImmutableList<TimeSpan> delays, PolicyProfile policy, DiagnosticBag diagnostics, List<(TimeSpan At, int Order, ReplyAction Reply)> replies)
     {
-        var replies = 0;
+        var delay = delays.Aggregate(TimeSpan.Zero, (a, b) => a + b);
         foreach (var action in actions)
         {
             switch (action)
             {
                 case ReplyAction reply:
                     CheckReply(reply, policy, diagnostics);
-                    replies++;
+                    replies.Add((delay, replies.Count, reply));
                     break;
                 case FollowUpAction followUp:
+                    var chain = delays.Add(followUp.After);
                     var at = delay + followUp.After;
-                    var inner = CheckActions(followUp.Then, at, policy, diagnostics);
                     if (at < policy.ReplyWindow)
                     {
-                        replies += inner;
+                        CheckActions(followUp.Then, chain, policy, diagnostics, replies);
                     }
-                    else if (SendsMessages(followUp))
+                    else
                     {
-                        var descriptor = followUp.UnlessCustomerReplied ? DiagnosticCodes.FollowUpPastWindowImpossible : DiagnosticCodes.FollowUpPastWindow;
-                        diagnostics.Report(descriptor, followUp.AfterSpan, Durations.Format(at), Durations.Format(policy.ReplyWindow));
+                        // Past the window: the replies are checked, but they do not count against this window.
+                        CheckActions(followUp.Then, chain, policy, diagnostics, []);
+                        if (SendsMessages(followUp))
+                        {
+                            var descriptor = followUp.UnlessCustomerReplied ? DiagnosticCodes.FollowUpPastWindowImpossible : DiagnosticCodes.FollowUpPastWindow;
+                            var when = chain.Count == 1 ? Durations.Format(at) : $"{Durations.Format(at)} ({string.Join(" + ", chain.Select(Durations.Format))})";
+                            diagnostics.Report(descriptor, followUp.AfterSpan, when, Durations.Format(policy.ReplyWindow));
+                        }
                     }
 
                     break;
             }
         }
-
-        return replies;
     }
 
     private static bool SendsMessages(FollowUpAction followUp) =>
@@ -67,16 +89,17 @@ internal static partial class PolicyCheckPass
             diagnostics.Report(DiagnosticCodes.ValidityTooLong, reply.ValiditySpan, Durations.Format(validity), Durations.Format(policy.MaxValidity));
         }
 
+        // A reply that bound with errors may lack its content; what is missing was reported by the binder.
         switch (reply.Kind)
         {
-            case ReplyKind.Text:
+            case ReplyKind.Text when reply.Text is not null:
                 CheckText(reply, policy, diagnostics);
                 break;
-            case ReplyKind.Image:
-                CheckImage(reply.ImageUrl!, reply.ContentSpan, policy, diagnostics);
+            case ReplyKind.Image when reply.ImageUrl is not null:
+                CheckImage(reply.ImageUrl, reply.ContentSpan, policy, diagnostics);
                 break;
-            case ReplyKind.SharePost:
-                CheckPost(reply.PostId!, reply.ContentSpan, diagnostics);
+            case ReplyKind.SharePost when reply.PostId is not null:
+                CheckPost(reply.PostId, reply.ContentSpan, diagnostics);
                 break;
         }
     }

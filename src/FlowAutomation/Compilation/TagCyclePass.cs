@@ -9,24 +9,29 @@ namespace FlowAutomation.Compilation;
 /// </summary>
 internal static class TagCyclePass
 {
-    public static void Run(IReadOnlyList<FlowDefinition> flows, DiagnosticBag diagnostics)
+    /// <summary>Reports each cycle once; returns the flows on a cycle, which must not run.</summary>
+    public static HashSet<FlowDefinition> Run(IReadOnlyList<FlowDefinition> flows, DiagnosticBag diagnostics)
     {
+        var rejected = new HashSet<FlowDefinition>(ReferenceEqualityComparer.Instance);
         var tagged = flows.Where(f => f.Trigger == EventKind.ContactTagged && f.Enabled).ToList();
         if (tagged.Count == 0)
         {
-            return;
+            return rejected;
         }
 
-        var edges = tagged.ToDictionary(
+        var edges = tagged.ToDictionary<FlowDefinition, FlowDefinition, List<FlowDefinition>>(
             f => f,
-            f => tagged.Where(g => TagsAdded(f.Then).Any(t => Accepts(g, t))).ToList());
-        var state = new Dictionary<FlowDefinition, int>(); // 1 = on the stack, 2 = done
+            f => tagged.Where(g => TagsAdded(f.Then).Any(t => Accepts(g, t))).ToList(),
+            ReferenceEqualityComparer.Instance);
+        var state = new Dictionary<FlowDefinition, int>(ReferenceEqualityComparer.Instance); // 1 = on the stack, 2 = done
         var stack = new List<FlowDefinition>();
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var flow in tagged)
+        foreach (var flow in tagged.Where(f => !state.ContainsKey(f)))
         {
             Visit(flow);
         }
+
+        return rejected;
 
         void Visit(FlowDefinition flow)
         {
@@ -36,12 +41,14 @@ internal static class TagCyclePass
             {
                 if (state.GetValueOrDefault(next) == 1)
                 {
-                    var cycle = stack.Skip(stack.IndexOf(next)).ToList();
+                    var cycle = stack.Skip(stack.FindIndex(f => ReferenceEquals(f, next))).ToList();
+                    rejected.UnionWith(cycle);
                     var key = string.Join(",", cycle.Select(c => c.Id).Order(StringComparer.Ordinal));
                     if (reported.Add(key))
                     {
-                        var path = string.Join(" → ", cycle.Append(next).Select(c => c.Id));
-                        diagnostics.Report(DiagnosticCodes.TagCycle, next.Span, path);
+                        // "a tags 'x' → b tags 'y' → a": each step names the tag that starts the next flow.
+                        var steps = cycle.Select((c, i) => $"{c.Id} tags '{Link(c, i + 1 < cycle.Count ? cycle[i + 1] : next)}'");
+                        diagnostics.Report(DiagnosticCodes.TagCycle, next.Span, string.Join(" → ", steps.Append(next.Id)));
                     }
                 }
                 else if (!state.ContainsKey(next))
@@ -54,6 +61,8 @@ internal static class TagCyclePass
             state[flow] = 2;
         }
     }
+
+    private static string Link(FlowDefinition from, FlowDefinition to) => TagsAdded(from.Then).First(t => Accepts(to, t));
 
     private static IEnumerable<string> TagsAdded(IEnumerable<FlowAction> actions) => actions.SelectMany(a => a switch
     {

@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Text;
-using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using FlowAutomation.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -9,10 +10,10 @@ namespace FlowAutomation.Loading;
 
 /// <summary>
 /// Reads YAML text into the representation model without ever throwing for bad input. A first pass over the
-/// parser's events refuses what could exhaust the loader (deep nesting, alias bombs) and finds duplicate keys;
-/// only then does <see cref="YamlStream"/> build the node tree.
+/// parser's events (<see cref="YamlPrescan"/>) refuses what could exhaust the loader (deep nesting, alias bombs)
+/// and drops duplicate keys; the node tree is then built from those events, so the text is parsed once.
 /// </summary>
-public static partial class YamlReader
+public static class YamlReader
 {
     public const int MaxFileBytes = 4 * 1024 * 1024;
     public const int MaxDepth = 64;
@@ -20,7 +21,7 @@ public static partial class YamlReader
 
     public static YamlSource? ReadFile(string path, string displayPath, DiagnosticBag diagnostics)
     {
-        string text;
+        byte[] bytes;
         try
         {
             var info = new FileInfo(path);
@@ -32,30 +33,53 @@ public static partial class YamlReader
 
             if (info.Length > MaxFileBytes)
             {
-                diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(displayPath, 1, 1), info.Length, MaxFileBytes);
+                diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(displayPath, 1, 1), Count(info.Length), Count(MaxFileBytes));
                 return null;
             }
 
-            text = File.ReadAllText(path, Encoding.UTF8);
+            bytes = File.ReadAllBytes(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             diagnostics.Report(DiagnosticCodes.FileUnreadable, SourceSpan.At(displayPath, 1, 1), ex.Message);
             return null;
         }
 
-        return Read(displayPath, text, diagnostics);
+        return ReadBytes(displayPath, bytes, diagnostics);
+    }
+
+    /// <summary>Reads a file's bytes: decodes them (see <see cref="Decode"/>), then as <see cref="Read"/>.</summary>
+    internal static YamlSource? ReadBytes(string path, byte[] bytes, DiagnosticBag diagnostics)
+    {
+        if (bytes.Length > MaxFileBytes)
+        {
+            diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(path, 1, 1), Count(bytes.Length), Count(MaxFileBytes));
+            return null;
+        }
+
+        return Decode(path, bytes, diagnostics) is { } text ? Read(path, text, diagnostics) : null;
     }
 
     public static YamlSource? Read(string path, string text, DiagnosticBag diagnostics)
     {
-        if (text.Length > MaxFileBytes)
+        var bytes = text.Length > MaxFileBytes / 3 ? Encoding.UTF8.GetByteCount(text) : text.Length;
+        if (bytes > MaxFileBytes)
         {
-            diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(path, 1, 1), Encoding.UTF8.GetByteCount(text), MaxFileBytes);
+            diagnostics.Report(DiagnosticCodes.FileTooLarge, SourceSpan.At(path, 1, 1), Count(bytes), Count(MaxFileBytes));
             return null;
         }
 
-        if (!Prescan(path, text, diagnostics))
+        // Editors do not show a byte order mark, so columns count from the first character after it.
+        text = text.StartsWith('\uFEFF') ? text[1..] : text;
+        if (FindForbiddenCharacter(text) is { } bad)
+        {
+            var at = TextPositions.Of(text, bad);
+            var name = char.IsSurrogate(text[bad]) ? "a broken character" : $"the control character U+{(int)text[bad]:X4}";
+            diagnostics.Report(DiagnosticCodes.YamlSyntax, new SourceSpan(path, at, at), $"the text holds {name}, which a YAML file cannot contain; remove it");
+            return null;
+        }
+
+        if (YamlPrescan.Run(path, text, diagnostics) is not { } events)
         {
             return null;
         }
@@ -63,158 +87,96 @@ public static partial class YamlReader
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(new EventReplay(events));
             return new YamlSource(path, text, [.. stream.Documents]);
         }
         catch (YamlException ex)
         {
-            ReportSyntax(path, ex, diagnostics);
+            // Equal complex keys (`? [a]`) are the one duplicate the prescan leaves to the loader.
+            var (message, at) = YamlErrors.Describe(ex, text, []);
+            diagnostics.Report(DiagnosticCodes.YamlSyntax, new SourceSpan(path, at, at), message);
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidCastException or NullReferenceException)
+        {
+            // The prescan keeps the events consistent; should YamlDotNet still refuse them, it is a diagnostic.
+            diagnostics.Report(DiagnosticCodes.YamlSyntax, SourceSpan.At(path, 1, 1), "the text cannot be read as YAML");
             return null;
         }
     }
 
-    /// <summary>Walks the parser's events once: depth, expanded size through aliases, duplicate keys, syntax.</summary>
-    private static bool Prescan(string path, string text, DiagnosticBag diagnostics)
+    /// <summary>UTF-8 (with or without a byte order mark) or UTF-16 with its byte order mark; anything else is reported.</summary>
+    private static string? Decode(string path, byte[] bytes, DiagnosticBag diagnostics)
     {
-        var before = diagnostics.Count;
-        var frames = new Stack<Frame>();
-        var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
-        long total = 0;
+        if (bytes is [0xFF, 0xFE, ..])
+        {
+            return Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2);
+        }
+
+        if (bytes is [0xFE, 0xFF, ..])
+        {
+            return Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2);
+        }
+
+        var start = bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0;
+        var source = bytes.AsSpan(start);
+        var chars = ArrayPool<char>.Shared.Rent(Math.Max(1, source.Length));
         try
         {
-            var parser = new Parser(new StringReader(text));
-            while (parser.MoveNext())
+            var status = Utf8.ToUtf16(source, chars, out var read, out var written, replaceInvalidSequences: false);
+            if (status == OperationStatus.Done)
             {
-                switch (parser.Current)
-                {
-                    case DocumentStart:
-                        anchors.Clear();
-                        frames.Clear();
-                        break;
-                    case MappingStart or SequenceStart:
-                        var start = (NodeEvent)parser.Current!;
-                        OnNode(frames, start, diagnostics, path);
-                        frames.Push(new Frame(start is MappingStart, start.Anchor.IsEmpty ? null : start.Anchor.Value));
-                        if (frames.Count > MaxDepth)
-                        {
-                            diagnostics.Report(DiagnosticCodes.TooDeep, Span(path, start.Start), MaxDepth);
-                            return false;
-                        }
-
-                        break;
-                    case MappingEnd or SequenceEnd:
-                        var done = frames.Pop();
-                        if (done.Anchor is not null)
-                        {
-                            anchors[done.Anchor] = done.Size;
-                        }
-
-                        if (frames.TryPeek(out var parent))
-                        {
-                            parent.Size += done.Size;
-                        }
-                        else
-                        {
-                            total += done.Size;
-                        }
-
-                        break;
-                    case Scalar scalar:
-                        OnNode(frames, scalar, diagnostics, path);
-                        if (!scalar.Anchor.IsEmpty)
-                        {
-                            anchors[scalar.Anchor.Value] = 1;
-                        }
-
-                        if (frames.Count == 0)
-                        {
-                            total++;
-                        }
-
-                        break;
-                    case AnchorAlias alias:
-                        var size = anchors.TryGetValue(alias.Value.Value, out var s) ? s : 1;
-                        OnNode(frames, alias, diagnostics, path, size);
-                        if (frames.Count == 0)
-                        {
-                            total += size;
-                        }
-
-                        break;
-                }
-
-                if (total > MaxExpandedNodes || frames.Any(f => f.Size > MaxExpandedNodes))
-                {
-                    diagnostics.Report(DiagnosticCodes.AliasBomb, Span(path, parser.Current!.Start), MaxExpandedNodes);
-                    return false;
-                }
+                return new string(chars, 0, written);
             }
-        }
-        catch (YamlException ex)
-        {
-            ReportSyntax(path, ex, diagnostics);
-            return false;
-        }
 
-        return diagnostics.Count == before;
+            var at = TextPositions.Of(new string(chars, 0, written), written);
+            diagnostics.Report(DiagnosticCodes.NotUtf8, new SourceSpan(path, at, at), $"0x{source[read]:X2}");
+            return null;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
-    private static void OnNode(Stack<Frame> frames, ParsingEvent node, DiagnosticBag diagnostics, string path, long size = 1)
+    /// <summary>The index of the first character YAML does not allow in a file (C0 and C1 controls, broken surrogates).</summary>
+    private static int? FindForbiddenCharacter(string text)
     {
-        if (!frames.TryPeek(out var frame))
+        for (var i = 0; i < text.Length; i++)
         {
-            return;
-        }
-
-        frame.Size += size;
-        if (!frame.IsMapping)
-        {
-            return;
-        }
-
-        if (frame.ExpectKey && node is Scalar key)
-        {
-            if (frame.Keys.TryGetValue(key.Value, out var first))
+            var c = text[i];
+            if (c < ' ' ? c is not ('\t' or '\n' or '\r') : c is (>= '\u007F' and <= '\u009F' and not '\u0085') or '\uFFFE' or '\uFFFF')
             {
-                diagnostics.Report(DiagnosticCodes.DuplicateKey, Span(path, key.Start), key.Value, first);
+                return i;
             }
-            else
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
-                frame.Keys[key.Value] = (int)key.Start.Line;
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return i;
             }
         }
 
-        frame.ExpectKey = !frame.ExpectKey;
+        return null;
     }
 
-    private static void ReportSyntax(string path, YamlException ex, DiagnosticBag diagnostics)
+    /// <summary>A number as people read it: 4,194,304.</summary>
+    internal static string Count(long n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Replays the events the prescan kept, for <see cref="YamlStream.Load(IParser)"/>.</summary>
+    private sealed class EventReplay(List<ParsingEvent> events) : IParser
     {
-        var message = LocationPrefix().Replace(ex.Message, string.Empty).Trim();
-        if (ex.InnerException is YamlException inner && message.Length == 0)
+        private int _next;
+
+        public ParsingEvent? Current { get; private set; }
+
+        public bool MoveNext()
         {
-            message = LocationPrefix().Replace(inner.Message, string.Empty).Trim();
+            Current = _next < events.Count ? events[_next++] : null;
+            return Current is not null;
         }
-
-        message = message.Length == 0 ? "the text cannot be read as YAML" : char.ToLowerInvariant(message[0]) + message[1..].TrimEnd('.');
-        diagnostics.Report(DiagnosticCodes.YamlSyntax, Span(path, ex.Start), message);
-    }
-
-    private static SourceSpan Span(string path, Mark mark) =>
-        SourceSpan.At(path, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
-
-    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*", RegexOptions.CultureInvariant)]
-    private static partial Regex LocationPrefix();
-
-    private sealed class Frame(bool isMapping, string? anchor)
-    {
-        public bool IsMapping { get; } = isMapping;
-
-        public string? Anchor { get; } = anchor;
-
-        public long Size { get; set; } = 1;
-
-        public bool ExpectKey { get; set; } = true;
-
-        public Dictionary<string, int> Keys { get; } = new(StringComparer.Ordinal);
     }
 }

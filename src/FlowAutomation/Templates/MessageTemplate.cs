@@ -5,14 +5,15 @@ using HandlebarsDotNet;
 namespace FlowAutomation.Templates;
 
 /// <summary>
-/// A reply or <c>set</c> value, compiled once when the flow is compiled. A literal (no <c>{{</c>) renders to itself
-/// without touching Handlebars.
+/// A reply or <c>set</c> value, checked when the flow is compiled (see <see cref="TemplateCompiler"/>) and turned into
+/// Handlebars code once, the first time it is rendered. A literal (no <c>{{</c>) renders to itself without touching
+/// Handlebars.
 /// </summary>
 public sealed class MessageTemplate
 {
-    private readonly HandlebarsTemplate<object, object>? _compiled;
+    private readonly Lazy<HandlebarsTemplate<object, object>>? _compiled;
 
-    internal MessageTemplate(string source, SourceSpan span, HandlebarsTemplate<object, object>? compiled)
+    internal MessageTemplate(string source, SourceSpan span, Lazy<HandlebarsTemplate<object, object>>? compiled)
     {
         Source = source;
         Span = span;
@@ -40,7 +41,7 @@ public sealed class MessageTemplate
 
         try
         {
-            return _compiled(data);
+            return _compiled.Value(data);
         }
         catch (HandlebarsException ex)
         {
