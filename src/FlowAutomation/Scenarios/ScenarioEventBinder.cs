@@ -148,7 +148,7 @@ internal static class ScenarioEventBinder
         string? text = null, image = null, post = null;
         MessageType? type = null;
         Referral? referral = null;
-        foreach (var (key, _, value) in reader.Entries(map, MessageKeys, "message.received"))
+        foreach (var (key, _, value) in reader.Entries(map, MessageKeys, "message.received").Items)
         {
             switch (key)
             {
@@ -199,7 +199,7 @@ internal static class ScenarioEventBinder
         }
 
         var lead = new LeadSubmission(null, null, null, null, ImmutableDictionary<string, string>.Empty);
-        foreach (var (key, _, value) in reader.Entries(map, LeadKeys, "lead.submitted"))
+        foreach (var (key, _, value) in reader.Entries(map, LeadKeys, "lead.submitted").Items)
         {
             lead = key switch
             {
@@ -223,7 +223,7 @@ internal static class ScenarioEventBinder
         }
 
         var referral = new Referral(ReferralSource.Ad, null, null);
-        foreach (var (key, _, value) in reader.Entries(map, ReferralKeys, "a referral"))
+        foreach (var (key, _, value) in reader.Entries(map, ReferralKeys, "a referral").Items)
         {
             switch (key)
             {

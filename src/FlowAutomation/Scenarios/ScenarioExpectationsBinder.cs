@@ -29,7 +29,7 @@ internal static class ScenarioExpectationsBinder
         }
 
         var expect = ScenarioExpectations.None;
-        foreach (var (key, _, value) in reader.Entries(map, Keys, "expect"))
+        foreach (var (key, _, value) in reader.Entries(map, Keys, "expect").Items)
         {
             expect = key switch
             {
@@ -63,7 +63,7 @@ internal static class ScenarioExpectationsBinder
                 continue;
             }
 
-            foreach (var (key, keyNode, value) in reader.Entries(m, MatcherKeys, "a sent message"))
+            foreach (var (key, keyNode, value) in reader.Entries(m, MatcherKeys, "a sent message").Items)
             {
                 var kind = key switch
                 {
@@ -100,9 +100,8 @@ internal static class ScenarioExpectationsBinder
                 continue;
             }
 
-            reader.RequireKeys(m, ["reason"], "a blocked expectation");
             string? reason = null, flow = null;
-            foreach (var (key, _, value) in reader.Entries(m, ["reason", "flow"], "a blocked expectation"))
+            foreach (var (key, _, value) in reader.Entries(m, ["reason", "flow"], "a blocked expectation", ["reason"]).Items)
             {
                 var text = reader.Text(value, key);
                 if (key == "flow")
@@ -147,7 +146,7 @@ internal static class ScenarioExpectationsBinder
         }
 
         expect = expect with { AssignedChecked = true };
-        foreach (var (key, _, value) in reader.Entries(map, ["agent", "team"], "assigned"))
+        foreach (var (key, _, value) in reader.Entries(map, ["agent", "team"], "assigned").Items)
         {
             expect = key == "agent" ? expect with { AssignedAgent = reader.Text(value, key) } : expect with { AssignedTeam = reader.Text(value, key) };
         }

@@ -43,14 +43,13 @@ public static class ScenarioLoader
         }
 
         var errors = diagnostics.ErrorCount;
-        reader.RequireKeys(map, ["scenario", "start", "events"], "the scenario");
         string? name = null, flows = null;
         DateTimeOffset? start = null;
         var contact = ContactSeed.Default;
         YamlNode? eventsNode = null, expectNode = null;
         ImmutableArray<PolicySetting> policy = [];
         var teams = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
-        foreach (var (key, _, value) in reader.Entries(map, Keys, "a scenario"))
+        foreach (var (key, _, value) in reader.Entries(map, Keys, "a scenario", ["scenario", "start", "events"], "the scenario").Items)
         {
             switch (key)
             {
@@ -113,7 +112,7 @@ public static class ScenarioLoader
         }
 
         var contact = ContactSeed.Default;
-        foreach (var (key, _, value) in reader.Entries(map, ContactKeys, "contact"))
+        foreach (var (key, _, value) in reader.Entries(map, ContactKeys, "contact").Items)
         {
             contact = key switch
             {

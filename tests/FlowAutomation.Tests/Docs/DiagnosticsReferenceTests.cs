@@ -50,7 +50,7 @@ public sealed partial class DiagnosticsReferenceTests
             sb.Append('\n').Append("## ").Append(d.Code).Append(": ").Append(d.Title).Append("\n\n");
             sb.Append(d.Severity == DiagnosticSeverity.Error ? "Error" : "Warning").Append(". Message: `")
                 .Append(Placeholders().Replace(d.MessageFormat.Replace("{{", "{", StringComparison.Ordinal).Replace("}}", "}", StringComparison.Ordinal), "…"))
-                .Append("`\n\n").Append(d.Help.Replace("{{", "{", StringComparison.Ordinal).Replace("}}", "}", StringComparison.Ordinal)).Append('\n');
+                .Append("`\n\n").Append(d.Help).Append('\n'); // help is literal text, not a format string
         }
 
         return sb.ToString();
