@@ -66,7 +66,8 @@ internal static partial class PolicyCheckPass
                     {
                         // Past the window: the replies are checked, but they do not count against this window.
                         CheckActions(followUp.Then, chain, policy, diagnostics, []);
-                        if (SendsMessages(followUp))
+                        // A profile that allows messages after the window (tiktok-tiered) can deliver it: no diagnostic.
+                        if (SendsMessages(followUp) && policy.MessagesAfterWindow == 0)
                         {
                             var descriptor = followUp.UnlessCustomerReplied ? DiagnosticCodes.FollowUpPastWindowImpossible : DiagnosticCodes.FollowUpPastWindow;
                             var when = chain.Count == 1 ? Durations.Format(at) : $"{Durations.Format(at)} ({string.Join(" + ", chain.Select(Durations.Format))})";

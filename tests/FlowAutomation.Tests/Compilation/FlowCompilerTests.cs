@@ -71,4 +71,24 @@ public sealed class FlowCompilerTests
             result.Diagnostics.Select(d => d.ToString()));
         Assert.Empty(result.Flows);
     }
+
+    [Theory]
+    [InlineData("tiktok", "FA2001")]
+    [InlineData("tiktok-tiered", null)]
+    public void CompileTexts_FollowUpPastTheWindow_DependsOnWhetherTheProfileAllowsMessagesAfterIt(string profile, string? expected)
+    {
+        var yaml = """
+            flow: late
+            on: message.received
+            then:
+              - follow_up:
+                  after: 50h
+                  unless: customer_replied
+                  then: [ { reply: "Still interested?" } ]
+            """;
+
+        var result = new FlowCompiler(FlowAutomation.Policy.PolicyProfiles.Get(profile)).CompileTexts(("f.yaml", yaml));
+
+        Assert.Equal(expected, result.Diagnostics.SingleOrDefault()?.Code);
+    }
 }
