@@ -15,6 +15,7 @@ internal static class FlowCtl
           validate <paths...> [--format text|json]          check flow files and folders
           graph <flow file> [--flow ID] [--format mermaid|dot] draw a flow as a diagram
           schema [--out FILE]                                write the JSON Schema for flow files
+          serve [--flows DIR] [--db PATH] [--urls URL]       run the live service (webhooks, flows, follow-ups, sending)
 
         Exit codes: 0 valid, 1 errors in the input, 2 usage.
         """;
@@ -35,6 +36,7 @@ internal static class FlowCtl
                 "validate" => ValidateCommand.Run(CommandArgs.Parse(rest, ["format"]), stdout),
                 "graph" => GraphCommand.Run(CommandArgs.Parse(rest, ["format", "flow"]), stdout, stderr),
                 "schema" => SchemaCommand.Run(CommandArgs.Parse(rest, ["out"]), stdout),
+                "serve" => ServeCommand.Run(rest, stdout, stderr),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

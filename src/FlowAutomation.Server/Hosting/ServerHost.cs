@@ -119,6 +119,8 @@ public static class ServerHost
     {
         endpoints.MapWebhooks();
         endpoints.MapAdminApi();
+        if (string.IsNullOrEmpty(endpoints.ServiceProvider.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
+            endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost)).AdminDisabled();
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync });
         return endpoints;

@@ -155,6 +155,9 @@ public abstract class ConversationStoreContractTests
                 case ImmutableDictionary<string, string> map:
                     Assert.Equal(map.OrderBy(p => p.Key, StringComparer.Ordinal), ((IEnumerable<KeyValuePair<string, string>>)a!).OrderBy(p => p.Key, StringComparer.Ordinal));
                     break;
+                case ImmutableDictionary<string, DateTimeOffset> times:
+                    Assert.Equal(times.OrderBy(p => p.Key, StringComparer.Ordinal), ((IEnumerable<KeyValuePair<string, DateTimeOffset>>)a!).OrderBy(p => p.Key, StringComparer.Ordinal));
+                    break;
                 case IEnumerable and not string:
                     throw new InvalidOperationException($"add a comparison for {property.Name}");
                 default:
