@@ -10,6 +10,12 @@ internal sealed class FollowUpOptions
 
     /// <summary>How often scheduled follow-ups missing from Quartz are handed to it again (also done on start).</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether Quartz fires follow-ups. False keeps it in standby: follow-ups are still recorded and handed to
+    /// Quartz, and fire once an instance with firing on starts (tests fire them by hand through the same code path).
+    /// </summary>
+    public bool Fire { get; set; } = true;
 }
 
 /// <summary>Starts Quartz (after the schema and the flows), reconciles periodically, and shuts Quartz down, waiting for running follow-ups.</summary>
@@ -17,7 +23,7 @@ internal sealed class FollowUpService(QuartzFollowUpScheduler scheduler, IOption
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await scheduler.StartAsync(cancellationToken);
+        await scheduler.StartAsync(options.Value.Fire, cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 

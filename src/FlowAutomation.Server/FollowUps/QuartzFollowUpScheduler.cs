@@ -34,8 +34,14 @@ internal sealed class QuartzFollowUpScheduler(SqliteDatabase database, Func<IFol
 
     public bool IsStarted => _quartz is { Status: SchedulerStatus.Running };
 
-    /// <summary>Builds Quartz on the service's database and clock, hands it the follow-ups it lacks, and starts it.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Built and reconciled (firing or in standby).</summary>
+    public bool IsReady { get; private set; }
+
+    /// <summary>
+    /// Builds Quartz on the service's database and clock, hands it the follow-ups it lacks, and starts it firing
+    /// (unless <paramref name="fire"/> is false: then it stays in standby).
+    /// </summary>
+    public async Task StartAsync(bool fire = true, CancellationToken cancellationToken = default)
     {
         var connectionString = database.ConnectionString;
         _quartz = await QuartzSchedulerBuilder.Create(q =>
@@ -48,11 +54,19 @@ internal sealed class QuartzFollowUpScheduler(SqliteDatabase database, Func<IFol
             {
                 store.UseSqlite(connectionString);
                 store.ProvisionSchema();
-                store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
+                store.ConfigureStore(o =>
+                {
+                    o.StoreJobDataAsStrings = true;
+                    // One node per database (SQLite): Quartz serialises its own work in memory instead of taking
+                    // row locks, whose retries would back off on the service's clock.
+                    o.UseDbLocks = false;
+                });
             });
         }).BuildScheduler(cancellationToken);
         var handed = await ReconcileAsync(cancellationToken);
-        await _quartz.Start(cancellationToken);
+        if (fire)
+            await _quartz.Start(cancellationToken);
+        IsReady = true;
         logger.FollowUpsStarted(handed);
     }
 
@@ -151,6 +165,7 @@ internal sealed class QuartzFollowUpScheduler(SqliteDatabase database, Func<IFol
         if (_quartz is { } quartz)
             await quartz.Shutdown(waitForJobsToComplete: true);
         _quartz = null;
+        IsReady = false;
     }
 
     private async Task FireAsync(FollowUpJob job, CancellationToken cancellationToken)

@@ -46,7 +46,7 @@ internal sealed class RuntimeHealthCheck(FlowHost flows, QuartzFollowUpScheduler
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(!flows.IsLoaded ? HealthCheckResult.Unhealthy("flows are not loaded yet")
-            : !followUps.IsStarted ? HealthCheckResult.Unhealthy("follow-ups are not started yet")
+            : !followUps.IsReady ? HealthCheckResult.Unhealthy("follow-ups are not started yet")
             : HealthCheckResult.Healthy($"{flows.Current.Compilation.Flows.Length} flows"));
 }
 
