@@ -11,7 +11,7 @@ internal sealed class InboxOptions
     public const string SectionName = "Inbox";
 
     /// <summary>Lanes run in parallel; a conversation always goes to the same lane, so its events run in order.</summary>
-    public int Lanes { get; set; } = 8;
+    public int Lanes { get; set; } = 4;
 
     /// <summary>Attempts before an event that keeps failing is set aside as <c>failed</c> (visible in <c>/api/status</c>).</summary>
     public int MaxAttempts { get; set; } = 3;

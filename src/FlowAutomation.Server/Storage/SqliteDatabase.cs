@@ -14,7 +14,7 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
 {
     public const string Component = "server";
 
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly WriteGate _writeGate = new();
     private SqliteConnection? _writer;
 
     public string ConnectionString { get; } = connectionString;
@@ -44,11 +44,18 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
     /// throws (and rolls back) when the work throws. Inside an <see cref="EngineUnit"/> that has a transaction open,
     /// the work joins that transaction instead, and commits with it.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(work, urgent: false, cancellationToken);
+
+    /// <summary><see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, Task{T}}, CancellationToken)"/> ahead of the background writers (someone waits for the answer).</summary>
+    public Task<T> WriteUrgentAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(work, urgent: true, cancellationToken);
+
+    private async Task<T> WriteCoreAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool urgent, CancellationToken cancellationToken)
     {
         if (EngineUnit.Current is { } unit && unit.Joins(this, out var joined))
             return await work(joined.Connection, joined.Transaction);
-        await using var lease = await AcquireWriterAsync(cancellationToken);
+        await using var lease = await AcquireWriterAsync(urgent, cancellationToken);
         await using var transaction = (SqliteTransaction)await lease.Connection.BeginTransactionAsync(cancellationToken);
         var result = await work(lease.Connection, transaction);
         await transaction.CommitAsync(cancellationToken);
@@ -56,9 +63,12 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
     }
 
     /// <summary>Takes the writer connection for this process's exclusive use until the lease is disposed.</summary>
-    public async Task<WriterLease> AcquireWriterAsync(CancellationToken cancellationToken = default)
+    public Task<WriterLease> AcquireWriterAsync(CancellationToken cancellationToken = default) => AcquireWriterAsync(urgent: false, cancellationToken);
+
+    /// <summary>As <see cref="AcquireWriterAsync(CancellationToken)"/>; an <paramref name="urgent"/> taker (someone waits for the answer) goes before the background writers.</summary>
+    public async Task<WriterLease> AcquireWriterAsync(bool urgent, CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken);
+        await _writeGate.WaitAsync(urgent, cancellationToken);
         try
         {
             if (_writer is not { State: System.Data.ConnectionState.Open })
@@ -106,7 +116,7 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _writeGate.WaitAsync();
+        await _writeGate.WaitAsync(urgent: true, CancellationToken.None);
         try
         {
             if (_writer is not null)

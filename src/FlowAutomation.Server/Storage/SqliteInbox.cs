@@ -92,7 +92,7 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
             }
             try
             {
-                var items = await database.WriteAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch));
+                var items = await database.WriteUrgentAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch));
                 foreach (var pending in batch)
                     pending.Completion.TrySetResult(new InboundAcceptance(pending.Accepted, pending.Records.Count - pending.Accepted));
                 foreach (var item in items)
