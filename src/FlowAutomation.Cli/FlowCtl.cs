@@ -18,6 +18,7 @@ internal static class FlowCtl
                                                              run a scripted conversation on a virtual clock
           test <scenario files or folders...> [--flows DIR]  run scenarios and check their expectations
           schema [--out FILE]                                write the JSON Schema for flow files
+          serve [--flows DIR] [--db PATH] [--urls URL]       run the live service (webhooks, flows, follow-ups, sending)
 
         Exit codes: 0 success, 1 errors in the input or unmet expectations, 2 usage.
         """;
@@ -40,6 +41,7 @@ internal static class FlowCtl
                 "dry-run" => DryRunCommand.Run(CommandArgs.Parse(rest, ["flows", "format", "explain"]), stdout, stderr),
                 "test" => TestCommand.Run(CommandArgs.Parse(rest, ["flows"]), stdout),
                 "schema" => SchemaCommand.Run(CommandArgs.Parse(rest, ["out"]), stdout),
+                "serve" => ServeCommand.Run(rest, stdout, stderr),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

@@ -1,5 +1,11 @@
 using System.Text.Json;
+using FlowAutomation.Runtime;
+using FlowAutomation.Scheduling;
+using FlowAutomation.Server.Admin;
+using FlowAutomation.Server.FollowUps;
 using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Runtime;
+using FlowAutomation.State;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -7,14 +13,17 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using PolicyProfiles = FlowAutomation.Policy.PolicyProfiles;
 
 namespace FlowAutomation.Server.Hosting;
 
 /// <summary>
-/// Builds the service. <c>flowctl serve</c>, tests and the runtime start from <see cref="CreateBuilder"/> (or call
+/// Builds the service. <c>flowctl serve</c> and tests start from <see cref="CreateBuilder"/> (or call
 /// <see cref="AddFlowAutomationServer"/> on their own builder), replace what they need — <see cref="IInboundSink"/>,
-/// <see cref="IMessageSender"/>, <see cref="IOutbox"/>, <see cref="TimeProvider"/> — then map the endpoints with
-/// <see cref="MapFlowAutomationServer"/>. Registrations use TryAdd, so a service registered earlier wins.
+/// <see cref="IMessageSender"/>, <see cref="TimeProvider"/> — then map the endpoints with
+/// <see cref="MapFlowAutomationServer"/>. Registrations use TryAdd, so a service registered earlier wins. Hosted
+/// services start in order: schema, flows (refusing to start on errors), follow-ups (Quartz), the inbox
+/// (events left pending by a stop or crash first), dedup purge, outbox dispatcher.
 /// </summary>
 public static class ServerHost
 {
@@ -44,26 +53,52 @@ public static class ServerHost
             .Validate(o => o.MaxBodyBytes > 0 && o.TikTok.Tolerance > TimeSpan.Zero, "Webhooks:MaxBodyBytes and Webhooks:TikTok:Tolerance must be positive")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
-        services.AddOptions<InboundOptions>().Bind(configuration.GetSection(InboundOptions.SectionName))
-            .Validate(o => o.Capacity > 0, "Inbound:Capacity must be positive").ValidateOnStart();
         services.AddOptions<InfobipOptions>().Bind(configuration.GetSection(InfobipOptions.SectionName))
             .Validate(o => o.Timeout > TimeSpan.Zero && o.MaxValidity > TimeSpan.Zero, "Infobip:Timeout and Infobip:MaxValidity must be positive").ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName))
             .Validate(o => o.MaxAttempts > 0 && o.BatchSize > 0 && o.BaseDelay > TimeSpan.Zero && o.MaxDelay >= o.BaseDelay && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero,
                 "Outbox settings must be positive, with MaxDelay >= BaseDelay").ValidateOnStart();
 
-        // Storage
-        services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
-        services.TryAddSingleton<IDedupStore>(sp => UsesSqlite(sp) ? new SqliteDedupStore(sp.GetRequiredService<SqliteDatabase>()) : new InMemoryDedupStore());
-        services.TryAddSingleton<IOutbox>(sp => UsesSqlite(sp) ? new SqliteOutbox(sp.GetRequiredService<SqliteDatabase>()) : new InMemoryOutbox());
+        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.SectionName))
+            .Validate(o => o.Lanes > 0 && o.MaxAttempts > 0 && o.RetryDelay >= TimeSpan.Zero, "Inbox:Lanes and Inbox:MaxAttempts must be positive").ValidateOnStart();
+        services.AddOptions<FlowOptions>().Bind(configuration.GetSection(FlowOptions.SectionName))
+            .Validate(o => PolicyProfiles.TryGet(o.Policy, out _), $"Flows:Policy must be one of {string.Join(", ", PolicyProfiles.Names)}")
+            .Validate(o => o.ReloadDelay >= TimeSpan.Zero, "Flows:ReloadDelay must not be negative").ValidateOnStart();
+        services.AddOptions<FollowUpOptions>().Bind(configuration.GetSection(FollowUpOptions.SectionName))
+            .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "FollowUps:ReconcileInterval must be positive").ValidateOnStart();
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ApiKeyHeader), "Admin:ApiKeyHeader must not be empty").ValidateOnStart();
+
+        // Storage: one SQLite database for everything (Storage:Provider=InMemory uses a throwaway file).
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateDatabase());
+        services.TryAddSingleton<IDedupStore>(sp => new SqliteDedupStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<IOutbox>(sp => new SqliteOutbox(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<IConversationStore>(sp => new SqliteConversationStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SqliteAuditLog(sp.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
-        services.AddHostedService<DedupPurgeService>();
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
+            .AddCheck<RuntimeHealthCheck>("runtime", tags: ["ready"]);
 
-        // Inbound
-        services.TryAddSingleton(sp => new ChannelInboundSink(sp.GetRequiredService<IOptions<InboundOptions>>().Value.Capacity));
-        services.TryAddSingleton<IInboundSink>(sp => sp.GetRequiredService<ChannelInboundSink>());
+        // Runtime: the engine on the current flows, its store, follow-ups and audit trail.
+        services.TryAddSingleton<IEngineStore>(sp => new SqliteEngineStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ITraceSink, AuditTraceSink>();
+        services.TryAddSingleton(sp => new QuartzFollowUpScheduler(
+            sp.GetRequiredService<SqliteDatabase>(), () => sp.GetRequiredService<FlowHost>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<QuartzFollowUpScheduler>>()));
+        services.TryAddSingleton<IFollowUpScheduler>(sp => sp.GetRequiredService<QuartzFollowUpScheduler>());
+        services.TryAddSingleton<FlowHost>();
+        services.TryAddSingleton<FlowWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<FlowWatcher>());
+        services.TryAddSingleton<FollowUpService>();
+        services.AddHostedService(sp => sp.GetRequiredService<FollowUpService>());
+        services.TryAddSingleton<InboxProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
+        services.AddHostedService<DedupPurgeService>();
+
+        // Inbound: verified webhooks into the inbox.
+        services.TryAddSingleton<SqliteInbox>();
+        services.TryAddSingleton<IInboundSink>(sp => sp.GetRequiredService<SqliteInbox>());
         services.TryAddSingleton<InfobipWebhookParser>();
         services.TryAddSingleton<TikTokWebhookParser>();
         services.TryAddSingleton<LeadWebhookParser>();
@@ -83,13 +118,13 @@ public static class ServerHost
     public static IEndpointRouteBuilder MapFlowAutomationServer(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapWebhooks();
+        endpoints.MapAdminApi();
+        if (string.IsNullOrEmpty(endpoints.ServiceProvider.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
+            endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost)).AdminDisabled();
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync });
         return endpoints;
     }
-
-    private static bool UsesSqlite(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.Sqlite;
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report) =>
         context.Response.WriteAsJsonAsync(new

@@ -15,8 +15,8 @@ internal static partial class ServerLog
     [LoggerMessage(10, LogLevel.Information, "Refused webhook {Path}: {Status} {Reason}")]
     public static partial void WebhookRefused(this ILogger logger, string path, int status, string reason);
 
-    [LoggerMessage(11, LogLevel.Warning, "Inbound sink refused {DedupKey}")]
-    public static partial void SinkRefused(this ILogger logger, Exception exception, string dedupKey);
+    [LoggerMessage(11, LogLevel.Warning, "Inbound sink refused {Count} records")]
+    public static partial void SinkRefused(this ILogger logger, Exception exception, int count);
 
     [LoggerMessage(20, LogLevel.Warning, "Sending outbox message {Id} threw")]
     public static partial void SendThrew(this ILogger logger, Exception exception, string id);
@@ -32,4 +32,46 @@ internal static partial class ServerLog
 
     [LoggerMessage(24, LogLevel.Error, "Outbox dispatch pass failed")]
     public static partial void DispatchFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(30, LogLevel.Warning, "Writing audit records failed")]
+    public static partial void AuditFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(31, LogLevel.Information, "Inbox: {Count} records from before the start to process")]
+    public static partial void InboxRecovered(this ILogger logger, int count);
+
+    [LoggerMessage(32, LogLevel.Warning, "Inbox record {Seq} of conversation {ConversationId} failed (attempt {Attempt})")]
+    public static partial void InboxAttemptFailed(this ILogger logger, Exception exception, long seq, string conversationId, int attempt);
+
+    [LoggerMessage(33, LogLevel.Error, "Inbox record {Seq} of conversation {ConversationId} failed {Attempts} times and is set aside as failed")]
+    public static partial void InboxFailed(this ILogger logger, Exception exception, long seq, string conversationId, int attempts);
+
+    [LoggerMessage(34, LogLevel.Warning, "Work after a commit failed for conversation {ConversationId}")]
+    public static partial void AfterCommitFailed(this ILogger logger, Exception exception, string conversationId);
+
+    [LoggerMessage(40, LogLevel.Information, "Follow-ups: Quartz started; {Rescheduled} follow-ups handed to it again on start")]
+    public static partial void FollowUpsStarted(this ILogger logger, int rescheduled);
+
+    [LoggerMessage(41, LogLevel.Information, "Follow-up {JobId} skipped: {Why}")]
+    public static partial void FollowUpSkipped(this ILogger logger, string jobId, string why);
+
+    [LoggerMessage(42, LogLevel.Error, "Follow-up {JobId} failed; it stays scheduled and is handed to Quartz again by the next reconciliation")]
+    public static partial void FollowUpFailed(this ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(43, LogLevel.Warning, "Follow-up reconciliation failed")]
+    public static partial void FollowUpReconcileFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(50, LogLevel.Information, "Flows loaded from {Directory}: {Count} flows, {Warnings} warnings")]
+    public static partial void FlowsLoaded(this ILogger logger, string directory, int count, int warnings);
+
+    [LoggerMessage(51, LogLevel.Error, "Flows in {Directory} have errors; the running set ({Count} flows) stays:{Diagnostics}")]
+    public static partial void FlowsReloadRefused(this ILogger logger, string directory, int count, string diagnostics);
+
+    [LoggerMessage(52, LogLevel.Warning, "Flow reload failed")]
+    public static partial void FlowsReloadFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(53, LogLevel.Warning, "Flow diagnostics:{Diagnostics}")]
+    public static partial void FlowWarnings(this ILogger logger, string diagnostics);
+
+    [LoggerMessage(60, LogLevel.Warning, "Admin API is disabled: set Admin:ApiKey to enable /api")]
+    public static partial void AdminDisabled(this ILogger logger);
 }

@@ -1,8 +1,13 @@
+using FlowAutomation.Server.Storage;
+
 namespace FlowAutomation.Server.Hosting;
 
 internal enum StorageProvider
 {
+    /// <summary>The SQLite database named by <see cref="StorageOptions.Database"/>.</summary>
     Sqlite,
+
+    /// <summary>A throwaway SQLite file in the temp folder, deleted when the service stops (trials and tests).</summary>
     InMemory,
 }
 
@@ -13,19 +18,24 @@ internal sealed class StorageOptions
 
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
-    /// <summary>A SQLite connection string, or just a file path (<c>--Storage:Database app.db</c>).</summary>
+    /// <summary>A SQLite connection string, or just a file path (<c>--db app.db</c>); relative to the working folder.</summary>
     public string Database { get; set; } = "flowautomation.db";
+
+    /// <summary>SQLite's <c>synchronous</c> setting: NORMAL survives a process crash, FULL also a power cut (slower).</summary>
+    public string Synchronous { get; set; } = "NORMAL";
 
     /// <summary>How long inbound dedup keys are kept; TikTok retries a webhook for up to 72 h.</summary>
     public TimeSpan DedupRetention { get; set; } = TimeSpan.FromDays(7);
 
     public string ConnectionString => Database.Contains('=', StringComparison.Ordinal) ? Database : $"Data Source={Database}";
-}
 
-/// <summary>Configuration section <c>Inbound</c>: the stand-in channel sink.</summary>
-internal sealed class InboundOptions
-{
-    public const string SectionName = "Inbound";
-
-    public int Capacity { get; set; } = 10_000;
+    public SqliteDatabase CreateDatabase()
+    {
+        if (Provider == StorageProvider.InMemory)
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"flowautomation-{Guid.NewGuid():n}.db");
+            return new SqliteDatabase($"Data Source={file}") { Synchronous = "OFF", DeleteOnDispose = file };
+        }
+        return new SqliteDatabase(ConnectionString) { Synchronous = Synchronous };
+    }
 }

@@ -1,3 +1,5 @@
+using FlowAutomation.Server.FollowUps;
+using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -5,17 +7,14 @@ using Microsoft.Extensions.Options;
 namespace FlowAutomation.Server.Hosting;
 
 /// <summary>Creates or migrates the SQLite schema before anything else starts; readiness waits for it.</summary>
-internal sealed class StorageInitializer(IServiceProvider services, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger) : IHostedService
+internal sealed class StorageInitializer(IServiceProvider services, ILogger<StorageInitializer> logger) : IHostedService
 {
     public bool IsReady { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Provider == StorageProvider.Sqlite)
-        {
-            var version = await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
-            logger.SchemaMigrated(SqliteDatabase.Component, version);
-        }
+        var version = await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
+        logger.SchemaMigrated(SqliteDatabase.Component, version);
         IsReady = true;
     }
 
@@ -23,14 +22,12 @@ internal sealed class StorageInitializer(IServiceProvider services, IOptions<Sto
 }
 
 /// <summary><c>/readyz</c>: the schema is in place and the database answers.</summary>
-internal sealed class StorageHealthCheck(StorageInitializer initializer, IServiceProvider services, IOptions<StorageOptions> options) : IHealthCheck
+internal sealed class StorageHealthCheck(StorageInitializer initializer, IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!initializer.IsReady)
             return HealthCheckResult.Unhealthy("storage is not initialised yet");
-        if (options.Value.Provider != StorageProvider.Sqlite)
-            return HealthCheckResult.Healthy("in-memory storage");
         try
         {
             return await services.GetRequiredService<SqliteDatabase>().PingAsync(cancellationToken)
@@ -42,6 +39,15 @@ internal sealed class StorageHealthCheck(StorageInitializer initializer, IServic
             return HealthCheckResult.Unhealthy("sqlite failed", exception);
         }
     }
+}
+
+/// <summary><c>/readyz</c>: the flows are loaded and Quartz runs.</summary>
+internal sealed class RuntimeHealthCheck(FlowHost flows, QuartzFollowUpScheduler followUps) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(!flows.IsLoaded ? HealthCheckResult.Unhealthy("flows are not loaded yet")
+            : !followUps.IsReady ? HealthCheckResult.Unhealthy("follow-ups are not started yet")
+            : HealthCheckResult.Healthy($"{flows.Current.Compilation.Flows.Length} flows"));
 }
 
 /// <summary>Drops dedup keys older than <see cref="StorageOptions.DedupRetention"/>, hourly on the injected clock.</summary>

@@ -24,6 +24,9 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
         Expired,
     }
 
+    /// <summary>Raised after each pass that claimed something, once every outcome is recorded.</summary>
+    public event Action<DispatchSummary>? Dispatched;
+
     public async Task<DispatchSummary> DispatchDueAsync(CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
@@ -35,9 +38,11 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
         var results = new Result[claimed.Count];
         await Parallel.ForAsync(0, claimed.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.MaxParallelSends), CancellationToken = cancellationToken },
             async (index, token) => results[index] = await DispatchOneAsync(claimed[index], token));
-        return new DispatchSummary(claimed.Count,
+        var summary = new DispatchSummary(claimed.Count,
             results.Count(r => r == Result.Sent), results.Count(r => r == Result.Retried),
             results.Count(r => r == Result.Failed), results.Count(r => r == Result.Expired));
+        Dispatched?.Invoke(summary);
+        return summary;
     }
 
     private async Task<Result> DispatchOneAsync(OutboxEntry entry, CancellationToken cancellationToken)

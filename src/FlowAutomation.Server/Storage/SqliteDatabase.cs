@@ -1,79 +1,110 @@
 using Dapper;
+using FlowAutomation.Server.Runtime;
 using Microsoft.Data.Sqlite;
 
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// Opens connections to the service's SQLite database and creates or migrates this component's tables on start.
-/// Versions are kept per component in <c>schema_versions</c>, so other components' tables can share the file.
+/// The service's SQLite database: read connections from the pool, and one writer connection that every write
+/// transaction of this process takes in turn (<see cref="WriteAsync{T}"/>), so that our own writers queue in memory
+/// instead of meeting SQLITE_BUSY. Creates or migrates this component's tables on start; versions are kept per
+/// component in <c>schema_versions</c>, so other components' tables (Quartz's <c>QRTZ_</c> tables) share the file.
 /// </summary>
-internal sealed class SqliteDatabase(string connectionString)
+internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
 {
     public const string Component = "server";
 
-    /// <summary>Each entry migrates from the previous version; append, never edit.</summary>
-    private static readonly string[] Migrations =
-    [
-        """
-        CREATE TABLE inbound_dedup (
-            key TEXT NOT NULL PRIMARY KEY,
-            received_at INTEGER NOT NULL
-        ) WITHOUT ROWID;
-        CREATE INDEX ix_inbound_dedup_received_at ON inbound_dedup (received_at);
-        CREATE TABLE outbox (
-            id TEXT NOT NULL PRIMARY KEY,
-            conversation_id TEXT,
-            sender TEXT,
-            destination TEXT NOT NULL,
-            content_type TEXT NOT NULL,
-            text TEXT,
-            reply_to_message_id TEXT,
-            media_url TEXT,
-            post_id TEXT,
-            callback_data TEXT,
-            created_at INTEGER NOT NULL,
-            expires_at INTEGER NOT NULL,
-            status TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_attempt_at INTEGER NOT NULL,
-            claimed_until INTEGER,
-            provider_message_id TEXT,
-            last_error TEXT,
-            completed_at INTEGER
-        );
-        CREATE INDEX ix_outbox_due ON outbox (status, next_attempt_at);
-        CREATE INDEX ix_outbox_provider_message_id ON outbox (provider_message_id);
-        CREATE INDEX ix_outbox_conversation ON outbox (conversation_id);
-        """,
-    ];
+    private readonly WriteGate _writeGate = new();
+    private SqliteConnection? _writer;
 
     public string ConnectionString { get; } = connectionString;
+
+    /// <summary>A file to delete when the database is disposed (the throwaway database of <c>Storage:Provider=InMemory</c>).</summary>
+    public string? DeleteOnDispose { get; init; }
+
+    /// <summary>
+    /// <c>NORMAL</c> (the default) keeps every committed transaction through a crash of the process (SIGKILL) and
+    /// fsyncs at checkpoints; <c>FULL</c> also survives a power cut, at a cost per commit.
+    /// </summary>
+    public string Synchronous { get; init; } = "NORMAL";
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
+        // SQLite's own busy handler (short waits) rather than the driver's retry loop, for the rare writer outside
+        // this process's gate (Quartz's connections).
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"PRAGMA busy_timeout = 10000; PRAGMA synchronous = {Synchronous};", cancellationToken: cancellationToken));
         return connection;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE) on the writer connection and commits it;
+    /// throws (and rolls back) when the work throws. Inside an <see cref="EngineUnit"/> that has a transaction open,
+    /// the work joins that transaction instead, and commits with it.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(work, urgent: false, cancellationToken);
+
+    /// <summary><see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, Task{T}}, CancellationToken)"/> ahead of the background writers (someone waits for the answer).</summary>
+    public Task<T> WriteUrgentAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(work, urgent: true, cancellationToken);
+
+    private async Task<T> WriteCoreAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool urgent, CancellationToken cancellationToken)
+    {
+        if (EngineUnit.Current is { } unit && unit.Joins(this, out var joined))
+            return await work(joined.Connection, joined.Transaction);
+        await using var lease = await AcquireWriterAsync(urgent, cancellationToken);
+        await using var transaction = (SqliteTransaction)await lease.Connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(lease.Connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Takes the writer connection for this process's exclusive use until the lease is disposed.</summary>
+    public Task<WriterLease> AcquireWriterAsync(CancellationToken cancellationToken = default) => AcquireWriterAsync(urgent: false, cancellationToken);
+
+    /// <summary>As <see cref="AcquireWriterAsync(CancellationToken)"/>; an <paramref name="urgent"/> taker (someone waits for the answer) goes before the background writers.</summary>
+    public async Task<WriterLease> AcquireWriterAsync(bool urgent, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(urgent, cancellationToken);
+        try
+        {
+            if (_writer is not { State: System.Data.ConnectionState.Open })
+            {
+                if (_writer is not null)
+                    await _writer.DisposeAsync();
+                _writer = await OpenAsync(cancellationToken);
+            }
+            return new WriterLease(this, _writer);
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
     }
 
     /// <summary>Creates the tables or brings them to the latest version; safe to run on every start.</summary>
     public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL)",
-            transaction: transaction, cancellationToken: cancellationToken));
-        var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT version FROM schema_versions WHERE component = @Component", new { Component }, transaction, cancellationToken: cancellationToken)) ?? 0;
-        for (var next = (int)version; next < Migrations.Length; next++)
-            await connection.ExecuteAsync(new CommandDefinition(Migrations[next], transaction: transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO schema_versions (component, version) VALUES (@Component, @version) ON CONFLICT (component) DO UPDATE SET version = excluded.version",
-            new { Component, version = Migrations.Length }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return Migrations.Length;
+        await using (var connection = await OpenAsync(cancellationToken))
+            await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+        return await WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL)",
+                transaction: transaction, cancellationToken: cancellationToken));
+            var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT version FROM schema_versions WHERE component = @Component", new { Component }, transaction, cancellationToken: cancellationToken)) ?? 0;
+            for (var next = (int)version; next < SqliteSchema.Migrations.Length; next++)
+                await connection.ExecuteAsync(new CommandDefinition(SqliteSchema.Migrations[next], transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO schema_versions (component, version) VALUES (@Component, @version) ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+                new { Component, version = SqliteSchema.Migrations.Length }, transaction, cancellationToken: cancellationToken));
+            return SqliteSchema.Migrations.Length;
+        }, cancellationToken);
     }
 
     /// <summary>A cheap round trip for the readiness check.</summary>
@@ -81,5 +112,41 @@ internal sealed class SqliteDatabase(string connectionString)
     {
         await using var connection = await OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writeGate.WaitAsync(urgent: true, CancellationToken.None);
+        try
+        {
+            if (_writer is not null)
+                await _writer.DisposeAsync();
+            _writer = null;
+            if (DeleteOnDispose is { } file)
+            {
+                SqliteConnection.ClearAllPools();
+                foreach (var suffix in new[] { "", "-wal", "-shm" })
+                    File.Delete(file + suffix);
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>The writer connection, held until disposed.</summary>
+    internal sealed class WriterLease(SqliteDatabase owner, SqliteConnection connection) : IAsyncDisposable
+    {
+        private int _released;
+
+        public SqliteConnection Connection { get; } = connection;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+                owner._writeGate.Release();
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -4,16 +4,13 @@ using Microsoft.Data.Sqlite;
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// Dedup keys in the <c>inbound_dedup</c> table. The overloads taking a connection and transaction let the
-/// runtime record the key in the same transaction as the state change it causes.
+/// Dedup keys in the <c>inbound_dedup</c> table. The inbox (<see cref="SqliteInbox"/>) records a key in the same
+/// transaction as the record it guards, with the static overload.
 /// </summary>
 internal sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
 {
-    public async ValueTask<bool> TryReserveAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await TryReserveAsync(key, at, connection, null, cancellationToken);
-    }
+    public async ValueTask<bool> TryReserveAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        await database.WriteAsync((connection, transaction) => TryReserveAsync(key, at, connection, transaction, cancellationToken), cancellationToken);
 
     public static async Task<bool> TryReserveAsync(string key, DateTimeOffset at, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
     {
@@ -23,16 +20,11 @@ internal sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
         return inserted == 1;
     }
 
-    public async ValueTask ReleaseAsync(string key, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM inbound_dedup WHERE key = @key", new { key }, cancellationToken: cancellationToken));
-    }
+    public async ValueTask ReleaseAsync(string key, CancellationToken cancellationToken = default) =>
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM inbound_dedup WHERE key = @key", new { key }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 
-    public async ValueTask<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM inbound_dedup WHERE received_at < @before", new { before = before.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
-    }
+    public async ValueTask<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM inbound_dedup WHERE received_at < @before", new { before = before.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 }

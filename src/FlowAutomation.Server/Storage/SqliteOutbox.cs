@@ -19,13 +19,14 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
         provider_message_id AS ProviderMessageId, last_error AS LastError, completed_at AS CompletedAt
         """;
 
-    public async ValueTask<bool> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await EnqueueAsync(message, connection, null, cancellationToken);
-    }
+    public async ValueTask<bool> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default) =>
+        await database.WriteAsync((connection, transaction) => EnqueueAsync(message, null, connection, transaction, cancellationToken), cancellationToken);
 
-    public static async Task<bool> EnqueueAsync(OutboundMessage message, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
+    public static Task<bool> EnqueueAsync(OutboundMessage message, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(message, null, connection, transaction, cancellationToken);
+
+    /// <summary>Queues the message in the caller's transaction; <paramref name="flowId"/> names the flow that sent it.</summary>
+    public static async Task<bool> EnqueueAsync(OutboundMessage message, string? flowId, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
     {
         (string type, string? text, string? replyTo, string? mediaUrl, string? postId) = message.Content switch
         {
@@ -36,15 +37,15 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
         };
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO outbox (id, conversation_id, sender, destination, content_type, text, reply_to_message_id, media_url,
-                                post_id, callback_data, created_at, expires_at, status, attempts, next_attempt_at)
+                                post_id, callback_data, created_at, expires_at, status, attempts, next_attempt_at, flow_id)
             VALUES (@Id, @ConversationId, @Sender, @Destination, @type, @text, @replyTo, @mediaUrl,
-                    @postId, @CallbackData, @createdAt, @expiresAt, 'Pending', 0, @createdAt)
+                    @postId, @CallbackData, @createdAt, @expiresAt, 'Pending', 0, @createdAt, @flowId)
             ON CONFLICT (id) DO NOTHING
             """,
             new
             {
                 message.Id, message.ConversationId, message.Sender, message.Destination, type, text, replyTo, mediaUrl, postId,
-                message.CallbackData, createdAt = message.CreatedAt.ToUnixTimeMilliseconds(), expiresAt = message.ExpiresAt.ToUnixTimeMilliseconds(),
+                message.CallbackData, createdAt = message.CreatedAt.ToUnixTimeMilliseconds(), expiresAt = message.ExpiresAt.ToUnixTimeMilliseconds(), flowId,
             },
             transaction, cancellationToken: cancellationToken));
         return inserted == 1;
@@ -52,7 +53,11 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
 
     public async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        return await database.WriteAsync((connection, transaction) => ClaimAsync(connection, transaction, now, maxCount, lease, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken)
+    {
         // One statement, so two dispatchers (or two processes) never claim the same row. Only the oldest unfinished
         // entry of a conversation is claimable (rowid = insertion order): one customer's messages go out in order.
         var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition($"""
@@ -68,7 +73,7 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
             RETURNING rowid AS Sequence, {Columns}
             """,
             new { now = now.ToUnixTimeMilliseconds(), leaseUntil = (now + lease).ToUnixTimeMilliseconds(), maxCount },
-            cancellationToken: cancellationToken));
+            transaction, cancellationToken: cancellationToken));
         return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Sequence).Select(r => r.ToEntry()).ToList();
     }
 
@@ -106,10 +111,22 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
 
     private async ValueTask<bool> TransitionAsync(string assignments, object parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'", parameters, cancellationToken: cancellationToken));
+        var changed = await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'", parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
         return changed == 1;
+    }
+
+    /// <summary>
+    /// Records a delivery or seen report on the message it is about (by our id, which we send as Infobip's
+    /// <c>messageId</c>, or by the provider's id); false when no message matches.
+    /// </summary>
+    public static async Task<bool> RecordReportAsync(SqliteConnection connection, SqliteTransaction transaction, string messageId, string? deliveryStatus, DateTimeOffset at, bool seen, CancellationToken cancellationToken)
+    {
+        var sql = seen
+            ? "UPDATE outbox SET seen_at = @at WHERE id = @messageId OR provider_message_id = @messageId"
+            : "UPDATE outbox SET delivery_status = @deliveryStatus, delivered_at = CASE WHEN @deliveryStatus = 'DELIVERED' THEN @at ELSE delivered_at END WHERE id = @messageId OR provider_message_id = @messageId";
+        var changed = await connection.ExecuteAsync(new CommandDefinition(sql, new { messageId, deliveryStatus, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+        return changed > 0;
     }
 
     private sealed class OutboxRow

@@ -1,14 +1,14 @@
 using FlowAutomation.Server.Hosting;
-using FlowAutomation.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.Webhooks;
 
 /// <summary>
-/// What every webhook endpoint does: read the body (bounded), verify, parse, drop duplicates, hand the rest to the
-/// <see cref="IInboundSink"/>, acknowledge. A refused request changes nothing.
+/// What every webhook endpoint does: read the body (bounded), verify, parse, hand the records to the
+/// <see cref="IInboundSink"/> (which drops duplicates and takes the rest durably), acknowledge. A refused request
+/// changes nothing.
 /// </summary>
-internal sealed class WebhookPipeline(IDedupStore dedup, IInboundSink sink, TimeProvider time, IOptions<WebhookOptions> options, ILogger<WebhookPipeline> logger)
+internal sealed class WebhookPipeline(IInboundSink sink, IOptions<WebhookOptions> options, ILogger<WebhookPipeline> logger)
 {
     public delegate WebhookRejection? Verify(HttpRequest request, ReadOnlySpan<byte> body);
 
@@ -23,31 +23,17 @@ internal sealed class WebhookPipeline(IDedupStore dedup, IInboundSink sink, Time
         if (parsed.Rejection is { } malformed)
             return Refuse(request, malformed);
 
-        var accepted = 0;
-        var duplicates = 0;
-        for (var i = 0; i < parsed.Records.Length; i++)
+        try
         {
-            var record = parsed.Records[i];
-            if (!await dedup.TryReserveAsync(record.DedupKey, time.GetUtcNow(), cancellationToken))
-            {
-                duplicates++;
-                continue;
-            }
-            try
-            {
-                await sink.AcceptAsync(record, cancellationToken);
-                accepted++;
-            }
-            catch (Exception exception)
-            {
-                // Not taken: forget the key so the provider's retry is processed. Records already taken stay
-                // deduplicated, so the retry hands over only the rest.
-                await dedup.ReleaseAsync(record.DedupKey, CancellationToken.None);
-                logger.SinkRefused(exception, record.DedupKey);
-                return Error(StatusCodes.Status503ServiceUnavailable, $"could not accept {record.DedupKey}: {exception.Message}");
-            }
+            var taken = await sink.AcceptAsync(parsed.Records, cancellationToken);
+            return Results.Json(new WebhookAck(taken.Accepted, taken.Duplicates));
         }
-        return Results.Json(new WebhookAck(accepted, duplicates));
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Nothing was taken: the provider's retry delivers every record again.
+            logger.SinkRefused(exception, parsed.Records.Length);
+            return Error(StatusCodes.Status503ServiceUnavailable, $"could not take the records now: {exception.Message}");
+        }
     }
 
     private IResult Refuse(HttpRequest request, WebhookRejection rejection)

@@ -2,7 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using FlowAutomation.Compilation;
+using FlowAutomation.Runtime;
+using FlowAutomation.Scheduling;
+using FlowAutomation.Server.FollowUps;
 using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Runtime;
+using FlowAutomation.State;
 using FlowAutomation.Server.Outbound;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
@@ -43,7 +49,8 @@ public sealed class ServerHostTests
         Assert.Equal("sqlite", body.GetProperty("checks").GetProperty("storage").GetProperty("description").GetString());
         await using var connection = new SqliteConnection(database.ConnectionString);
         var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-        Assert.Equal(["inbound_dedup", "outbox", "schema_versions"], tables);
+        Assert.Equal(["audit", "conversations", "follow_ups", "inbound_dedup", "inbox", "outbox", "schema_versions"], tables.Where(t => !t.StartsWith("QRTZ_", StringComparison.OrdinalIgnoreCase) && !t.StartsWith("sqlite_", StringComparison.Ordinal)));
+        Assert.Contains(tables, t => t.StartsWith("QRTZ_", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -51,9 +58,8 @@ public sealed class ServerHostTests
     {
         using var database = new TempDatabase();
         var services = new ServiceCollection().AddSingleton(database.Database).BuildServiceProvider();
-        var options = Options.Create(new StorageOptions { Provider = StorageProvider.Sqlite, Database = database.ConnectionString });
-        var initializer = new StorageInitializer(services, options, NullLogger<StorageInitializer>.Instance);
-        var check = new StorageHealthCheck(initializer, services, options);
+        var initializer = new StorageInitializer(services, NullLogger<StorageInitializer>.Instance);
+        var check = new StorageHealthCheck(initializer, services);
 
         var before = await check.CheckHealthAsync(new HealthCheckContext());
         await initializer.StartAsync(CancellationToken.None);
@@ -68,37 +74,45 @@ public sealed class ServerHostTests
     {
         using var database = new TempDatabase();
         var settings = new Dictionary<string, string?> { ["Storage:Provider"] = "Sqlite", ["Storage:Database"] = database.ConnectionString };
-        await using (var first = await TestServerHost.StartAsync(settings))
+        await using (var first = await TestServerHost.StartAsync(settings, realInbox: true))
         {
             using var response = await first.PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipText);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Single(first.Sink.Records);
+            Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
         }
 
-        await using var second = await TestServerHost.StartAsync(settings);
+        await using var second = await TestServerHost.StartAsync(settings, realInbox: true);
         using var again = await second.PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipText);
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(1, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicates").GetInt32());
-        Assert.Empty(second.Sink.Records);
+        var body = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((0, 1), (body.GetProperty("accepted").GetInt32(), body.GetProperty("duplicates").GetInt32()));
+        await using var connection = new SqliteConnection(database.ConnectionString);
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox"));
     }
 
     [Fact]
     public async Task AddFlowAutomationServer_DefaultServices_AreTheDocumentedOnes()
     {
-        await using var host = await TestServerHost.StartAsync();
+        await using var host = await TestServerHost.StartAsync(realInbox: true);
         var services = host.App.Services;
 
-        Assert.IsType<InMemoryDedupStore>(services.GetRequiredService<IDedupStore>());
-        Assert.IsType<InMemoryOutbox>(services.GetRequiredService<IOutbox>());
+        Assert.IsType<SqliteDedupStore>(services.GetRequiredService<IDedupStore>());
+        Assert.IsType<SqliteOutbox>(services.GetRequiredService<IOutbox>());
         Assert.IsType<InfobipTikTokSender>(services.GetRequiredService<IMessageSender>());
-        Assert.IsType<RecordingSink>(services.GetRequiredService<IInboundSink>());
+        Assert.IsType<SqliteInbox>(services.GetRequiredService<IInboundSink>());
+        Assert.IsType<SqliteConversationStore>(services.GetRequiredService<IConversationStore>());
+        Assert.IsType<SqliteEngineStore>(services.GetRequiredService<IEngineStore>());
+        Assert.IsType<QuartzFollowUpScheduler>(services.GetRequiredService<IFollowUpScheduler>());
+        Assert.IsType<AuditTraceSink>(services.GetRequiredService<ITraceSink>());
     }
 
     [Fact]
     public async Task CreateBuilder_CommandLine_ConfiguresTheService()
     {
-        var builder = ServerHost.CreateBuilder(["--Storage:Provider=InMemory", "--Webhooks:Leads:Secret=", "--Webhooks:Leads:AllowUnsigned=true"]);
+        var flows = Path.Combine(Path.GetTempPath(), "flowautomation-server-tests", "flows-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(flows);
+        await File.WriteAllTextAsync(Path.Combine(flows, "tag.yaml"), TestServerHost.TaggingFlow);
+        var builder = ServerHost.CreateBuilder(["--Storage:Provider=InMemory", $"--Flows:Directory={flows}", "--Webhooks:Leads:Secret=", "--Webhooks:Leads:AllowUnsigned=true"]);
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         await using var app = builder.Build();
@@ -107,13 +121,21 @@ public sealed class ServerHostTests
         using var client = app.GetTestClient();
 
         using var response = await client.PostAsync("/webhooks/leads", new StringContent(Payloads.Lead));
-        var sink = app.Services.GetRequiredService<IInboundSink>();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var channel = Assert.IsType<ChannelInboundSink>(sink);
-        Assert.True(channel.Reader.TryRead(out var record));
-        Assert.Equal("leads:lead:lead-1001", record.DedupKey);
+        Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
+        Assert.Equal(flows, app.Services.GetRequiredService<FlowHost>().Directory);
         await app.StopAsync();
+        Directory.Delete(flows, recursive: true);
+    }
+
+    [Fact]
+    public async Task Start_FlowsWithErrors_RefusesToStart()
+    {
+        var error = await Assert.ThrowsAsync<FlowCompilationException>(() =>
+            TestServerHost.StartAsync(flows: new Dictionary<string, string> { ["bad.yaml"] = "flow: broken\non: message.nowhere\nthen: []\n" }));
+
+        Assert.Contains(error.Diagnostics, d => d.IsError);
     }
 
     [Fact]

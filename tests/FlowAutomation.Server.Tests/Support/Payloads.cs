@@ -14,6 +14,22 @@ internal static class Payloads
           "messageCount": 1, "pendingMessageCount": 0 }
         """;
 
+    /// <summary>An Infobip inbound TEXT message with the given ids and time.</summary>
+    public static string InfobipMessage(string messageId, string conversationId, string user, string text, string receivedAt = "2025-06-02T08:59:30.000+0000") =>
+        System.Text.Json.JsonSerializer.Serialize(new
+        {
+            results = new[]
+            {
+                new
+                {
+                    sender = user, to = "biz-1", integrationType = "TIKTOK", receivedAt, messageId,
+                    message = new { type = "TEXT", conversationId, text },
+                },
+            },
+            messageCount = 1,
+            pendingMessageCount = 0,
+        });
+
     public const string InfobipImage = """
         { "results": [ { "sender": "user-1", "to": "biz-1", "messageId": "ib-msg-2", "receivedAt": "2025-06-02T09:00:00.000+0000",
             "message": { "type": "IMAGE", "conversationId": "conv-1", "mediaUrl": "https://media.example/a.png" } } ] }

@@ -9,60 +9,96 @@ using Microsoft.Extensions.Logging;
 
 namespace FlowAutomation.Server.Tests.Support;
 
-/// <summary>The real service in-process on a TestServer, with a manual clock and a recording sink.</summary>
+/// <summary>
+/// The real service in-process on a TestServer, with a manual clock, flows written to a folder of its own, and
+/// either a recording sink in place of the inbox or (<c>realInbox</c>) the whole runtime.
+/// </summary>
 internal sealed class TestServerHost : IAsyncDisposable
 {
+    /// <summary>A flow that only tags: the runtime runs, nothing is sent.</summary>
+    public const string TaggingFlow = """
+        flow: tag-every-message
+        on: message.received
+        then:
+          - tag: seen
+        """;
+
     public const string InfobipSecret = "ib-secret";
     public const string TikTokSecret = "tt-secret";
     public const string LeadSecret = "lead-secret";
 
-    private TestServerHost(WebApplication app, ManualTimeProvider time, RecordingSink sink)
+    private TestServerHost(WebApplication app, ManualTimeProvider time, RecordingSink? sink, string flowsDirectory)
     {
         App = app;
         Time = time;
-        Sink = sink;
+        RecordingSink = sink;
+        FlowsDirectory = flowsDirectory;
         Client = app.GetTestClient();
     }
+
+    public string FlowsDirectory { get; }
+
+    private RecordingSink? RecordingSink { get; }
 
     public WebApplication App { get; }
 
     public ManualTimeProvider Time { get; }
 
-    public RecordingSink Sink { get; }
+    public RecordingSink Sink => RecordingSink ?? throw new InvalidOperationException("this host runs the real inbox");
 
     public HttpClient Client { get; }
 
     public static async Task<TestServerHost> StartAsync(
-        IDictionary<string, string?>? settings = null, RecordingSink? sink = null, ManualTimeProvider? time = null, Action<IServiceCollection>? services = null)
+        IDictionary<string, string?>? settings = null, RecordingSink? sink = null, ManualTimeProvider? time = null, Action<IServiceCollection>? services = null,
+        bool realInbox = false, IReadOnlyDictionary<string, string>? flows = null)
     {
+        var flowsDirectory = Path.Combine(Path.GetTempPath(), "flowautomation-server-tests", "flows-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(flowsDirectory);
+        foreach (var (name, text) in flows ?? new Dictionary<string, string> { ["tag.yaml"] = TaggingFlow })
+            await File.WriteAllTextAsync(Path.Combine(flowsDirectory, name), text);
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         var configuration = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "InMemory",
+            ["Flows:Directory"] = flowsDirectory,
+            ["Flows:Watch"] = "false",
             ["Webhooks:Infobip:Secret"] = InfobipSecret,
             ["Webhooks:Infobip:SignatureHeader"] = "X-Infobip-Signature",
             ["Webhooks:TikTok:ClientSecret"] = TikTokSecret,
             ["Webhooks:Leads:Secret"] = LeadSecret,
             ["Infobip:BaseUrl"] = "",
             ["Infobip:ApiKey"] = "",
+            ["Admin:ApiKey"] = AdminKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             configuration[key] = value;
         builder.Configuration.AddInMemoryCollection(configuration);
 
         time ??= new ManualTimeProvider();
-        sink ??= new RecordingSink();
+        if (!realInbox)
+            sink ??= new RecordingSink();
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddSingleton<IInboundSink>(sink);
+        if (sink is not null)
+            builder.Services.AddSingleton<IInboundSink>(sink);
         services?.Invoke(builder.Services);
         builder.Services.AddFlowAutomationServer(builder.Configuration);
 
         var app = builder.Build();
         app.MapFlowAutomationServer();
         await app.StartAsync();
-        return new TestServerHost(app, time, sink);
+        return new TestServerHost(app, time, sink, flowsDirectory);
+    }
+
+    public const string AdminKey = "admin-key";
+
+    public async Task<HttpResponseMessage> GetAdminAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Api-Key", AdminKey);
+        return await Client.SendAsync(request);
     }
 
     public Task<HttpResponseMessage> PostInfobipAsync(string path, string body, string? signature = null) =>
@@ -87,5 +123,6 @@ internal sealed class TestServerHost : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        Directory.Delete(FlowsDirectory, recursive: true);
     }
 }

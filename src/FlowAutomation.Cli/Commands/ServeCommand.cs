@@ -1,0 +1,81 @@
+using FlowAutomation.Compilation;
+using FlowAutomation.Server.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace FlowAutomation.Cli.Commands;
+
+/// <summary>
+/// <c>flowctl serve [--flows DIR] [--db PATH-OR-CONNECTION] [--urls URL] [--Section:Key=value ...]</c>: runs the
+/// live service until Ctrl+C (or SIGTERM). Defaults: flows from <c>flows/</c>, the SQLite file
+/// <c>flowautomation.db</c> in the working folder, <c>http://127.0.0.1:5080</c>. Any other setting can follow in the
+/// ASP.NET form (<c>--Infobip:BaseUrl=https://…</c>); appsettings.json and environment variables work too. Exit 1 when
+/// the flows have errors (the diagnostics are printed) or the service cannot start.
+/// </summary>
+internal static class ServeCommand
+{
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) =>
+        RunAsync(args, stdout, stderr, CancellationToken.None).GetAwaiter().GetResult();
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var hostArgs = HostArguments(args);
+        var builder = ServerHost.CreateBuilder([.. hostArgs]);
+        await using var app = builder.Build();
+        app.MapFlowAutomationServer();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (FlowCompilationException exception)
+        {
+            foreach (var diagnostic in exception.Diagnostics)
+                stderr.WriteLine(diagnostic);
+            stderr.WriteLine($"flowctl serve: the flows have {exception.Diagnostics.Count(d => d.IsError)} error(s); not starting");
+            return FlowCtl.Errors;
+        }
+        catch (Exception exception) when (exception is IOException or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            stderr.WriteLine($"flowctl serve: cannot start: {exception.Message}");
+            return FlowCtl.Errors;
+        }
+        stdout.WriteLine($"flowctl serve: running on {string.Join(", ", app.Urls)}; Ctrl+C stops");
+        await app.WaitForShutdownAsync(cancellationToken);
+        return FlowCtl.Ok;
+    }
+
+    /// <summary>The command's options as host configuration; <c>--Key=value</c> and <c>--Key value</c> settings pass through.</summary>
+    internal static List<string> HostArguments(IReadOnlyList<string> args)
+    {
+        var result = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+                throw new UsageException($"serve takes options only, not '{arg}'");
+            var name = arg[2..];
+            string? value = null;
+            var eq = name.IndexOf('=', StringComparison.Ordinal);
+            if (eq >= 0)
+            {
+                value = name[(eq + 1)..];
+                name = name[..eq];
+            }
+            if (value is null)
+            {
+                if (i + 1 >= args.Count)
+                    throw new UsageException($"option '--{name}' needs a value");
+                value = args[++i];
+            }
+            var key = name switch
+            {
+                "flows" => "Flows:Directory",
+                "db" => "Storage:Database",
+                "urls" => "urls",
+                _ when name.Contains(':', StringComparison.Ordinal) => name,
+                _ => throw new UsageException($"unknown option '--{name}' (serve takes --flows, --db, --urls and settings as --Section:Key=value)"),
+            };
+            result.Add($"--{key}={value}");
+        }
+        return result;
+    }
+}

@@ -1,0 +1,57 @@
+using FlowAutomation.Server.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FlowAutomation.Server.FollowUps;
+
+/// <summary>Configuration section <c>FollowUps</c>.</summary>
+internal sealed class FollowUpOptions
+{
+    public const string SectionName = "FollowUps";
+
+    /// <summary>How often scheduled follow-ups missing from Quartz are handed to it again (also done on start).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether Quartz fires follow-ups. False keeps it in standby: follow-ups are still recorded and handed to
+    /// Quartz, and fire once an instance with firing on starts (tests fire them by hand through the same code path).
+    /// </summary>
+    public bool Fire { get; set; } = true;
+}
+
+/// <summary>Starts Quartz (after the schema and the flows), reconciles periodically, and shuts Quartz down, waiting for running follow-ups.</summary>
+internal sealed class FollowUpService(QuartzFollowUpScheduler scheduler, IOptions<FollowUpOptions> options, TimeProvider time, ILogger<FollowUpService> logger) : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await scheduler.StartAsync(options.Value.Fire, cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await scheduler.DisposeAsync();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await scheduler.ReconcileAsync(stoppingToken);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.FollowUpReconcileFailed(exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using System.Text;
+using FlowAutomation.Guard;
+using FlowAutomation.Runtime;
+using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Storage;
+using FlowAutomation.State;
+using Microsoft.Data.Sqlite;
+using ServerMessage = FlowAutomation.Server.Outbound.OutboundMessage;
+
+namespace FlowAutomation.Server.Runtime;
+
+/// <summary>
+/// The engine's store on SQLite: the state compare-and-swap and the outbox rows of the messages the guard allowed,
+/// in one transaction (the guard's reservation is part of the state). Inside an <see cref="EngineUnit"/> the
+/// transaction stays open for the rest of the unit's work and commits with it; outside one it commits at once.
+/// </summary>
+internal sealed class SqliteEngineStore(SqliteDatabase database, OutboxSignal signal, TimeProvider time) : IEngineStore
+{
+    /// <summary>Infobip takes message ids of up to 200 characters; longer ids are replaced by a digest.</summary>
+    public const int MaxMessageIdLength = 200;
+
+    public async ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await SqliteConversationStore.FindAsync(connection, null, conversationId, cancellationToken);
+    }
+
+    public async ValueTask<ConversationState?> CommitAsync(ConversationState state, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        if (EngineUnit.Current is { } unit)
+        {
+            var (connection, transaction) = await unit.TransactionAsync(cancellationToken);
+            var saved = await SaveAsync(connection, transaction, state, messages, cancellationToken);
+            if (saved is null)
+            {
+                await unit.RollbackAsync();
+                return null;
+            }
+            if (messages.Count > 0)
+                unit.AfterCommit(signal.Notify);
+            return saved;
+        }
+
+        var alone = await database.WriteAsync((connection, transaction) => SaveAsync(connection, transaction, state, messages, cancellationToken), cancellationToken);
+        if (alone is not null && messages.Count > 0)
+            signal.Notify();
+        return alone;
+    }
+
+    private async Task<ConversationState?> SaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        var saved = await SqliteConversationStore.TrySaveAsync(connection, transaction, state, time.GetUtcNow(), cancellationToken);
+        if (saved is null)
+            return null;
+        foreach (var message in messages)
+            await SqliteOutbox.EnqueueAsync(ToOutbox(message), message.FlowId, connection, transaction, cancellationToken);
+        return saved;
+    }
+
+    /// <summary>
+    /// The outbox row for an allowed message: sent to the contact (the TikTok user id), from the configured sender,
+    /// with the engine's stable id (so a re-run enqueues nothing new) and the guard's expiry.
+    /// </summary>
+    public static ServerMessage ToOutbox(OutgoingMessage message)
+    {
+        OutboundContent content = message.Message.Kind switch
+        {
+            OutboundKind.Image => new ImageContent(message.Message.ImageUrl ?? ""),
+            OutboundKind.SharePost => new SharePostContent(message.Message.PostId ?? ""),
+            _ => new TextContent(message.Message.Text ?? ""),
+        };
+        return new ServerMessage(MessageId(message.Id), message.ConversationId, null, message.ContactId, content, message.DecidedAt, message.ExpiresAt);
+    }
+
+    public static string MessageId(string id) =>
+        id.Length <= MaxMessageIdLength ? id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+}

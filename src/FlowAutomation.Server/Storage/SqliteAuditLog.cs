@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Dapper;
+using FlowAutomation.Runtime;
+using Microsoft.Data.Sqlite;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>One row of a conversation's audit trail, as the admin API shows it.</summary>
+public sealed record AuditEntry(long Seq, string? ConversationId, DateTimeOffset At, string Kind, string? Flow, string? Name, string? Status, string? Reason, string? Detail, JsonElement Record);
+
+/// <summary>
+/// The audit log: every trace record the engine writes (events, rules fired, actions with their status, guard
+/// refusals with the reason code), in the <c>audit</c> table, written in the transaction of the change it explains.
+/// </summary>
+internal sealed class SqliteAuditLog(SqliteDatabase database)
+{
+    private static readonly JsonSerializerOptions RecordJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static async Task AppendAsync(SqliteConnection connection, SqliteTransaction? transaction, string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+            return;
+        var rows = records.Select(record => Row(conversationId, record)).ToList();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO audit (conversation_id, at, kind, flow, name, status, reason, detail, record)
+            VALUES (@ConversationId, @At, @Kind, @Flow, @Name, @Status, @Reason, @Detail, @Record)
+            """, rows, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Appends records outside an engine unit (in their own transaction).</summary>
+    public Task AppendAsync(string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await AppendAsync(connection, transaction, conversationId, records, cancellationToken);
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>The conversation's trail, oldest first, after <paramref name="afterSeq"/>, at most <paramref name="limit"/> rows.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string conversationId, long afterSeq = 0, int limit = 500, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition("""
+            SELECT seq AS Seq, conversation_id AS ConversationId, at AS At, kind AS Kind, flow AS Flow, name AS Name, status AS Status,
+                   reason AS Reason, detail AS Detail, record AS Record
+            FROM audit WHERE conversation_id = @conversationId AND seq > @afterSeq ORDER BY seq LIMIT @limit
+            """, new { conversationId, afterSeq, limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => new AuditEntry(r.Seq, r.ConversationId, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Kind, r.Flow, r.Name, r.Status, r.Reason, r.Detail,
+            JsonDocument.Parse(r.Record).RootElement.Clone())).ToList();
+    }
+
+    private static AuditRow Row(string? conversationId, TraceRecord record)
+    {
+        var row = new AuditRow
+        {
+            ConversationId = conversationId,
+            At = record.At.ToUnixTimeMilliseconds(),
+            Kind = record.Kind,
+            Record = JsonSerializer.Serialize(record, record.GetType(), RecordJson),
+        };
+        switch (record)
+        {
+            case EventTrace e:
+                row.Name = e.Type;
+                row.Detail = e.Description;
+                break;
+            case RuleTrace r:
+                row.Flow = r.Flow;
+                row.Name = r.EventType;
+                row.Status = r.Fired ? "fired" : "not_fired";
+                row.Detail = r.WhyNot;
+                break;
+            case ActionTrace a:
+                row.Flow = a.Flow;
+                row.Name = a.Action;
+                row.Status = a.StatusName;
+                row.Reason = a.Reason;
+                row.Detail = a.Detail;
+                break;
+            case SummaryTrace s:
+                row.Detail = $"{s.Events} events, {s.Sent} sent, {s.Blocked} blocked";
+                break;
+        }
+        return row;
+    }
+
+    private sealed class AuditRow
+    {
+        public long Seq { get; set; }
+        public string? ConversationId { get; set; }
+        public long At { get; set; }
+        public string Kind { get; set; } = "";
+        public string? Flow { get; set; }
+        public string? Name { get; set; }
+        public string? Status { get; set; }
+        public string? Reason { get; set; }
+        public string? Detail { get; set; }
+        public string Record { get; set; } = "";
+    }
+}

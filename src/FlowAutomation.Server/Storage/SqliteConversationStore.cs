@@ -1,0 +1,67 @@
+using Dapper;
+using FlowAutomation.State;
+using Microsoft.Data.Sqlite;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>
+/// Conversation states in the <c>conversations</c> table: the state as a JSON document (every property, exactly),
+/// the version for compare-and-swap, and a few columns for people and queries (contact, assignee, team, times).
+/// A save is <c>UPDATE … WHERE id = @id AND version = @expected</c>, or an <c>INSERT</c> that does nothing when the
+/// row exists for version 0; no row changed means another writer saved first.
+/// </summary>
+internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvider time) : IConversationStore
+{
+    public async ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationId);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await FindAsync(connection, null, conversationId, cancellationToken);
+    }
+
+    public async ValueTask<ConversationState?> TrySaveAsync(ConversationState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return await database.WriteAsync((connection, transaction) => TrySaveAsync(connection, transaction, state, time.GetUtcNow(), cancellationToken), cancellationToken);
+    }
+
+    public static async Task<ConversationState?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, string conversationId, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<(long Version, string State)>(new CommandDefinition(
+            "SELECT version, state FROM conversations WHERE id = @conversationId", new { conversationId }, transaction, cancellationToken: cancellationToken));
+        return row.State is null ? null : StoreJson.DeserializeState(row.State, row.Version);
+    }
+
+    /// <summary>The compare-and-swap inside the caller's transaction; <paramref name="at"/> stamps <c>updated_at</c>.</summary>
+    public static async Task<ConversationState?> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var saved = state with { Version = state.Version + 1 };
+        var parameters = new
+        {
+            id = saved.ConversationId,
+            version = saved.Version,
+            expected = state.Version,
+            contactId = saved.ContactId,
+            contactName = saved.ContactName,
+            assignee = saved.Assignee,
+            team = saved.Team,
+            lastInboundAt = saved.LastInboundAt?.ToUnixTimeMilliseconds(),
+            windowEnd = saved.WindowEnd?.ToUnixTimeMilliseconds(),
+            updatedAt = at.ToUnixTimeMilliseconds(),
+            json = StoreJson.SerializeState(saved),
+        };
+        var sql = state.Version == 0
+            ? """
+              INSERT INTO conversations (id, version, contact_id, contact_name, assignee, team, last_inbound_at, window_end, updated_at, state)
+              VALUES (@id, @version, @contactId, @contactName, @assignee, @team, @lastInboundAt, @windowEnd, @updatedAt, @json)
+              ON CONFLICT (id) DO NOTHING
+              """
+            : """
+              UPDATE conversations SET version = @version, contact_id = @contactId, contact_name = @contactName, assignee = @assignee,
+                  team = @team, last_inbound_at = @lastInboundAt, window_end = @windowEnd, updated_at = @updatedAt, state = @json
+              WHERE id = @id AND version = @expected
+              """;
+        var changed = await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        return changed == 1 ? saved : null;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FlowAutomation.Model;
+using FlowAutomation.Scheduling;
+using FlowAutomation.State;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>
+/// How the database keeps documents: the conversation state, follow-up jobs and the events in the inbox, as JSON.
+/// Every public settable property round-trips, so a property added to <see cref="ConversationState"/> is kept without
+/// a migration. The collections come back with the comparers the model uses: tags and fields case-insensitive,
+/// flow ids ordinal.
+/// </summary>
+internal static class StoreJson
+{
+    public static readonly JsonSerializerOptions Options = Create();
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"stored {typeof(T).Name} is null");
+
+    public static string SerializeState(ConversationState state) => Serialize(state);
+
+    public static ConversationState DeserializeState(string json, long version) => Deserialize<ConversationState>(json) with { Version = version };
+
+    public static string SerializeJob(FollowUpJob job) => Serialize(job);
+
+    public static FollowUpJob DeserializeJob(string json) => Deserialize<FollowUpJob>(json);
+
+    public static string SerializeEvent(FlowEvent e) => Serialize(e);
+
+    public static FlowEvent DeserializeEvent(string json) => Deserialize<FlowEvent>(json);
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.General)
+        {
+            IgnoreReadOnlyProperties = true,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.Converters.Add(new IgnoreCaseSetConverter());
+        options.Converters.Add(new IgnoreCaseMapConverter());
+        options.Converters.Add(new OrdinalTimeMapConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    private sealed class IgnoreCaseSetConverter : JsonConverter<ImmutableHashSet<string>>
+    {
+        public override ImmutableHashSet<string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            ImmutableHashSet.CreateRange(StringComparer.OrdinalIgnoreCase, JsonSerializer.Deserialize<string[]>(ref reader) ?? []);
+
+        public override void Write(Utf8JsonWriter writer, ImmutableHashSet<string> value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value.Order(StringComparer.Ordinal).ToArray());
+    }
+
+    private sealed class IgnoreCaseMapConverter : JsonConverter<ImmutableDictionary<string, string>>
+    {
+        public override ImmutableDictionary<string, string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            ImmutableDictionary.CreateRange(StringComparer.OrdinalIgnoreCase, JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader) ?? []);
+
+        public override void Write(Utf8JsonWriter writer, ImmutableDictionary<string, string> value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, new SortedDictionary<string, string>(value, StringComparer.Ordinal));
+    }
+
+    private sealed class OrdinalTimeMapConverter : JsonConverter<ImmutableDictionary<string, DateTimeOffset>>
+    {
+        public override ImmutableDictionary<string, DateTimeOffset> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            ImmutableDictionary.CreateRange(StringComparer.Ordinal, JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(ref reader) ?? []);
+
+        public override void Write(Utf8JsonWriter writer, ImmutableDictionary<string, DateTimeOffset> value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, new SortedDictionary<string, DateTimeOffset>(value, StringComparer.Ordinal));
+    }
+}

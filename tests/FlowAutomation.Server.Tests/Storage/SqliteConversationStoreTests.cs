@@ -1,0 +1,52 @@
+using FlowAutomation.Server.Storage;
+using FlowAutomation.Server.Tests.Support;
+using FlowAutomation.State;
+using FlowAutomation.Tests.State;
+
+namespace FlowAutomation.Server.Tests.Storage;
+
+public sealed class SqliteConversationStoreTests : ConversationStoreContractTests, IAsyncLifetime
+{
+    private readonly TempDatabase _database = new();
+
+    public Task InitializeAsync() => _database.MigratedAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _database.Database.DisposeAsync();
+        _database.Dispose();
+    }
+
+    protected override Task<IConversationStore> CreateStoreAsync() =>
+        Task.FromResult<IConversationStore>(new SqliteConversationStore(_database.Database, TimeProvider.System));
+
+    [Fact]
+    public async Task FindAsync_RuntimeState_RoundTripsContactProfileAndFlowsFired()
+    {
+        var store = await CreateStoreAsync();
+        var state = ConversationState.New("c-runtime")
+            .WithContact("u-1001", "Ann Lee", "SG", "en")
+            .RecordFired("welcome", T0 + TimeSpan.FromTicks(12345))
+            .RecordFired("price-inquiry", T0 + TimeSpan.FromMinutes(7));
+
+        await store.TrySaveAsync(state);
+        var found = (await store.FindAsync("c-runtime"))!;
+
+        AssertSameState(state with { Version = 1 }, found);
+        Assert.Equal(T0 + TimeSpan.FromTicks(12345), found.FlowsFired["welcome"]);
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_SavedState_IsReadableByANewStoreOnTheSameFile()
+    {
+        var store = await CreateStoreAsync();
+        await store.TrySaveAsync(ConversationState.New("c-1", "u-1").WithTag("VIP").WithField("Email", "a@example.com"));
+
+        var reopened = new SqliteConversationStore(new SqliteDatabase(_database.ConnectionString), TimeProvider.System);
+        var found = await reopened.FindAsync("c-1");
+
+        Assert.Equal("u-1", found?.ContactId);
+        Assert.Contains("vip", found!.Tags);
+        Assert.Equal("a@example.com", found.Fields["email"]);
+    }
+}

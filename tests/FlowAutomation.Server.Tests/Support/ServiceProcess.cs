@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace FlowAutomation.Server.Tests.Support;
+
+/// <summary>
+/// <c>dotnet flowctl.dll serve …</c> as a child process on a free loopback port; started when it prints that it
+/// runs, killed hard (SIGKILL on Linux) or stopped by the test.
+/// </summary>
+internal sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServiceProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <summary>flowctl.dll in the CLI's build output, for the configuration this test assembly was built in.</summary>
+    public static string FlowCtlPath
+    {
+        get
+        {
+            // tests/FlowAutomation.Server.Tests/bin/<Configuration>/<tfm>/ → src/FlowAutomation.Cli/bin/<Configuration>/<tfm>/flowctl.dll
+            var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var tfm = here.Name;
+            var configuration = here.Parent!.Name;
+            var root = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+            var path = Path.Combine(root, "src", "FlowAutomation.Cli", "bin", configuration, tfm, "flowctl.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"build the CLI first: {path} is missing", path);
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<ServiceProcess> StartAsync(string workingDirectory, int port, IEnumerable<string> settings, TimeSpan timeout)
+    {
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { FlowCtlPath, "serve", "--urls", baseUrl }.Concat(settings))
+            start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var service = new ServiceProcess(process, baseUrl);
+        process.OutputDataReceived += (_, e) => service.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => service.OnLine(e.Data);
+        process.Exited += (_, _) => service._running.TrySetException(new InvalidOperationException($"the service exited with {process.ExitCode}:{Environment.NewLine}{service.Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await service._running.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            await service.DisposeAsync();
+            throw new TimeoutException($"the service did not start in {timeout.TotalSeconds} s:{Environment.NewLine}{service.Output}");
+        }
+        return service;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, the way a crash or an OOM kill ends it.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+            await KillAsync();
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+            return;
+        _output.Enqueue(line);
+        if (line.StartsWith("flowctl serve: running on", StringComparison.Ordinal))
+            _running.TrySetResult();
+    }
+}
