@@ -5,6 +5,7 @@ using Dapper;
 using FlowAutomation.Compilation;
 using FlowAutomation.Diagrams;
 using FlowAutomation.Diagnostics;
+using FlowAutomation.Scenarios;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
@@ -15,7 +16,7 @@ namespace FlowAutomation.Server.Admin;
 
 /// <summary>
 /// The admin API under <c>/api</c>, behind the API key header (<see cref="AdminOptions"/>): the running flows and
-/// their diagnostics, validating a posted flow file, reloading, a conversation's state, pending follow-ups, outbox
+/// their diagnostics, validating a posted flow file, running a posted dry-run scenario on the running flows, reloading, a conversation's state, pending follow-ups, outbox
 /// messages and audit trail, and the service's counters. Without a configured key every request is refused.
 /// </summary>
 internal static class AdminEndpoints
@@ -60,6 +61,23 @@ internal static class AdminEndpoints
             var text = await reader.ReadToEndAsync(ct);
             var result = new FlowCompiler(flows.EngineOptions.Policy).CompileTexts((string.IsNullOrWhiteSpace(path) ? "posted.yaml" : path, text));
             return Results.Json(Validation(result), Json);
+        });
+
+        api.MapPost("/scenarios/run", async (HttpRequest request, FlowHost flows, string? format, string? explain, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            var text = await reader.ReadToEndAsync(ct);
+            var set = flows.Current;
+            var options = new ScenarioRunOptions { ExplainAll = explain == "all", ExplainFlows = explain is null or "all" ? [] : [.. explain.Split(',')] };
+            var result = await ScenarioRunner.RunTextAsync("posted.scenario.yaml", text, set.Compilation.Flows, set.Compilation.Policy, options, ct);
+            if (result.Run is not { } run)
+            {
+                return Results.Json(new { passed = false, diagnostics = result.Diagnostics.Select(ToJson) }, Json, statusCode: StatusCodes.Status422UnprocessableEntity);
+            }
+
+            return format == "text"
+                ? Results.Text(ScenarioTranscript.ToText(run), "text/plain; charset=utf-8")
+                : Results.Json(new { passed = run.Passed, failures = run.Failures, transcript = ScenarioTranscript.ToJsonLines(run).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement) }, Json);
         });
 
         api.MapPost("/flows/reload", (FlowHost flows) =>

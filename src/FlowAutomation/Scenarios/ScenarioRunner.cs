@@ -67,13 +67,37 @@ public static class ScenarioRunner
             diagnostics.Report(DiagnosticCodes.ScenarioFlowsFailed, scenario.Span, compilation.Diagnostics.Count(d => d.IsError));
         }
 
-        CheckFlowReferences(scenario, compilation, diagnostics);
+        CheckFlowReferences(scenario, compilation.Flows, diagnostics);
         if (diagnostics.HasErrors)
         {
             return new ScenarioResult(path, null, diagnostics.ToSortedList());
         }
 
         var run = await RunAsync(scenario, compilation.Flows, policy, options, cancellationToken).ConfigureAwait(false);
+        return new ScenarioResult(path, run, diagnostics.ToSortedList());
+    }
+
+    /// <summary>
+    /// Loads a scenario from text and runs it against flows already compiled (the live service's running set): the
+    /// scenario's own <c>flows:</c> is ignored, its <c>policy:</c> overrides apply on top of <paramref name="basePolicy"/>.
+    /// </summary>
+    public static async Task<ScenarioResult> RunTextAsync(string path, string text, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, PolicyProfile basePolicy, ScenarioRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var diagnostics = new DiagnosticBag();
+        var scenario = ScenarioLoader.LoadText(path, text, diagnostics);
+        if (scenario is null)
+        {
+            return new ScenarioResult(path, null, diagnostics.ToSortedList());
+        }
+
+        var policy = LoadPolicy(scenario, diagnostics, basePolicy);
+        CheckFlowReferences(scenario, flows, diagnostics);
+        if (diagnostics.HasErrors)
+        {
+            return new ScenarioResult(path, null, diagnostics.ToSortedList());
+        }
+
+        var run = await RunAsync(scenario, flows, policy, options ?? new ScenarioRunOptions(), cancellationToken).ConfigureAwait(false);
         return new ScenarioResult(path, run, diagnostics.ToSortedList());
     }
 
@@ -129,10 +153,13 @@ public static class ScenarioRunner
         return new ScenarioOutcome([.. sent], [.. blocked], [.. fired], state.Tags, state.Assignee, state.Team);
     }
 
-    private static PolicyProfile LoadPolicy(Scenario scenario, DiagnosticBag diagnostics)
+    private static PolicyProfile LoadPolicy(Scenario scenario, DiagnosticBag diagnostics, PolicyProfile? basePolicy = null)
     {
         var profileSetting = scenario.Policy.FirstOrDefault(p => p.Key == "profile");
-        var result = PolicyProfiles.Load(profileSetting?.Value, scenario.Policy.Where(p => p.Key != "profile").Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
+        var overrides = scenario.Policy.Where(p => p.Key != "profile").Select(p => new KeyValuePair<string, string?>(p.Key, p.Value));
+        var result = basePolicy is not null && profileSetting is null
+            ? PolicyOverrides.Apply(basePolicy, overrides)
+            : PolicyProfiles.Load(profileSetting?.Value, overrides);
         foreach (var error in result.Errors)
         {
             var at = scenario.Policy.FirstOrDefault(p => p.Key == error.Key)?.Span ?? scenario.Span;
@@ -142,9 +169,9 @@ public static class ScenarioRunner
         return result.Profile;
     }
 
-    private static void CheckFlowReferences(Scenario scenario, FlowCompilation compilation, DiagnosticBag diagnostics)
+    private static void CheckFlowReferences(Scenario scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, DiagnosticBag diagnostics)
     {
-        var ids = compilation.Flows.Select(f => f.Id).ToList();
+        var ids = flows.Select(f => f.Id).ToList();
         var references = scenario.Expect.Fired.Concat(scenario.Expect.NotFired)
             .Concat(scenario.Expect.Blocked.Where(b => b.Flow is not null).Select(b => new FlowReference(b.Flow!, b.Span)));
         foreach (var reference in references.Where(r => !ids.Contains(r.Id)))

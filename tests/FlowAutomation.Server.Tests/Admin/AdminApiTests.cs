@@ -64,6 +64,44 @@ public sealed class AdminApiTests
         Assert.StartsWith("FA", error.GetProperty("code").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("  fired: [tag-every-message]\n", true)]
+    [InlineData("  not_fired: [tag-every-message]\n", false)]
+    public async Task Scenarios_PostedScenario_RunsOnTheRunningFlows(string expect, bool passes)
+    {
+        await using var host = await TestServerHost.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/scenarios/run")
+        {
+            Content = new StringContent("scenario: posted\nstart: 2026-03-02T02:00:00Z\nevents:\n  - at: 0s\n    message.received: { text: hi }\nexpect:\n" + expect, Encoding.UTF8, "application/yaml"),
+        };
+        request.Headers.Add("X-Api-Key", TestServerHost.AdminKey);
+
+        using var response = await host.Client.SendAsync(request);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(passes, body.GetProperty("passed").GetBoolean());
+        Assert.Equal(passes ? 0 : 1, body.GetProperty("failures").GetArrayLength());
+        Assert.Equal("summary", body.GetProperty("transcript").EnumerateArray().Last().GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Scenarios_BrokenScenario_422WithDiagnostics()
+    {
+        await using var host = await TestServerHost.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/scenarios/run")
+        {
+            Content = new StringContent("scenario: posted\nstart: yesterday\nevents: []\n", Encoding.UTF8, "application/yaml"),
+        };
+        request.Headers.Add("X-Api-Key", TestServerHost.AdminKey);
+
+        using var response = await host.Client.SendAsync(request);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("FA3004", body.GetProperty("diagnostics")[0].GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task Reload_FilesWithErrors_KeepsTheRunningSet_ThenLoadsTheFixedOnes()
     {
