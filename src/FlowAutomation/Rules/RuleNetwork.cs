@@ -36,6 +36,8 @@ public sealed class RuleNetwork
         TagIndex = tagIndex;
         Keys = keys;
         Plans = plans;
+        Flags = [.. entries.Select(e => (e.Exact ? FlowFlags.Exact : 0) | (e.Stops ? FlowFlags.Stops : 0) | (e.Flow.OncePer != OncePer.None ? FlowFlags.OncePer : 0))];
+        Roots = [.. entries.Select(e => e.Root)];
         Flows = [.. entries.Select(e => e.Flow)];
         ById = entries.ToFrozenDictionary(e => e.Flow.Id, StringComparer.Ordinal);
     }
@@ -46,6 +48,12 @@ public sealed class RuleNetwork
     public ImmutableArray<FlowDefinition> Flows { get; }
 
     internal FlowEntry[] Entries { get; }
+
+    /// <summary>The entries' flags, by rank.</summary>
+    internal FlowFlags[] Flags { get; }
+
+    /// <summary>The entries' root nodes, by rank.</summary>
+    internal int[] Roots { get; }
 
     internal FrozenDictionary<string, FlowEntry> ById { get; }
 
@@ -90,13 +98,12 @@ public sealed class RuleNetwork
         }
 
         var graph = builder.Graph();
-        var keyCount = builder.Keys.Count;
         var plans = new TriggerPlan[Enum.GetValues<EventKind>().Length];
         var exact = new bool[ranked.Count];
         foreach (var trigger in Enum.GetValues<EventKind>())
         {
             var members = Enumerable.Range(0, ranked.Count).Where(r => ranked[r].Enabled && ranked[r].Trigger == trigger).ToList();
-            plans[(int)trigger] = PlanTrigger(graph, roots, members, keyCount, exact);
+            plans[(int)trigger] = PlanTrigger(graph, roots, members, builder.Keys, exact);
         }
 
         var entries = new FlowEntry[ranked.Count];
@@ -148,7 +155,7 @@ public sealed class RuleNetwork
         return new RuleExplainer(this).Explain(facts, history, [.. chosen.Distinct()]);
     }
 
-    private static TriggerPlan PlanTrigger(ConditionGraph graph, int[] roots, List<int> members, int keyCount, bool[] exact)
+    private static TriggerPlan PlanTrigger(ConditionGraph graph, int[] roots, List<int> members, IReadOnlyList<SignalKey> keys, bool[] exact)
     {
         // How many flows of the trigger mention each anchorable key: the planner's cost of anchoring on it.
         var frequency = new Dictionary<int, int>();
@@ -180,8 +187,8 @@ public sealed class RuleNetwork
 
         var planner = new AnchorPlanner(graph, frequency);
         var always = new List<int>();
-        var singles = new List<int>?[keyCount];
-        var pairs = new Dictionary<int, List<int>>?[keyCount];
+        var singles = new List<int>?[keys.Count];
+        var pairs = new SortedDictionary<int, List<int>>?[keys.Count];
         foreach (var r in members)
         {
             var root = graph.Nodes[roots[r]];
@@ -217,14 +224,7 @@ public sealed class RuleNetwork
             }
         }
 
-        return new TriggerPlan(
-            members.Count,
-            [.. keywordSlots],
-            [.. valueSlots],
-            usesTags,
-            [.. always],
-            [.. singles.Select(s => s is null ? null : s.ToArray())],
-            [.. pairs.Select(p => p is null ? null : p.Select(kv => new PairEntry(kv.Key, [.. kv.Value])).ToArray())]);
+        return TriggerPlan.Create(members.Count, [.. keywordSlots], [.. valueSlots], usesTags, [.. always], singles, pairs, keys);
     }
 
     private static void CollectAtoms(ConditionGraph graph, int node, HashSet<int> into)

@@ -13,24 +13,33 @@ public sealed partial class RuleSession
 {
     private readonly RuleNetwork network;
     private readonly FlowEntry[] entries;
+    private readonly FlowFlags[] flags;
+    private readonly int[] roots;
     private readonly ulong[] candidates;
+    private readonly ulong[] candidateWords;
     private readonly uint[] firedStamp;
-    private Activation[] activations = new Activation[16];
     private int[] activationRanks = new int[16];
+    private int[] activationEvents = new int[16];
     private int activationCount;
+    private FactSnapshot[] events = new FactSnapshot[4];
+    private int[] eventDepths = new int[4];
+    private int eventCount;
     private uint evaluation;
-    private int minWord;
-    private int maxWord;
 
     internal RuleSession(RuleNetwork network)
     {
         this.network = network;
         entries = network.Entries;
+        flags = network.Flags;
+        roots = network.Roots;
         candidates = new ulong[(entries.Length + 63) / 64];
+        candidateWords = new ulong[(candidates.Length + 63) / 64];
         firedStamp = new uint[entries.Length];
         keyStamp = new uint[network.Keys.Length];
         hitKeys = new int[network.Keys.Length];
         nodeStamp = new uint[network.Graph.Nodes.Length];
+        valueHit = new int[network.ValueIndexes.Length];
+        valueHitStamp = new uint[network.ValueIndexes.Length];
         graph = network.Graph;
         facts = null!;
     }
@@ -56,6 +65,7 @@ public sealed partial class RuleSession
     {
         ArgumentNullException.ThrowIfNull(facts);
         activationCount = 0;
+        eventCount = 0;
         if (++evaluation == uint.MaxValue)
         {
             Array.Clear(firedStamp);
@@ -63,19 +73,26 @@ public sealed partial class RuleSession
         }
 
         EvaluateEvent(facts, 0, history);
-        var events = 1;
-        var depthLimitReached = false;
-        if (network.Plans[(int)EventKind.ContactTagged].FlowCount > 0)
-        {
-            (events, depthLimitReached) = Chain(facts, history);
-        }
-
-        return new RuleEvaluation(activations, activationCount, events, depthLimitReached);
+        var depthLimitReached = network.Plans[(int)EventKind.ContactTagged].FlowCount > 0 && Chain(facts, history);
+        return new RuleEvaluation(this, evaluation, activationCount, eventCount, depthLimitReached);
     }
 
-    private (int Events, bool DepthLimitReached) Chain(FactSnapshot root, IFiringHistory? history)
+    /// <summary>The activation at <paramref name="index"/> of the evaluation numbered <paramref name="version"/>.</summary>
+    internal Activation ActivationAt(uint version, int index)
     {
-        var events = 1;
+        if (version != evaluation)
+        {
+            throw new InvalidOperationException("the session has evaluated another event since; keep RuleEvaluation.ToResult() to hold on to a result");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)activationCount, nameof(index));
+        var e = activationEvents[index];
+        return new Activation(entries[activationRanks[index]].Flow, events[e], eventDepths[e]);
+    }
+
+    /// <summary>Raises and evaluates the contact.tagged events, level by level; true when the depth bound cut the chain.</summary>
+    private bool Chain(FactSnapshot root, IFiringHistory? history)
+    {
         var contact = root.Contact;
         var levelStart = 0;
         for (var depth = 1; ; depth++)
@@ -101,19 +118,18 @@ public sealed partial class RuleSession
 
             if (raised is null)
             {
-                return (events, false);
+                return false;
             }
 
             if (depth > network.Options.MaxChainDepth)
             {
-                return (events, true);
+                return true;
             }
 
             contact = contact with { Tags = tags };
             foreach (var tag in raised)
             {
                 EvaluateEvent(new FactSnapshot(FlowEvent.ContactTagged(root.Event.At, tag), contact, root.Conversation), depth, history);
-                events++;
             }
 
             levelStart = levelEnd;
@@ -122,6 +138,14 @@ public sealed partial class RuleSession
 
     private void EvaluateEvent(FactSnapshot snapshot, int depth, IFiringHistory? history)
     {
+        if (eventCount == events.Length)
+        {
+            Array.Resize(ref events, events.Length * 2);
+            Array.Resize(ref eventDepths, eventDepths.Length * 2);
+        }
+
+        events[eventCount] = snapshot;
+        eventDepths[eventCount++] = depth;
         var plan = network.Plans[(int)snapshot.Event.Kind];
         if (plan.FlowCount == 0)
         {
@@ -131,102 +155,149 @@ public sealed partial class RuleSession
         BeginEvent(snapshot);
         ComputeSignals(plan);
         CollectCandidates(plan);
-        RunAgenda(depth, history);
+        RunAgenda(eventCount - 1, history);
     }
 
-    private void CollectCandidates(TriggerPlan plan)
+    /// <summary>
+    /// Marks the candidates: the flows registered under a hit key, under a hit key whose partner key was hit too, and the
+    /// flows without anchors. The set is a bitset by rank with a second bitset of its non-empty words, so that taking
+    /// the candidates in rank order visits only the words that hold some.
+    /// </summary>
+    internal void CollectCandidates(TriggerPlan plan)
     {
-        minWord = int.MaxValue;
-        maxWord = -1;
-        var singles = plan.Singles;
-        var pairs = plan.Pairs;
+        var singleStart = plan.SingleStart;
+        var groupStart = plan.GroupStart;
         for (var h = 0; h < hitCount; h++)
         {
             var key = hitKeys[h];
-            if (singles[key] is { } ranks)
+            AddCandidates(plan.SingleRanks, singleStart[key], singleStart[key + 1]);
+            for (var g = groupStart[key]; g < groupStart[key + 1]; g++)
             {
-                AddCandidates(ranks);
-            }
-
-            if (pairs[key] is { } partners)
-            {
-                foreach (var pair in partners)
-                {
-                    if (keyStamp[pair.Other] == epoch)
-                    {
-                        AddCandidates(pair.Ranks);
-                    }
-                }
+                AddPartners(plan, g);
             }
         }
 
-        AddCandidates(plan.Always);
+        AddCandidates(plan.Always, 0, plan.Always.Length);
     }
 
-    private void AddCandidates(int[] ranks)
+    /// <summary>Adds the ranks of the partners in group <paramref name="g"/> whose key was hit.</summary>
+    private void AddPartners(TriggerPlan plan, int g)
     {
-        if (ranks.Length == 0)
+        var first = plan.GroupFirst[g];
+        var end = plan.GroupFirst[g + 1];
+        var slot = plan.GroupSlot[g];
+        if (slot >= 0)
         {
+            // An equality slot has at most one hit key: find it among the partners (a vectorised search).
+            if (valueHitStamp[slot] == epoch)
+            {
+                var i = plan.PairOther.AsSpan(first, end - first).IndexOf(valueHit[slot]);
+                if (i >= 0)
+                {
+                    AddCandidates(plan.PairRanks, plan.PairRankStart[first + i], plan.PairRankStart[first + i + 1]);
+                }
+            }
+
             return;
         }
 
-        foreach (var r in ranks)
+        for (var i = first; i < end; i++)
         {
-            candidates[r >> 6] |= 1UL << r;
+            if (keyStamp[plan.PairOther[i]] == epoch)
+            {
+                AddCandidates(plan.PairRanks, plan.PairRankStart[i], plan.PairRankStart[i + 1]);
+            }
         }
+    }
 
-        minWord = Math.Min(minWord, ranks[0] >> 6);
-        maxWord = Math.Max(maxWord, ranks[^1] >> 6);
+    private void AddCandidates(int[] ranks, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            var r = ranks[i];
+            var w = r >> 6;
+            candidates[w] |= 1UL << r;
+            candidateWords[w >> 6] |= 1UL << w;
+        }
     }
 
     /// <summary>Takes the candidates in agenda order (their ranks ascending), clearing the set as it goes.</summary>
-    private void RunAgenda(int depth, IFiringHistory? history)
+    internal void RunAgenda(int eventIndex, IFiringHistory? history)
     {
-        for (var w = minWord; w <= maxWord; w++)
+        for (var s = 0; s < candidateWords.Length; s++)
         {
-            var bits = candidates[w];
-            candidates[w] = 0;
-            while (bits != 0)
+            var words = candidateWords[s];
+            if (words == 0)
             {
-                var rank = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
-                var entry = entries[rank];
-                if (!entry.Exact && !EvaluateNode(entry.Root))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                var scope = entry.Flow.OncePer;
-                if (scope != OncePer.None)
+            candidateWords[s] = 0;
+            do
+            {
+                var w = (s << 6) + BitOperations.TrailingZeroCount(words);
+                words &= words - 1;
+                var bits = candidates[w];
+                candidates[w] = 0;
+                do
                 {
-                    if (firedStamp[rank] == evaluation || (history is not null && history.HasFired(entry.Flow, scope, facts)))
+                    var rank = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    var flag = flags[rank];
+                    if (((flag & FlowFlags.Exact) == 0 && !EvaluateNode(roots[rank])) || ((flag & FlowFlags.OncePer) != 0 && !TakeOncePer(rank, history)))
                     {
                         continue;
                     }
 
-                    firedStamp[rank] = evaluation;
-                }
+                    if (activationCount == activationRanks.Length)
+                    {
+                        Array.Resize(ref activationRanks, activationRanks.Length * 2);
+                        Array.Resize(ref activationEvents, activationEvents.Length * 2);
+                    }
 
-                Add(new Activation(entry.Flow, facts, depth), rank);
-                if (entry.Stops)
-                {
-                    candidates.AsSpan(w + 1, maxWord - w).Clear();
-                    return;
+                    activationRanks[activationCount] = rank;
+                    activationEvents[activationCount++] = eventIndex;
+                    if ((flag & FlowFlags.Stops) != 0)
+                    {
+                        ClearCandidates(s, words);
+                        return;
+                    }
                 }
+                while (bits != 0);
+            }
+            while (words != 0);
+        }
+    }
+
+    /// <summary>After a stop: clears the candidate words still marked in summary word <paramref name="s"/> and after it.</summary>
+    private void ClearCandidates(int s, ulong words)
+    {
+        for (; s < candidateWords.Length; s++)
+        {
+            for (; words != 0; words &= words - 1)
+            {
+                candidates[(s << 6) + BitOperations.TrailingZeroCount(words)] = 0;
+            }
+
+            if (s + 1 < candidateWords.Length)
+            {
+                words = candidateWords[s + 1];
+                candidateWords[s + 1] = 0;
             }
         }
     }
 
-    private void Add(Activation activation, int rank)
+    /// <summary>once_per: false when the flow already fired in this evaluation or, says the history, in its scope.</summary>
+    private bool TakeOncePer(int rank, IFiringHistory? history)
     {
-        if (activationCount == activations.Length)
+        var flow = entries[rank].Flow;
+        if (firedStamp[rank] == evaluation || (history is not null && history.HasFired(flow, flow.OncePer, facts)))
         {
-            Array.Resize(ref activations, activations.Length * 2);
-            Array.Resize(ref activationRanks, activationRanks.Length * 2);
+            return false;
         }
 
-        activations[activationCount] = activation;
-        activationRanks[activationCount++] = rank;
+        firedStamp[rank] = evaluation;
+        return true;
     }
 
     private static bool HoldsFolded(ImmutableHashSet<string> tags, string tag)

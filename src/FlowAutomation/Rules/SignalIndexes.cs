@@ -5,24 +5,20 @@ using FlowAutomation.Model;
 namespace FlowAutomation.Rules;
 
 /// <summary>
-/// The keyword literals of every keyword test on one path, in one automaton. Each pattern (a folded keyword) has up to
-/// two signal keys: "found anywhere" (for <c>whole_word: false</c>) and "found as a whole word"; -1 where no test needs it.
+/// What a keyword hit needs, packed per pattern: its signal keys, "found anywhere" (for <c>whole_word: false</c>) and
+/// "found as a whole word" (-1 where no test needs one), its length, and whether its first and last characters are spaced
+/// word characters (so that the text must not have one just before or after it).
 /// </summary>
-internal sealed class KeywordIndex(FieldPath path, KeywordAutomaton automaton, int[] anywhereKey, int[] wordKey, bool[] needLeft, bool[] needRight)
+internal readonly record struct PatternInfo(int AnywhereKey, int WordKey, int Length, bool NeedLeft, bool NeedRight);
+
+/// <summary>The keyword literals of every keyword test on one path, in one automaton, with each pattern's <see cref="PatternInfo"/>.</summary>
+internal sealed class KeywordIndex(FieldPath path, KeywordAutomaton automaton, PatternInfo[] patterns)
 {
     public FieldPath Path { get; } = path;
 
     public KeywordAutomaton Automaton { get; } = automaton;
 
-    public int[] AnywhereKey { get; } = anywhereKey;
-
-    public int[] WordKey { get; } = wordKey;
-
-    /// <summary>The pattern's first character is a spaced word character, so the text must not have one just before it.</summary>
-    public bool[] NeedLeft { get; } = needLeft;
-
-    /// <summary>The pattern's last character is a spaced word character, so the text must not have one just after it.</summary>
-    public bool[] NeedRight { get; } = needRight;
+    public PatternInfo[] Patterns { get; } = patterns;
 }
 
 /// <summary>
@@ -48,32 +44,125 @@ internal sealed class ValueIndex
     public bool TryGetKey(ReadOnlySpan<char> folded, out int key) => lookup.TryGetValue(folded, out key);
 }
 
-/// <summary>A pair anchor: flows registered under a key that also need <see cref="Other"/> to have been hit.</summary>
-internal readonly record struct PairEntry(int Other, int[] Ranks);
-
 /// <summary>
-/// The index of one trigger: which signal slots to compute for its events, and which flows each signal key (or pair
-/// of keys) makes candidates. Flows without an anchor are in <see cref="Always"/>.
+/// The index of one trigger: which signal slots to compute for its events, and which flows each signal key (or pair of
+/// keys) makes candidates. Flows without an anchor are in <see cref="Always"/>. The anchors are flat arrays (compressed
+/// rows, indexed by key) so that walking them reads memory sequentially:
+/// <list type="bullet">
+/// <item>key k alone: ranks <c>SingleRanks[SingleStart[k]..SingleStart[k+1]]</c>;</item>
+/// <item>key k with a partner: partner groups g in <c>GroupStart[k]..GroupStart[k+1]</c>; group g holds partners i in
+/// <c>GroupFirst[g]..GroupFirst[g+1]</c>, each needing key <c>PairOther[i]</c>, with ranks
+/// <c>PairRanks[PairRankStart[i]..PairRankStart[i+1]]</c>. When <c>GroupSlot[g]</c> is an equality slot (at most one hit
+/// per event), the partner is found by searching the group for that slot's hit key; otherwise (-1) each partner's key is
+/// checked.</item>
+/// </list>
+/// Ranks are ascending within each run.
 /// </summary>
-internal sealed class TriggerPlan(int flowCount, int[] keywordSlots, int[] equalitySlots, bool usesTags, int[] always, int[]?[] singles, PairEntry[]?[] pairs)
+internal sealed class TriggerPlan
 {
-    public int FlowCount { get; } = flowCount;
+    private TriggerPlan(int flowCount, int[] keywordSlots, int[] equalitySlots, bool usesTags, int[] always)
+    {
+        FlowCount = flowCount;
+        KeywordSlots = keywordSlots;
+        EqualitySlots = equalitySlots;
+        UsesTags = usesTags;
+        Always = always;
+    }
 
-    public int[] KeywordSlots { get; } = keywordSlots;
+    public int FlowCount { get; }
 
-    public int[] EqualitySlots { get; } = equalitySlots;
+    public int[] KeywordSlots { get; }
 
-    public bool UsesTags { get; } = usesTags;
+    public int[] EqualitySlots { get; }
 
-    public int[] Always { get; } = always;
+    public bool UsesTags { get; }
 
-    public int[]?[] Singles { get; } = singles;
+    public int[] Always { get; }
 
-    public PairEntry[]?[] Pairs { get; } = pairs;
+    public int[] SingleStart { get; private init; } = [];
+
+    public int[] SingleRanks { get; private init; } = [];
+
+    public int[] GroupStart { get; private init; } = [];
+
+    public int[] GroupSlot { get; private init; } = [];
+
+    public int[] GroupFirst { get; private init; } = [];
+
+    public int[] PairOther { get; private init; } = [];
+
+    public int[] PairRankStart { get; private init; } = [];
+
+    public int[] PairRanks { get; private init; } = [];
+
+    /// <summary>Builds the flat arrays from per-key lists (ranks ascending); <paramref name="keys"/> tells each partner's slot.</summary>
+    public static TriggerPlan Create(
+        int flowCount, int[] keywordSlots, int[] equalitySlots, bool usesTags, int[] always,
+        List<int>?[] singles, SortedDictionary<int, List<int>>?[] pairs, IReadOnlyList<SignalKey> keys)
+    {
+        var singleStart = new int[singles.Length + 1];
+        var singleRanks = new List<int>();
+        var groupStart = new int[pairs.Length + 1];
+        var groupSlot = new List<int>();
+        var groupFirst = new List<int>();
+        var pairOther = new List<int>();
+        var pairRankStart = new List<int>();
+        var pairRanks = new List<int>();
+        for (var k = 0; k < singles.Length; k++)
+        {
+            singleStart[k] = singleRanks.Count;
+            singleRanks.AddRange(singles[k] ?? []);
+            groupStart[k] = groupSlot.Count;
+            var groups = (pairs[k] ?? []).GroupBy(p => keys[p.Key].Kind == SlotKind.Equality ? keys[p.Key].Slot : -1).OrderBy(g => g.Key < 0);
+            foreach (var group in groups)
+            {
+                groupSlot.Add(group.Key);
+                groupFirst.Add(pairOther.Count);
+                foreach (var (other, ranks) in group)
+                {
+                    pairOther.Add(other);
+                    pairRankStart.Add(pairRanks.Count);
+                    pairRanks.AddRange(ranks);
+                }
+            }
+        }
+
+        singleStart[singles.Length] = singleRanks.Count;
+        groupStart[pairs.Length] = groupSlot.Count;
+        groupFirst.Add(pairOther.Count);
+        pairRankStart.Add(pairRanks.Count);
+        return new TriggerPlan(flowCount, keywordSlots, equalitySlots, usesTags, always)
+        {
+            SingleStart = singleStart,
+            SingleRanks = [.. singleRanks],
+            GroupStart = groupStart,
+            GroupSlot = [.. groupSlot],
+            GroupFirst = [.. groupFirst],
+            PairOther = [.. pairOther],
+            PairRankStart = [.. pairRankStart],
+            PairRanks = [.. pairRanks],
+        };
+    }
 }
 
 /// <summary>A tag added (or removed) by a flow's top-level actions before any <c>stop</c>.</summary>
 internal readonly record struct TagChange(string Tag, bool Add);
+
+/// <summary>What the agenda loop needs to know about a flow, one byte per rank, so that visiting a candidate stays in cache.</summary>
+[Flags]
+internal enum FlowFlags : byte
+{
+    None = 0,
+
+    /// <summary>Reaching the flow through its anchors proves its condition.</summary>
+    Exact = 1,
+
+    /// <summary>The flow has a top-level <c>stop</c>.</summary>
+    Stops = 2,
+
+    /// <summary>The flow has <c>once_per</c>.</summary>
+    OncePer = 4,
+}
 
 /// <summary>One flow in agenda order (its rank): where its condition starts in the graph and what it does to the agenda.</summary>
 internal sealed class FlowEntry(FlowDefinition flow, int rank, int root, bool exact, ExplainNode? explain, bool stops, ImmutableArray<TagChange> tagChanges)

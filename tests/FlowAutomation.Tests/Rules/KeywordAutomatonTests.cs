@@ -61,11 +61,11 @@ public sealed class KeywordAutomatonTests
     [Fact]
     public void Scan_RandomPatternsAndTexts_EqualsIndexOfInBothForms()
     {
-        var alphabet = Gen.Elements("a", "b", "ab", "价", "🔥", "\U00010428", " ");
+        var alphabet = Gen.Elements("a", "b", "ab", "价", "🔥", "\U00010428", " ", ".", "z");
         var word = Gen.Choose(1, 4).SelectMany(n => Gen.ListOf(alphabet, n)).Select(string.Concat);
         var cases = Arb.From(
             from patterns in Gen.Choose(1, 6).SelectMany(n => Gen.ListOf(word, n)).Select(l => l.Distinct(StringComparer.Ordinal).ToList())
-            from text in Gen.Choose(0, 20).SelectMany(n => Gen.ListOf(alphabet, n)).Select(string.Concat)
+            from text in Gen.Choose(0, 80).SelectMany(n => Gen.ListOf(alphabet, n)).Select(string.Concat)
             select (patterns, text));
 
         Prop.ForAll(cases, c =>

@@ -44,7 +44,7 @@ public sealed class RuleNetworkPropertyTests
             {
                 var result = session.Evaluate(facts, history);
                 var actual = new List<NaiveEvaluator.Firing>();
-                foreach (var a in result.Activations)
+                foreach (var a in result)
                 {
                     actual.Add(new NaiveEvaluator.Firing(a.Flow.Id, a.Event.Kind, a.Event.Tag, a.Depth));
                 }
