@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace FlowAutomation.Rules;
 
@@ -15,9 +17,9 @@ internal interface IKeywordHitSink
 /// for all others, which always leads back to the root). Two forms, chosen by size:
 /// <list type="bullet">
 /// <item>dense: a full transition table (one read per character, four lanes of the text at a time), unless too large;</item>
-/// <item>sparse: each state's goto edges side by side, in the order the states were created, so that following a keyword
-/// through the trie reads memory sequentially; a dense row for the root; failure links for mismatches.</item>
+/// <item>sparse: each state's goto edges side by side; a dense row for the root; failure links for mismatches.</item>
 /// </list>
+/// States are numbered breadth first, so that the shallow states every word passes through share cache lines.
 /// Transitions into a state with outputs carry the sign bit, so the scan looks at outputs only on a match.
 /// Immutable after construction, so one instance serves every thread.
 /// </summary>
@@ -31,11 +33,13 @@ internal sealed class KeywordAutomaton
     private readonly byte[] asciiClass = new byte[128];
     private readonly FrozenDictionary<char, int> otherClass;
     private readonly int width;
+    private readonly ulong widthReciprocal;
     private readonly int[] outputStart;
     private readonly int[] outputs;
 
-    // Dense form: entries are the target state's row offset (state × width), with OutputFlag.
-    private readonly int[]? dense;
+    // Dense form: entries are the target state's row offset (state × width), bit 0 set when it has outputs.
+    private readonly ushort[]? dense16;
+    private readonly int[]? dense32;
 
     // Sparse form: root row (target | OutputFlag), edges as (class, target | OutputFlag) pairs, failure links.
     private readonly int[] rootNext = [];
@@ -65,9 +69,12 @@ internal sealed class KeywordAutomaton
         }
 
         otherClass = others.ToFrozenDictionary();
-        width = cls;
 
-        var trie = Trie.Build(patterns, ClassOf);
+        // An even width keeps bit 0 of every row offset free for the dense form's output mark.
+        width = cls + (cls & 1);
+        widthReciprocal = (ulong.MaxValue / (ulong)width) + 1;
+
+        var trie = Trie.Build(patterns, ClassOf).BreadthFirstNumbered();
         var count = trie.Children.Count;
         outputStart = new int[count + 1];
         var flat = new List<int>();
@@ -93,7 +100,17 @@ internal sealed class KeywordAutomaton
                 }
             }
 
-            dense = [.. targets.Select(t => Encode(t * width, t))];
+            // Row offsets, with bit 0 set when the target has outputs; 16-bit when every offset fits.
+            var entries = targets.Select(t => (t * width) | (outputStart[t + 1] > outputStart[t] ? 1 : 0)).ToArray();
+            if ((long)count * width <= ushort.MaxValue)
+            {
+                dense16 = [.. entries.Select(e => (ushort)e)];
+            }
+            else
+            {
+                dense32 = entries;
+            }
+
             return;
         }
 
@@ -124,37 +141,51 @@ internal sealed class KeywordAutomaton
 
     public int StateCount { get; }
 
-    public bool IsDense => dense is not null;
+    public bool IsDense => dense16 is not null || dense32 is not null;
 
     /// <summary>Reports every occurrence of every pattern in <paramref name="text"/> to the sink (not necessarily in text order).</summary>
     public void Scan<TSink>(ReadOnlySpan<char> text, ref TSink sink)
         where TSink : IKeywordHitSink, allows ref struct
     {
-        if (dense is not { } table)
+        if (dense16 is not null)
         {
-            var state = 0;
-            for (var i = 0; i < text.Length; i++)
-            {
-                var next = Step(state, ClassOf(text[i]));
-                state = next & ~OutputFlag;
-                if (next < 0)
-                {
-                    Report(state, i + 1, ref sink);
-                }
-            }
-
+            ScanLanes(dense16, text, ref sink);
             return;
         }
 
+        if (dense32 is not null)
+        {
+            ScanLanes(dense32, text, ref sink);
+            return;
+        }
+
+        var state = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var next = Step(state, ClassOf(text[i]));
+            state = next & ~OutputFlag;
+            if (next < 0)
+            {
+                Report(state, i + 1, ref sink);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Four lanes walked in lockstep: each table read depends on the previous one in its lane, so four independent
+    /// lanes let the processor overlap their cache misses. A lane starts at a character of class 0 (in no pattern),
+    /// where every state returns to the root and no match can span, so the lanes together see every match.
+    /// </summary>
+    private void ScanLanes<TEntry, TSink>(TEntry[] table, ReadOnlySpan<char> text, ref TSink sink)
+        where TEntry : unmanaged, IBinaryInteger<TEntry>
+        where TSink : IKeywordHitSink, allows ref struct
+    {
         if (text.Length < 32)
         {
             ScanDense(table, text, 0, 0, ref sink);
             return;
         }
 
-        // Four lanes walked in lockstep: each table read depends on the previous one in its lane, so four independent
-        // lanes let the processor overlap their cache misses. A lane starts at a character of class 0 (in no pattern),
-        // where every state returns to the root and no match can span, so the lanes together see every match.
         var s1 = LaneStart(text, text.Length / 4, 0);
         var s2 = LaneStart(text, text.Length / 2, s1);
         var s3 = LaneStart(text, text.Length * 3 / 4, s2);
@@ -162,20 +193,20 @@ internal sealed class KeywordAutomaton
         int o0 = 0, o1 = 0, o2 = 0, o3 = 0;
         for (var j = 0; j < common; j++)
         {
-            var n0 = table[o0 + ClassOf(text[j])];
-            var n1 = table[o1 + ClassOf(text[s1 + j])];
-            var n2 = table[o2 + ClassOf(text[s2 + j])];
-            var n3 = table[o3 + ClassOf(text[s3 + j])];
-            o0 = n0 & ~OutputFlag;
-            o1 = n1 & ~OutputFlag;
-            o2 = n2 & ~OutputFlag;
-            o3 = n3 & ~OutputFlag;
-            if ((n0 | n1 | n2 | n3) < 0)
+            var n0 = int.CreateTruncating(table[o0 + ClassOf(text[j])]);
+            var n1 = int.CreateTruncating(table[o1 + ClassOf(text[s1 + j])]);
+            var n2 = int.CreateTruncating(table[o2 + ClassOf(text[s2 + j])]);
+            var n3 = int.CreateTruncating(table[o3 + ClassOf(text[s3 + j])]);
+            o0 = n0 & ~1;
+            o1 = n1 & ~1;
+            o2 = n2 & ~1;
+            o3 = n3 & ~1;
+            if (((n0 | n1 | n2 | n3) & 1) != 0)
             {
-                ReportDense(n0, j + 1, ref sink);
-                ReportDense(n1, s1 + j + 1, ref sink);
-                ReportDense(n2, s2 + j + 1, ref sink);
-                ReportDense(n3, s3 + j + 1, ref sink);
+                ReportEntry(n0, j + 1, ref sink);
+                ReportEntry(n1, s1 + j + 1, ref sink);
+                ReportEntry(n2, s2 + j + 1, ref sink);
+                ReportEntry(n3, s3 + j + 1, ref sink);
             }
         }
 
@@ -198,26 +229,29 @@ internal sealed class KeywordAutomaton
     }
 
     /// <summary>Scans <c>text[from..]</c> starting at row <paramref name="offset"/>.</summary>
-    private void ScanDense<TSink>(int[] table, ReadOnlySpan<char> text, int from, int offset, ref TSink sink)
+    private void ScanDense<TEntry, TSink>(TEntry[] table, ReadOnlySpan<char> text, int from, int offset, ref TSink sink)
+        where TEntry : unmanaged, IBinaryInteger<TEntry>
         where TSink : IKeywordHitSink, allows ref struct
     {
         for (var i = from; i < text.Length; i++)
         {
-            var next = table[offset + ClassOf(text[i])];
-            offset = next & ~OutputFlag;
-            if (next < 0)
+            var next = int.CreateTruncating(table[offset + ClassOf(text[i])]);
+            offset = next & ~1;
+            if ((next & 1) != 0)
             {
-                Report(offset / width, i + 1, ref sink);
+                ReportEntry(next, i + 1, ref sink);
             }
         }
     }
 
-    private void ReportDense<TSink>(int next, int end, ref TSink sink)
+    /// <summary>Reports the outputs of a dense entry's state, if it has any (bit 0).</summary>
+    private void ReportEntry<TSink>(int entry, int end, ref TSink sink)
         where TSink : IKeywordHitSink, allows ref struct
     {
-        if (next < 0)
+        if ((entry & 1) != 0)
         {
-            Report((next & ~OutputFlag) / width, end, ref sink);
+            // (entry & ~1) / width, by multiplying with the reciprocal (Lemire's fast division).
+            Report((int)Math.BigMul(widthReciprocal, (ulong)(entry & ~1), out _), end, ref sink);
         }
     }
 
@@ -232,7 +266,11 @@ internal sealed class KeywordAutomaton
 
     private int Encode(int value, int state) => outputStart[state + 1] > outputStart[state] ? value | OutputFlag : value;
 
-    private int ClassOf(char c) => c < 128 ? asciiClass[c] : otherClass.Count != 0 && otherClass.TryGetValue(c, out var k) ? k : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ClassOf(char c) => c < 128 ? asciiClass[c] : OtherClassOf(c);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int OtherClassOf(char c) => otherClass.Count != 0 && otherClass.TryGetValue(c, out var k) ? k : 0;
 
     private int Step(int state, int k)
     {
@@ -313,6 +351,34 @@ internal sealed class KeywordAutomaton
             }
 
             return trie;
+        }
+
+        /// <summary>
+        /// The same trie with states numbered breadth first: the shallow states, which every word of a text passes
+        /// through, get neighbouring rows and stay in the fastest cache.
+        /// </summary>
+        public Trie BreadthFirstNumbered()
+        {
+            var number = new int[Children.Count];
+            for (var i = 0; i < BreadthFirst.Count; i++)
+            {
+                number[BreadthFirst[i]] = i;
+            }
+
+            var result = new Trie();
+            result.Children.Clear();
+            result.Fail.Clear();
+            result.Outputs.Clear();
+            result.BreadthFirst.Clear();
+            foreach (var s in BreadthFirst)
+            {
+                result.Children.Add(new SortedDictionary<int, int>(Children[s].ToDictionary(e => e.Key, e => number[e.Value])));
+                result.Fail.Add(number[Fail[s]]);
+                result.Outputs.Add(Outputs[s]);
+                result.BreadthFirst.Add(result.BreadthFirst.Count);
+            }
+
+            return result;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using FlowAutomation.Model;
 
 namespace FlowAutomation.Rules;
@@ -16,7 +17,9 @@ public sealed partial class RuleSession
     private readonly FlowFlags[] flags;
     private readonly int[] roots;
     private readonly ulong[] candidates;
-    private readonly ulong[] candidateWords;
+    private readonly byte[] touched;
+    private readonly int[] ordered;
+    private int[] runs = new int[64];
     private readonly uint[] firedStamp;
     private int[] activationRanks = new int[16];
     private int[] activationEvents = new int[16];
@@ -33,7 +36,8 @@ public sealed partial class RuleSession
         flags = network.Flags;
         roots = network.Roots;
         candidates = new ulong[(entries.Length + 63) / 64];
-        candidateWords = new ulong[(candidates.Length + 63) / 64];
+        touched = new byte[((candidates.Length + 31) / 32) * 32];
+        ordered = new int[entries.Length + 64];
         firedStamp = new uint[entries.Length];
         keyStamp = new uint[network.Keys.Length];
         hitKeys = new int[network.Keys.Length];
@@ -165,126 +169,205 @@ public sealed partial class RuleSession
     /// </summary>
     internal void CollectCandidates(TriggerPlan plan)
     {
-        var singleStart = plan.SingleStart;
-        var groupStart = plan.GroupStart;
-        for (var h = 0; h < hitCount; h++)
+        if (plan.Blob16 is { } blob16)
         {
-            var key = hitKeys[h];
-            AddCandidates(plan.SingleRanks, singleStart[key], singleStart[key + 1]);
-            for (var g = groupStart[key]; g < groupStart[key + 1]; g++)
-            {
-                AddPartners(plan, g);
-            }
+            CollectCandidates(plan.KeyBlock, blob16);
+        }
+        else
+        {
+            CollectCandidates(plan.KeyBlock, plan.Blob);
         }
 
         AddCandidates(plan.Always, 0, plan.Always.Length);
     }
 
-    /// <summary>Adds the ranks of the partners in group <paramref name="g"/> whose key was hit.</summary>
-    private void AddPartners(TriggerPlan plan, int g)
+    /// <summary>
+    /// Two passes: first find every rank run (the blocks' cache misses overlap, as no run depends on another), then mark
+    /// the runs' ranks.
+    /// </summary>
+    private void CollectCandidates<T>(int[] keyBlock, T[] blob)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        var first = plan.GroupFirst[g];
-        var end = plan.GroupFirst[g + 1];
-        var slot = plan.GroupSlot[g];
-        if (slot >= 0)
+        var runCount = 0;
+        for (var h = 0; h < hitCount; h++)
         {
-            // An equality slot has at most one hit key: find it among the partners (a vectorised search).
-            if (valueHitStamp[slot] == epoch)
-            {
-                var i = plan.PairOther.AsSpan(first, end - first).IndexOf(valueHit[slot]);
-                if (i >= 0)
-                {
-                    AddCandidates(plan.PairRanks, plan.PairRankStart[first + i], plan.PairRankStart[first + i + 1]);
-                }
-            }
-
-            return;
-        }
-
-        for (var i = first; i < end; i++)
-        {
-            if (keyStamp[plan.PairOther[i]] == epoch)
-            {
-                AddCandidates(plan.PairRanks, plan.PairRankStart[i], plan.PairRankStart[i + 1]);
-            }
-        }
-    }
-
-    private void AddCandidates(int[] ranks, int from, int to)
-    {
-        for (var i = from; i < to; i++)
-        {
-            var r = ranks[i];
-            var w = r >> 6;
-            candidates[w] |= 1UL << r;
-            candidateWords[w >> 6] |= 1UL << w;
-        }
-    }
-
-    /// <summary>Takes the candidates in agenda order (their ranks ascending), clearing the set as it goes.</summary>
-    internal void RunAgenda(int eventIndex, IFiringHistory? history)
-    {
-        for (var s = 0; s < candidateWords.Length; s++)
-        {
-            var words = candidateWords[s];
-            if (words == 0)
+            var b = keyBlock[hitKeys[h]];
+            if (b == 0)
             {
                 continue;
             }
 
-            candidateWords[s] = 0;
-            do
+            var singles = int.CreateTruncating(blob[b]);
+            AddRun(b + 1, b + 1 + singles, ref runCount);
+            var p = b + 1 + singles;
+            for (var groups = int.CreateTruncating(blob[p++]); groups > 0; groups--)
             {
-                var w = (s << 6) + BitOperations.TrailingZeroCount(words);
-                words &= words - 1;
-                var bits = candidates[w];
-                candidates[w] = 0;
-                do
-                {
-                    var rank = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                    bits &= bits - 1;
-                    var flag = flags[rank];
-                    if (((flag & FlowFlags.Exact) == 0 && !EvaluateNode(roots[rank])) || ((flag & FlowFlags.OncePer) != 0 && !TakeOncePer(rank, history)))
-                    {
-                        continue;
-                    }
-
-                    if (activationCount == activationRanks.Length)
-                    {
-                        Array.Resize(ref activationRanks, activationRanks.Length * 2);
-                        Array.Resize(ref activationEvents, activationEvents.Length * 2);
-                    }
-
-                    activationRanks[activationCount] = rank;
-                    activationEvents[activationCount++] = eventIndex;
-                    if ((flag & FlowFlags.Stops) != 0)
-                    {
-                        ClearCandidates(s, words);
-                        return;
-                    }
-                }
-                while (bits != 0);
+                p = FindPartners(blob, p, ref runCount);
             }
-            while (words != 0);
+        }
+
+        for (var r = 0; r < runCount; r++)
+        {
+            AddCandidates(blob, runs[2 * r], runs[(2 * r) + 1]);
         }
     }
 
-    /// <summary>After a stop: clears the candidate words still marked in summary word <paramref name="s"/> and after it.</summary>
-    private void ClearCandidates(int s, ulong words)
+    private void AddRun(int from, int to, ref int runCount)
     {
-        for (; s < candidateWords.Length; s++)
+        if (from >= to)
         {
-            for (; words != 0; words &= words - 1)
-            {
-                candidates[(s << 6) + BitOperations.TrailingZeroCount(words)] = 0;
-            }
+            return;
+        }
 
-            if (s + 1 < candidateWords.Length)
+        if (2 * (runCount + 1) > runs.Length)
+        {
+            Array.Resize(ref runs, runs.Length * 2);
+        }
+
+        runs[2 * runCount] = from;
+        runs[(2 * runCount++) + 1] = to;
+    }
+
+    /// <summary>Records the rank runs of the partners of the group at <paramref name="p"/> whose key was hit; returns where the next group starts.</summary>
+    private int FindPartners<T>(T[] blob, int p, ref int runCount)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var slot = int.CreateTruncating(blob[p]) - 1;
+        var n = int.CreateTruncating(blob[p + 1]);
+        var partners = p + 2;
+        var offsets = partners + n;
+        if (slot >= 0)
+        {
+            // An equality slot has at most one hit key: find it among the partners, a vector at a time (the blob is
+            // padded so that reading past the group is safe).
+            if (valueHitStamp[slot] == epoch)
             {
-                words = candidateWords[s + 1];
-                candidateWords[s + 1] = 0;
+                var hit = Vector256.Create(T.CreateTruncating(valueHit[slot]));
+                var lanes = Vector256<T>.Count;
+                for (var i = 0; i < n; i += lanes)
+                {
+                    var found = Vector256.Equals(Vector256.LoadUnsafe(ref blob[partners + i]), hit).ExtractMostSignificantBits()
+                        & (uint)((1UL << Math.Min(n - i, lanes)) - 1);
+                    if (found != 0)
+                    {
+                        var at = offsets + i + BitOperations.TrailingZeroCount(found);
+                        AddRun(int.CreateTruncating(blob[at]), int.CreateTruncating(blob[at + 1]), ref runCount);
+                        break;
+                    }
+                }
             }
         }
+        else
+        {
+            for (var i = 0; i < n; i++)
+            {
+                if (keyStamp[int.CreateTruncating(blob[partners + i])] == epoch)
+                {
+                    AddRun(int.CreateTruncating(blob[offsets + i]), int.CreateTruncating(blob[offsets + i + 1]), ref runCount);
+                }
+            }
+        }
+
+        return int.CreateTruncating(blob[offsets + n]);
+    }
+
+    private void AddCandidates<T>(T[] ranks, int from, int to)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var bits = candidates;
+        var words = touched;
+        for (var i = from; i < to; i++)
+        {
+            var r = int.CreateTruncating(ranks[i]);
+            bits[r >> 6] |= 1UL << r;
+            words[r >> 6] = 1;
+        }
+    }
+
+    /// <summary>Takes the candidates in agenda order (their ranks ascending) and fires those that hold.</summary>
+    internal void RunAgenda(int eventIndex, IFiringHistory? history)
+    {
+        var count = DrainCandidates();
+        if (activationCount + count > activationRanks.Length)
+        {
+            var size = Math.Max(activationRanks.Length * 2, activationCount + count);
+            Array.Resize(ref activationRanks, size);
+            Array.Resize(ref activationEvents, size);
+        }
+
+        var ranks = activationRanks;
+        var events = activationEvents;
+        var n = activationCount;
+        for (var i = 0; i < count; i++)
+        {
+            var rank = ordered[i];
+            var flag = flags[rank];
+            if (flag != FlowFlags.Exact
+                && (((flag & FlowFlags.Exact) == 0 && !EvaluateNode(roots[rank])) || ((flag & FlowFlags.OncePer) != 0 && !TakeOncePer(rank, history))))
+            {
+                continue;
+            }
+
+            ranks[n] = rank;
+            events[n++] = eventIndex;
+            if ((flag & FlowFlags.Stops) != 0)
+            {
+                break;
+            }
+        }
+
+        activationCount = n;
+    }
+
+    /// <summary>
+    /// Moves the candidate set, in rank order, into <see cref="ordered"/> and clears it; returns the count. The words that
+    /// hold candidates are found 32 at a time in <see cref="touched"/> (one byte per word, written without reading, so
+    /// that marking many candidates builds no chain of dependent stores). The bits of a word are written four at a time
+    /// whatever their number (the extra writes are overwritten), which keeps the loop free of branches that depend on
+    /// how many candidates share a word.
+    /// </summary>
+    internal int DrainCandidates()
+    {
+        var n = 0;
+        var output = ordered;
+        for (var v = 0; v < touched.Length; v += 32)
+        {
+            ref var chunk = ref touched[v];
+            var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref chunk), Vector256<byte>.Zero).ExtractMostSignificantBits();
+            if (mask == 0)
+            {
+                continue;
+            }
+
+            Vector256<byte>.Zero.StoreUnsafe(ref chunk);
+            do
+            {
+                var w = v + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                var bits = candidates[w];
+                candidates[w] = 0;
+                var bitCount = BitOperations.PopCount(bits);
+                var rankBase = w << 6;
+                output[n] = rankBase + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                output[n + 1] = rankBase + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                output[n + 2] = rankBase + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                output[n + 3] = rankBase + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                for (var j = n + 4; bits != 0; j++)
+                {
+                    output[j] = rankBase + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                }
+
+                n += bitCount;
+            }
+            while (mask != 0);
+        }
+
+        return n;
     }
 
     /// <summary>once_per: false when the flow already fired in this evaluation or, says the history, in its scope.</summary>

@@ -46,27 +46,29 @@ internal sealed class ValueIndex
 
 /// <summary>
 /// The index of one trigger: which signal slots to compute for its events, and which flows each signal key (or pair of
-/// keys) makes candidates. Flows without an anchor are in <see cref="Always"/>. The anchors are flat arrays (compressed
-/// rows, indexed by key) so that walking them reads memory sequentially:
-/// <list type="bullet">
-/// <item>key k alone: ranks <c>SingleRanks[SingleStart[k]..SingleStart[k+1]]</c>;</item>
-/// <item>key k with a partner: partner groups g in <c>GroupStart[k]..GroupStart[k+1]</c>; group g holds partners i in
-/// <c>GroupFirst[g]..GroupFirst[g+1]</c>, each needing key <c>PairOther[i]</c>, with ranks
-/// <c>PairRanks[PairRankStart[i]..PairRankStart[i+1]]</c>. When <c>GroupSlot[g]</c> is an equality slot (at most one hit
-/// per event), the partner is found by searching the group for that slot's hit key; otherwise (-1) each partner's key is
-/// checked.</item>
-/// </list>
-/// Ranks are ascending within each run.
+/// keys) makes candidates. Flows without an anchor are in <see cref="Always"/>.
+/// <para>
+/// The anchors of key k are one contiguous block of <see cref="Blob"/> starting at <c>KeyBlock[k]</c> (0: none), so that
+/// a hit key costs one or two cache lines:
+/// <c>[s, rank × s, g, group × g]</c>, where a group is <c>[slot + 1, n, partner key × n, rank-run offset × (n + 1), ranks…]</c>:
+/// flows registered under k alone, then flows registered under k with a partner key, grouped by the partner's slot.
+/// When the slot is an equality slot (at most one hit per event), the partner is found by searching the group for that
+/// slot's hit key; otherwise (stored as 0) each partner is checked. When every number fits, the same blocks are also
+/// kept 16-bit (<see cref="Blob16"/>), halving what an event reads. Partner i's ranks are <c>Blob[offset[i]..offset[i+1]]</c>,
+/// and <c>offset[n]</c> is where the next group starts. Ranks are ascending within each run.
+/// </para>
 /// </summary>
 internal sealed class TriggerPlan
 {
-    private TriggerPlan(int flowCount, int[] keywordSlots, int[] equalitySlots, bool usesTags, int[] always)
+    private TriggerPlan(int flowCount, int[] keywordSlots, int[] equalitySlots, bool usesTags, int[] always, int[] keyBlock, int[] blob)
     {
         FlowCount = flowCount;
         KeywordSlots = keywordSlots;
         EqualitySlots = equalitySlots;
         UsesTags = usesTags;
         Always = always;
+        KeyBlock = keyBlock;
+        Blob = blob;
     }
 
     public int FlowCount { get; }
@@ -79,69 +81,77 @@ internal sealed class TriggerPlan
 
     public int[] Always { get; }
 
-    public int[] SingleStart { get; private init; } = [];
+    public int[] KeyBlock { get; }
 
-    public int[] SingleRanks { get; private init; } = [];
+    public int[] Blob { get; }
 
-    public int[] GroupStart { get; private init; } = [];
+    /// <summary><see cref="Blob"/> in 16 bits, when every number in it fits; null otherwise.</summary>
+    public ushort[]? Blob16 { get; private init; }
 
-    public int[] GroupSlot { get; private init; } = [];
-
-    public int[] GroupFirst { get; private init; } = [];
-
-    public int[] PairOther { get; private init; } = [];
-
-    public int[] PairRankStart { get; private init; } = [];
-
-    public int[] PairRanks { get; private init; } = [];
-
-    /// <summary>Builds the flat arrays from per-key lists (ranks ascending); <paramref name="keys"/> tells each partner's slot.</summary>
+    /// <summary>Builds the blocks from per-key lists (ranks ascending); <paramref name="keys"/> tells each partner's slot.</summary>
     public static TriggerPlan Create(
         int flowCount, int[] keywordSlots, int[] equalitySlots, bool usesTags, int[] always,
         List<int>?[] singles, SortedDictionary<int, List<int>>?[] pairs, IReadOnlyList<SignalKey> keys)
     {
-        var singleStart = new int[singles.Length + 1];
-        var singleRanks = new List<int>();
-        var groupStart = new int[pairs.Length + 1];
-        var groupSlot = new List<int>();
-        var groupFirst = new List<int>();
-        var pairOther = new List<int>();
-        var pairRankStart = new List<int>();
-        var pairRanks = new List<int>();
+        var keyBlock = new int[singles.Length];
+        var blob = new List<int> { 0 };
         for (var k = 0; k < singles.Length; k++)
         {
-            singleStart[k] = singleRanks.Count;
-            singleRanks.AddRange(singles[k] ?? []);
-            groupStart[k] = groupSlot.Count;
-            var groups = (pairs[k] ?? []).GroupBy(p => keys[p.Key].Kind == SlotKind.Equality ? keys[p.Key].Slot : -1).OrderBy(g => g.Key < 0);
+            if (singles[k] is null && pairs[k] is null)
+            {
+                continue;
+            }
+
+            keyBlock[k] = blob.Count;
+            blob.Add(singles[k]?.Count ?? 0);
+            blob.AddRange(singles[k] ?? []);
+            var groups = (pairs[k] ?? []).GroupBy(p => keys[p.Key].Kind == SlotKind.Equality ? keys[p.Key].Slot : -1).OrderBy(g => g.Key < 0).ToList();
+            blob.Add(groups.Count);
             foreach (var group in groups)
             {
-                groupSlot.Add(group.Key);
-                groupFirst.Add(pairOther.Count);
-                foreach (var (other, ranks) in group)
+                var partners = group.ToList();
+                blob.Add(group.Key + 1);
+                blob.Add(partners.Count);
+                blob.AddRange(partners.Select(p => p.Key));
+                var offsets = blob.Count;
+                blob.AddRange(new int[partners.Count + 1]);
+                for (var i = 0; i < partners.Count; i++)
                 {
-                    pairOther.Add(other);
-                    pairRankStart.Add(pairRanks.Count);
-                    pairRanks.AddRange(ranks);
+                    blob[offsets + i] = blob.Count;
+                    blob.AddRange(partners[i].Value);
                 }
+
+                blob[offsets + partners.Count] = blob.Count;
             }
         }
 
-        singleStart[singles.Length] = singleRanks.Count;
-        groupStart[pairs.Length] = groupSlot.Count;
-        groupFirst.Add(pairOther.Count);
-        pairRankStart.Add(pairRanks.Count);
-        return new TriggerPlan(flowCount, keywordSlots, equalitySlots, usesTags, always)
+        blob.AddRange(new int[16]); // padding: partner searches read a vector at a time
+        var fits = blob.Count <= ushort.MaxValue + 1 && blob.TrueForAll(v => v is >= 0 and <= ushort.MaxValue);
+        return new TriggerPlan(flowCount, keywordSlots, equalitySlots, usesTags, always, keyBlock, [.. blob])
         {
-            SingleStart = singleStart,
-            SingleRanks = [.. singleRanks],
-            GroupStart = groupStart,
-            GroupSlot = [.. groupSlot],
-            GroupFirst = [.. groupFirst],
-            PairOther = [.. pairOther],
-            PairRankStart = [.. pairRankStart],
-            PairRanks = [.. pairRanks],
+            Blob16 = fits ? [.. blob.Select(v => (ushort)v)] : null,
         };
+    }
+
+    /// <summary>How many (flow, anchor) registrations the blocks hold, alone and with a partner; for tests.</summary>
+    public (int Singles, int Pairs) CountRegistrations()
+    {
+        var (singles, pairs) = (0, 0);
+        foreach (var b in KeyBlock.Where(b => b != 0))
+        {
+            singles += Blob[b];
+            var p = b + 1 + Blob[b];
+            var groups = Blob[p++];
+            for (var g = 0; g < groups; g++)
+            {
+                var n = Blob[p + 1];
+                var offsets = p + 2 + n;
+                pairs += Blob[offsets + n] - Blob[offsets];
+                p = Blob[offsets + n];
+            }
+        }
+
+        return (singles, pairs);
     }
 }
 
