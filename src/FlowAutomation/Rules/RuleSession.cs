@@ -18,14 +18,13 @@ public sealed partial class RuleSession
     private readonly int[] roots;
     private readonly ulong[] candidates;
     private readonly byte[] touched;
-    private readonly int[] ordered;
     private int[] runs = new int[64];
     private readonly uint[] firedStamp;
     private int[] activationRanks = new int[16];
-    private int[] activationEvents = new int[16];
     private int activationCount;
     private FactSnapshot[] events = new FactSnapshot[4];
     private int[] eventDepths = new int[4];
+    private int[] eventFirstActivation = new int[4];
     private int eventCount;
     private uint evaluation;
 
@@ -37,7 +36,6 @@ public sealed partial class RuleSession
         roots = network.Roots;
         candidates = new ulong[(entries.Length + 63) / 64];
         touched = new byte[((candidates.Length + 31) / 32) * 32];
-        ordered = new int[entries.Length + 64];
         firedStamp = new uint[entries.Length];
         keyStamp = new uint[network.Keys.Length];
         hitKeys = new int[network.Keys.Length];
@@ -90,7 +88,12 @@ public sealed partial class RuleSession
         }
 
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)activationCount, nameof(index));
-        var e = activationEvents[index];
+        var e = eventCount - 1;
+        while (eventFirstActivation[e] > index)
+        {
+            e--;
+        }
+
         return new Activation(entries[activationRanks[index]].Flow, events[e], eventDepths[e]);
     }
 
@@ -146,9 +149,11 @@ public sealed partial class RuleSession
         {
             Array.Resize(ref events, events.Length * 2);
             Array.Resize(ref eventDepths, eventDepths.Length * 2);
+            Array.Resize(ref eventFirstActivation, eventFirstActivation.Length * 2);
         }
 
         events[eventCount] = snapshot;
+        eventFirstActivation[eventCount] = activationCount;
         eventDepths[eventCount++] = depth;
         var plan = network.Plans[(int)snapshot.Event.Kind];
         if (plan.FlowCount == 0)
@@ -159,7 +164,7 @@ public sealed partial class RuleSession
         BeginEvent(snapshot);
         ComputeSignals(plan);
         CollectCandidates(plan);
-        RunAgenda(eventCount - 1, history);
+        RunAgenda(history);
     }
 
     /// <summary>
@@ -285,22 +290,22 @@ public sealed partial class RuleSession
     }
 
     /// <summary>Takes the candidates in agenda order (their ranks ascending) and fires those that hold.</summary>
-    internal void RunAgenda(int eventIndex, IFiringHistory? history)
+    internal void RunAgenda(IFiringHistory? history)
     {
-        var count = DrainCandidates();
-        if (activationCount + count > activationRanks.Length)
+        // The candidates land in the activation list itself, in rank order, and are filtered in place.
+        var needed = activationCount + entries.Length + 64;
+        if (needed > activationRanks.Length)
         {
-            var size = Math.Max(activationRanks.Length * 2, activationCount + count);
-            Array.Resize(ref activationRanks, size);
-            Array.Resize(ref activationEvents, size);
+            Array.Resize(ref activationRanks, Math.Max(activationRanks.Length * 2, needed));
         }
 
         var ranks = activationRanks;
-        var events = activationEvents;
-        var n = activationCount;
-        for (var i = 0; i < count; i++)
+        var start = activationCount;
+        var end = start + DrainCandidates(ranks, start);
+        var n = start;
+        for (var i = start; i < end; i++)
         {
-            var rank = ordered[i];
+            var rank = ranks[i];
             var flag = flags[rank];
             if (flag != FlowFlags.Exact
                 && (((flag & FlowFlags.Exact) == 0 && !EvaluateNode(roots[rank])) || ((flag & FlowFlags.OncePer) != 0 && !TakeOncePer(rank, history))))
@@ -308,8 +313,7 @@ public sealed partial class RuleSession
                 continue;
             }
 
-            ranks[n] = rank;
-            events[n++] = eventIndex;
+            ranks[n++] = rank;
             if ((flag & FlowFlags.Stops) != 0)
             {
                 break;
@@ -320,16 +324,16 @@ public sealed partial class RuleSession
     }
 
     /// <summary>
-    /// Moves the candidate set, in rank order, into <see cref="ordered"/> and clears it; returns the count. The words that
+    /// Moves the candidate set, in rank order, into <paramref name="output"/> from <paramref name="at"/> on, and clears it;
+    /// returns the count (<paramref name="output"/> has room for every flow, and four more). The words that
     /// hold candidates are found 32 at a time in <see cref="touched"/> (one byte per word, written without reading, so
     /// that marking many candidates builds no chain of dependent stores). The bits of a word are written four at a time
     /// whatever their number (the extra writes are overwritten), which keeps the loop free of branches that depend on
     /// how many candidates share a word.
     /// </summary>
-    internal int DrainCandidates()
+    internal int DrainCandidates(int[] output, int at)
     {
-        var n = 0;
-        var output = ordered;
+        var n = at;
         for (var v = 0; v < touched.Length; v += 32)
         {
             ref var chunk = ref touched[v];
@@ -367,7 +371,7 @@ public sealed partial class RuleSession
             while (mask != 0);
         }
 
-        return n;
+        return n - at;
     }
 
     /// <summary>once_per: false when the flow already fired in this evaluation or, says the history, in its scope.</summary>
