@@ -38,6 +38,15 @@ public sealed class RuleNetwork
         Plans = plans;
         Flags = [.. entries.Select(e => (e.Exact ? FlowFlags.Exact : 0) | (e.Stops ? FlowFlags.Stops : 0) | (e.Flow.OncePer != OncePer.None ? FlowFlags.OncePer : 0))];
         Roots = [.. entries.Select(e => e.Root)];
+        Plain = new ulong[(entries.Length + 63) / 64];
+        for (var r = 0; r < entries.Length; r++)
+        {
+            if (Flags[r] == FlowFlags.Exact)
+            {
+                Plain[r >> 6] |= 1UL << r;
+            }
+        }
+
         Flows = [.. entries.Select(e => e.Flow)];
         ById = entries.ToFrozenDictionary(e => e.Flow.Id, StringComparer.Ordinal);
     }
@@ -51,6 +60,9 @@ public sealed class RuleNetwork
 
     /// <summary>The entries' flags, by rank.</summary>
     internal FlowFlags[] Flags { get; }
+
+    /// <summary>By rank, one bit per flow that is exact with neither <c>once_per</c> nor <c>stop</c>: reached means fired.</summary>
+    internal ulong[] Plain { get; }
 
     /// <summary>The entries' root nodes, by rank.</summary>
     internal int[] Roots { get; }

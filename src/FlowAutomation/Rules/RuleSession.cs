@@ -15,6 +15,7 @@ public sealed partial class RuleSession
     private readonly RuleNetwork network;
     private readonly FlowEntry[] entries;
     private readonly FlowFlags[] flags;
+    private readonly ulong[] plain;
     private readonly int[] roots;
     private readonly ulong[] candidates;
     private readonly byte[] touched;
@@ -33,6 +34,7 @@ public sealed partial class RuleSession
         this.network = network;
         entries = network.Entries;
         flags = network.Flags;
+        plain = network.Plain;
         roots = network.Roots;
         candidates = new ulong[(entries.Length + 63) / 64];
         touched = new byte[((candidates.Length + 31) / 32) * 32];
@@ -289,51 +291,23 @@ public sealed partial class RuleSession
         }
     }
 
-    /// <summary>Takes the candidates in agenda order (their ranks ascending) and fires those that hold.</summary>
+    /// <summary>
+    /// Takes the candidates in agenda order (their ranks ascending), fires those that hold, and clears the set. The words
+    /// that hold candidates are found 32 at a time in <see cref="touched"/> (one byte per word, written without reading, so
+    /// that marking many candidates builds no chain of dependent stores). A word whose candidates are all plain (exact,
+    /// no <c>once_per</c>, no <c>stop</c>) is copied out whole, four ranks at a time whatever their number (the extra
+    /// writes are overwritten), with no look at any flow; other words go flow by flow.
+    /// </summary>
     internal void RunAgenda(IFiringHistory? history)
     {
-        // The candidates land in the activation list itself, in rank order, and are filtered in place.
         var needed = activationCount + entries.Length + 64;
         if (needed > activationRanks.Length)
         {
             Array.Resize(ref activationRanks, Math.Max(activationRanks.Length * 2, needed));
         }
 
-        var ranks = activationRanks;
-        var start = activationCount;
-        var end = start + DrainCandidates(ranks, start);
-        var n = start;
-        for (var i = start; i < end; i++)
-        {
-            var rank = ranks[i];
-            var flag = flags[rank];
-            if (flag != FlowFlags.Exact
-                && (((flag & FlowFlags.Exact) == 0 && !EvaluateNode(roots[rank])) || ((flag & FlowFlags.OncePer) != 0 && !TakeOncePer(rank, history))))
-            {
-                continue;
-            }
-
-            ranks[n++] = rank;
-            if ((flag & FlowFlags.Stops) != 0)
-            {
-                break;
-            }
-        }
-
-        activationCount = n;
-    }
-
-    /// <summary>
-    /// Moves the candidate set, in rank order, into <paramref name="output"/> from <paramref name="at"/> on, and clears it;
-    /// returns the count (<paramref name="output"/> has room for every flow, and four more). The words that
-    /// hold candidates are found 32 at a time in <see cref="touched"/> (one byte per word, written without reading, so
-    /// that marking many candidates builds no chain of dependent stores). The bits of a word are written four at a time
-    /// whatever their number (the extra writes are overwritten), which keeps the loop free of branches that depend on
-    /// how many candidates share a word.
-    /// </summary>
-    internal int DrainCandidates(int[] output, int at)
-    {
-        var n = at;
+        var output = activationRanks;
+        var n = activationCount;
         for (var v = 0; v < touched.Length; v += 32)
         {
             ref var chunk = ref touched[v];
@@ -350,28 +324,68 @@ public sealed partial class RuleSession
                 mask &= mask - 1;
                 var bits = candidates[w];
                 candidates[w] = 0;
-                var bitCount = BitOperations.PopCount(bits);
                 var rankBase = w << 6;
-                output[n] = rankBase + BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
-                output[n + 1] = rankBase + BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
-                output[n + 2] = rankBase + BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
-                output[n + 3] = rankBase + BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
-                for (var j = n + 4; bits != 0; j++)
+                if ((bits & ~plain[w]) == 0)
                 {
-                    output[j] = rankBase + BitOperations.TrailingZeroCount(bits);
+                    var count = BitOperations.PopCount(bits);
+                    output[n] = rankBase + BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
+                    output[n + 1] = rankBase + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    output[n + 2] = rankBase + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    output[n + 3] = rankBase + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    for (var j = n + 4; bits != 0; j++)
+                    {
+                        output[j] = rankBase + BitOperations.TrailingZeroCount(bits);
+                        bits &= bits - 1;
+                    }
+
+                    n += count;
+                    continue;
                 }
 
-                n += bitCount;
+                for (; bits != 0; bits &= bits - 1)
+                {
+                    var rank = rankBase + BitOperations.TrailingZeroCount(bits);
+                    var flag = flags[rank];
+                    if (((flag & FlowFlags.Exact) == 0 && !EvaluateNode(roots[rank])) || ((flag & FlowFlags.OncePer) != 0 && !TakeOncePer(rank, history)))
+                    {
+                        continue;
+                    }
+
+                    output[n++] = rank;
+                    if ((flag & FlowFlags.Stops) != 0)
+                    {
+                        ClearCandidates(v, mask);
+                        activationCount = n;
+                        return;
+                    }
+                }
             }
             while (mask != 0);
         }
 
-        return n - at;
+        activationCount = n;
+    }
+
+    /// <summary>After a stop: clears the candidate words still marked in the chunk at <paramref name="v"/> (<paramref name="mask"/>) and after it.</summary>
+    private void ClearCandidates(int v, uint mask)
+    {
+        for (; mask != 0; mask &= mask - 1)
+        {
+            candidates[v + BitOperations.TrailingZeroCount(mask)] = 0;
+        }
+
+        for (v += 32; v < touched.Length; v++)
+        {
+            if (touched[v] != 0)
+            {
+                touched[v] = 0;
+                candidates[v] = 0;
+            }
+        }
     }
 
     /// <summary>once_per: false when the flow already fired in this evaluation or, says the history, in its scope.</summary>
