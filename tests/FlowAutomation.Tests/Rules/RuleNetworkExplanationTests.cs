@@ -170,4 +170,16 @@ public sealed class RuleNetworkExplanationTests
             }
         }
     }
+
+    [Fact]
+    public void Explain_DisabledFlowWithCondition_StillTracesIt()
+    {
+        var network = Network(FlowWhen("off", "message.text: { contains: price }").Replace("flow: off\n", "flow: off\nenabled: false\n", StringComparison.Ordinal));
+
+        var flow = network.Explain(Message("price?")).Flows.Single();
+
+        Assert.Equal(FlowOutcome.Disabled, flow.Outcome);
+        Assert.True(flow.Condition!.Result);
+        Assert.Empty(Fired(network, Message("price?")));
+    }
 }
