@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using FlowAutomation.Model;
 
@@ -278,16 +281,24 @@ public sealed partial class RuleSession
         return int.CreateTruncating(blob[offsets + n]);
     }
 
+    /// <summary>
+    /// Marks <c>ranks[from..to]</c>. The hottest loop of a large flow set, so it skips bounds checks: the plan only holds
+    /// ranks of this network (below <c>candidates.Length × 64</c>, and <see cref="touched"/> is at least as long), and
+    /// runs within the array.
+    /// </summary>
     private void AddCandidates<T>(T[] ranks, int from, int to)
         where T : unmanaged, IBinaryInteger<T>
     {
-        var bits = candidates;
-        var words = touched;
+        Debug.Assert(from >= 0 && to <= ranks.Length, "a rank run lies within its array");
+        ref var bits = ref MemoryMarshal.GetArrayDataReference(candidates);
+        ref var words = ref MemoryMarshal.GetArrayDataReference(touched);
+        ref var rank = ref MemoryMarshal.GetArrayDataReference(ranks);
         for (var i = from; i < to; i++)
         {
-            var r = int.CreateTruncating(ranks[i]);
-            bits[r >> 6] |= 1UL << r;
-            words[r >> 6] = 1;
+            var r = int.CreateTruncating(Unsafe.Add(ref rank, i));
+            Debug.Assert(r >> 6 < candidates.Length, "a rank of this network");
+            Unsafe.Add(ref bits, r >> 6) |= 1UL << r;
+            Unsafe.Add(ref words, r >> 6) = 1;
         }
     }
 
