@@ -35,16 +35,23 @@ public sealed partial class RuleSession
     private void CollectCandidates<T>(int[] keyBlock, T[] blob)
         where T : unmanaged, IBinaryInteger<T>
     {
-        var runCount = 0;
+        // First the blocks of the hit keys and their first numbers: independent reads, so their cache misses overlap.
+        var blocks = 0;
         for (var h = 0; h < hitCount; h++)
         {
             var b = keyBlock[hitKeys[h]];
-            if (b == 0)
+            if (b != 0)
             {
-                continue;
+                blockStarts[blocks] = b;
+                blockSingles[blocks++] = int.CreateTruncating(blob[b]);
             }
+        }
 
-            var singles = int.CreateTruncating(blob[b]);
+        var runCount = 0;
+        for (var k = 0; k < blocks; k++)
+        {
+            var b = blockStarts[k];
+            var singles = blockSingles[k];
             AddRun(b + 1, b + 1 + singles, ref runCount);
             var p = b + 1 + singles;
             for (var groups = int.CreateTruncating(blob[p++]); groups > 0; groups--)

@@ -18,6 +18,8 @@ public sealed partial class RuleSession
     private readonly ulong[] candidates;
     private readonly byte[] touched;
     private int[] runs = new int[64];
+    private readonly int[] blockStarts;
+    private readonly int[] blockSingles;
     private readonly uint[] firedStamp;
     private int[] activationRanks = new int[16];
     private int activationCount;
@@ -39,6 +41,8 @@ public sealed partial class RuleSession
         firedStamp = new uint[entries.Length];
         keyStamp = new uint[network.Keys.Length];
         hitKeys = new int[network.Keys.Length];
+        blockStarts = new int[network.Keys.Length];
+        blockSingles = new int[network.Keys.Length];
         nodeStamp = new uint[network.Graph.Nodes.Length];
         valueHit = new int[network.ValueIndexes.Length];
         valueHitStamp = new uint[network.ValueIndexes.Length];
