@@ -115,14 +115,14 @@ public sealed class RuleNetwork
         foreach (var trigger in Enum.GetValues<EventKind>())
         {
             var members = Enumerable.Range(0, ranked.Count).Where(r => ranked[r].Enabled && ranked[r].Trigger == trigger).ToList();
-            plans[(int)trigger] = PlanTrigger(graph, roots, members, builder.Keys, exact);
+            plans[(int)trigger] = PlanTrigger(graph, roots, ranked, members, builder.Keys, exact);
         }
 
         var entries = new FlowEntry[ranked.Count];
         for (var r = 0; r < ranked.Count; r++)
         {
             var flow = ranked[r];
-            entries[r] = new FlowEntry(flow, r, roots[r], exact[r], explains[r], flow.Then.Any(a => a is StopAction), TagChanges(flow));
+            entries[r] = new FlowEntry(flow, r, roots[r], exact[r], explains[r], Stops(flow), TagChanges(flow));
         }
 
         return new RuleNetwork(
@@ -167,7 +167,7 @@ public sealed class RuleNetwork
         return new RuleExplainer(this).Explain(facts, history, [.. chosen.Distinct()]);
     }
 
-    private static TriggerPlan PlanTrigger(ConditionGraph graph, int[] roots, List<int> members, IReadOnlyList<SignalKey> keys, bool[] exact)
+    private static TriggerPlan PlanTrigger(ConditionGraph graph, int[] roots, List<FlowDefinition> flows, List<int> members, IReadOnlyList<SignalKey> keys, bool[] exact)
     {
         // How many flows of the trigger mention each anchorable key: the planner's cost of anchoring on it.
         var frequency = new Dictionary<int, int>();
@@ -236,7 +236,8 @@ public sealed class RuleNetwork
             }
         }
 
-        return TriggerPlan.Create(members.Count, [.. keywordSlots], [.. valueSlots], usesTags, [.. always], singles, pairs, keys);
+        var allPlain = members.TrueForAll(r => exact[r] && !Stops(flows[r]) && flows[r].OncePer == OncePer.None);
+        return TriggerPlan.Create(members.Count, [.. keywordSlots], [.. valueSlots], usesTags, [.. always], singles, pairs, keys, allPlain);
     }
 
     private static void CollectAtoms(ConditionGraph graph, int node, HashSet<int> into)
@@ -259,6 +260,8 @@ public sealed class RuleNetwork
                 break;
         }
     }
+
+    private static bool Stops(FlowDefinition flow) => flow.Then.Any(a => a is StopAction);
 
     /// <summary>The tags the flow's top-level actions add or remove, in order, up to its first <c>stop</c>.</summary>
     private static ImmutableArray<TagChange> TagChanges(FlowDefinition flow)

@@ -52,7 +52,11 @@ public sealed partial class RuleSession
         {
             var b = blockStarts[k];
             var singles = blockSingles[k];
-            AddRun(b + 1, b + 1 + singles, ref runCount);
+            if (singles != 0)
+            {
+                AddRun(b + 1, b + 1 + singles, ref runCount);
+            }
+
             var p = b + 1 + singles;
             for (var groups = int.CreateTruncating(blob[p++]); groups > 0; groups--)
             {
@@ -153,12 +157,18 @@ public sealed partial class RuleSession
     /// no <c>once_per</c>, no <c>stop</c>) is copied out whole, four ranks at a time whatever their number (the extra
     /// writes are overwritten), with no look at any flow; other words go flow by flow.
     /// </summary>
-    internal void RunAgenda(IFiringHistory? history)
+    internal void RunAgenda(TriggerPlan plan, IFiringHistory? history)
     {
         var needed = activationCount + entries.Length + 64;
         if (needed > activationRanks.Length)
         {
             Array.Resize(ref activationRanks, Math.Max(activationRanks.Length * 2, needed));
+        }
+
+        if (plan.AllPlain)
+        {
+            activationCount = DrainPlain(activationRanks, activationCount);
+            return;
         }
 
         var output = activationRanks;
@@ -223,6 +233,57 @@ public sealed partial class RuleSession
         }
 
         activationCount = n;
+    }
+
+    /// <summary>
+    /// <see cref="RunAgenda"/> when every flow of the trigger is plain: every candidate fires, so the candidate set is
+    /// copied out in rank order. The output has room for every flow and 64 more (checked by the caller), which is what
+    /// lets this loop skip bounds checks.
+    /// </summary>
+    private int DrainPlain(int[] output, int n)
+    {
+        ref var words = ref MemoryMarshal.GetArrayDataReference(candidates);
+        ref var first = ref MemoryMarshal.GetArrayDataReference(output);
+        for (var v = 0; v < touched.Length; v += 32)
+        {
+            ref var chunk = ref touched[v];
+            var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref chunk), Vector256<byte>.Zero).ExtractMostSignificantBits();
+            if (mask == 0)
+            {
+                continue;
+            }
+
+            Vector256<byte>.Zero.StoreUnsafe(ref chunk);
+            do
+            {
+                var w = v + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                ref var word = ref Unsafe.Add(ref words, w);
+                var bits = word;
+                word = 0;
+                var rankBase = w << 6;
+                var count = BitOperations.PopCount(bits);
+                ref var at = ref Unsafe.Add(ref first, n);
+                at = rankBase + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                Unsafe.Add(ref at, 1) = rankBase + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                Unsafe.Add(ref at, 2) = rankBase + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                Unsafe.Add(ref at, 3) = rankBase + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                for (var j = 4; bits != 0; j++)
+                {
+                    Unsafe.Add(ref at, j) = rankBase + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                }
+
+                n += count;
+            }
+            while (mask != 0);
+        }
+
+        return n;
     }
 
     /// <summary>After a stop: clears the candidate words still marked in the chunk at <paramref name="v"/> (<paramref name="mask"/>) and after it.</summary>

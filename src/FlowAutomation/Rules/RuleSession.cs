@@ -168,7 +168,7 @@ public sealed partial class RuleSession
         BeginEvent(snapshot);
         ComputeSignals(plan);
         CollectCandidates(plan);
-        RunAgenda(history);
+        RunAgenda(plan, history);
     }
 
     private static bool HoldsFolded(ImmutableHashSet<string> tags, string tag)

@@ -81,6 +81,9 @@ internal sealed class TriggerPlan
 
     public int[] Always { get; }
 
+    /// <summary>Every flow of the trigger is plain (exact, no <c>once_per</c>, no <c>stop</c>): a candidate always fires.</summary>
+    public bool AllPlain { get; private init; }
+
     public int[] KeyBlock { get; }
 
     public int[] Blob { get; }
@@ -91,7 +94,7 @@ internal sealed class TriggerPlan
     /// <summary>Builds the blocks from per-key lists (ranks ascending); <paramref name="keys"/> tells each partner's slot.</summary>
     public static TriggerPlan Create(
         int flowCount, int[] keywordSlots, int[] equalitySlots, bool usesTags, int[] always,
-        List<int>?[] singles, SortedDictionary<int, List<int>>?[] pairs, IReadOnlyList<SignalKey> keys)
+        List<int>?[] singles, SortedDictionary<int, List<int>>?[] pairs, IReadOnlyList<SignalKey> keys, bool allPlain)
     {
         var keyBlock = new int[singles.Length];
         var blob = new List<int> { 0 };
@@ -130,6 +133,7 @@ internal sealed class TriggerPlan
         return new TriggerPlan(flowCount, keywordSlots, equalitySlots, usesTags, always, keyBlock, [.. blob])
         {
             Blob16 = fits ? [.. blob.Select(v => (ushort)v)] : null,
+            AllPlain = allPlain,
         };
     }
 
