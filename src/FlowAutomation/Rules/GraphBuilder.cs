@@ -239,9 +239,6 @@ internal sealed class GraphBuilder
         public KeywordIndex Build(int denseLimit) => new(
             path,
             new KeywordAutomaton(patterns, denseLimit),
-            [.. anywhere],
-            [.. word],
-            [.. patterns.Select(p => TextRules.StartsWithSpacedWordChar(p))],
-            [.. patterns.Select(p => TextRules.EndsWithSpacedWordChar(p))]);
+            [.. patterns.Select((p, i) => new PatternInfo(anywhere[i], word[i], p.Length, TextRules.StartsWithSpacedWordChar(p), TextRules.EndsWithSpacedWordChar(p)))]);
     }
 }

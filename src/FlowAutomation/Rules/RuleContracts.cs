@@ -58,7 +58,8 @@ public static class FiringHistory
 
 /// <summary>
 /// The outcome of <see cref="RuleSession.Evaluate"/>: the activations in the order the runtime must run them.
-/// A view over the session's buffers, valid until the session's next evaluation; <see cref="ToResult"/> keeps a copy.
+/// A view over the session's buffers, valid until the session's next evaluation (using it later throws
+/// <see cref="InvalidOperationException"/>); <see cref="ToResult"/> keeps a copy. Enumerate it with <c>foreach</c>.
 /// </summary>
 /// <remarks>
 /// Order: the evaluated event's flows by agenda order (higher priority first, then file order); then the
@@ -67,18 +68,19 @@ public static class FiringHistory
 /// </remarks>
 public readonly struct RuleEvaluation
 {
-    private readonly Activation[]? activations;
+    private readonly RuleSession? session;
+    private readonly uint version;
 
-    internal RuleEvaluation(Activation[] activations, int count, int events, bool depthLimitReached)
+    internal RuleEvaluation(RuleSession session, uint version, int count, int events, bool depthLimitReached)
     {
-        this.activations = activations;
+        this.session = session;
+        this.version = version;
         Count = count;
         EventCount = events;
         DepthLimitReached = depthLimitReached;
     }
 
-    public ReadOnlySpan<Activation> Activations => activations.AsSpan(0, Count);
-
+    /// <summary>The number of activations.</summary>
     public int Count { get; }
 
     /// <summary>The number of events evaluated: 1, plus the <c>contact.tagged</c> events raised.</summary>
@@ -87,9 +89,30 @@ public readonly struct RuleEvaluation
     /// <summary>Some tag would have raised an event beyond <see cref="RuleNetworkOptions.MaxChainDepth"/>; it was not evaluated.</summary>
     public bool DepthLimitReached { get; }
 
-    public Activation this[int index] => Activations[index];
+    public Activation this[int index] => session is null ? throw new ArgumentOutOfRangeException(nameof(index)) : session.ActivationAt(version, index);
 
-    public RuleEvaluationResult ToResult() => new([.. Activations], EventCount, DepthLimitReached);
+    public Enumerator GetEnumerator() => new(this);
+
+    public RuleEvaluationResult ToResult()
+    {
+        var activations = new Activation[Count];
+        for (var i = 0; i < Count; i++)
+        {
+            activations[i] = this[i];
+        }
+
+        return new([.. activations], EventCount, DepthLimitReached);
+    }
+
+    /// <summary>Enumerates the activations without allocating.</summary>
+    public struct Enumerator(RuleEvaluation evaluation)
+    {
+        private int index = -1;
+
+        public readonly Activation Current => evaluation[index];
+
+        public bool MoveNext() => ++index < evaluation.Count;
+    }
 }
 
 /// <summary>An evaluation's activations, copied out of the session (see <see cref="RuleEvaluation"/>).</summary>

@@ -36,6 +36,17 @@ public sealed class RuleNetwork
         TagIndex = tagIndex;
         Keys = keys;
         Plans = plans;
+        Flags = [.. entries.Select(e => (e.Exact ? FlowFlags.Exact : 0) | (e.Stops ? FlowFlags.Stops : 0) | (e.Flow.OncePer != OncePer.None ? FlowFlags.OncePer : 0))];
+        Roots = [.. entries.Select(e => e.Root)];
+        Plain = new ulong[(entries.Length + 63) / 64];
+        for (var r = 0; r < entries.Length; r++)
+        {
+            if (Flags[r] == FlowFlags.Exact)
+            {
+                Plain[r >> 6] |= 1UL << r;
+            }
+        }
+
         Flows = [.. entries.Select(e => e.Flow)];
         ById = entries.ToFrozenDictionary(e => e.Flow.Id, StringComparer.Ordinal);
     }
@@ -46,6 +57,15 @@ public sealed class RuleNetwork
     public ImmutableArray<FlowDefinition> Flows { get; }
 
     internal FlowEntry[] Entries { get; }
+
+    /// <summary>The entries' flags, by rank.</summary>
+    internal FlowFlags[] Flags { get; }
+
+    /// <summary>By rank, one bit per flow that is exact with neither <c>once_per</c> nor <c>stop</c>: reached means fired.</summary>
+    internal ulong[] Plain { get; }
+
+    /// <summary>The entries' root nodes, by rank.</summary>
+    internal int[] Roots { get; }
 
     internal FrozenDictionary<string, FlowEntry> ById { get; }
 
@@ -90,20 +110,19 @@ public sealed class RuleNetwork
         }
 
         var graph = builder.Graph();
-        var keyCount = builder.Keys.Count;
         var plans = new TriggerPlan[Enum.GetValues<EventKind>().Length];
         var exact = new bool[ranked.Count];
         foreach (var trigger in Enum.GetValues<EventKind>())
         {
             var members = Enumerable.Range(0, ranked.Count).Where(r => ranked[r].Enabled && ranked[r].Trigger == trigger).ToList();
-            plans[(int)trigger] = PlanTrigger(graph, roots, members, keyCount, exact);
+            plans[(int)trigger] = PlanTrigger(graph, roots, ranked, members, builder.Keys, exact);
         }
 
         var entries = new FlowEntry[ranked.Count];
         for (var r = 0; r < ranked.Count; r++)
         {
             var flow = ranked[r];
-            entries[r] = new FlowEntry(flow, r, roots[r], exact[r], explains[r], flow.Then.Any(a => a is StopAction), TagChanges(flow));
+            entries[r] = new FlowEntry(flow, r, roots[r], exact[r], explains[r], Stops(flow), TagChanges(flow));
         }
 
         return new RuleNetwork(
@@ -148,7 +167,7 @@ public sealed class RuleNetwork
         return new RuleExplainer(this).Explain(facts, history, [.. chosen.Distinct()]);
     }
 
-    private static TriggerPlan PlanTrigger(ConditionGraph graph, int[] roots, List<int> members, int keyCount, bool[] exact)
+    private static TriggerPlan PlanTrigger(ConditionGraph graph, int[] roots, List<FlowDefinition> flows, List<int> members, IReadOnlyList<SignalKey> keys, bool[] exact)
     {
         // How many flows of the trigger mention each anchorable key: the planner's cost of anchoring on it.
         var frequency = new Dictionary<int, int>();
@@ -180,8 +199,8 @@ public sealed class RuleNetwork
 
         var planner = new AnchorPlanner(graph, frequency);
         var always = new List<int>();
-        var singles = new List<int>?[keyCount];
-        var pairs = new Dictionary<int, List<int>>?[keyCount];
+        var singles = new List<int>?[keys.Count];
+        var pairs = new SortedDictionary<int, List<int>>?[keys.Count];
         foreach (var r in members)
         {
             var root = graph.Nodes[roots[r]];
@@ -217,14 +236,8 @@ public sealed class RuleNetwork
             }
         }
 
-        return new TriggerPlan(
-            members.Count,
-            [.. keywordSlots],
-            [.. valueSlots],
-            usesTags,
-            [.. always],
-            [.. singles.Select(s => s is null ? null : s.ToArray())],
-            [.. pairs.Select(p => p is null ? null : p.Select(kv => new PairEntry(kv.Key, [.. kv.Value])).ToArray())]);
+        var allPlain = members.TrueForAll(r => exact[r] && !Stops(flows[r]) && flows[r].OncePer == OncePer.None);
+        return TriggerPlan.Create(members.Count, [.. keywordSlots], [.. valueSlots], usesTags, [.. always], singles, pairs, keys, allPlain);
     }
 
     private static void CollectAtoms(ConditionGraph graph, int node, HashSet<int> into)
@@ -247,6 +260,8 @@ public sealed class RuleNetwork
                 break;
         }
     }
+
+    private static bool Stops(FlowDefinition flow) => flow.Then.Any(a => a is StopAction);
 
     /// <summary>The tags the flow's top-level actions add or remove, in order, up to its first <c>stop</c>.</summary>
     private static ImmutableArray<TagChange> TagChanges(FlowDefinition flow)

@@ -10,6 +10,8 @@ public sealed partial class RuleSession
     private readonly uint[] keyStamp;
     private readonly int[] hitKeys;
     private readonly uint[] nodeStamp;
+    private readonly int[] valueHit;
+    private readonly uint[] valueHitStamp;
     private int hitCount;
     private uint epoch;
     private char[] buffer = new char[256];
@@ -24,6 +26,7 @@ public sealed partial class RuleSession
         {
             Array.Clear(keyStamp);
             Array.Clear(nodeStamp);
+            Array.Clear(valueHitStamp);
             epoch = 1;
         }
     }
@@ -36,15 +39,15 @@ public sealed partial class RuleSession
             ScanKeywords(network.KeywordIndexes[s]);
         }
 
-        foreach (var index in network.ValueIndexes)
+        for (var s = 0; s < network.ValueIndexes.Length; s++)
         {
-            LookUpValue(index);
+            LookUpValue(s);
         }
 
         LookUpTags();
     }
 
-    private void ComputeSignals(TriggerPlan plan)
+    internal void ComputeSignals(TriggerPlan plan)
     {
         foreach (var s in plan.KeywordSlots)
         {
@@ -53,7 +56,7 @@ public sealed partial class RuleSession
 
         foreach (var s in plan.EqualitySlots)
         {
-            LookUpValue(network.ValueIndexes[s]);
+            LookUpValue(s);
         }
 
         if (plan.UsesTags)
@@ -64,7 +67,7 @@ public sealed partial class RuleSession
 
     private void ScanKeywords(KeywordIndex index)
     {
-        var text = index.Path.Id == PathId.MessageText ? facts.Event.Message?.Text : PathResolver.Resolve(index.Path, facts).Text;
+        var text = TextOf(index.Path);
         if (text is null)
         {
             return;
@@ -75,12 +78,16 @@ public sealed partial class RuleSession
         index.Automaton.Scan(folded, ref sink);
     }
 
-    private void LookUpValue(ValueIndex index)
+    /// <summary>Looks the path's folded value up; the key hit (at most one per slot) is also kept by slot for the pair index.</summary>
+    private void LookUpValue(int slot)
     {
-        var text = PathResolver.Resolve(index.Path, facts).Text;
+        var index = network.ValueIndexes[slot];
+        var text = TextOf(index.Path);
         if (text is not null && index.TryGetKey(Fold(text, collapseWhitespace: false), out var key))
         {
             Mark(key);
+            valueHit[slot] = key;
+            valueHitStamp[slot] = epoch;
         }
     }
 
@@ -100,6 +107,16 @@ public sealed partial class RuleSession
             }
         }
     }
+
+    /// <summary>The text value of a text path, or null when missing; the common paths without <see cref="PathResolver"/>'s generality.</summary>
+    private string? TextOf(FieldPath path) => path.Id switch
+    {
+        PathId.MessageText => facts.Event.Message?.Text,
+        PathId.ContactCountry => facts.Contact.Country,
+        PathId.ContactLanguage => facts.Contact.Language,
+        PathId.EventTag => facts.Event.Tag,
+        _ => PathResolver.Resolve(path, facts).Text,
+    };
 
     private ReadOnlySpan<char> Fold(string text, bool collapseWhitespace)
     {
@@ -246,17 +263,15 @@ public sealed partial class RuleSession
 
         public void OnHit(int pattern, int end)
         {
-            var anywhere = index.AnywhereKey[pattern];
-            if (anywhere >= 0)
+            ref readonly var info = ref index.Patterns[pattern];
+            if (info.AnywhereKey >= 0)
             {
-                session.Mark(anywhere);
+                session.Mark(info.AnywhereKey);
             }
 
-            var word = index.WordKey[pattern];
-            if (word >= 0 && !session.IsHit(word)
-                && TextRules.IsWholeWord(text, end - index.Automaton.PatternLength(pattern), end, index.NeedLeft[pattern], index.NeedRight[pattern]))
+            if (info.WordKey >= 0 && !session.IsHit(info.WordKey) && TextRules.IsWholeWord(text, end - info.Length, end, info.NeedLeft, info.NeedRight))
             {
-                session.Mark(word);
+                session.Mark(info.WordKey);
             }
         }
     }

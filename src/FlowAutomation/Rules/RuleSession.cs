@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Numerics;
 using FlowAutomation.Model;
 
 namespace FlowAutomation.Rules;
@@ -13,24 +12,40 @@ public sealed partial class RuleSession
 {
     private readonly RuleNetwork network;
     private readonly FlowEntry[] entries;
+    private readonly FlowFlags[] flags;
+    private readonly ulong[] plain;
+    private readonly int[] roots;
     private readonly ulong[] candidates;
+    private readonly byte[] touched;
+    private int[] runs = new int[64];
+    private readonly int[] blockStarts;
+    private readonly int[] blockSingles;
     private readonly uint[] firedStamp;
-    private Activation[] activations = new Activation[16];
     private int[] activationRanks = new int[16];
     private int activationCount;
+    private FactSnapshot[] events = new FactSnapshot[4];
+    private int[] eventDepths = new int[4];
+    private int[] eventFirstActivation = new int[4];
+    private int eventCount;
     private uint evaluation;
-    private int minWord;
-    private int maxWord;
 
     internal RuleSession(RuleNetwork network)
     {
         this.network = network;
         entries = network.Entries;
+        flags = network.Flags;
+        plain = network.Plain;
+        roots = network.Roots;
         candidates = new ulong[(entries.Length + 63) / 64];
+        touched = new byte[((candidates.Length + 31) / 32) * 32];
         firedStamp = new uint[entries.Length];
         keyStamp = new uint[network.Keys.Length];
         hitKeys = new int[network.Keys.Length];
+        blockStarts = new int[network.Keys.Length];
+        blockSingles = new int[network.Keys.Length];
         nodeStamp = new uint[network.Graph.Nodes.Length];
+        valueHit = new int[network.ValueIndexes.Length];
+        valueHitStamp = new uint[network.ValueIndexes.Length];
         graph = network.Graph;
         facts = null!;
     }
@@ -56,6 +71,7 @@ public sealed partial class RuleSession
     {
         ArgumentNullException.ThrowIfNull(facts);
         activationCount = 0;
+        eventCount = 0;
         if (++evaluation == uint.MaxValue)
         {
             Array.Clear(firedStamp);
@@ -63,19 +79,31 @@ public sealed partial class RuleSession
         }
 
         EvaluateEvent(facts, 0, history);
-        var events = 1;
-        var depthLimitReached = false;
-        if (network.Plans[(int)EventKind.ContactTagged].FlowCount > 0)
-        {
-            (events, depthLimitReached) = Chain(facts, history);
-        }
-
-        return new RuleEvaluation(activations, activationCount, events, depthLimitReached);
+        var depthLimitReached = network.Plans[(int)EventKind.ContactTagged].FlowCount > 0 && Chain(facts, history);
+        return new RuleEvaluation(this, evaluation, activationCount, eventCount, depthLimitReached);
     }
 
-    private (int Events, bool DepthLimitReached) Chain(FactSnapshot root, IFiringHistory? history)
+    /// <summary>The activation at <paramref name="index"/> of the evaluation numbered <paramref name="version"/>.</summary>
+    internal Activation ActivationAt(uint version, int index)
     {
-        var events = 1;
+        if (version != evaluation)
+        {
+            throw new InvalidOperationException("the session has evaluated another event since; keep RuleEvaluation.ToResult() to hold on to a result");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)activationCount, nameof(index));
+        var e = eventCount - 1;
+        while (eventFirstActivation[e] > index)
+        {
+            e--;
+        }
+
+        return new Activation(entries[activationRanks[index]].Flow, events[e], eventDepths[e]);
+    }
+
+    /// <summary>Raises and evaluates the contact.tagged events, level by level; true when the depth bound cut the chain.</summary>
+    private bool Chain(FactSnapshot root, IFiringHistory? history)
+    {
         var contact = root.Contact;
         var levelStart = 0;
         for (var depth = 1; ; depth++)
@@ -101,19 +129,18 @@ public sealed partial class RuleSession
 
             if (raised is null)
             {
-                return (events, false);
+                return false;
             }
 
             if (depth > network.Options.MaxChainDepth)
             {
-                return (events, true);
+                return true;
             }
 
             contact = contact with { Tags = tags };
             foreach (var tag in raised)
             {
                 EvaluateEvent(new FactSnapshot(FlowEvent.ContactTagged(root.Event.At, tag), contact, root.Conversation), depth, history);
-                events++;
             }
 
             levelStart = levelEnd;
@@ -122,6 +149,16 @@ public sealed partial class RuleSession
 
     private void EvaluateEvent(FactSnapshot snapshot, int depth, IFiringHistory? history)
     {
+        if (eventCount == events.Length)
+        {
+            Array.Resize(ref events, events.Length * 2);
+            Array.Resize(ref eventDepths, eventDepths.Length * 2);
+            Array.Resize(ref eventFirstActivation, eventFirstActivation.Length * 2);
+        }
+
+        events[eventCount] = snapshot;
+        eventFirstActivation[eventCount] = activationCount;
+        eventDepths[eventCount++] = depth;
         var plan = network.Plans[(int)snapshot.Event.Kind];
         if (plan.FlowCount == 0)
         {
@@ -131,102 +168,7 @@ public sealed partial class RuleSession
         BeginEvent(snapshot);
         ComputeSignals(plan);
         CollectCandidates(plan);
-        RunAgenda(depth, history);
-    }
-
-    private void CollectCandidates(TriggerPlan plan)
-    {
-        minWord = int.MaxValue;
-        maxWord = -1;
-        var singles = plan.Singles;
-        var pairs = plan.Pairs;
-        for (var h = 0; h < hitCount; h++)
-        {
-            var key = hitKeys[h];
-            if (singles[key] is { } ranks)
-            {
-                AddCandidates(ranks);
-            }
-
-            if (pairs[key] is { } partners)
-            {
-                foreach (var pair in partners)
-                {
-                    if (keyStamp[pair.Other] == epoch)
-                    {
-                        AddCandidates(pair.Ranks);
-                    }
-                }
-            }
-        }
-
-        AddCandidates(plan.Always);
-    }
-
-    private void AddCandidates(int[] ranks)
-    {
-        if (ranks.Length == 0)
-        {
-            return;
-        }
-
-        foreach (var r in ranks)
-        {
-            candidates[r >> 6] |= 1UL << r;
-        }
-
-        minWord = Math.Min(minWord, ranks[0] >> 6);
-        maxWord = Math.Max(maxWord, ranks[^1] >> 6);
-    }
-
-    /// <summary>Takes the candidates in agenda order (their ranks ascending), clearing the set as it goes.</summary>
-    private void RunAgenda(int depth, IFiringHistory? history)
-    {
-        for (var w = minWord; w <= maxWord; w++)
-        {
-            var bits = candidates[w];
-            candidates[w] = 0;
-            while (bits != 0)
-            {
-                var rank = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
-                var entry = entries[rank];
-                if (!entry.Exact && !EvaluateNode(entry.Root))
-                {
-                    continue;
-                }
-
-                var scope = entry.Flow.OncePer;
-                if (scope != OncePer.None)
-                {
-                    if (firedStamp[rank] == evaluation || (history is not null && history.HasFired(entry.Flow, scope, facts)))
-                    {
-                        continue;
-                    }
-
-                    firedStamp[rank] = evaluation;
-                }
-
-                Add(new Activation(entry.Flow, facts, depth), rank);
-                if (entry.Stops)
-                {
-                    candidates.AsSpan(w + 1, maxWord - w).Clear();
-                    return;
-                }
-            }
-        }
-    }
-
-    private void Add(Activation activation, int rank)
-    {
-        if (activationCount == activations.Length)
-        {
-            Array.Resize(ref activations, activations.Length * 2);
-            Array.Resize(ref activationRanks, activationRanks.Length * 2);
-        }
-
-        activations[activationCount] = activation;
-        activationRanks[activationCount++] = rank;
+        RunAgenda(plan, history);
     }
 
     private static bool HoldsFolded(ImmutableHashSet<string> tags, string tag)

@@ -49,6 +49,41 @@ internal static class TextRules
     /// </summary>
     public static int Fold(ReadOnlySpan<char> source, Span<char> destination, bool collapseWhitespace)
     {
+        // ASCII text (most messages) is lower-cased vectorised; whitespace is collapsed only if it needs to be.
+        if (Ascii.ToLower(source, destination, out var written) == OperationStatus.Done)
+        {
+            var folded = destination[..written];
+            return collapseWhitespace && (folded.IndexOfAny(AsciiWhitespaceButSpace) >= 0 || folded.IndexOf("  ", StringComparison.Ordinal) >= 0)
+                ? CollapseAscii(folded)
+                : written;
+        }
+
+        return FoldAny(source, destination, collapseWhitespace);
+    }
+
+    private static readonly SearchValues<char> AsciiWhitespaceButSpace = SearchValues.Create("\t\n\v\f\r");
+
+    /// <summary>Collapses runs of ASCII whitespace into one space, in place.</summary>
+    private static int CollapseAscii(Span<char> text)
+    {
+        var n = 0;
+        foreach (var c in text)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                text[n++] = c;
+            }
+            else if (n == 0 || text[n - 1] != ' ')
+            {
+                text[n++] = ' ';
+            }
+        }
+
+        return n;
+    }
+
+    private static int FoldAny(ReadOnlySpan<char> source, Span<char> destination, bool collapseWhitespace)
+    {
         var n = 0;
         var i = 0;
         while (i < source.Length)
@@ -115,8 +150,28 @@ internal static class TextRules
     /// Whether a keyword found at <c>text[start..end]</c> stands as a whole word. <paramref name="needLeft"/> and
     /// <paramref name="needRight"/> say whether the keyword's first and last characters are spaced word characters.
     /// </summary>
-    public static bool IsWholeWord(ReadOnlySpan<char> text, int start, int end, bool needLeft, bool needRight) =>
-        !(needLeft && EndsWithSpacedWordChar(text[..start])) && !(needRight && StartsWithSpacedWordChar(text[end..]));
+    public static bool IsWholeWord(ReadOnlySpan<char> text, int start, int end, bool needLeft, bool needRight)
+    {
+        if (needLeft && start > 0)
+        {
+            var c = text[start - 1];
+            if (c < 0x80 ? char.IsAsciiLetterOrDigit(c) : EndsWithSpacedWordChar(text[..start]))
+            {
+                return false;
+            }
+        }
+
+        if (needRight && end < text.Length)
+        {
+            var c = text[end];
+            if (c < 0x80 ? char.IsAsciiLetterOrDigit(c) : StartsWithSpacedWordChar(text[end..]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Scripts written without spaces between words: a keyword in them may match inside a longer run of text.</summary>
     public static bool IsNoSpaceScript(int cp) => cp switch

@@ -141,4 +141,35 @@ public sealed class RuleNetworkAgendaTests
 
         Assert.All(Enumerable.Range(0, actual.Length), i => Assert.Equal(expected[i % 4], actual[i]));
     }
+
+    [Fact]
+    public void Evaluate_ResultReadAfterTheNextEvaluation_Throws()
+    {
+        var session = Network(Flow("p", 0)).CreateSession();
+        var first = session.Evaluate(Message("price"));
+        var kept = first.ToResult();
+
+        session.Evaluate(Message("nothing"));
+
+        Assert.Throws<InvalidOperationException>(() => first[0]);
+        Assert.Equal("p", Assert.Single(kept.Activations).Flow.Id);
+    }
+
+    [Fact]
+    public void Evaluate_RegexTimeout_CountsAsFalse()
+    {
+        // Without a timeout this matches (the "x" branch); with it, the first branch backtracks past the limit.
+        var slow = new System.Text.RegularExpressions.Regex("^(a+)+$|x", System.Text.RegularExpressions.RegexOptions.IgnoreCase, TimeSpan.FromMilliseconds(1));
+        var path = new FieldPath(PathId.MessageText, null);
+        var test = new TestCondition(path, TestOperator.Matches, [], null, null, slow, false);
+        FlowDefinition[] flows =
+        [
+            new("slow", null, null, true, 0, EventKind.MessageReceived, OncePer.None, test, [new CloseAction()], default),
+            new("not-slow", null, null, true, 0, EventKind.MessageReceived, OncePer.None, new NotCondition(test), [new CloseAction()], default) { Order = 1 },
+        ];
+        var facts = Message(new string('a', 40) + "x");
+
+        Assert.Equal(["not-slow"], Fired(RuleNetwork.Build(flows), facts));
+        Assert.Equal(["not-slow"], NaiveFired(flows, facts));
+    }
 }

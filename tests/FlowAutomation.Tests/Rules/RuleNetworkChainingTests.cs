@@ -33,7 +33,7 @@ public sealed class RuleNetworkChainingTests
     private static List<string> Describe(RuleEvaluation result)
     {
         var lines = new List<string>();
-        foreach (var a in result.Activations)
+        foreach (var a in result)
         {
             lines.Add($"{a.Depth}:{a.Flow.Id}:{a.Event.Tag}");
         }

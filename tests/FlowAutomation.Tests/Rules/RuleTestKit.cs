@@ -50,7 +50,7 @@ internal static class RuleTestKit
         var session = network.CreateSession();
         var result = session.Evaluate(facts, history);
         var ids = new List<string>();
-        foreach (var activation in result.Activations)
+        foreach (var activation in result)
         {
             ids.Add(activation.Flow.Id);
         }
