@@ -45,15 +45,7 @@ internal static class ValidateCommand
         return errors == 0 ? FlowCtl.Ok : FlowCtl.Errors;
     }
 
-    internal static object ToJson(Diagnostic d) => new
-    {
-        path = d.Span.Path,
-        line = d.Span.Start.Line,
-        column = d.Span.Start.Column,
-        severity = d.IsError ? "error" : "warning",
-        code = d.Code,
-        message = d.Message,
-    };
+    internal static DiagnosticJson ToJson(Diagnostic d) => DiagnosticJson.From(d);
 
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {

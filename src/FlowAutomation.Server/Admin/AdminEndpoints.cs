@@ -143,15 +143,7 @@ internal static class AdminEndpoints
         };
     }
 
-    public static object ToJson(Diagnostic d) => new
-    {
-        path = d.Span.Path,
-        line = d.Span.Start.Line,
-        column = d.Span.Start.Column,
-        severity = d.IsError ? "error" : "warning",
-        code = d.Code,
-        message = d.Message,
-    };
+    public static DiagnosticJson ToJson(Diagnostic d) => DiagnosticJson.From(d);
 
     private static async Task<Dictionary<string, long>> CountsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, CancellationToken ct) =>
         (await connection.QueryAsync<(string Status, long Count)>(new CommandDefinition(sql, cancellationToken: ct))).ToDictionary(r => r.Status.ToLowerInvariant(), r => r.Count);
