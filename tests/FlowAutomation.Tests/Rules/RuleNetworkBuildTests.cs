@@ -91,4 +91,13 @@ public sealed class RuleNetworkBuildTests
         Assert.True(fired > 0);
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void Build_NoFlows_EvaluatesToNothing()
+    {
+        var network = RuleNetwork.Build([]);
+
+        Assert.Equal(0, network.CreateSession().Evaluate(Message("price")).Count);
+        Assert.Empty(network.Explain(Message("price")).Flows);
+    }
 }
