@@ -10,7 +10,13 @@ namespace FlowAutomation.Server.Webhooks;
 /// </summary>
 internal sealed class InfobipWebhookParser(TimeProvider time)
 {
-    public WebhookParseResult ParseInbound(ReadOnlyMemory<byte> body)
+    public WebhookParseResult ParseInbound(ReadOnlyMemory<byte> body) => ParseResults(body, ParseInboundResult);
+
+    /// <summary>Delivery reports (a <c>status</c> object) and seen reports (a <c>seenAt</c> time) share one endpoint.</summary>
+    public WebhookParseResult ParseReports(ReadOnlyMemory<byte> body) => ParseResults(body, ParseReport);
+
+    /// <summary>The <c>results[]</c> array both endpoints receive, each item parsed in order; the first bad item fails the whole body.</summary>
+    private WebhookParseResult ParseResults(ReadOnlyMemory<byte> body, ResultParser parse)
     {
         using var document = JsonFields.TryParse(body);
         if (document is null)
@@ -23,74 +29,66 @@ internal sealed class InfobipWebhookParser(TimeProvider time)
         var index = 0;
         foreach (var result in results.EnumerateArray())
         {
-            var record = ParseInboundResult(result, $"results[{index}]", now, out var error);
+            var record = parse(result, $"results[{index++}]", now, out var error);
             if (record is null)
                 return WebhookParseResult.Fail(error!);
             records.Add(record);
-            index++;
         }
         return WebhookParseResult.Ok(records.ToImmutable());
     }
 
-    /// <summary>Delivery reports (a <c>status</c> object) and seen reports (a <c>seenAt</c> time) share one endpoint.</summary>
-    public WebhookParseResult ParseReports(ReadOnlyMemory<byte> body)
+    private delegate InboundRecord? ResultParser(JsonElement result, string at, DateTimeOffset now, out string? error);
+
+    private static InboundRecord? Failed(string message, out string? error)
     {
-        using var document = JsonFields.TryParse(body);
-        if (document is null)
-            return WebhookParseResult.Fail("body is not JSON");
-        if (!TryGetResults(document.RootElement, out var results, out var failure))
-            return failure;
+        error = message;
+        return null;
+    }
 
-        var now = time.GetUtcNow();
-        var records = ImmutableArray.CreateBuilder<InboundRecord>(results.GetArrayLength());
-        var index = 0;
-        foreach (var result in results.EnumerateArray())
+    private static InboundRecord? ParseReport(JsonElement result, string at, DateTimeOffset now, out string? error)
+    {
+        error = null;
+        if (result.ValueKind != JsonValueKind.Object)
+            return Failed($"{at} is not an object", out error);
+        if (result.String("messageId") is not { } messageId)
+            return Failed($"missing {at}.messageId", out error);
+
+        if (result.Object("status") is { } status)
         {
-            var at = $"results[{index++}]";
-            if (result.ValueKind != JsonValueKind.Object)
-                return WebhookParseResult.Fail($"{at} is not an object");
-            if (result.String("messageId") is not { } messageId)
-                return WebhookParseResult.Fail($"missing {at}.messageId");
-
-            if (result.Object("status") is { } status)
+            if (status.String("groupName") is not { } group)
+                return Failed($"missing {at}.status.groupName", out error);
+            var failure = result.Object("error");
+            var statusName = status.String("name") ?? group;
+            return new DeliveryReport
             {
-                if (status.String("groupName") is not { } group)
-                    return WebhookParseResult.Fail($"missing {at}.status.groupName");
-                var error = result.Object("error");
-                var statusName = status.String("name") ?? group;
-                records.Add(new DeliveryReport
-                {
-                    Provider = WebhookProvider.Infobip,
-                    ProviderMessageId = messageId,
-                    DedupKey = $"infobip:delivery:{messageId}:{statusName}",
-                    OccurredAt = result.Time("doneAt") ?? result.Time("sentAt") ?? now,
-                    ReceivedAt = now,
-                    Status = group,
-                    StatusName = statusName,
-                    ErrorName = error?.String("name"),
-                    ErrorPermanent = error?.Boolean("permanent") ?? false,
-                    Recipient = result.String("to"),
-                    CallbackData = result.String("callbackData"),
-                });
-            }
-            else if (result.Time("seenAt") is { } seenAt)
-            {
-                records.Add(new SeenReport
-                {
-                    Provider = WebhookProvider.Infobip,
-                    ProviderMessageId = messageId,
-                    DedupKey = $"infobip:seen:{messageId}",
-                    OccurredAt = seenAt,
-                    ReceivedAt = now,
-                    Recipient = result.String("to") ?? result.String("from"),
-                });
-            }
-            else
-            {
-                return WebhookParseResult.Fail($"{at} is neither a delivery report (status) nor a seen report (seenAt)");
-            }
+                Provider = WebhookProvider.Infobip,
+                ProviderMessageId = messageId,
+                DedupKey = $"infobip:delivery:{messageId}:{statusName}",
+                OccurredAt = result.Time("doneAt") ?? result.Time("sentAt") ?? now,
+                ReceivedAt = now,
+                Status = group,
+                StatusName = statusName,
+                ErrorName = failure?.String("name"),
+                ErrorPermanent = failure?.Boolean("permanent") ?? false,
+                Recipient = result.String("to"),
+                CallbackData = result.String("callbackData"),
+            };
         }
-        return WebhookParseResult.Ok(records.ToImmutable());
+
+        if (result.Time("seenAt") is { } seenAt)
+        {
+            return new SeenReport
+            {
+                Provider = WebhookProvider.Infobip,
+                ProviderMessageId = messageId,
+                DedupKey = $"infobip:seen:{messageId}",
+                OccurredAt = seenAt,
+                ReceivedAt = now,
+                Recipient = result.String("to") ?? result.String("from"),
+            };
+        }
+
+        return Failed($"{at} is neither a delivery report (status) nor a seen report (seenAt)", out error);
     }
 
     private static bool TryGetResults(JsonElement root, out JsonElement results, out WebhookParseResult failure)
