@@ -4,8 +4,8 @@ using FlowAutomation.Diagnostics;
 using FlowAutomation.Language;
 using FlowAutomation.Policy;
 using FlowAutomation.Runtime;
-using FlowAutomation.Scheduling;
 using FlowAutomation.State;
+using FlowAutomation.Testing;
 
 namespace FlowAutomation.Scenarios;
 
@@ -104,22 +104,18 @@ public static class ScenarioRunner
     /// <summary>Runs a loaded scenario against compiled flows.</summary>
     public static async Task<ScenarioRun> RunAsync(Scenario scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, PolicyProfile policy, ScenarioRunOptions options, CancellationToken cancellationToken = default)
     {
-        var clock = new ManualTimeProvider(scenario.Start);
-        var scheduler = new VirtualFollowUpScheduler(clock);
-        var store = new InMemoryConversationStore();
-        var outbox = new RecordingOutbox();
-        var trace = new TraceLog();
-        var engine = new FlowEngine(flows, new EngineStore(store, outbox), scheduler, clock, trace, new EngineOptions
+        var contact = scenario.Contact;
+        var rig = new FlowTestHarness(flows, scenario.Start, new EngineOptions
         {
             Policy = policy,
             Teams = scenario.Teams,
             ExplainConditions = options.ExplainConditions,
             ExplainFlows = options.ExplainFlows,
             ExplainAll = options.ExplainAll,
-        });
+        }, contact.Id, contact.Name, contact.Country, contact.Language);
+        var (clock, scheduler, store, outbox, trace) = (rig.Clock, rig.Scheduler, rig.Store, rig.Outbox, rig.Trace);
 
-        var contact = scenario.Contact;
-        var seed = ConversationState.New(scenario.ConversationId, contact.Id).WithContact(contact.Id, contact.Name, contact.Country, contact.Language);
+        var seed = ConversationState.New(rig.ConversationId, contact.Id).WithContact(contact.Id, contact.Name, contact.Country, contact.Language);
         seed = contact.Tags.Aggregate(seed, (s, t) => s.WithTag(t));
         seed = contact.Fields.Aggregate(seed, (s, f) => s.WithField(f.Key, f.Value));
         await store.TrySaveAsync(seed, cancellationToken).ConfigureAwait(false);
@@ -127,10 +123,10 @@ public static class ScenarioRunner
         foreach (var step in scenario.Events)
         {
             // Follow-ups due before the event run first, each at its own time; then the clock stands at the event.
-            await scheduler.RunDueAsync(step.At, engine, cancellationToken).ConfigureAwait(false);
+            await scheduler.RunDueAsync(step.At, rig.Engine, cancellationToken).ConfigureAwait(false);
             if (step.Event is { } e)
             {
-                await engine.HandleAsync(new InboundEvent(scenario.ConversationId, contact.Id, e, contact.Name, contact.Country, contact.Language), cancellationToken).ConfigureAwait(false);
+                await rig.HandleAsync(e).ConfigureAwait(false);
             }
             else
             {
@@ -138,8 +134,8 @@ public static class ScenarioRunner
             }
         }
 
-        var outcome = Outcome(outbox, trace, await store.FindAsync(scenario.ConversationId, cancellationToken).ConfigureAwait(false) ?? seed);
-        var pending = await scheduler.PendingAsync(scenario.ConversationId, cancellationToken).ConfigureAwait(false);
+        var outcome = Outcome(outbox, trace, await store.FindAsync(rig.ConversationId, cancellationToken).ConfigureAwait(false) ?? seed);
+        var pending = await scheduler.PendingAsync(rig.ConversationId, cancellationToken).ConfigureAwait(false);
         trace.Write(new SummaryTrace(clock.GetUtcNow(), scenario.Events.Length, [.. outcome.Fired.Order(StringComparer.Ordinal)], outcome.Sent.Length, outcome.Blocked.Length, pending.Count));
         return new ScenarioRun(scenario, flows, trace.Records, outcome, ScenarioExpectationChecker.Check(scenario.Expect, outcome));
     }

@@ -22,18 +22,20 @@ namespace FlowAutomation.Testing;
 public sealed class FlowTestHarness
 {
     private FlowTestHarness(FlowCompilation compilation, DateTimeOffset start, EngineOptions options, string contactId, string? name, string? country)
+        : this(compilation.HasErrors ? throw new FlowCompilationException(compilation.Diagnostics) : compilation.Flows, start, options, contactId, name, country, null)
     {
-        if (compilation.HasErrors)
-        {
-            throw new FlowCompilationException(compilation.Diagnostics);
-        }
+    }
 
+    /// <summary>The rig every dry run uses (the scenario runner too): flows already compiled, a contact, a start.</summary>
+    internal FlowTestHarness(ImmutableArray<FlowDefinition> flows, DateTimeOffset start, EngineOptions options, string contactId, string? name, string? country, string? language)
+    {
         Clock = new ManualTimeProvider(start);
         Scheduler = new VirtualFollowUpScheduler(Clock);
-        Engine = new FlowEngine(compilation.Flows, new EngineStore(Store, Outbox), Scheduler, Clock, Trace, options);
+        Engine = new FlowEngine(flows, new EngineStore(Store, Outbox), Scheduler, Clock, Trace, options);
         ContactId = contactId;
         ContactName = name;
         ContactCountry = country;
+        ContactLanguage = language;
     }
 
     /// <summary>The default start: Monday 2 March 2026, 10:00 in Singapore.</summary>
@@ -69,6 +71,8 @@ public sealed class FlowTestHarness
 
     public string? ContactCountry { get; }
 
+    public string? ContactLanguage { get; }
+
     public string ConversationId => "conv-" + ContactId;
 
     public PolicyProfile Policy => Engine.Options.Policy;
@@ -95,7 +99,7 @@ public sealed class FlowTestHarness
         HandleAsync(FlowEvent.ReferralReceived(Clock.GetUtcNow(), new Referral(source, adId, reference)));
 
     public async Task<EventOutcome> HandleAsync(FlowEvent e) =>
-        await Engine.HandleAsync(new InboundEvent(ConversationId, ContactId, e, ContactName, ContactCountry));
+        await Engine.HandleAsync(new InboundEvent(ConversationId, ContactId, e, ContactName, ContactCountry, ContactLanguage));
 
     /// <summary>Moves the virtual clock forward, running every follow-up that falls due on the way, at its own time.</summary>
     public async Task AdvanceAsync(TimeSpan by) => await Scheduler.RunDueAsync(Clock.GetUtcNow() + by, Engine, default);
