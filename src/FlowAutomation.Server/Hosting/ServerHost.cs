@@ -51,6 +51,7 @@ public static class ServerHost
             .Validate(o => HmacAlgorithms.TryParse(o.Infobip.Algorithm, out _), "Webhooks:Infobip:Algorithm is not HMAC_SHA_1, HMAC_SHA_256, HMAC_SHA_384 or HMAC_SHA_512")
             .Validate(o => HmacAlgorithms.TryParse(o.Leads.Algorithm, out _), "Webhooks:Leads:Algorithm is not HMAC_SHA_1, HMAC_SHA_256, HMAC_SHA_384 or HMAC_SHA_512")
             .Validate(o => o.MaxBodyBytes > 0 && o.TikTok.Tolerance > TimeSpan.Zero, "Webhooks:MaxBodyBytes and Webhooks:TikTok:Tolerance must be positive")
+            .Validate(o => o.EventTimeTolerance >= TimeSpan.Zero, "Webhooks:EventTimeTolerance must not be negative")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.AddOptions<InfobipOptions>().Bind(configuration.GetSection(InfobipOptions.SectionName))

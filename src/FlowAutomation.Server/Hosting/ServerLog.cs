@@ -18,6 +18,9 @@ internal static partial class ServerLog
     [LoggerMessage(11, LogLevel.Warning, "Inbound sink refused {Count} records")]
     public static partial void SinkRefused(this ILogger logger, Exception exception, int count);
 
+    [LoggerMessage(12, LogLevel.Error, "Inbox could not store the record {DedupKey}; the others of its request are taken, the request is answered 503")]
+    public static partial void InboxRecordRefused(this ILogger logger, Exception exception, string dedupKey);
+
     [LoggerMessage(20, LogLevel.Warning, "Sending outbox message {Id} threw")]
     public static partial void SendThrew(this ILogger logger, Exception exception, string id);
 

@@ -103,7 +103,7 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
     /// <summary>A 2xx means Infobip took the message: never resend it, even when its answer cannot be read.</summary>
     private static SendOutcome ClassifyAccepted(string body)
     {
-        using var document = JsonFields.TryParse(Encoding.UTF8.GetBytes(body));
+        using var document = JsonFields.TryParse(Encoding.UTF8.GetBytes(body), out _);
         var first = document?.RootElement.Get("messages") is { ValueKind: JsonValueKind.Array } messages && messages.GetArrayLength() > 0 ? messages[0] : (JsonElement?)null;
         var statusObject = first?.Object("status");
         if (statusObject?.String("groupName") == "REJECTED")
@@ -114,7 +114,7 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
     /// <summary>Infobip's <c>{errorCode, description, violations[]}</c> or the older <c>requestError.serviceException</c>.</summary>
     private static string ErrorText(string body)
     {
-        using var document = JsonFields.TryParse(Encoding.UTF8.GetBytes(body));
+        using var document = JsonFields.TryParse(Encoding.UTF8.GetBytes(body), out _);
         if (document is null)
             return "";
         var root = document.RootElement;

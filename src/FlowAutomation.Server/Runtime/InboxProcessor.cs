@@ -21,7 +21,8 @@ internal sealed class InboxOptions
 }
 
 /// <summary>
-/// Runs the inbox: every taken customer event goes through <see cref="FlowHost.Engine"/> inside an
+/// Runs the inbox: every taken customer event (and every message a person sent from TikTok's app, which the engine
+/// counts toward the quota) goes through <see cref="FlowHost.Engine"/> inside an
 /// <see cref="EngineUnit"/> whose marker sets the inbox row <c>done</c> in the transaction of the state change, so
 /// an event is applied exactly once even across a crash. Events of one conversation run in order (one lane per
 /// conversation hash); conversations in different lanes run in parallel. On start, the events still pending from
@@ -98,7 +99,7 @@ internal sealed class InboxProcessor(SqliteDatabase database, FlowHost flows, Ti
     public void Dispose() => _stopping.Dispose();
 
     private Channel<InboxItem> Lane(InboxItem item) =>
-        _lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(item.Event.ConversationId) % (uint)_lanes.Length)];
+        _lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(item.ConversationId) % (uint)_lanes.Length)];
 
     private async Task RunLaneAsync(Channel<InboxItem> lane)
     {
@@ -140,14 +141,14 @@ internal sealed class InboxProcessor(SqliteDatabase database, FlowHost flows, Ti
             }
             catch (Exception exception) when (attempt < Math.Max(1, settings.MaxAttempts) && !_stopping.IsCancellationRequested)
             {
-                logger.InboxAttemptFailed(exception, item.Seq, item.Event.ConversationId, attempt);
+                logger.InboxAttemptFailed(exception, item.Seq, item.ConversationId, attempt);
                 await Task.Delay(settings.RetryDelay, time, CancellationToken.None);
             }
             catch (Exception exception)
             {
                 if (_stopping.IsCancellationRequested)
                     return; // left pending for the next start
-                logger.InboxFailed(exception, item.Seq, item.Event.ConversationId, attempt);
+                logger.InboxFailed(exception, item.Seq, item.ConversationId, attempt);
                 Interlocked.Increment(ref _failed);
                 await SqliteInbox.MarkFailedAsync(database, item.Seq, $"{exception.GetType().Name}: {exception.Message}", attempt, time.GetUtcNow(), CancellationToken.None);
                 return;
@@ -157,10 +158,13 @@ internal sealed class InboxProcessor(SqliteDatabase database, FlowHost flows, Ti
 
     private async Task RunOnceAsync(InboxItem item)
     {
-        await using var unit = EngineUnit.Begin(database, item.Event.ConversationId, time,
+        await using var unit = EngineUnit.Begin(database, item.ConversationId, time,
             (connection, transaction, ct) => SqliteInbox.MarkDoneAsync(connection, transaction, item.Seq, time.GetUtcNow(), ct));
-        await flows.Engine.HandleAsync(item.Event, CancellationToken.None);
+        if (item.Event is { } inbound)
+            await flows.Engine.HandleAsync(inbound, CancellationToken.None);
+        else
+            await flows.Engine.RecordAgentMessageAsync(item.AgentMessage!, CancellationToken.None);
         foreach (var failure in await unit.CompleteAsync(CancellationToken.None))
-            logger.AfterCommitFailed(failure, item.Event.ConversationId);
+            logger.AfterCommitFailed(failure, item.ConversationId);
     }
 }

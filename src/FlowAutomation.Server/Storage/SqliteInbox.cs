@@ -2,26 +2,46 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Dapper;
 using FlowAutomation.Runtime;
+using FlowAutomation.Server.Hosting;
 using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Webhooks;
 using Microsoft.Data.Sqlite;
 
 namespace FlowAutomation.Server.Storage;
 
-/// <summary>An inbound event taken into the inbox, waiting for the engine: its inbox sequence number and the event.</summary>
-internal sealed record InboxItem(long Seq, InboundEvent Event);
+/// <summary>
+/// What the inbox holds for the engine, with its inbox sequence number: a customer event (<see cref="Event"/>), or a
+/// message a person sent from TikTok's app (<see cref="AgentMessage"/>), which only counts toward the quota.
+/// </summary>
+internal sealed record InboxItem(long Seq, string ConversationId, InboundEvent? Event, AgentMessage? AgentMessage)
+{
+    public InboxItem(long seq, InboundEvent e)
+        : this(seq, e.ConversationId, e, null)
+    {
+    }
+
+    public InboxItem(long seq, AgentMessage message)
+        : this(seq, message.ConversationId, null, message)
+    {
+    }
+}
 
 /// <summary>
 /// The service's <see cref="IInboundSink"/>: a webhook's records are taken in one SQLite transaction — each dedup key
-/// recorded, each new customer event written to the <c>inbox</c> table as <c>pending</c>, every other record
-/// written as <c>recorded</c> (delivery and seen reports also marked on the outbox row they are about) — and only
-/// then acknowledged. Concurrent requests share a transaction (group commit), so a burst costs one commit per batch.
-/// After the commit the new events go to the <see cref="InboxProcessor"/>; one that is taken but not yet processed
+/// recorded, each new customer event (and each message a person sent from TikTok's app, which counts toward the
+/// quota) written to the <c>inbox</c> table as <c>pending</c>, every other record written as <c>recorded</c> (delivery
+/// and seen reports also marked on the outbox row they are about) — and only then acknowledged. Concurrent requests
+/// share a transaction (group commit), so a burst costs one commit per batch; each record is written in a savepoint
+/// of its own, so one that cannot be stored fails only its own request (503), never the others.
+/// A record is a duplicate when its key is in <c>inbound_dedup</c> (recent keys, purged after
+/// <c>Storage:DedupRetention</c>) or already in the inbox, whose rows stay: a redelivery is a duplicate whatever its age.
+/// After the commit the new items go to the <see cref="InboxProcessor"/>; one that is taken but not yet processed
 /// when the process dies is still <c>pending</c> and is processed on the next start.
 /// </summary>
-internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor processor, TimeProvider time) : IInboundSink, IAsyncDisposable
+internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor processor, TimeProvider time, ILogger<SqliteInbox> logger) : IInboundSink, IAsyncDisposable
 {
     private const int MaxBatchRecords = 512;
+    private const string RecordSavepoint = "inbox_record";
     private readonly Channel<Pending> _requests = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _gate = new();
     private Task? _writer;
@@ -37,13 +57,15 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
         return new ValueTask<InboundAcceptance>(pending.Completion.Task.WaitAsync(cancellationToken));
     }
 
-    /// <summary>The events taken but not processed yet, oldest first.</summary>
+    /// <summary>The items taken but not processed yet, oldest first.</summary>
     public static async Task<IReadOnlyList<InboxItem>> PendingAsync(SqliteDatabase database, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Seq, string Payload)>(new CommandDefinition(
-            "SELECT seq, payload FROM inbox WHERE status = 'pending' ORDER BY seq", cancellationToken: cancellationToken));
-        return rows.Select(r => new InboxItem(r.Seq, StoreJson.Deserialize<StoredEvent>(r.Payload).ToEvent())).ToList();
+        var rows = await connection.QueryAsync<(long Seq, string Kind, string Payload)>(new CommandDefinition(
+            "SELECT seq, kind, payload FROM inbox WHERE status = 'pending' ORDER BY seq", cancellationToken: cancellationToken));
+        return rows.Select(r => r.Kind == nameof(BusinessEcho)
+            ? new InboxItem(r.Seq, StoreJson.Deserialize<BusinessEcho>(r.Payload).ToAgentMessage())
+            : new InboxItem(r.Seq, StoreJson.Deserialize<StoredEvent>(r.Payload).ToEvent())).ToList();
     }
 
     /// <summary>The marker of an engine unit: the inbox record is done (false when it was done before).</summary>
@@ -94,7 +116,12 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
             {
                 var items = await database.WriteUrgentAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch));
                 foreach (var pending in batch)
-                    pending.Completion.TrySetResult(new InboundAcceptance(pending.Accepted, pending.Records.Count - pending.Accepted));
+                {
+                    if (pending.NotTaken > 0)
+                        pending.Completion.TrySetException(new RecordsNotTakenException(pending.NotTaken, pending.Records.Count));
+                    else
+                        pending.Completion.TrySetResult(new InboundAcceptance(pending.Accepted, pending.Records.Count - pending.Accepted));
+                }
                 foreach (var item in items)
                     processor.Enqueue(item);
             }
@@ -112,39 +139,75 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
         var now = time.GetUtcNow();
         foreach (var pending in batch)
         {
-            pending.Accepted = 0;
+            (pending.Accepted, pending.NotTaken) = (0, 0);
             foreach (var record in pending.Records)
             {
-                if (!await SqliteDedupStore.TryReserveAsync(record.DedupKey, now, connection, transaction))
+                // A savepoint per record: one that cannot be stored is undone alone. An error that ends the whole
+                // transaction (the store is down) makes the savepoint's rollback throw, and the batch fails.
+                await transaction.SaveAsync(RecordSavepoint);
+                InboxItem? item;
+                bool taken;
+                try
+                {
+                    (taken, item) = await TakeAsync(connection, transaction, record, now);
+                }
+                catch (Exception exception)
+                {
+                    await transaction.RollbackAsync(RecordSavepoint);
+                    await transaction.ReleaseAsync(RecordSavepoint);
+                    logger.InboxRecordRefused(exception, record.DedupKey);
+                    pending.NotTaken++;
+                    continue;
+                }
+                await transaction.ReleaseAsync(RecordSavepoint);
+                if (!taken)
                     continue;
                 pending.Accepted++;
-                if (record is InboundEnvelope envelope)
-                {
-                    var stored = StoredEvent.From(envelope);
-                    var seq = await InsertAsync(connection, transaction, record, "pending", stored.ConversationId, envelope.ContactId, StoreJson.Serialize(stored), now);
-                    items.Add(new InboxItem(seq, stored.ToEvent()));
-                    continue;
-                }
-                switch (record)
-                {
-                    case DeliveryReport report:
-                        await SqliteOutbox.RecordReportAsync(connection, transaction, report.ProviderMessageId, report.Status, report.OccurredAt, seen: false, CancellationToken.None);
-                        break;
-                    case SeenReport seen:
-                        await SqliteOutbox.RecordReportAsync(connection, transaction, seen.ProviderMessageId, null, seen.OccurredAt, seen: true, CancellationToken.None);
-                        break;
-                }
-                await InsertAsync(connection, transaction, record, "recorded", ConversationOf(record), ContactOf(record),
-                    JsonSerializer.Serialize(record, record.GetType(), StoreJson.Options), now);
+                if (item is not null)
+                    items.Add(item);
             }
         }
         return items;
     }
 
-    private static Task<long> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, InboundRecord record, string status, string? conversationId, string? contactId, string payload, DateTimeOffset now) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+    /// <summary>Takes one record: false when it is a duplicate; the item for the engine when it has work to do.</summary>
+    private static async Task<(bool Taken, InboxItem? Item)> TakeAsync(SqliteConnection connection, SqliteTransaction transaction, InboundRecord record, DateTimeOffset now)
+    {
+        if (!await SqliteDedupStore.TryReserveAsync(record.DedupKey, now, connection, transaction))
+            return (false, null);
+        switch (record)
+        {
+            case InboundEnvelope envelope:
+                var stored = StoredEvent.From(envelope);
+                return await InsertAsync(connection, transaction, record, "pending", stored.ConversationId, envelope.ContactId, StoreJson.Serialize(stored), now) is { } seq
+                    ? (true, new InboxItem(seq, stored.ToEvent()))
+                    : (false, null);
+            case BusinessEcho { CountsTowardQuota: true } echo:
+                return await InsertAsync(connection, transaction, record, "pending", echo.ConversationId, echo.ContactId, StoreJson.Serialize(echo), now) is { } agentSeq
+                    ? (true, new InboxItem(agentSeq, echo.ToAgentMessage()))
+                    : (false, null);
+        }
+        if (await InsertAsync(connection, transaction, record, "recorded", ConversationOf(record), ContactOf(record),
+                JsonSerializer.Serialize(record, record.GetType(), StoreJson.Options), now) is null)
+            return (false, null);
+        switch (record)
+        {
+            case DeliveryReport report:
+                await SqliteOutbox.RecordReportAsync(connection, transaction, report.ProviderMessageId, report.Status, report.EffectiveAt, seen: false, CancellationToken.None);
+                break;
+            case SeenReport seen:
+                await SqliteOutbox.RecordReportAsync(connection, transaction, seen.ProviderMessageId, null, seen.EffectiveAt, seen: true, CancellationToken.None);
+                break;
+        }
+        return (true, null);
+    }
+
+    /// <summary>The new row's sequence number; null when the inbox holds the key already (a redelivery older than the dedup retention).</summary>
+    private static Task<long?> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, InboundRecord record, string status, string? conversationId, string? contactId, string payload, DateTimeOffset now) =>
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
             INSERT INTO inbox (dedup_key, provider, kind, conversation_id, contact_id, received_at, payload, status, processed_at)
             VALUES (@DedupKey, @provider, @kind, @conversationId, @contactId, @at, @payload, @status, CASE WHEN @status = 'recorded' THEN @at END)
+            ON CONFLICT (dedup_key) DO NOTHING
             RETURNING seq
             """,
             new { record.DedupKey, provider = record.Provider.ToString(), kind = record.GetType().Name, conversationId, contactId, at = now.ToUnixTimeMilliseconds(), payload, status },
@@ -174,18 +237,32 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
 
         public int Accepted { get; set; }
 
+        /// <summary>Records that could not be stored (the request is answered 503; the others are taken).</summary>
+        public int NotTaken { get; set; }
+
         public TaskCompletionSource<InboundAcceptance> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>
-    /// What the inbox keeps of a customer event: enough to run it after a restart. A lead without a TikTok
-    /// conversation runs in a conversation named by its contact id (<c>lead:&lt;lead id&gt;</c>).
+    /// What the inbox keeps of a customer event: enough to run it after a restart, and both times — the provider's
+    /// (<see cref="ProviderAt"/>) and ours (<see cref="ReceivedAt"/>); the event's own time is the one decisions use
+    /// (<see cref="EventTimes"/>). A lead without a TikTok conversation runs in a conversation named by its contact id
+    /// (<c>lead:&lt;lead id&gt;</c>).
     /// </summary>
     internal sealed record StoredEvent(string ConversationId, string ContactId, string? ContactName, string? ContactCountry, string? BusinessId, string EventId, Model.FlowEvent Event)
     {
-        public static StoredEvent From(InboundEnvelope e) =>
-            new(e.ConversationId ?? e.ContactId, e.ContactId, e.ContactName, e.ContactCountry, e.BusinessId, e.ProviderMessageId, e.Event);
+        /// <summary>The time the provider gave (null in rows written before it was kept).</summary>
+        public DateTimeOffset? ProviderAt { get; init; }
 
-        public InboundEvent ToEvent() => new(ConversationId, ContactId, Event, ContactName, ContactCountry, null, EventId);
+        public DateTimeOffset? ReceivedAt { get; init; }
+
+        public static StoredEvent From(InboundEnvelope e) =>
+            new(e.ConversationId ?? e.ContactId, e.ContactId, e.ContactName, e.ContactCountry, e.BusinessId, e.ProviderMessageId, e.Event)
+            {
+                ProviderAt = e.OccurredAt,
+                ReceivedAt = e.ReceivedAt,
+            };
+
+        public InboundEvent ToEvent() => new(ConversationId, ContactId, Event, ContactName, ContactCountry, null, EventId) { ProviderAt = ProviderAt, ReceivedAt = ReceivedAt };
     }
 }

@@ -3,13 +3,14 @@ namespace FlowAutomation.Server.Storage;
 /// <summary>
 /// The writer connection's lock: one holder at a time, waiters served in order, except that urgent waiters (the
 /// inbox taking webhooks, whose callers wait for the answer) go before the others (the engine and the dispatcher,
-/// which work in the background).
+/// which work in the background). A waiter's registration on its cancellation token (often the host's stopping
+/// token, which lives as long as the process) is removed as soon as the waiter gets the gate.
 /// </summary>
 internal sealed class WriteGate
 {
     private readonly Lock _lock = new();
-    private readonly Queue<TaskCompletionSource> _urgent = new();
-    private readonly Queue<TaskCompletionSource> _normal = new();
+    private readonly Queue<Waiter> _urgent = new();
+    private readonly Queue<Waiter> _normal = new();
     private bool _held;
 
     public Task WaitAsync(bool urgent, CancellationToken cancellationToken)
@@ -21,11 +22,11 @@ internal sealed class WriteGate
                 _held = true;
                 return Task.CompletedTask;
             }
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var waiter = new Waiter();
             (urgent ? _urgent : _normal).Enqueue(waiter);
             if (cancellationToken.CanBeCanceled)
-                cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken));
-            return waiter.Task;
+                waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Completion.TrySetCanceled(token), waiter);
+            return waiter.Completion.Task;
         }
     }
 
@@ -33,7 +34,7 @@ internal sealed class WriteGate
     {
         while (true)
         {
-            TaskCompletionSource? next;
+            Waiter? next;
             lock (_lock)
             {
                 if (!_urgent.TryDequeue(out next) && !_normal.TryDequeue(out next))
@@ -42,9 +43,19 @@ internal sealed class WriteGate
                     return;
                 }
             }
+            // The registration is set before the waiter is visible here (both happen under the lock); removing it
+            // does not wait for a cancellation callback that is running: that one finds the task completed.
+            next.Registration.Unregister();
             // A waiter that was cancelled does not take the gate: hand it to the next one.
-            if (next.TrySetResult())
+            if (next.Completion.TrySetResult())
                 return;
         }
+    }
+
+    private sealed class Waiter
+    {
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationTokenRegistration Registration { get; set; }
     }
 }

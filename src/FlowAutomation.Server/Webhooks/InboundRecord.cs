@@ -1,4 +1,5 @@
 using FlowAutomation.Model;
+using FlowAutomation.Runtime;
 
 namespace FlowAutomation.Server.Webhooks;
 
@@ -24,11 +25,24 @@ public abstract record InboundRecord
     /// <summary>The key under which a redelivery is recognised and ignored (provider, kind and id).</summary>
     public required string DedupKey { get; init; }
 
-    /// <summary>When the provider says it happened (our clock when the provider gives no time).</summary>
+    /// <summary>When the provider says it happened, as it says it (our clock when the provider gives no time).</summary>
     public required DateTimeOffset OccurredAt { get; init; }
 
     /// <summary>When this service received the request (the injected clock).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>
+    /// When it happened as every decision takes it: <see cref="OccurredAt"/>, but never later than <see cref="ReceivedAt"/>
+    /// plus <c>Webhooks:EventTimeTolerance</c> (<see cref="EventTimes"/>, applied by the webhook pipeline; until then
+    /// <see cref="OccurredAt"/>).
+    /// </summary>
+    public DateTimeOffset EffectiveAt
+    {
+        get => _effectiveAt ?? OccurredAt;
+        init => _effectiveAt = value;
+    }
+
+    private readonly DateTimeOffset? _effectiveAt;
 }
 
 /// <summary>A customer event that may start flows: a message, a referral or a lead-ad submission.</summary>
@@ -93,6 +107,20 @@ public sealed record BusinessEcho : InboundRecord
     public string? Text { get; init; }
 
     public bool IsOwnApiSend => string.Equals(Source, "API", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A message a person sent (any source but API, including none given) in a known conversation: it uses the
+    /// conversation's quota (facts document, section 9). Our own API sends were counted when the guard allowed them.
+    /// </summary>
+    public bool CountsTowardQuota => !IsOwnApiSend && ConversationId is not null;
+
+    /// <summary>What the engine counts (see <see cref="CountsTowardQuota"/>).</summary>
+    public AgentMessage ToAgentMessage() =>
+        new(ConversationId ?? throw new InvalidOperationException("an echo without a conversation counts toward nothing"), EffectiveAt, ContactId, Text, ProviderMessageId)
+        {
+            ProviderAt = OccurredAt,
+            ReceivedAt = ReceivedAt,
+        };
 }
 
 /// <summary>

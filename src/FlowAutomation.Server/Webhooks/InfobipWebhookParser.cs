@@ -18,9 +18,9 @@ internal sealed class InfobipWebhookParser(TimeProvider time)
     /// <summary>The <c>results[]</c> array both endpoints receive, each item parsed in order; the first bad item fails the whole body.</summary>
     private WebhookParseResult ParseResults(ReadOnlyMemory<byte> body, ResultParser parse)
     {
-        using var document = JsonFields.TryParse(body);
+        using var document = JsonFields.TryParse(body, out var notJson);
         if (document is null)
-            return WebhookParseResult.Fail("body is not JSON");
+            return WebhookParseResult.Fail(notJson!);
         if (!TryGetResults(document.RootElement, out var results, out var failure))
             return failure;
 

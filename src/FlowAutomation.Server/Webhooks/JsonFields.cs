@@ -7,13 +7,24 @@ namespace FlowAutomation.Server.Webhooks;
 /// <summary>Small, non-throwing readers over <see cref="JsonElement"/> used by the webhook parsers.</summary>
 internal static class JsonFields
 {
-    public static JsonDocument? TryParse(ReadOnlyMemory<byte> body)
+    /// <summary>The reason given for a string or property name that is not text, after the place it is at.</summary>
+    public const string NotTextReason = "is not valid text (invalid UTF-8 or an unpaired surrogate)";
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
+
+    /// <summary>
+    /// The body as a JSON document whose every string and property name is text, or null with the reason: <c>body is
+    /// not JSON</c>, or the place of a string that is not text (invalid UTF-8 bytes, or an escaped unpaired
+    /// surrogate: the JSON reader lets both through, and reading them later would throw).
+    /// </summary>
+    public static JsonDocument? TryParse(ReadOnlyMemory<byte> body, out string? error)
     {
+        error = "body is not JSON";
         if (body.IsEmpty)
             return null;
         try
         {
-            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+            return Checked(JsonDocument.Parse(body, Options), "", out error);
         }
         catch (JsonException)
         {
@@ -21,15 +32,85 @@ internal static class JsonFields
         }
     }
 
-    public static JsonDocument? TryParse(string text)
+    /// <summary>
+    /// A JSON document held in a string (TikTok's <c>content</c>), checked as <see cref="TryParse(ReadOnlyMemory{byte}, out string?)"/>
+    /// does; the places named in <paramref name="error"/> start with <paramref name="path"/>. Null with a null error
+    /// when the text is not JSON.
+    /// </summary>
+    public static JsonDocument? TryParse(string text, string path, out string? error)
     {
+        error = null;
         try
         {
-            return JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
+            return Checked(JsonDocument.Parse(text, Options), path, out error);
         }
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    private static JsonDocument? Checked(JsonDocument document, string path, out string? error)
+    {
+        error = FindInvalidText(document.RootElement, path);
+        if (error is null)
+            return document;
+        document.Dispose();
+        return null;
+    }
+
+    /// <summary>The first string or property name (in document order) that cannot be read as text, as a reason; null when all can.</summary>
+    private static string? FindInvalidText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsText(element) ? null : $"{(path.Length == 0 ? "body" : path)} {NotTextReason}";
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FindInvalidText(item, $"{path}[{index++}]") is { } error)
+                        return error;
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!IsName(property))
+                        return $"a property name in {(path.Length == 0 ? "the body" : path)} {NotTextReason}";
+                    if (FindInvalidText(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}") is { } error)
+                        return error;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsText(JsonElement value)
+    {
+        try
+        {
+            _ = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsName(JsonProperty property)
+    {
+        try
+        {
+            _ = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

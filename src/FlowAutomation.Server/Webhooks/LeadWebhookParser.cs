@@ -15,9 +15,9 @@ internal sealed class LeadWebhookParser(TimeProvider time)
 
     public WebhookParseResult Parse(ReadOnlyMemory<byte> body)
     {
-        using var document = JsonFields.TryParse(body);
+        using var document = JsonFields.TryParse(body, out var notJson);
         if (document is null)
-            return WebhookParseResult.Fail("body is not JSON");
+            return WebhookParseResult.Fail(notJson!);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
             return WebhookParseResult.Fail("body is not a JSON object");

@@ -13,9 +13,9 @@ internal sealed class TikTokWebhookParser(TimeProvider time)
 
     public WebhookParseResult Parse(ReadOnlyMemory<byte> body)
     {
-        using var document = JsonFields.TryParse(body);
+        using var document = JsonFields.TryParse(body, out var notJson);
         if (document is null)
-            return WebhookParseResult.Fail("body is not JSON");
+            return WebhookParseResult.Fail(notJson!);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
             return WebhookParseResult.Fail("body is not a JSON object");
@@ -60,13 +60,13 @@ internal sealed class TikTokWebhookParser(TimeProvider time)
         switch (root.Get("content"))
         {
             case { ValueKind: JsonValueKind.String } text:
-                var parsed = JsonFields.TryParse(text.GetString()!);
-                if (parsed is null || parsed.RootElement.ValueKind != JsonValueKind.Object)
+                var parsed = JsonFields.TryParse(text.GetString()!, "content", out error);
+                if (error is null && (parsed is null || parsed.RootElement.ValueKind != JsonValueKind.Object))
                 {
                     parsed?.Dispose();
                     error = "content is not a JSON object";
                 }
-                return parsed is null || error is not null ? null : parsed;
+                return error is not null ? null : parsed;
             case { ValueKind: JsonValueKind.Object } inline:
                 return JsonDocument.Parse(inline.GetRawText());
             default:

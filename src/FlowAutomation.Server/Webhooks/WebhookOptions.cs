@@ -8,6 +8,12 @@ internal sealed class WebhookOptions
     /// <summary>Larger bodies are refused with 413 before anything is parsed.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// How far after the moment a request was received a provider's time for what it delivered is still taken as it
+    /// is (clock skew); a later time is taken as the receive time plus this (see <see cref="EventTimes"/>).
+    /// </summary>
+    public TimeSpan EventTimeTolerance { get; set; } = TimeSpan.FromSeconds(30);
+
     public HmacWebhookOptions Infobip { get; set; } = new() { SignatureHeader = "X-Infobip-Signature" };
 
     public TikTokWebhookOptions TikTok { get; set; } = new();

@@ -4,9 +4,10 @@ using Microsoft.Extensions.Options;
 namespace FlowAutomation.Server.Webhooks;
 
 /// <summary>
-/// What every webhook endpoint does: read the body (bounded), verify, parse, hand the records to the
-/// <see cref="IInboundSink"/> (which drops duplicates and takes the rest durably), acknowledge. A refused request
-/// changes nothing.
+/// What every webhook endpoint does: read the body (bounded), verify, parse, bound the provider's times
+/// (<see cref="EventTimes"/>), hand the records to the <see cref="IInboundSink"/> (which drops duplicates and takes the
+/// rest durably), acknowledge. A refused request changes nothing. An answer never carries the store's own error text:
+/// that is logged.
 /// </summary>
 internal sealed class WebhookPipeline(IInboundSink sink, IOptions<WebhookOptions> options, ILogger<WebhookPipeline> logger)
 {
@@ -23,18 +24,23 @@ internal sealed class WebhookPipeline(IInboundSink sink, IOptions<WebhookOptions
         if (parsed.Rejection is { } malformed)
             return Refuse(request, malformed);
 
+        var tolerance = options.Value.EventTimeTolerance;
+        var records = parsed.Records.Select(record => EventTimes.Bound(record, tolerance)).ToArray();
         try
         {
-            var taken = await sink.AcceptAsync(parsed.Records, cancellationToken);
+            var taken = await sink.AcceptAsync(records, cancellationToken);
             return Results.Json(new WebhookAck(taken.Accepted, taken.Duplicates));
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // Nothing was taken: the provider's retry delivers every record again.
-            logger.SinkRefused(exception, parsed.Records.Length);
-            return Error(StatusCodes.Status503ServiceUnavailable, $"could not take the records now: {exception.Message}");
+            // The provider's retry delivers every record again; those taken now are duplicates then.
+            logger.SinkRefused(exception, records.Length);
+            return Error(StatusCodes.Status503ServiceUnavailable, exception is RecordsNotTakenException notTaken ? notTaken.Message : NotTakenReason);
         }
     }
+
+    /// <summary>The 503's reason when the store could not take the request's records (its own error is logged, not answered).</summary>
+    public const string NotTakenReason = "could not take the records now; retry later";
 
     private IResult Refuse(HttpRequest request, WebhookRejection rejection)
     {

@@ -7,7 +7,7 @@ public static partial class DiagnosticCodes
 
     public static readonly DiagnosticDescriptor UnknownEventType = new("FA3001", ScenarioError, "Unknown event type",
         "unknown event type '{0}'{1}",
-        "A scenario event is `message.received`, `lead.submitted`, `referral.received`, or `advance: true` (only move the clock), next to its `at`.");
+        "A scenario event is `message.received`, `lead.submitted`, `referral.received`, `agent.sent` (a message a person sent from TikTok's app), or `advance: true` (only move the clock), next to its `at`.");
     public static readonly DiagnosticDescriptor EventsOutOfOrder = new("FA3002", ScenarioError, "Events out of order",
         "this event at {0} comes before the previous event at {1}; list events in time order",
         "The virtual clock only moves forward: each event's `at` must be at or after the previous event's.");

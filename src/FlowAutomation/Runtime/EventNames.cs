@@ -23,6 +23,12 @@ internal static class EventNames
         _ => $"contact.tagged {e.Tag}",
     };
 
+    /// <summary>When the event's time is not the provider's (it was later than the receive time allows), both times, in words.</summary>
+    public static string Dated(InboundEvent inbound) =>
+        inbound.ProviderAt is { } provider && provider != inbound.Event.At
+            ? FormattableString.Invariant($" (the provider dated it {provider.UtcDateTime:u}, later than it was received{(inbound.ReceivedAt is { } received ? FormattableString.Invariant($" at {received.UtcDateTime:u}") : "")}; taken as {inbound.Event.At.UtcDateTime:u})")
+            : string.Empty;
+
     private static string Referral(Referral? r) => r is null ? string.Empty
         : $" from {(r.Source == ReferralSource.Ad ? "ad" : "short link")}{(r.AdId is null ? string.Empty : " " + r.AdId)}{(r.Ref is null ? string.Empty : " ref " + r.Ref)}";
 }

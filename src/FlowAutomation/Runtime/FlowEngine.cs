@@ -10,7 +10,17 @@ namespace FlowAutomation.Runtime;
 /// A customer event for one conversation, with what the event says about the contact. <see cref="EventId"/> is the
 /// provider's id of the event when it has one: the ids of the messages the event sends are made from it.
 /// </summary>
-public sealed record InboundEvent(string ConversationId, string ContactId, FlowEvent Event, string? ContactName = null, string? ContactCountry = null, string? ContactLanguage = null, string? EventId = null);
+public sealed record InboundEvent(string ConversationId, string ContactId, FlowEvent Event, string? ContactName = null, string? ContactCountry = null, string? ContactLanguage = null, string? EventId = null)
+{
+    /// <summary>
+    /// The time the provider gave the event, as it gave it. The event's own time (<see cref="FlowEvent.At"/>), which every
+    /// decision uses, is this time bounded by <see cref="ReceivedAt"/> (docs/webhooks.md, "Event times").
+    /// </summary>
+    public DateTimeOffset? ProviderAt { get; init; }
+
+    /// <summary>When the live service received the event.</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+}
 
 /// <summary>What one event did: the flows that fired, in order, and the messages sent and blocked.</summary>
 public sealed record EventOutcome(ImmutableArray<string> Fired, int Sent, int Blocked);
@@ -67,7 +77,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
             var run = new EventRun(stored, now, key);
             run.State = run.State.WithContact(inbound.ContactId, inbound.ContactName, inbound.ContactCountry, inbound.ContactLanguage);
             var e = inbound.Event;
-            run.Trace.Add(new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e), 0));
+            run.Trace.Add(new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0) { ProviderAt = inbound.ProviderAt, ReceivedAt = inbound.ReceivedAt });
             switch (e.Kind)
             {
                 case EventKind.MessageReceived:

@@ -16,6 +16,12 @@ public abstract record TraceRecord(DateTimeOffset At)
 public sealed record EventTrace(DateTimeOffset At, string Type, string Description, int Depth) : TraceRecord(At)
 {
     public override string Kind => "event";
+
+    /// <summary>For an event from a provider: the time the provider gave it, as it gave it (the event's own time may be bounded by <see cref="ReceivedAt"/>).</summary>
+    public DateTimeOffset? ProviderAt { get; init; }
+
+    /// <summary>For an event from a provider: when the live service received it.</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
 }
 
 /// <summary>One condition of a flow, with what it expected, what it found and the result.</summary>

@@ -10,11 +10,17 @@ public sealed record ContactSeed(string Id, string? Name, string? Country, strin
     public static ContactSeed Default { get; } = new("u-1", null, null, null, [], ImmutableDictionary<string, string>.Empty);
 }
 
-/// <summary>One scripted event: a customer event at a time, or only a clock move (<see cref="Event"/> null).</summary>
+/// <summary>One scripted event: a customer event at a time, a message a person sent from TikTok's app, or only a clock move.</summary>
 public sealed record ScenarioEvent(DateTimeOffset At, FlowEvent? Event, SourceSpan Span)
 {
-    public bool IsAdvance => Event is null;
+    /// <summary>An <c>agent.sent</c> event: it uses the window's quota, and is not one of the messages the flows sent.</summary>
+    public AgentSent? Agent { get; init; }
+
+    public bool IsAdvance => Event is null && Agent is null;
 }
+
+/// <summary>A message a person sent from TikTok's app, in a scenario (<c>agent.sent</c>); its text is optional.</summary>
+public sealed record AgentSent(string? Text);
 
 public enum MessageMatcherKind
 {

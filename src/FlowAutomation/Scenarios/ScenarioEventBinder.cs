@@ -12,6 +12,7 @@ internal static class ScenarioEventBinder
     private static readonly string[] MessageKeys = ["text", "image", "share_post", "type", "referral"];
     private static readonly string[] LeadKeys = ["form_id", "form_name", "ad_id", "campaign_id", "fields"];
     private static readonly string[] ReferralKeys = ["source", "ad_id", "ref"];
+    private static readonly string[] AgentKeys = ["text"];
 
     public static ImmutableArray<ScenarioEvent> Bind(NodeReader reader, YamlNode node, DateTimeOffset start)
     {
@@ -85,7 +86,7 @@ internal static class ScenarioEventBinder
         if (kinds.Count != 1)
         {
             reader.Report(DiagnosticCodes.EventShape, map, kinds.Count == 0
-                ? "the event needs one of message.received, lead.submitted, referral.received or advance: true"
+                ? "the event needs one of message.received, lead.submitted, referral.received, agent.sent or advance: true"
                 : $"one event per list item, found {string.Join(" and ", kinds.Select(k => k.Key))}");
             return null;
         }
@@ -108,6 +109,12 @@ internal static class ScenarioEventBinder
         if (type == "advance" && reader.Boolean(value, "advance") is not true)
         {
             return null;
+        }
+
+        if (type == "agent.sent")
+        {
+            var agent = Agent(reader, value);
+            return reader.Diagnostics.ErrorCount > errors || agent is null ? null : new ScenarioEvent(at.Value, null, span) { Agent = agent };
         }
 
         return reader.Diagnostics.ErrorCount > errors || (type != "advance" && flowEvent is null) ? null : new ScenarioEvent(at.Value, flowEvent, span);
@@ -178,6 +185,29 @@ internal static class ScenarioEventBinder
         }
 
         return FlowEvent.MessageReceived(at, new InboundMessage(type ?? MessageType.Other, text, image, post, referral));
+    }
+
+    /// <summary><c>agent.sent: "text"</c>, <c>agent.sent: { text: "…" }</c> or <c>agent.sent: {}</c>.</summary>
+    private static AgentSent? Agent(NodeReader reader, YamlNode node)
+    {
+        if (node is YamlScalarNode scalar)
+        {
+            return new AgentSent(scalar.Value is { Length: > 0 } shorthand ? shorthand : null);
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            reader.Report(DiagnosticCodes.WrongType, node, "agent.sent", "a mapping such as { text: \"Hello, Ana here\" }", NodeReader.Describe(node));
+            return null;
+        }
+
+        string? text = null;
+        foreach (var (_, _, value) in reader.Entries(map, AgentKeys, "agent.sent").Items)
+        {
+            text = reader.Text(value, "text");
+        }
+
+        return new AgentSent(text);
     }
 
     private static MessageType? Invalid(NodeReader reader, YamlNode node, string? value)

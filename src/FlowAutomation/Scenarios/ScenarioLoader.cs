@@ -18,7 +18,7 @@ public static class ScenarioLoader
 
     public static readonly ImmutableArray<string> ContactKeys = ["id", "name", "country", "language", "tags", "fields"];
 
-    public static readonly ImmutableArray<string> EventTypes = ["message.received", "lead.submitted", "referral.received", "advance"];
+    public static readonly ImmutableArray<string> EventTypes = ["message.received", "lead.submitted", "referral.received", "agent.sent", "advance"];
 
     public static Scenario? LoadFile(string path, DiagnosticBag diagnostics)
     {

@@ -128,6 +128,10 @@ public static class ScenarioRunner
             {
                 await rig.HandleAsync(e).ConfigureAwait(false);
             }
+            else if (step.Agent is { } agent)
+            {
+                await rig.AgentSendsAsync(agent.Text).ConfigureAwait(false);
+            }
             else
             {
                 trace.Write(new EventTrace(step.At, "advance", "the clock moves on", 0));

@@ -98,6 +98,10 @@ public sealed class FlowTestHarness
     public Task<EventOutcome> ReferralAsync(ReferralSource source, string? adId = null, string? reference = null) =>
         HandleAsync(FlowEvent.ReferralReceived(Clock.GetUtcNow(), new Referral(source, adId, reference)));
 
+    /// <summary>A person sends a message from TikTok's app now: it uses the window's quota; nothing is sent and no flow runs.</summary>
+    public async Task AgentSendsAsync(string? text = null) =>
+        await Engine.RecordAgentMessageAsync(new AgentMessage(ConversationId, Clock.GetUtcNow(), ContactId, text));
+
     public async Task<EventOutcome> HandleAsync(FlowEvent e) =>
         await Engine.HandleAsync(new InboundEvent(ConversationId, ContactId, e, ContactName, ContactCountry, ContactLanguage));
 

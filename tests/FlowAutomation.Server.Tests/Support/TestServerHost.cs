@@ -118,6 +118,22 @@ internal sealed class TestServerHost : IAsyncDisposable
         return await Client.SendAsync(request);
     }
 
+    /// <summary>Posts raw bytes (which need not be valid UTF-8), signed as the endpoint at <paramref name="path"/> expects.</summary>
+    public async Task<HttpResponseMessage> PostSignedBytesAsync(string path, byte[] body)
+    {
+        var (header, value) = path switch
+        {
+            "/webhooks/tiktok" => ("Tiktok-Signature", Signatures.TikTokHeader(TikTokSecret, body, Time.GetUtcNow())),
+            "/webhooks/leads" => ("X-Lead-Signature", Signatures.HmacHex(LeadSecret, body)),
+            _ => ("X-Infobip-Signature", Signatures.HmacHex(InfobipSecret, body)),
+        };
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.TryAddWithoutValidation(header, value);
+        return await Client.SendAsync(request);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
