@@ -1,5 +1,5 @@
 // One file's flows on the canvas, laid out by elkjs from the nodes' measured sizes.
-import { applyNodeChanges, Background, Controls, MarkerType, ReactFlow, useReactFlow, type Edge, type NodeChange } from "@xyflow/react";
+import { applyNodeChanges, Background, Controls, MarkerType, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Diagnostic } from "../api/types";
 import type { FlowGraph, GraphNode } from "../model/flowGraph";
@@ -14,6 +14,9 @@ interface Props {
 }
 
 type Size = { width: number; height: number };
+
+/** The palette floats over the canvas's left side; the flows are placed beside it. */
+const paletteWidth = 168;
 
 function estimate(node: GraphNode): Size {
   const d = node.data;
@@ -47,6 +50,8 @@ export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
   const [relayout, setRelayout] = useState(0);
   const fitted = useRef(false);
   const flow = useReactFlow();
+  const paneWidth = useStore((s) => s.width);
+  const paneHeight = useStore((s) => s.height);
   const structure = graph.nodes.map((n) => n.id).join("|") + "#" + graph.edges.map((e) => e.id).join("|");
 
   useEffect(() => {
@@ -75,7 +80,15 @@ export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
       setNodes((previous) => previous.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })));
       if (!fitted.current && graph.nodes.length > 0) {
         fitted.current = true;
-        requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1 }));
+        // Readable first: the top of the flows at a zoom where the text reads well, centred beside the palette.
+        const boxesAt = boxes.map((b) => ({ ...b, ...positions.get(b.id)! }));
+        const minX = Math.min(...boxesAt.map((b) => b.x));
+        const maxX = Math.max(...boxesAt.map((b) => b.x + b.width));
+        const minY = Math.min(...boxesAt.map((b) => b.y));
+        const left = paletteWidth;
+        const zoom = Math.max(0.75, Math.min(1, (paneWidth - left - 32) / (maxX - minX)));
+        const x = left + Math.max(0, (paneWidth - left - (maxX - minX) * zoom) / 2) - minX * zoom;
+        void flow.setViewport({ x, y: 24 - minY * zoom, zoom });
       }
     });
     return () => {
@@ -84,6 +97,18 @@ export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
     // Layout again when the structure changes or a node's measured size differs from the one laid out.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [structure, relayout]);
+
+  // A node selected from the YAML (the cursor) is brought into view.
+  useEffect(() => {
+    const node = selectedId ? flow.getNode(selectedId) : undefined;
+    if (!node || !node.measured?.width || !node.measured.height) return;
+    const { x, y, zoom } = flow.getViewport();
+    const left = node.position.x * zoom + x;
+    const top = node.position.y * zoom + y;
+    const visible = left >= paletteWidth && top >= 0 && left + node.measured.width * zoom <= paneWidth && top + node.measured.height * zoom <= paneHeight;
+    if (!visible) void flow.setCenter(node.position.x + node.measured.width / 2, node.position.y + node.measured.height / 2, { zoom, duration: 200 });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedId]);
 
   const onNodesChange = useCallback((changes: NodeChange<StudioNode>[]) => {
     let stale = false;
