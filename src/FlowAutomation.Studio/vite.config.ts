@@ -18,5 +18,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     environment: "node",
+    testTimeout: 60_000,
+    // codemirror-json-schema ships ES modules without file extensions: let Vite resolve them.
+    server: { deps: { inline: ["codemirror-json-schema"] } },
   },
 });

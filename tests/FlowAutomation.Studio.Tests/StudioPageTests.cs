@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 namespace FlowAutomation.Studio.Tests;
 
 /// <summary>The studio in Debian's chromium: the page as a marketer uses it, against the real flows/.</summary>
+[Collection(StudioCollection.Name)]
 public sealed class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
@@ -91,11 +92,51 @@ public sealed class StudioPageTests(BrowserFixture browser) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task AddingAnActionFromThePalette_InsertsItAfterTheSelectedOne_AndUndoTakesItBack()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        await studio.OpenFileAsync("order-status.yaml", 2);
+        var original = await File.ReadAllTextAsync(Path.Combine(studio.Folder, "order-status.yaml"));
+        var nodes = await studio.Page.Locator("[data-testid=flow-node]").CountAsync();
+
+        await studio.Page.Locator("[data-kind=assign] .node-header").ClickAsync();
+        await studio.Page.GetByTestId("palette-tag").ClickAsync();
+        await Assertions.Expect(studio.Page.Locator("[data-testid=flow-node]")).ToHaveCountAsync(nodes + 1);
+        var lines = await studio.Page.Locator(".cm-line").AllTextContentsAsync();
+        var assign = lines.ToList().FindIndex(l => l.Contains("assign: { team: support", StringComparison.Ordinal));
+        Assert.Equal("  - tag: new-tag", lines[assign + 1]);
+
+        await studio.Page.GetByLabel("Undo").ClickAsync();
+        await Assertions.Expect(studio.Page.Locator("[data-testid=flow-node]")).ToHaveCountAsync(nodes);
+        await Assertions.Expect(studio.Page.GetByTestId("save")).ToHaveTextAsync("Saved");
+        Assert.Equal(original, await File.ReadAllTextAsync(Path.Combine(studio.Folder, "order-status.yaml")));
+        Assert.Empty(studio.Errors);
+    }
+
+    [Fact]
+    public async Task Completion_InTheYaml_ComesFromTheFlowSchema()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        await studio.OpenFileAsync("welcome.yaml", 1);
+
+        await studio.EditorLine("once_per: contact").ClickAsync();
+        await studio.Page.Keyboard.PressAsync("End");
+        for (var i = 0; i < "tact".Length; i++)
+            await studio.Page.Keyboard.PressAsync("Backspace");
+        await studio.Page.Keyboard.PressAsync("Control+Space");
+
+        var options = studio.Page.Locator(".cm-tooltip-autocomplete li");
+        await Assertions.Expect(options.Filter(new LocatorFilterOptions { HasText = "conversation" })).ToHaveCountAsync(1);
+        await Assertions.Expect(options.Filter(new LocatorFilterOptions { HasText = "contact" })).ToHaveCountAsync(1);
+        Assert.Empty(studio.Errors);
+    }
+
+    [Fact]
     public async Task Screenshot_OfTheStudio_ForTheReadme()
     {
         await using var studio = await StudioPage.OpenAsync(browser.Browser);
         await studio.OpenFileAsync("price-inquiry.yaml", 1);
-        await studio.Page.Locator("[data-kind=follow_up] .node-header").ClickAsync();
+        await studio.Page.Locator("[data-kind=reply] .node-header").First.ClickAsync();
         await Assertions.Expect(studio.Page.Locator(".cm-studio-selected")).Not.ToHaveCountAsync(0);
         await Assertions.Expect(studio.Page.GetByTestId("health")).ToContainTextAsync("no errors");
 

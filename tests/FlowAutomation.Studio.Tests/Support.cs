@@ -93,6 +93,9 @@ internal sealed class StudioPage : IAsyncDisposable
         var app = StudioHost.Create(folder, "http://127.0.0.1:0");
         await app.App.StartAsync();
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        // Generous waits: the machine may be shared with other builds; every wait still ends on a real signal.
+        context.SetDefaultTimeout(90_000);
+        Assertions.SetDefaultExpectTimeout(90_000);
         var page = await context.NewPageAsync();
         var studio = new StudioPage(app, folder, context, page);
         await page.GotoAsync(app.LaunchAddress());
@@ -100,11 +103,14 @@ internal sealed class StudioPage : IAsyncDisposable
         return studio;
     }
 
-    /// <summary>Opens a file from the list and waits until its flows are drawn.</summary>
+    /// <summary>Opens a file from the list and waits until its text is in the editor and its flows are drawn.</summary>
     public async Task OpenFileAsync(string name, int flows)
     {
+        var firstFlow = File.ReadLines(System.IO.Path.Combine(Folder, name)).First(l => l.StartsWith("flow:", StringComparison.Ordinal));
         await Page.Locator($"[data-testid=file][data-path='{name}']").ClickAsync();
         await Assertions.Expect(Page.Locator(".editor-title")).ToContainTextAsync(name);
+        await Assertions.Expect(EditorLine(firstFlow)).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(Page.Locator("[data-kind=trigger] .flow-meta").Filter(new LocatorFilterOptions { HasText = firstFlow["flow:".Length..].Trim() })).ToHaveCountAsync(1);
         await Assertions.Expect(Page.Locator("[data-kind=trigger]")).ToHaveCountAsync(flows);
     }
 
@@ -116,4 +122,11 @@ internal sealed class StudioPage : IAsyncDisposable
         await App.DisposeAsync();
         Directory.Delete(System.IO.Path.GetDirectoryName(Folder)!, recursive: true);
     }
+}
+
+/// <summary>The browser tests and the Vitest run take turns: on two cores, together they would starve each other.</summary>
+[CollectionDefinition(Name)]
+public sealed class StudioCollection
+{
+    public const string Name = "studio";
 }

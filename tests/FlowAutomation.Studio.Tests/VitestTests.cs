@@ -6,13 +6,14 @@ namespace FlowAutomation.Studio.Tests;
 /// The page's own tests (Vitest, src/FlowAutomation.Studio/test: the YAML ↔ graph mapping, the edits, the round
 /// trip over every flow file) run as part of the .NET suite, so `dotnet test` and CI fail when they fail.
 /// </summary>
+[Collection(StudioCollection.Name)]
 public sealed class VitestTests
 {
     [Fact]
     public async Task VitestSuite_AllPass()
     {
         var folder = Repo.Path("src", "FlowAutomation.Studio");
-        var start = new ProcessStartInfo("node", [Path.Combine("node_modules", "vitest", "vitest.mjs"), "run", "--reporter=dot"])
+        var start = new ProcessStartInfo("node", [Path.Combine("node_modules", "vitest", "vitest.mjs"), "run", "--reporter=dot", "--maxWorkers=2"])
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,

@@ -15,8 +15,8 @@ interface Props {
 
 type Size = { width: number; height: number };
 
-/** The palette floats over the canvas's left side; the flows are placed beside it. */
-const paletteWidth = 168;
+/** The palette floats along the canvas's top; the flows start below it. */
+const paletteHeight = 56;
 
 function estimate(node: GraphNode): Size {
   const d = node.data;
@@ -79,16 +79,20 @@ export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
       if (cancelled) return;
       setNodes((previous) => previous.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })));
       if (!fitted.current && graph.nodes.length > 0) {
-        fitted.current = true;
-        // Readable first: the top of the flows at a zoom where the text reads well, centred beside the palette.
+        // Placed again once every node has been measured (the first layout uses estimated sizes).
+        fitted.current = graph.nodes.every((n) => measured.current.has(n.id));
+        // The whole of the flows when that still reads well; otherwise their top, at a readable zoom.
         const boxesAt = boxes.map((b) => ({ ...b, ...positions.get(b.id)! }));
         const minX = Math.min(...boxesAt.map((b) => b.x));
         const maxX = Math.max(...boxesAt.map((b) => b.x + b.width));
         const minY = Math.min(...boxesAt.map((b) => b.y));
-        const left = paletteWidth;
-        const zoom = Math.max(0.75, Math.min(1, (paneWidth - left - 32) / (maxX - minX)));
-        const x = left + Math.max(0, (paneWidth - left - (maxX - minX) * zoom) / 2) - minX * zoom;
-        void flow.setViewport({ x, y: 24 - minY * zoom, zoom });
+        const maxY = Math.max(...boxesAt.map((b) => b.y + b.height));
+        const byWidth = (paneWidth - 48) / (maxX - minX);
+        const byHeight = (paneHeight - paletteHeight - 32) / (maxY - minY);
+        const whole = Math.min(1, byWidth, byHeight);
+        const zoom = whole >= 0.6 ? whole : Math.max(0.7, Math.min(1, byWidth));
+        const x = Math.max(24, (paneWidth - (maxX - minX) * zoom) / 2) - minX * zoom;
+        void flow.setViewport({ x, y: paletteHeight + 12 - minY * zoom, zoom });
       }
     });
     return () => {
@@ -105,7 +109,7 @@ export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
     const { x, y, zoom } = flow.getViewport();
     const left = node.position.x * zoom + x;
     const top = node.position.y * zoom + y;
-    const visible = left >= paletteWidth && top >= 0 && left + node.measured.width * zoom <= paneWidth && top + node.measured.height * zoom <= paneHeight;
+    const visible = left >= 0 && top >= paletteHeight && left + node.measured.width * zoom <= paneWidth && top + node.measured.height * zoom <= paneHeight;
     if (!visible) void flow.setCenter(node.position.x + node.measured.width / 2, node.position.y + node.measured.height / 2, { zoom, duration: 200 });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedId]);

@@ -2,15 +2,14 @@
 // (codemirror-json-schema), the compiler's diagnostics, and the selection shared with the canvas. Every change to
 // the text, typed here or made on the canvas, is a transaction of this editor, so undo and redo cover both.
 import { redo, undo, isolateHistory } from "@codemirror/commands";
-import { yaml, yamlLanguage } from "@codemirror/lang-yaml";
+import { yaml } from "@codemirror/lang-yaml";
 import { lintGutter } from "@codemirror/lint";
 import { EditorSelection, EditorState, StateEffect, StateField } from "@codemirror/state";
-import { Decoration, type DecorationSet, EditorView, hoverTooltip } from "@codemirror/view";
+import { Decoration, type DecorationSet, EditorView } from "@codemirror/view";
 import { basicSetup } from "codemirror";
-import { stateExtensions } from "codemirror-json-schema";
-import { yamlCompletion, yamlSchemaHover } from "codemirror-json-schema/yaml";
 import { forwardRef, useEffect, useImperativeHandle, useRef } from "react";
 import { diagnosticExtensions, showDiagnostics, type PlacedDiagnostic } from "./diagnosticLines";
+import { schemaAssist } from "./schemaAssist";
 
 export interface YamlEditorHandle {
   /** Starts a new document (another file): its own undo history. */
@@ -57,7 +56,7 @@ export const YamlEditor = forwardRef<YamlEditorHandle, Props>(function YamlEdito
     ...diagnosticExtensions,
     highlight,
     EditorView.lineWrapping,
-    ...(withSchema ? [yamlLanguage.data.of({ autocomplete: yamlCompletion() }), hoverTooltip(yamlSchemaHover()), stateExtensions(withSchema as never)] : []),
+    ...(withSchema ? schemaAssist(withSchema) : []),
     EditorView.updateListener.of((update) => {
       if (update.docChanged) callbacks.current.onChange(update.state.doc.toString());
       const userMoved = update.transactions.some((t) =>

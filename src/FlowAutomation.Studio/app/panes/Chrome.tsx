@@ -63,25 +63,29 @@ export function FileList(props: { files: string[]; current: string | null; dirty
 const paletteItems: { kind: ActionKind; label: string; icon: string }[] = [
   { kind: "reply", label: "Message", icon: "chat" },
   { kind: "tag", label: "Tag", icon: "tag" },
-  { kind: "untag", label: "Remove tag", icon: "untag" },
-  { kind: "assign", label: "Assign team", icon: "user" },
+  { kind: "untag", label: "Untag", icon: "untag" },
+  { kind: "assign", label: "Assign", icon: "user" },
   { kind: "follow_up", label: "Follow-up", icon: "clock" },
   { kind: "close", label: "Close", icon: "check" },
-  { kind: "report_spam", label: "Report spam", icon: "flag" },
+  { kind: "report_spam", label: "Spam", icon: "flag" },
   { kind: "stop", label: "Stop", icon: "stop" },
 ];
 
+const paletteTitles: Record<ActionKind, string> = {
+  reply: "a message", tag: "a tag", untag: "a tag removal", assign: "an assignment to a team", set: "a contact field",
+  follow_up: "a follow-up", close: "closing the conversation", report_spam: "a spam report", stop: "a stop", unassign: "an unassignment",
+};
+
 export function Palette({ onAdd, target }: { onAdd(kind: ActionKind): void; target: string }) {
   return (
-    <div className="palette" aria-label="Add an action">
+    <div className="palette" aria-label="Add an action" title={`Adds ${target}`}>
       <div className="palette-title">Add</div>
       {paletteItems.map((p) => (
-        <button key={p.kind} onClick={() => onAdd(p.kind)} data-testid={`palette-${p.kind}`} title={`Add ${p.label.toLowerCase()} ${target}`}>
+        <button key={p.kind} onClick={() => onAdd(p.kind)} data-testid={`palette-${p.kind}`} title={`Add ${paletteTitles[p.kind]} ${target}`}>
           <Icon name={p.icon} size={16} />
           <span>{p.label}</span>
         </button>
       ))}
-      <div className="palette-hint">{target}</div>
     </div>
   );
 }
