@@ -135,7 +135,7 @@ export function actionNode(doc: Document, kind: ActionKind): Node {
       case "reply": return flowMap({ text: text("Thanks for your message!") });
       case "tag": case "untag": return "new-tag";
       case "assign": return flowMap({ team: "sales", strategy: "round_robin" });
-      case "set": return flowMap({ field: text("{{ lead.fields.email }}") });
+      case "set": return flowMap({ field: text("value") });
       case "follow_up": {
         const followUp = doc.createNode({ after: "24h", unless: "customer_replied", then: [] }) as YAMLMap;
         (followUp.get("then", true) as unknown as YAMLSeq).items.push(actionNode(doc, "reply"));
