@@ -19,6 +19,7 @@ internal static class FlowCtl
           test <scenario files or folders...> [--flows DIR]  run scenarios and check their expectations
           schema [--out FILE]                                write the JSON Schema for flow files
           serve [--flows DIR] [--db PATH] [--urls URL]       run the live service (webhooks, flows, follow-ups, sending)
+          studio [FOLDER] [--urls URL]                       see and edit the flows in FOLDER (default flows/) in the browser
 
         Exit codes: 0 success, 1 errors in the input or unmet expectations, 2 usage.
         """;
@@ -42,6 +43,7 @@ internal static class FlowCtl
                 "test" => TestCommand.Run(CommandArgs.Parse(rest, ["flows"]), stdout),
                 "schema" => SchemaCommand.Run(CommandArgs.Parse(rest, ["out"]), stdout),
                 "serve" => ServeCommand.Run(rest, stdout, stderr),
+                "studio" => StudioCommand.Run(CommandArgs.Parse(rest, ["urls"]), stdout, stderr),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dapper;
@@ -148,18 +147,7 @@ internal static class AdminEndpoints
     private static async Task<Dictionary<string, long>> CountsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, CancellationToken ct) =>
         (await connection.QueryAsync<(string Status, long Count)>(new CommandDefinition(sql, cancellationToken: ct))).ToDictionary(r => r.Status.ToLowerInvariant(), r => r.Count);
 
-    private static async ValueTask<object?> RequireApiKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var options = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value;
-        if (string.IsNullOrEmpty(options.ApiKey))
-            return Results.Json(new { error = "the admin API is disabled: set Admin:ApiKey (for example the environment variable Admin__ApiKey) to enable it" },
-                statusCode: StatusCodes.Status403Forbidden);
-        var given = http.Request.Headers[options.ApiKeyHeader].ToString();
-        if (string.IsNullOrEmpty(given))
-            return Results.Json(new { error = $"missing API key header '{options.ApiKeyHeader}'" }, statusCode: StatusCodes.Status401Unauthorized);
-        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(options.ApiKey))))
-            return Results.Json(new { error = "wrong API key" }, statusCode: StatusCodes.Status401Unauthorized);
-        return await next(context);
-    }
+    private static async ValueTask<object?> RequireApiKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        AdminKey.Refusal(context.HttpContext, context.HttpContext.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value, "the admin API")
+        ?? await next(context);
 }

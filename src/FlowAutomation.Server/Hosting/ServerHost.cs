@@ -7,6 +7,7 @@ using FlowAutomation.Server.Outbound;
 using FlowAutomation.Server.Runtime;
 using FlowAutomation.State;
 using FlowAutomation.Server.Storage;
+using FlowAutomation.Server.Studio;
 using FlowAutomation.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration.Json;
@@ -120,6 +121,7 @@ public static class ServerHost
     {
         endpoints.MapWebhooks();
         endpoints.MapAdminApi();
+        endpoints.MapStudioInService();
         if (string.IsNullOrEmpty(endpoints.ServiceProvider.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
             endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost)).AdminDisabled();
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });

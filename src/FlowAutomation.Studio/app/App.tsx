@@ -1,0 +1,305 @@
+// The studio: sign in, then the flow files of the folder, one file's flows on the canvas beside its YAML, or all
+// flows with their tag chains. The text in the editor is the one model; the canvas is derived from it.
+import { ReactFlowProvider } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { ApiError, StudioApi } from "./api/client";
+import type { CompileResult, Diagnostic, StudioFile, StudioInfo } from "./api/types";
+import { AllFlowsCanvas } from "./canvas/AllFlowsCanvas";
+import { FlowCanvas } from "./canvas/FlowCanvas";
+import { CanvasActionsContext } from "./canvas/nodes";
+import { YamlEditor, type YamlEditorHandle } from "./editor/YamlEditor";
+import { cardKey, type FlowCard } from "./model/chains";
+import { diagnosticRange, diagnosticsByNode, nodeAtOffset } from "./model/diagnostics";
+import { applyEdit, EditError, type ActionKind, type Edit } from "./model/edits";
+import { buildFlowGraph, nodeId, type FlowGraph, type GraphNode } from "./model/flowGraph";
+import { documentIndexAt, offsetOf, parseYamlFile } from "./model/yamlFile";
+import { ConflictDialog, FileList, Palette, Problems, SignIn, TopBar } from "./panes/Chrome";
+import type { Route } from "./routes";
+
+export function App() {
+  const [info, setInfo] = useState<StudioInfo | null>(null);
+  const [api, setApi] = useState<StudioApi | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    StudioApi.info()
+      .then(async (i) => {
+        setInfo(i);
+        setApi(await StudioApi.connect(i));
+      })
+      .catch((e: Error) => setError(e.message));
+  }, []);
+
+  if (api) return <Studio api={api} />;
+  if (!info) return <div className="signin"><p>{error ?? "Opening the studio…"}</p></div>;
+  return <SignIn info={info} error={error} onKey={(key) => StudioApi.connect(info, key).then((a) => (a ? setApi(a) : setError("wrong key")), (e: Error) => setError(e.message))} />;
+}
+
+const compileDelay = 250;
+
+function Studio({ api }: { api: StudioApi }) {
+  const editor = useRef<YamlEditorHandle>(null);
+  const [schema, setSchema] = useState<object | null | undefined>(undefined);
+  const [folder, setFolder] = useState("");
+  const [files, setFiles] = useState<string[]>([]);
+  const [disk, setDisk] = useState<Map<string, StudioFile>>(new Map());
+  const [drafts, setDrafts] = useState<Map<string, string>>(new Map());
+  const [path, setPath] = useState<string | null>(null);
+  const [text, setText] = useState("");
+  const textRef = useRef("");
+  const [compiled, setCompiled] = useState<{ path: string; text: string; result: CompileResult } | null>(null);
+  const [route, setRoute] = useState<Route>({ view: "flow" });
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<StudioFile | null | undefined>(undefined);
+  const pendingSelect = useRef<{ range?: [number, number]; nodeId?: string } | null>(null);
+
+  // Start: the schema (for completion and hover), then every file of the folder (the all-flows view needs them).
+  useEffect(() => {
+    void (async () => {
+      setSchema(await api.schema().catch(() => null));
+      const list = await api.files();
+      setFolder(list.folder);
+      setFiles(list.files.map((f) => f.path));
+      const all = await Promise.all(list.files.map((f) => api.file(f.path)));
+      setDisk(new Map(all.map((f) => [f.path, f])));
+      if (all[0]) openFile(all[0].path, all[0].text);
+    })().catch((e: Error) => setStatus(e.message));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const openFile = useCallback((next: string, content: string) => {
+    setPath(next);
+    setSelectedId(null);
+    setRoute({ view: "flow" });
+    textRef.current = content;
+    setText(content);
+    // The editor exists once the schema has loaded; it is created with the page's first file.
+    requestAnimationFrame(() => editor.current?.load(content));
+  }, []);
+
+  const switchTo = (next: string) => {
+    if (next === path) return setRoute({ view: "flow" });
+    if (path) setDrafts((d) => new Map(d).set(path, textRef.current));
+    openFile(next, drafts.get(next) ?? disk.get(next)?.text ?? "");
+  };
+
+  const onChange = useCallback((t: string) => {
+    textRef.current = t;
+    setText(t);
+  }, []);
+
+  // The compiler's view of the folder with this text, a moment after typing stops.
+  useEffect(() => {
+    if (!path) return;
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      api.compile(path, text, abort.signal)
+        .then((result) => setCompiled({ path, text, result }))
+        .catch((e: Error) => (e.name === "AbortError" ? undefined : setStatus(e.message)));
+    }, compileDelay);
+    return () => {
+      clearTimeout(timer);
+      abort.abort();
+    };
+  }, [api, path, text]);
+
+  const file = useMemo(() => parseYamlFile(text), [text]);
+  const current = compiled && compiled.path === path && compiled.text === text ? compiled : null;
+  const words = useMemo(() => compiled?.result.flows.filter((f) => f.path === path) ?? [], [compiled, path]);
+  const graph: FlowGraph = useMemo(() => buildFlowGraph(file, current ? words : []), [file, current, words]);
+  const fileDiagnostics = useMemo(() => compiled?.result.diagnostics.filter((d) => d.path === path) ?? [], [compiled, path]);
+  // Diagnostics are placed against the text they were computed for; the editor maps them through later typing.
+  const placed = useMemo(() => {
+    if (!compiled || compiled.path !== path) return [];
+    const at = parseYamlFile(compiled.text);
+    return fileDiagnostics.map((d) => {
+      const [from, to] = diagnosticRange(at, d);
+      return { from, to, severity: d.severity, code: d.code, message: d.message };
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [compiled]);
+  const [problems, setProblems] = useState<Map<string, Diagnostic[]>>(new Map());
+  useEffect(() => {
+    if (current) setProblems(diagnosticsByNode(file, graph, fileDiagnostics));
+  }, [current, file, graph, fileDiagnostics]);
+
+  // A selection asked for before the graph caught up with the text (after a canvas edit or opening a problem).
+  useEffect(() => {
+    const want = pendingSelect.current;
+    if (!want) return;
+    pendingSelect.current = null;
+    const node = want.nodeId ? graph.nodes.find((n) => n.id === want.nodeId) : want.range ? nodeAtOffset(graph, want.range[0]) : undefined;
+    if (node) setSelectedId(node.id);
+    if (want.range) editor.current?.select(want.range[0], want.range[1]);
+    else if (node) editor.current?.select(node.select[0], node.select[1]);
+  }, [graph]);
+
+  const selectNode = useCallback((id: string) => {
+    setSelectedId(id);
+    const node = graph.nodes.find((n) => n.id === id);
+    if (node) editor.current?.select(node.select[0], node.select[1]);
+  }, [graph]);
+
+  const onCursor = useCallback((offset: number) => {
+    const fresh = buildFlowGraph(parseYamlFile(textRef.current));
+    setSelectedId(nodeAtOffset(fresh, offset)?.id ?? null);
+  }, []);
+
+  const edit = useCallback((e: Edit) => {
+    try {
+      const next = applyEdit(textRef.current, e);
+      editor.current?.apply(next);
+      setStatus(null);
+      if (e.kind === "insertAction") pendingSelect.current = { nodeId: nodeId(e.doc, [...e.seq, e.index]) };
+    } catch (err) {
+      if (err instanceof EditError) setStatus(err.message);
+      else throw err;
+    }
+  }, []);
+  const actions = useMemo(() => ({ edit }), [edit]);
+
+  const selected = graph.nodes.find((n) => n.id === selectedId);
+  const paletteTarget = placeFor(graph, selected);
+  const addAction = (kind: ActionKind) => {
+    if (!paletteTarget) return setStatus("open a flow file first");
+    edit({ kind: "insertAction", doc: paletteTarget.doc, seq: paletteTarget.seq, index: paletteTarget.index, action: kind });
+  };
+
+  const save = useCallback(async (baseOverride?: string | null) => {
+    if (!path) return;
+    const body = textRef.current;
+    const base = baseOverride !== undefined ? baseOverride : disk.get(path)?.version ?? null;
+    try {
+      const result = await api.save(path, body, base);
+      if (!result.saved) {
+        setConflict(result.onDisk);
+        return;
+      }
+      setConflict(undefined);
+      setDisk((d) => new Map(d).set(path, { path, text: body, version: result.version }));
+      setDrafts((d) => {
+        const n = new Map(d);
+        n.delete(path);
+        return n;
+      });
+      const reload = result.reload;
+      setStatus(!reload ? `Saved ${path}`
+        : reload.loaded ? `Saved ${path}; the service runs the new flows`
+        : `Saved ${path}; the service keeps running the previous flows until the ${reload.diagnostics.filter((x) => x.severity === "error").length} error(s) are fixed`);
+    } catch (e) {
+      setStatus(e instanceof ApiError ? e.message : String(e));
+    }
+  }, [api, disk, path]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === "s") {
+        e.preventDefault();
+        void save();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [save]);
+
+  const openProblem = (d: Diagnostic) => {
+    const target = d.path === path ? textRef.current : drafts.get(d.path) ?? disk.get(d.path)?.text;
+    if (target === undefined) return;
+    if (d.path !== path) switchTo(d.path);
+    else setRoute({ view: "flow" });
+    pendingSelect.current = { range: diagnosticRange(parseYamlFile(target), d) };
+    if (d.path === path) setSelectedId(null);
+  };
+
+  // The all-flows view: every file as it stands (the open one as typed).
+  const textOf = useCallback((p: string) => (p === path ? text : drafts.get(p) ?? disk.get(p)?.text ?? ""), [path, text, drafts, disk]);
+  const allDiagnostics = compiled?.result.diagnostics ?? [];
+  const { cards, cardCounts, fileCounts } = useMemo(() => {
+    const cardsOut: FlowCard[] = [];
+    const cardCountsOut = new Map<string, { errors: number; warnings: number }>();
+    const fileCountsOut = new Map<string, { errors: number; warnings: number }>();
+    for (const p of files) {
+      const parsed = parseYamlFile(textOf(p));
+      for (const flow of buildFlowGraph(parsed).flows) cardsOut.push({ ...flow, file: p, key: cardKey(p, flow.doc) });
+      for (const d of allDiagnostics.filter((x) => x.path === p)) {
+        const bump = (m: Map<string, { errors: number; warnings: number }>, k: string) => {
+          const c = m.get(k) ?? { errors: 0, warnings: 0 };
+          m.set(k, d.severity === "error" ? { ...c, errors: c.errors + 1 } : { ...c, warnings: c.warnings + 1 });
+        };
+        bump(fileCountsOut, p);
+        bump(cardCountsOut, cardKey(p, documentIndexAt(parsed, offsetOf(parsed, d.line, d.column))));
+      }
+    }
+    return { cards: cardsOut, cardCounts: cardCountsOut, fileCounts: fileCountsOut };
+  }, [files, textOf, allDiagnostics]);
+
+  const dirty = new Set([...drafts.entries()].filter(([p, t]) => disk.get(p)?.text !== t).map(([p]) => p));
+  if (path && disk.get(path)?.text !== text) dirty.add(path);
+  const errors = allDiagnostics.filter((d) => d.severity === "error").length;
+
+  if (schema === undefined) return <div className="signin"><p>Opening the studio…</p></div>;
+
+  return (
+    <CanvasActionsContext.Provider value={actions}>
+      <div className="studio">
+        <TopBar folder={folder} route={route} onRoute={setRoute} dirty={path !== null && dirty.has(path)} canEdit={path !== null}
+          errors={errors} warnings={allDiagnostics.length - errors} checking={compiled === null}
+          onUndo={() => editor.current?.undo()} onRedo={() => editor.current?.redo()} onSave={() => void save()} status={status} />
+        <div className="main">
+          <FileList files={files} current={path} dirty={dirty} counts={fileCounts} onOpen={switchTo} />
+          <section className="canvas-pane" aria-label="Canvas">
+            {route.view === "flow" ? (
+              <>
+                <Palette onAdd={addAction} target={paletteTarget?.label ?? ""} />
+                <ReactFlowProvider key={path ?? ""}>
+                  <FlowCanvas graph={graph} problems={problems} selectedId={selectedId} onSelect={selectNode} />
+                </ReactFlowProvider>
+              </>
+            ) : (
+              <ReactFlowProvider>
+                <AllFlowsCanvas cards={cards} counts={cardCounts} onOpen={(card) => {
+                  switchTo(card.file);
+                  pendingSelect.current = { nodeId: nodeId(card.doc, "trigger") };
+                }} />
+              </ReactFlowProvider>
+            )}
+          </section>
+          <section className="editor-pane" aria-label="YAML">
+            <div className="pane-title editor-title"><span className="mono">{path ?? ""}</span>{path && dirty.has(path) && <span className="dot dirty-dot" title="unsaved changes" />}</div>
+            <YamlEditor ref={editor} schema={schema} diagnostics={placed} onChange={onChange} onCursor={onCursor} />
+            <Problems diagnostics={allDiagnostics} onOpen={openProblem} />
+          </section>
+        </div>
+        {conflict !== undefined && path && (
+          <ConflictDialog path={path} mine={text} onDisk={conflict}
+            onCancel={() => setConflict(undefined)}
+            onKeepMine={() => void save(conflict?.version ?? null)}
+            onTakeDisk={() => {
+              if (!conflict) return;
+              setDisk((d) => new Map(d).set(path, conflict));
+              setConflict(undefined);
+              editor.current?.load(conflict.text);
+            }} />
+        )}
+      </div>
+    </CanvasActionsContext.Provider>
+  );
+}
+
+/** Where the palette adds an action: after the selected action, at the end of a selected follow-up, or at the end of the flow. */
+function placeFor(graph: FlowGraph, selected: GraphNode | undefined): { doc: number; seq: (string | number)[]; index: number; label: string } | null {
+  const doc = selected?.doc ?? graph.flows[0]?.doc;
+  if (doc === undefined) return null;
+  const flow = graph.flows.find((f) => f.doc === doc)?.id ?? "";
+  if (selected?.data.kind === "follow_up") {
+    const seq = selected.data.seq;
+    const count = graph.nodes.filter((n) => n.doc === doc && n.path.length === seq.length + 1 && n.path.slice(0, -1).join("/") === seq.join("/")).length;
+    return { doc, seq: [...seq], index: count, label: "to this follow-up" };
+  }
+  if (selected && selected.kind !== "trigger" && selected.kind !== "conditions") {
+    return { doc, seq: selected.path.slice(0, -1) as (string | number)[], index: (selected.path[selected.path.length - 1] as number) + 1, label: "after the selected action" };
+  }
+  const count = graph.nodes.filter((n) => n.doc === doc && n.path.length === 2 && n.path[0] === "then").length;
+  return { doc, seq: ["then"], index: count, label: `at the end of ${flow}` };
+}

@@ -1,0 +1,158 @@
+// One file's flows on the canvas, laid out by elkjs from the nodes' measured sizes.
+import { applyNodeChanges, Background, Controls, MarkerType, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { Diagnostic } from "../api/types";
+import type { FlowGraph, GraphNode } from "../model/flowGraph";
+import { layout } from "./layout";
+import { nodeTypes, type Slot, type StudioNode } from "./nodes";
+
+interface Props {
+  graph: FlowGraph;
+  problems: Map<string, Diagnostic[]>;
+  selectedId: string | null;
+  onSelect(id: string): void;
+}
+
+type Size = { width: number; height: number };
+
+/** The palette floats along the canvas's top; the flows start below it. */
+const paletteHeight = 56;
+
+function estimate(node: GraphNode): Size {
+  const d = node.data;
+  const lines = (text: string, perLine = 34) => Math.max(1, Math.ceil(text.length / perLine)) + (text.match(/\n/g)?.length ?? 0);
+  switch (d.kind) {
+    case "trigger": return { width: 300, height: 118 };
+    case "conditions": return { width: 300, height: 52 + d.lines.length * 22 + d.keywords.length * 70 };
+    case "reply": return { width: 300, height: 60 + lines(d.value) * 20 };
+    default: return { width: 300, height: 78 };
+  }
+}
+
+/** For each action, its list and place in it (for the move and remove buttons). */
+function slots(graph: FlowGraph): Map<string, Slot> {
+  const bySeq = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) {
+    if (n.kind === "trigger" || n.kind === "conditions") continue;
+    const key = `${n.doc}:${n.path.slice(0, -1).join("/")}`;
+    bySeq.set(key, [...(bySeq.get(key) ?? []), n]);
+  }
+  const result = new Map<string, Slot>();
+  for (const group of bySeq.values())
+    group.forEach((n, i) => result.set(n.id, { seq: n.path.slice(0, -1), index: i, count: group.length }));
+  return result;
+}
+
+export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
+  const [nodes, setNodes] = useState<StudioNode[]>([]);
+  const measured = useRef(new Map<string, Size>());
+  const used = useRef(new Map<string, Size>());
+  const [relayout, setRelayout] = useState(0);
+  const fitted = useRef(false);
+  const flow = useReactFlow();
+  const paneWidth = useStore((s) => s.width);
+  const paneHeight = useStore((s) => s.height);
+  const structure = graph.nodes.map((n) => n.id).join("|") + "#" + graph.edges.map((e) => e.id).join("|");
+
+  useEffect(() => {
+    const slotOf = slots(graph);
+    setNodes((previous) => {
+      const positions = new Map(previous.map((n) => [n.id, n.position]));
+      return graph.nodes.map((g) => ({
+        id: g.id,
+        type: "studio" as const,
+        position: positions.get(g.id) ?? { x: 0, y: 0 },
+        data: { graph: g, diagnostics: problems.get(g.id) ?? [], slot: slotOf.get(g.id) },
+        selected: g.id === selectedId,
+      }));
+    });
+  }, [graph, problems, selectedId]);
+
+  useEffect(() => {
+    let cancelled = false;
+    const boxes = graph.nodes.map((g) => {
+      const size = measured.current.get(g.id) ?? estimate(g);
+      used.current.set(g.id, size);
+      return { id: g.id, ...size };
+    });
+    void layout(boxes, graph.edges).then((positions) => {
+      if (cancelled) return;
+      setNodes((previous) => previous.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })));
+      if (!fitted.current && graph.nodes.length > 0) {
+        // Placed again once every node has been measured (the first layout uses estimated sizes).
+        fitted.current = graph.nodes.every((n) => measured.current.has(n.id));
+        // The whole of the flows when that still reads well; otherwise their top, at a readable zoom.
+        const boxesAt = boxes.map((b) => ({ ...b, ...positions.get(b.id)! }));
+        const minX = Math.min(...boxesAt.map((b) => b.x));
+        const maxX = Math.max(...boxesAt.map((b) => b.x + b.width));
+        const minY = Math.min(...boxesAt.map((b) => b.y));
+        const maxY = Math.max(...boxesAt.map((b) => b.y + b.height));
+        const byWidth = (paneWidth - 48) / (maxX - minX);
+        const byHeight = (paneHeight - paletteHeight - 32) / (maxY - minY);
+        const whole = Math.min(1, byWidth, byHeight);
+        const zoom = whole >= 0.6 ? whole : Math.max(0.7, Math.min(1, byWidth));
+        const x = Math.max(24, (paneWidth - (maxX - minX) * zoom) / 2) - minX * zoom;
+        void flow.setViewport({ x, y: paletteHeight + 12 - minY * zoom, zoom });
+      }
+    });
+    return () => {
+      cancelled = true;
+    };
+    // Layout again when the structure changes or a node's measured size differs from the one laid out.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [structure, relayout]);
+
+  // A node selected from the YAML (the cursor) is brought into view.
+  useEffect(() => {
+    const node = selectedId ? flow.getNode(selectedId) : undefined;
+    if (!node || !node.measured?.width || !node.measured.height) return;
+    const { x, y, zoom } = flow.getViewport();
+    const left = node.position.x * zoom + x;
+    const top = node.position.y * zoom + y;
+    const visible = left >= 0 && top >= paletteHeight && left + node.measured.width * zoom <= paneWidth && top + node.measured.height * zoom <= paneHeight;
+    if (!visible) void flow.setCenter(node.position.x + node.measured.width / 2, node.position.y + node.measured.height / 2, { zoom, duration: 200 });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedId]);
+
+  const onNodesChange = useCallback((changes: NodeChange<StudioNode>[]) => {
+    let stale = false;
+    for (const c of changes) {
+      if (c.type !== "dimensions" || !c.dimensions) continue;
+      measured.current.set(c.id, c.dimensions);
+      const size = used.current.get(c.id);
+      if (!size || Math.abs(size.height - c.dimensions.height) > 2 || Math.abs(size.width - c.dimensions.width) > 2) stale = true;
+    }
+    setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== "select"), ns));
+    if (stale) setRelayout((n) => n + 1);
+  }, []);
+
+  const edges: Edge[] = useMemo(() => graph.edges.map((e) => ({
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    label: e.label,
+    type: "smoothstep",
+    className: e.kind === "wait" ? "edge-wait" : "edge-next",
+    markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+    labelBgPadding: [6, 3] as [number, number],
+    labelBgBorderRadius: 8,
+  })), [graph.edges]);
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      onNodesChange={onNodesChange}
+      onNodeClick={(_, node) => onSelect(node.id)}
+      nodesConnectable={false}
+      nodesDraggable={false}
+      minZoom={0.2}
+      maxZoom={1.5}
+      proOptions={{ hideAttribution: true }}
+    >
+      <Background gap={20} size={1.2} color="#d7dce5" />
+      <Controls showInteractive={false} />
+    </ReactFlow>
+  );
+}

@@ -1,0 +1,26 @@
+import { CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { yaml } from "@codemirror/lang-yaml";
+import { EditorState } from "@codemirror/state";
+import { describe, expect, it } from "vitest";
+import { schemaAssist } from "../app/editor/schemaAssist";
+import { read } from "./repoFiles";
+
+const schema = JSON.parse(read("docs/flow.schema.json"));
+
+function labels(doc: string, after: string): string[] {
+  const state = EditorState.create({ doc, extensions: [yaml(), schemaAssist(schema)] });
+  const pos = doc.indexOf(after) + after.length;
+  const [source] = state.languageDataAt<(ctx: CompletionContext) => CompletionResult>("autocomplete", pos).filter((s) => typeof s === "function");
+  return source!(new CompletionContext(state, pos, true)).options.map((o) => o.label);
+}
+
+describe("completion from docs/flow.schema.json, as the editor sets it up", () => {
+  it("completes a flow key, and again on the next request", () => {
+    expect(labels("flow: x\npri\nthen:\n  - stop: true\n", "pri")).toEqual(["priority"]);
+    expect(labels("flow: x\npri\nthen:\n  - stop: true\n", "pri")).toEqual(["priority"]);
+  });
+
+  it("completes a value from the schema's choices", () => {
+    expect(labels("flow: x\nonce_per: con\nthen:\n  - stop: true\n", "once_per: con")).toEqual(["contact", "conversation"]);
+  });
+});

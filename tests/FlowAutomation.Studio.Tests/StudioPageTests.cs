@@ -1,0 +1,158 @@
+using FlowAutomation.Compilation;
+using Microsoft.Playwright;
+
+namespace FlowAutomation.Studio.Tests;
+
+/// <summary>The studio in Debian's chromium: the page as a marketer uses it, against the real flows/.</summary>
+[Collection(StudioCollection.Name)]
+public sealed class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task EveryFlowInFlowsFolder_IsDrawn_InItsFileAndInAllFlows()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        var compiled = new FlowCompiler().CompilePaths([Repo.Path("flows")], Repo.Path("flows"));
+        var files = compiled.Flows.GroupBy(f => f.Span.Path).ToList();
+        Assert.Empty(compiled.Diagnostics);
+
+        foreach (var file in files)
+        {
+            await studio.OpenFileAsync(file.Key, file.Count());
+            foreach (var flow in file)
+                await Assertions.Expect(studio.Page.Locator("[data-kind=trigger] .flow-meta").Filter(new LocatorFilterOptions { HasText = flow.Id })).ToHaveCountAsync(1);
+            // Every action of every flow is a node: its follow-ups' nested actions too.
+            await Assertions.Expect(studio.Page.Locator("[data-testid=flow-node]")).ToHaveCountAsync(file.Sum(f => 1 + (f.When is null ? 0 : 1) + Actions(f.Then)));
+        }
+
+        await studio.Page.GetByTestId("all-flows-tab").ClickAsync();
+        await Assertions.Expect(studio.Page.GetByTestId("flow-card")).ToHaveCountAsync(compiled.Flows.Length);
+        await Assertions.Expect(studio.Page.Locator(".react-flow__edge-text").Filter(new LocatorFilterOptions { HasText = "tag: vip" })).ToHaveCountAsync(1);
+        Assert.Empty(studio.Errors);
+    }
+
+    [Fact]
+    public async Task TypingAMistake_ShowsItsFaCodeUnderThatLine_AndOnItsNode()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        await studio.OpenFileAsync("price-inquiry.yaml", 1);
+        var original = await File.ReadAllTextAsync(Path.Combine(studio.Folder, "price-inquiry.yaml"));
+        var expected = new FlowCompiler().CompileTexts(("price-inquiry.yaml", original.Replace("  - tag: price-asked\n", "  - tag: price-asked!!\n", StringComparison.Ordinal))).Diagnostics.First(d => d.IsError);
+
+        await studio.EditorLine("- tag: price-asked").ClickAsync();
+        await studio.Page.Keyboard.PressAsync("End");
+        await studio.Page.Keyboard.TypeAsync("!!");
+
+        var shown = studio.Page.Locator(".cm-fa-diagnostic").Filter(new LocatorFilterOptions { HasText = expected.Code });
+        await Assertions.Expect(shown).ToHaveCountAsync(1);
+        var lineAbove = await shown.EvaluateAsync<string>("""
+            el => { let n = el.closest('.cm-fa-diagnostics'); while (n && !n.classList.contains('cm-line')) n = n.previousElementSibling; return n ? n.textContent : ''; }
+            """);
+        Assert.Equal("  - tag: price-asked!!", lineAbove);
+        await Assertions.Expect(studio.Page.Locator("[data-kind=tag] [data-testid=node-diagnostic]")).ToContainTextAsync(expected.Code);
+        Assert.Empty(studio.Errors);
+    }
+
+    [Fact]
+    public async Task ClickingANode_SelectsItsYaml_AndTheCursorSelectsItsNode()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        await studio.OpenFileAsync("price-inquiry.yaml", 1);
+
+        await studio.Page.Locator("[data-kind=assign] .node-header").ClickAsync();
+        await Assertions.Expect(studio.Page.Locator(".cm-studio-selected")).ToHaveTextAsync("assign: { team: sales, strategy: round_robin }");
+
+        await studio.EditorLine("after: 24h").ClickAsync();
+        await Assertions.Expect(studio.Page.Locator("[data-kind=follow_up]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("is-selected"));
+        Assert.Empty(studio.Errors);
+    }
+
+    [Fact]
+    public async Task ChangingAReplysTextOnItsNode_ChangesExactlyThatScalarInTheSavedFile_WhichValidates()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        await studio.OpenFileAsync("price-inquiry.yaml", 1);
+        var path = Path.Combine(studio.Folder, "price-inquiry.yaml");
+        var before = await File.ReadAllLinesAsync(path);
+
+        var bubble = studio.Page.GetByTestId("reply-text").First;
+        await bubble.FillAsync("Hi there! Our price list is below; a sales advisor will call you today.");
+        await bubble.PressAsync("Enter");
+        await Assertions.Expect(studio.EditorLine("a sales advisor will call you today")).ToHaveCountAsync(1);
+        await studio.Page.GetByTestId("save").ClickAsync();
+        await Assertions.Expect(studio.Page.GetByTestId("status")).ToContainTextAsync("Saved price-inquiry.yaml");
+
+        var after = await File.ReadAllLinesAsync(path);
+        Assert.Equal(before.Length, after.Length);
+        var changed = Enumerable.Range(0, before.Length).Where(i => before[i] != after[i]).ToList();
+        var line = Assert.Single(changed);
+        Assert.Equal("  - reply: { text: \"Hi there! Our price list is below; a sales advisor will call you today.\" }", after[line]);
+        Assert.Equal(before.Where(l => l.TrimStart().StartsWith('#')), after.Where(l => l.TrimStart().StartsWith('#')));
+        Assert.Empty(new FlowCompiler().CompilePaths([studio.Folder]).Diagnostics);
+        Assert.Empty(studio.Errors);
+    }
+
+    [Fact]
+    public async Task AddingAnActionFromThePalette_InsertsItAfterTheSelectedOne_AndUndoTakesItBack()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        await studio.OpenFileAsync("order-status.yaml", 2);
+        var original = await File.ReadAllTextAsync(Path.Combine(studio.Folder, "order-status.yaml"));
+        var nodes = await studio.Page.Locator("[data-testid=flow-node]").CountAsync();
+
+        await studio.Page.Locator("[data-kind=assign] .node-header").ClickAsync();
+        await studio.Page.GetByTestId("palette-tag").ClickAsync();
+        await Assertions.Expect(studio.Page.Locator("[data-testid=flow-node]")).ToHaveCountAsync(nodes + 1);
+        var lines = await studio.Page.Locator(".cm-line").AllTextContentsAsync();
+        var assign = lines.ToList().FindIndex(l => l.Contains("assign: { team: support", StringComparison.Ordinal));
+        Assert.Equal("  - tag: new-tag", lines[assign + 1]);
+
+        await studio.Page.GetByLabel("Undo").ClickAsync();
+        await Assertions.Expect(studio.Page.Locator("[data-testid=flow-node]")).ToHaveCountAsync(nodes);
+        await Assertions.Expect(studio.Page.GetByTestId("save")).ToHaveTextAsync("Saved");
+        Assert.Equal(original, await File.ReadAllTextAsync(Path.Combine(studio.Folder, "order-status.yaml")));
+        Assert.Empty(studio.Errors);
+    }
+
+    [Fact]
+    public async Task Completion_InTheYaml_ComesFromTheFlowSchema()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        await studio.OpenFileAsync("welcome.yaml", 1);
+
+        await studio.EditorLine("once_per: contact").ClickAsync();
+        await studio.Page.Keyboard.PressAsync("End");
+        for (var i = 0; i < "tact".Length; i++)
+            await studio.Page.Keyboard.PressAsync("Backspace");
+        await studio.Page.Keyboard.PressAsync("Control+Space");
+
+        var options = studio.Page.Locator(".cm-tooltip-autocomplete li");
+        await Assertions.Expect(options.Filter(new LocatorFilterOptions { HasText = "conversation" })).ToHaveCountAsync(1);
+        await Assertions.Expect(options.Filter(new LocatorFilterOptions { HasText = "contact" })).ToHaveCountAsync(1);
+        Assert.Empty(studio.Errors);
+    }
+
+    [Fact]
+    public async Task Screenshot_OfTheStudio_ForTheReadme()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        await studio.OpenFileAsync("price-inquiry.yaml", 1);
+
+        // The picture shows a problem as a marketer meets it: a follow-up set past the reply window, flagged on its node.
+        var delay = studio.Page.GetByTestId("delay");
+        await delay.FillAsync("50h");
+        await delay.PressAsync("Enter");
+        await Assertions.Expect(studio.Page.Locator("[data-kind=follow_up] [data-testid=node-diagnostic]")).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(studio.Page.Locator(".cm-fa-diagnostic")).Not.ToHaveCountAsync(0);
+        await studio.Page.Locator("[data-kind=follow_up] .node-header").ClickAsync();
+        await Assertions.Expect(studio.Page.Locator(".cm-studio-selected")).Not.ToHaveCountAsync(0);
+
+        // UPDATE_GOLDEN=1 refreshes the README's picture; otherwise it goes to the test's output folder.
+        var target = Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1" ? Repo.Path("docs", "studio.png") : Path.Combine(AppContext.BaseDirectory, "studio.png");
+        var bytes = await studio.Page.ScreenshotAsync(new PageScreenshotOptions { Path = target });
+        Assert.True(bytes.Length > 20_000, "the screenshot shows the page");
+        Assert.Empty(studio.Errors);
+    }
+
+    private static int Actions(IEnumerable<Model.FlowAction> actions) =>
+        actions.Sum(a => 1 + (a is Model.FollowUpAction f ? Actions(f.Then) : 0));
+}
