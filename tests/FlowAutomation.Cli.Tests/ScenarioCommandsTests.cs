@@ -128,6 +128,49 @@ public sealed class ScenarioCommandsTests : IDisposable
         Assert.Equal("1 passed, 1 failed", lines[^1]);
     }
 
+    /// <summary>The golden scenario case with one of each FA30xx mistake, and its expected diagnostics (tests/FlowAutomation.Tests/Golden).</summary>
+    private static (string Scenario, string[] Expected, string ProjectDirectory) OneOfEachMistake()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FlowAutomation.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var project = Path.Combine(dir!.FullName, "tests", "FlowAutomation.Tests");
+        var golden = Path.Combine(project, "Golden", "700-scenarios");
+        var expected = File.ReadAllText(Path.Combine(golden, "701-one-of-each-mistake.out.txt")).ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        return (Path.Combine(golden, "701-one-of-each-mistake", "one-of-each.scenario.yaml"), expected, project.Replace('\\', '/') + "/");
+    }
+
+    [Fact]
+    public void DryRun_ScenarioWithOneOfEachMistake_PrintsEveryDiagnosticInOneRun()
+    {
+        var (scenario, expected, project) = OneOfEachMistake();
+
+        var (exit, output, err) = Run("dry-run", scenario);
+
+        Assert.Equal(1, exit);
+        Assert.Empty(output);
+        Assert.Equal(expected, err.Replace(project, string.Empty, StringComparison.Ordinal).TrimEnd('\n').Split('\n'));
+        Assert.Equal(Enumerable.Range(1, 8).Select(n => $"FA300{n}"), expected.Select(l => l.Split(' ')[2].TrimEnd(':')).Where(c => c.StartsWith("FA3", StringComparison.Ordinal)).Order());
+    }
+
+    [Fact]
+    public void Test_ScenarioWithOneOfEachMistake_PrintsEveryDiagnosticUnderItsFailLine()
+    {
+        var (scenario, expected, project) = OneOfEachMistake();
+
+        var (exit, output, _) = Run("test", scenario);
+
+        Assert.Equal(1, exit);
+        var lines = output.Replace(project, string.Empty, StringComparison.Ordinal).TrimEnd('\n').Split('\n');
+        Assert.StartsWith("FAIL  ", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith($"  {expected.Length} errors in the scenario or its flows:", lines[0], StringComparison.Ordinal);
+        Assert.Equal(expected, lines[1..^1]);
+        Assert.Equal("0 passed, 1 failed", lines[^1]);
+    }
+
     [Fact]
     public void Test_AllPass_ExitsZero()
     {
