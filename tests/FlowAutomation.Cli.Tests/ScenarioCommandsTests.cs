@@ -128,6 +128,70 @@ public sealed class ScenarioCommandsTests : IDisposable
         Assert.Equal("1 passed, 1 failed", lines[^1]);
     }
 
+    /// <summary>The repository's root folder (where FlowAutomation.sln is).</summary>
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FlowAutomation.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir!.FullName;
+    }
+
+    /// <summary>The golden scenario case with one of each FA30xx mistake, and its expected diagnostics (tests/FlowAutomation.Tests/Golden).</summary>
+    private static (string Scenario, string[] Expected, string ProjectDirectory) OneOfEachMistake()
+    {
+        var project = Path.Combine(RepoRoot(), "tests", "FlowAutomation.Tests");
+        var golden = Path.Combine(project, "Golden", "700-scenarios");
+        var expected = File.ReadAllText(Path.Combine(golden, "701-one-of-each-mistake.out.txt")).ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        return (Path.Combine(golden, "701-one-of-each-mistake", "one-of-each.scenario.yaml"), expected, project.Replace('\\', '/') + "/");
+    }
+
+    [Fact]
+    public void DryRun_ScenarioWithOneOfEachMistake_PrintsEveryDiagnosticInOneRun()
+    {
+        var (scenario, expected, project) = OneOfEachMistake();
+
+        var (exit, output, err) = Run("dry-run", scenario);
+
+        Assert.Equal(1, exit);
+        Assert.Empty(output);
+        Assert.Equal(expected, err.Replace(project, string.Empty, StringComparison.Ordinal).TrimEnd('\n').Split('\n'));
+        Assert.Equal(Enumerable.Range(1, 8).Select(n => $"FA300{n}"), expected.Select(l => l.Split(' ')[2].TrimEnd(':')).Where(c => c.StartsWith("FA3", StringComparison.Ordinal)).Order());
+    }
+
+    [Fact]
+    public void Test_ScenarioWithOneOfEachMistake_PrintsEveryDiagnosticUnderItsFailLine()
+    {
+        var (scenario, expected, project) = OneOfEachMistake();
+
+        var (exit, output, _) = Run("test", scenario);
+
+        Assert.Equal(1, exit);
+        var lines = output.Replace(project, string.Empty, StringComparison.Ordinal).TrimEnd('\n').Split('\n');
+        Assert.StartsWith("FAIL  ", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith($"  {expected.Length} errors in the scenario or its flows:", lines[0], StringComparison.Ordinal);
+        Assert.Equal(expected, lines[1..^1]);
+        Assert.Equal("0 passed, 1 failed", lines[^1]);
+    }
+
+    [Fact]
+    public void DryRun_ExplainLeadWhoseBudgetIsNotANumber_SaysSo()
+    {
+        var scenario = Path.Combine(RepoRoot(), "samples", "leads", "budget-not-a-number.scenario.yaml");
+
+        var (exit, text, _) = Run("dry-run", scenario, "--explain", "qualified-lead");
+        var (_, json, _) = Run("dry-run", scenario, "--explain", "qualified-lead", "--format", "json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("✘ qualified-lead did not fire: the condition is false\n               ✘ lead.fields.budget gte 1000  ('about two grand' is not a number)\n", text, StringComparison.Ordinal);
+        var rule = json.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement).First(l => l.GetProperty("kind").GetString() == "rule");
+        var condition = rule.GetProperty("conditions")[0];
+        Assert.Equal(("qualified-lead", "about two grand", "'about two grand' is not a number", false), (rule.GetProperty("flow").GetString(), condition.GetProperty("actual").GetString(), condition.GetProperty("note").GetString(), condition.GetProperty("result").GetBoolean()));
+    }
+
     [Fact]
     public void Test_AllPass_ExitsZero()
     {

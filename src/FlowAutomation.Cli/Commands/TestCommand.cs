@@ -30,10 +30,19 @@ internal static class TestCommand
             }
 
             failed++;
-            var why = result.Run is { } run
-                ? run.Failures[0] + (run.Failures.Length > 1 ? $" (and {run.Failures.Length - 1} more)" : string.Empty)
-                : result.Diagnostics.First(d => d.IsError).ToString();
-            stdout.WriteLine($"FAIL  {file}  {why}");
+            if (result.Run is { } run)
+            {
+                stdout.WriteLine($"FAIL  {file}  {run.Failures[0]}" + (run.Failures.Length > 1 ? $" (and {run.Failures.Length - 1} more)" : string.Empty));
+                continue;
+            }
+
+            // A scenario that cannot run: every mistake, each on its own line in the compiler's format that editors and CI read.
+            var errors = result.Diagnostics.Count(d => d.IsError);
+            stdout.WriteLine($"FAIL  {file}  {errors} error{(errors == 1 ? string.Empty : "s")} in the scenario or its flows:");
+            foreach (var diagnostic in result.Diagnostics)
+            {
+                stdout.WriteLine(diagnostic);
+            }
         }
 
         if (files.Count == 0)

@@ -62,7 +62,9 @@ internal sealed partial class TestBinder(NodeReader reader, FieldPath path, Yaml
             }
             else
             {
-                var suggestion = Synonyms.TryGetValue(key.ToLowerInvariant(), out var synonym) ? $"; did you mean '{synonym}'?" : Spelling.DidYouMean(key, OperatorKeys);
+                var suggestion = Synonyms.TryGetValue(key.ToLowerInvariant(), out var synonym) ? $"; did you mean '{synonym}'?"
+                    : SplitThousands(tests, key, operand) is { } whole ? $"; inside {{ }} a comma separates entries, so '{whole[..^3]},{key}' was read as two: write {whole}"
+                    : Spelling.DidYouMean(key, OperatorKeys);
                 reader.Report(DiagnosticCodes.UnknownOperator, keyNodeItem, NodeReader.Shorten(key), suggestion);
                 return null;
             }
@@ -92,21 +94,27 @@ internal sealed partial class TestBinder(NodeReader reader, FieldPath path, Yaml
 
     private TestCondition? Build(OperatorInfo op, YamlNode operand, bool wholeWord, YamlNode at, bool implicitOperator = false)
     {
-        if (!op.AppliesTo.Contains(path.Kind))
+        if (!FlowVocabulary.Applies(op, path.Info))
         {
-            var usable = FlowVocabulary.Operators.Where(o => o.AppliesTo.Contains(path.Kind)).Select(o => o.Name);
-            reader.Report(DiagnosticCodes.OperatorNotApplicable, at, op.Name, path.Text, KindName(path.Kind), string.Join(", ", usable));
+            var usable = string.Join(", ", FlowVocabulary.OperatorsFor(path.Info).Select(o => o.Name));
+            if (path.Kind == ValueKind.Text && op.Operand == OperandShape.Ordered)
+            {
+                usable += "; gt, gte, lt and lte read numbers only from lead.fields.<name>, contact.fields.<name> and message.text";
+            }
+
+            reader.Report(DiagnosticCodes.OperatorNotApplicable, at, op.Name, path.Text, KindName(path.Kind), usable);
             return null;
         }
 
         ImmutableArray<string> values = [];
+        ImmutableArray<double?> valueNumbers = [];
         double? number = null;
         bool? flag = null;
         Regex? regex = null;
         switch (op.Operand)
         {
             case OperandShape.Scalar when path.Kind == ValueKind.Number:
-            case OperandShape.Ordered when path.Kind == ValueKind.Number:
+            case OperandShape.Ordered when path.Kind == ValueKind.Number || path.Info.ReadsNumbers:
                 number = Number(op, operand);
                 if (number is null)
                 {
@@ -140,20 +148,39 @@ internal sealed partial class TestBinder(NodeReader reader, FieldPath path, Yaml
 
                 break;
             default:
-                values = Texts(op, operand, implicitOperator);
-                if (values.IsEmpty)
+                var items = Texts(op, operand, implicitOperator);
+                if (items.IsEmpty)
                 {
                     return null;
                 }
 
+                values = [.. items.Select(i => i.Text)];
+                valueNumbers = ValueNumbers(op, items);
                 break;
         }
 
         WarnIfNeverSet(op, flag, at);
-        return new TestCondition(path, op.Operator, values, number, flag, regex, op.IsKeyword && wholeWord) { Span = reader.Span(at) };
+        return new TestCondition(path, op.Operator, values, number, flag, regex, op.IsKeyword && wholeWord) { Span = reader.Span(at), ValueNumbers = valueNumbers };
     }
 
-    private ImmutableArray<string> Texts(OperatorInfo op, YamlNode operand, bool implicitOperator)
+    /// <summary>
+    /// On a path that reads numbers, the values of <c>equals</c>, <c>not_equals</c>, <c>in</c> and <c>not_in</c> written
+    /// as numbers (unquoted, in the invariant culture: <c>1000</c>, <c>-2.5</c>, <c>1e3</c>), each beside its text; empty
+    /// when there are none. A quoted value (<c>"007"</c>) stays a text.
+    /// </summary>
+    private ImmutableArray<double?> ValueNumbers(OperatorInfo op, ImmutableArray<(string Text, YamlNode Node)> items)
+    {
+        if (!path.Info.ReadsNumbers || op.Operator is not (TestOperator.Equals or TestOperator.NotEquals or TestOperator.In or TestOperator.NotIn))
+        {
+            return [];
+        }
+
+        var numbers = items.Select(i => i.Node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } s
+            && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) ? n : (double?)null).ToImmutableArray();
+        return numbers.Any(n => n is not null) ? numbers : [];
+    }
+
+    private ImmutableArray<(string Text, YamlNode Node)> Texts(OperatorInfo op, YamlNode operand, bool implicitOperator)
     {
         if (implicitOperator && operand is YamlScalarNode empty && NodeReader.IsNull(empty))
         {
@@ -202,7 +229,7 @@ internal sealed partial class TestBinder(NodeReader reader, FieldPath path, Yaml
             return [];
         }
 
-        return [.. items.Select(i => i.Text)];
+        return items;
     }
 
     private double? Number(OperatorInfo op, YamlNode operand)
@@ -213,9 +240,42 @@ internal sealed partial class TestBinder(NodeReader reader, FieldPath path, Yaml
             return n;
         }
 
-        reader.Report(DiagnosticCodes.InvalidOperand, operand, op.Name, $"a number, found {NodeReader.Describe(operand)}");
+        reader.Report(DiagnosticCodes.InvalidOperand, operand, op.Name, $"a number, found {NodeReader.Describe(operand)}" + PlainNumberHint(operand));
         return null;
     }
+
+    /// <summary>
+    /// What to write instead: "1,000" or "$2,000" as an operand is the number written plainly; a duration on a text path
+    /// is not a number.
+    /// </summary>
+    private string PlainNumberHint(YamlNode operand)
+    {
+        if (operand is not YamlScalarNode { Value: { } text } || !text.Any(char.IsAsciiDigit))
+        {
+            return string.Empty;
+        }
+
+        if (path.Kind == ValueKind.Text && Durations.TryParse(text, out _))
+        {
+            return $"; '{path.Text}' is text read as a number, not a duration";
+        }
+
+        var plain = new string([.. text.Where(c => char.IsAsciiDigit(c) || c is '.' or '-')]);
+        var onlySeparators = text.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or ',' or ' ' || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.CurrencySymbol);
+        return onlySeparators && plain != text && double.TryParse(plain, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _)
+            ? $"; write it plainly: {plain}"
+            : string.Empty;
+    }
+
+    /// <summary>
+    /// <c>{ lt: 1,000 }</c> is read by YAML as <c>lt: 1</c> and a key <c>000</c>: when an unknown key is three digits with
+    /// no value, just after a number, the number that was meant (1000); null otherwise.
+    /// </summary>
+    private static string? SplitThousands(List<(OperatorInfo Info, YamlNode Operand, YamlNode At)> tests, string key, YamlNode value) =>
+        key.Length == 3 && key.All(char.IsAsciiDigit) && value is YamlScalarNode v && NodeReader.IsNull(v)
+        && tests.Count > 0 && tests[^1].Operand is YamlScalarNode { Value: { } previous } && previous.Length > 0 && previous.All(char.IsAsciiDigit)
+            ? previous + key
+            : null;
 
     private bool? Flag(OperatorInfo op, YamlNode operand, bool implicitOperator)
     {

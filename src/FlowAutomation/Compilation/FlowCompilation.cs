@@ -10,6 +10,12 @@ public sealed record FlowCompilation(ImmutableArray<FlowDefinition> Flows, IRead
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
+    /// <summary>
+    /// The id of every flow the files declare, in file order, including flows left out of <see cref="Flows"/> for their
+    /// errors: what a reference to a flow (a scenario's <c>fired</c>) may name without being a second mistake.
+    /// </summary>
+    public ImmutableArray<string> DeclaredIds { get; init; } = [];
+
     public FlowDefinition? Find(string id) => Flows.FirstOrDefault(f => f.Id == id);
 }
 

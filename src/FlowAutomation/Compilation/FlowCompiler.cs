@@ -81,6 +81,9 @@ public sealed class FlowCompiler(PolicyProfile? policy = null)
         rejected.UnionWith(PolicyCheckPass.Run(flows, Policy, diagnostics));
         rejected.UnionWith(TagCyclePass.Run(unique, diagnostics));
         var clean = unique.Where(f => !rejected.Contains(f)).ToList();
-        return new FlowCompilation([.. clean], diagnostics.ToSortedList(), Policy);
+        return new FlowCompilation([.. clean], diagnostics.ToSortedList(), Policy)
+        {
+            DeclaredIds = [.. flows.Select(f => f.Id).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal)],
+        };
     }
 }

@@ -85,10 +85,10 @@ public static partial class DiagnosticCodes
         "A condition is `<path>: <value>` (equals), `<path>: { <operator>: <value> }`, or `all`, `any`, `not`, `business_hours`. `whole_word` stands only beside a keyword operator.");
     public static readonly DiagnosticDescriptor UnknownOperator = new("FA1203", E, "Unknown operator",
         "unknown operator '{0}'{1}",
-        "Operators: equals, not_equals, in, not_in, contains, contains_any, contains_all, not_contains, starts_with, ends_with, matches, exists, gt, gte, lt, lte, has, has_any, lacks. Names from other tools (`is`, `eq`, `includes`, `regex`, `>`) are answered with the operator that means the same.");
+        "Operators: equals, not_equals, in, not_in, contains, contains_any, contains_all, not_contains, starts_with, ends_with, matches, exists, gt, gte, lt, lte, has, has_any, lacks. Names from other tools (`is`, `eq`, `includes`, `regex`, `>`) are answered with the operator that means the same. Inside `{ }` a comma separates entries, so `{ lt: 1,000 }` is read as `lt: 1` and an operator `000`: write `1000`.");
     public static readonly DiagnosticDescriptor OperatorNotApplicable = new("FA1204", E, "Operator does not apply",
         "operator '{0}' does not apply to '{1}', which is {2}; use {3}",
-        "Each path has a type (text, number, yes/no, duration, set of tags). Set operators (`has`, `has_any`, `lacks`) apply to tag sets; `gt`/`lt` to numbers and durations; keyword operators to text; `exists` to every path.");
+        "Each path has a type (text, number, yes/no, duration, set of tags). Set operators (`has`, `has_any`, `lacks`) apply to tag sets; `gt`/`lt` to numbers, durations, and the text paths that hold numbers people type (`lead.fields.<name>`, `contact.fields.<name>`, `message.text`), which they read as numbers; keyword operators to text; `exists` to every path. Other text paths (names, ids, codes) are not quantities: `contact.name: { gt: 20 }` is refused.");
     public static readonly DiagnosticDescriptor InvalidRegex = new("FA1205", E, "Invalid regular expression",
         "invalid regular expression: {0}",
         "`matches` takes a .NET regular expression. It runs case-insensitively and with a time limit.");

@@ -29,9 +29,11 @@ public static class ConditionFormatter
                 : n.ToString(CultureInfo.InvariantCulture);
         }
 
-        return test.Values.Length == 1 && FlowVocabulary.Operators.First(o => o.Operator == test.Operator).Operand != OperandShape.List
-            ? Quote(test.Values[0])
-            : "[" + string.Join(", ", test.Values.Select(Quote)) + "]";
+        // A value written as a number (which also matches a text that reads as that number) is shown unquoted.
+        var shown = test.Values.Select((v, i) => !test.ValueNumbers.IsDefaultOrEmpty && test.ValueNumbers[i] is not null ? v : Quote(v)).ToList();
+        return shown.Count == 1 && FlowVocabulary.Operators.First(o => o.Operator == test.Operator).Operand != OperandShape.List
+            ? shown[0]
+            : "[" + string.Join(", ", shown) + "]";
     }
 
     public static string Describe(Condition condition) => condition switch

@@ -72,9 +72,9 @@ public static class FlowVocabulary
 
     public static ImmutableArray<OperatorInfo> Operators { get; } =
     [
-        new("equals", TestOperator.Equals, OperandShape.Scalar, EqualityKinds, false, "The value equals the operand (text ignores case). A bare value means equals."),
+        new("equals", TestOperator.Equals, OperandShape.Scalar, EqualityKinds, false, "The value equals the operand (text ignores case). A bare value means equals. On lead.fields, contact.fields and message.text, an unquoted number also matches a text that reads as that number."),
         new("not_equals", TestOperator.NotEquals, OperandShape.Scalar, EqualityKinds, false, "The value differs from the operand, or is missing."),
-        new("in", TestOperator.In, OperandShape.List, TextKinds, false, "The value is one of the listed texts."),
+        new("in", TestOperator.In, OperandShape.List, TextKinds, false, "The value is one of the listed texts. On lead.fields, contact.fields and message.text, an unquoted number also matches a text that reads as that number."),
         new("not_in", TestOperator.NotIn, OperandShape.List, TextKinds, false, "The value is none of the listed texts, or is missing."),
         new("contains", TestOperator.Contains, OperandShape.Scalar, TextKinds, true, "The text contains the word or phrase."),
         new("contains_any", TestOperator.ContainsAny, OperandShape.List, TextKinds, true, "The text contains at least one of the words or phrases."),
@@ -84,10 +84,10 @@ public static class FlowVocabulary
         new("ends_with", TestOperator.EndsWith, OperandShape.Scalar, TextKinds, false, "The text ends with the operand."),
         new("matches", TestOperator.Matches, OperandShape.Pattern, TextKinds, false, "The text matches the .NET regular expression (case-insensitive, time-limited)."),
         new("exists", TestOperator.Exists, OperandShape.Flag, AllKinds, false, "true: the value is present and not empty; false: it is missing."),
-        new("gt", TestOperator.Gt, OperandShape.Ordered, OrderedKinds, false, "Greater than the number or duration."),
-        new("gte", TestOperator.Gte, OperandShape.Ordered, OrderedKinds, false, "Greater than or equal to the number or duration."),
-        new("lt", TestOperator.Lt, OperandShape.Ordered, OrderedKinds, false, "Less than the number or duration."),
-        new("lte", TestOperator.Lte, OperandShape.Ordered, OrderedKinds, false, "Less than or equal to the number or duration."),
+        new("gt", TestOperator.Gt, OperandShape.Ordered, OrderedKinds, false, "Greater than the number or duration; on lead.fields, contact.fields and message.text, the text read as a number."),
+        new("gte", TestOperator.Gte, OperandShape.Ordered, OrderedKinds, false, "Greater than or equal to the number or duration; on lead.fields, contact.fields and message.text, the text read as a number."),
+        new("lt", TestOperator.Lt, OperandShape.Ordered, OrderedKinds, false, "Less than the number or duration; on lead.fields, contact.fields and message.text, the text read as a number."),
+        new("lte", TestOperator.Lte, OperandShape.Ordered, OrderedKinds, false, "Less than or equal to the number or duration; on lead.fields, contact.fields and message.text, the text read as a number."),
         new("has", TestOperator.Has, OperandShape.Scalar, SetKinds, false, "The set holds the tag."),
         new("has_any", TestOperator.HasAny, OperandShape.List, SetKinds, false, "The set holds at least one of the tags."),
         new("lacks", TestOperator.Lacks, OperandShape.Scalar, SetKinds, false, "The set does not hold the tag (or, given a list, holds none of them)."),
@@ -95,6 +95,16 @@ public static class FlowVocabulary
 
     public static FrozenDictionary<string, OperatorInfo> OperatorsByName { get; } =
         Operators.ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether the operator applies to the path: by the path's type (<see cref="OperatorInfo.AppliesTo"/>), and the
+    /// numeric operators (gt, gte, lt, lte) also to the text paths that read numbers (<see cref="PathInfo.ReadsNumbers"/>).
+    /// </summary>
+    public static bool Applies(OperatorInfo op, PathInfo path) =>
+        op.AppliesTo.Contains(path.Kind) || (path.ReadsNumbers && op.Operand == OperandShape.Ordered);
+
+    /// <summary>The operators that apply to the path, in vocabulary order.</summary>
+    public static IEnumerable<OperatorInfo> OperatorsFor(PathInfo path) => Operators.Where(o => Applies(o, path));
 
     public static ImmutableArray<ActionInfo> Actions { get; } =
     [

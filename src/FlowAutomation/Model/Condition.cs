@@ -67,14 +67,24 @@ public enum TestOperator
 /// <summary>
 /// <c>path: { operator: operand }</c>. Text operands are kept as written; comparison ignores case.
 /// <see cref="Values"/> holds the text operand(s), <see cref="Number"/> a numeric or duration operand
-/// (durations in seconds), <see cref="Flag"/> a yes/no operand, <see cref="Regex"/> the compiled pattern.
+/// (durations in seconds; on a text path, the number <c>gt</c>, <c>gte</c>, <c>lt</c> or <c>lte</c> compares the text
+/// read as a number with), <see cref="Flag"/> a yes/no operand, <see cref="Regex"/> the compiled pattern.
 /// </summary>
 public sealed record TestCondition(FieldPath Path, TestOperator Operator, ImmutableArray<string> Values, double? Number, bool? Flag, Regex? Regex, bool WholeWord) : Condition
 {
+    /// <summary>
+    /// For <c>equals</c>, <c>not_equals</c>, <c>in</c> and <c>not_in</c> on a path that reads numbers
+    /// (<see cref="PathInfo.ReadsNumbers"/>): for each of <see cref="Values"/>, the number it stands for when it was
+    /// written as a number (unquoted), else null. Such a value also matches a text that reads as the same number.
+    /// Empty when no value is a number.
+    /// </summary>
+    public ImmutableArray<double?> ValueNumbers { get; init; } = [];
+
     public bool Equals(TestCondition? other) =>
         other is not null && Path == other.Path && Operator == other.Operator && WholeWord == other.WholeWord
         && Number == other.Number && Flag == other.Flag && Regex?.ToString() == other.Regex?.ToString()
-        && Values.SequenceEqual(other.Values, StringComparer.OrdinalIgnoreCase);
+        && Values.SequenceEqual(other.Values, StringComparer.OrdinalIgnoreCase)
+        && ValueNumbers.SequenceEqual(other.ValueNumbers);
 
     public override int GetHashCode()
     {
@@ -82,6 +92,11 @@ public sealed record TestCondition(FieldPath Path, TestOperator Operator, Immuta
         foreach (var v in Values)
         {
             h = HashCode.Combine(h, StringComparer.OrdinalIgnoreCase.GetHashCode(v));
+        }
+
+        foreach (var n in ValueNumbers)
+        {
+            h = HashCode.Combine(h, n);
         }
 
         return h;

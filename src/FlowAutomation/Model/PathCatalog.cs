@@ -11,6 +11,12 @@ namespace FlowAutomation.Model;
 public sealed record PathInfo(PathId Id, string Name, ValueKind Kind, ImmutableArray<EventKind> SetBy, ImmutableArray<string> Choices, string Description)
 {
     public bool IsFieldMap => Name.EndsWith('*');
+
+    /// <summary>
+    /// A text path whose value is often a number a person typed (a form answer, a contact field, a reply to "how many?"):
+    /// the numeric operators read it as a number (see <c>ConditionSemantics.TryReadNumber</c>).
+    /// </summary>
+    public bool ReadsNumbers { get; init; }
 }
 
 /// <summary>The closed vocabulary of paths, shared by the binder, templates, schema and runtime.</summary>
@@ -23,7 +29,7 @@ public static class PathCatalog
 
     public static ImmutableArray<PathInfo> All { get; } =
     [
-        new(PathId.MessageText, "message.text", ValueKind.Text, MessageEvents, [], "The text of the customer's message."),
+        new(PathId.MessageText, "message.text", ValueKind.Text, MessageEvents, [], "The text of the customer's message. gt, gte, lt, lte and unquoted numbers in equals or in read it as a number.") { ReadsNumbers = true },
         new(PathId.MessageType, "message.type", ValueKind.Text, MessageEvents, ["text", "image", "share_post", "other"], "What the customer sent."),
         new(PathId.MessageImageUrl, "message.image_url", ValueKind.Text, MessageEvents, [], "The URL of an image the customer sent."),
         new(PathId.MessagePostId, "message.post_id", ValueKind.Text, MessageEvents, [], "The id of a TikTok post the customer shared."),
@@ -34,13 +40,13 @@ public static class PathCatalog
         new(PathId.LeadFormName, "lead.form_name", ValueKind.Text, LeadEvents, [], "The lead form's name."),
         new(PathId.LeadAdId, "lead.ad_id", ValueKind.Text, LeadEvents, [], "The ad that carried the form."),
         new(PathId.LeadCampaignId, "lead.campaign_id", ValueKind.Text, LeadEvents, [], "The campaign that carried the form."),
-        new(PathId.LeadField, "lead.fields.*", ValueKind.Text, LeadEvents, [], "A field of the submitted form, by name."),
+        new(PathId.LeadField, "lead.fields.*", ValueKind.Text, LeadEvents, [], "A field of the submitted form, by name. gt, gte, lt, lte and unquoted numbers in equals or in read it as a number.") { ReadsNumbers = true },
         new(PathId.ContactId, "contact.id", ValueKind.Text, Any, [], "The contact's id."),
         new(PathId.ContactName, "contact.name", ValueKind.Text, Any, [], "The contact's display name."),
         new(PathId.ContactCountry, "contact.country", ValueKind.Text, Any, [], "The contact's country, ISO 3166 alpha-2 (SG, MY, US)."),
         new(PathId.ContactLanguage, "contact.language", ValueKind.Text, Any, [], "The contact's language (en, zh, ms)."),
         new(PathId.ContactTags, "contact.tags", ValueKind.TagSet, Any, [], "The tags the contact holds."),
-        new(PathId.ContactField, "contact.fields.*", ValueKind.Text, Any, [], "A contact field, by name (set by `set`)."),
+        new(PathId.ContactField, "contact.fields.*", ValueKind.Text, Any, [], "A contact field, by name (set by `set`). gt, gte, lt, lte and unquoted numbers in equals or in read it as a number.") { ReadsNumbers = true },
         new(PathId.ConversationId, "conversation.id", ValueKind.Text, Any, [], "The conversation's id."),
         new(PathId.ConversationIsFirstMessage, "conversation.is_first_message", ValueKind.Boolean, Any, [], "True for the customer's first message in the conversation."),
         new(PathId.ConversationInboundCount, "conversation.inbound_count", ValueKind.Number, Any, [], "How many messages the customer has sent, this one included."),

@@ -42,6 +42,18 @@ internal enum AtomKind : byte
     /// <summary><c>lacks</c>: the contact holds none of the tag keys.</summary>
     TagNone,
 
+    /// <summary>
+    /// <c>equals</c>, <c>in</c> on a text path that reads numbers, with values written as numbers: the path's value key is
+    /// one of the keys, or the text read as a number (its number slot) is one of the numbers.
+    /// </summary>
+    TextOrNumberIn,
+
+    /// <summary><c>not_equals</c>, <c>not_in</c> with values written as numbers: the negation of <see cref="TextOrNumberIn"/>.</summary>
+    TextOrNumberNotIn,
+
+    /// <summary><c>gt</c>, <c>gte</c>, <c>lt</c>, <c>lte</c> on a text path: the text read as a number (its number slot) compares.</summary>
+    NumberCompare,
+
     /// <summary>Any other test, evaluated from the path's value (<c>starts_with</c>, <c>matches</c>, numbers, …).</summary>
     General,
 
@@ -58,10 +70,13 @@ internal enum SlotKind : byte
 
 /// <summary>
 /// One distinct test, shared by every flow that contains it. <see cref="Keys"/> are signal keys (see
-/// <see cref="SignalKey"/>); <see cref="Slot"/> is the keyword or equality index that produces them.
+/// <see cref="SignalKey"/>); <see cref="Slot"/> is the keyword or equality index that produces them;
+/// <see cref="NumberSlot"/> the path whose text the test reads as a number (-1: none).
 /// </summary>
-internal sealed class Atom(AtomKind kind, SlotKind slotKind, int slot, int[] keys, TestCondition? test, BusinessHoursCondition? hours, string? folded)
+internal sealed class Atom(AtomKind kind, SlotKind slotKind, int slot, int[] keys, TestCondition? test, BusinessHoursCondition? hours, string? folded, int numberSlot = -1)
 {
+    public int NumberSlot { get; } = numberSlot;
+
     public AtomKind Kind { get; } = kind;
 
     public SlotKind SlotKind { get; } = slotKind;

@@ -2,8 +2,11 @@ using FlowAutomation.Model;
 
 namespace FlowAutomation.Rules;
 
-/// <summary>The semantics of the tests that are not answered by signals: presence, numbers, flags, business hours.</summary>
-internal static class ConditionSemantics
+/// <summary>
+/// The semantics of the tests that are not answered by signals: presence, numbers (and numbers in text fields, in
+/// ConditionSemantics.Numbers.cs), flags, business hours.
+/// </summary>
+internal static partial class ConditionSemantics
 {
     /// <summary><c>exists: true</c>: present, and for text not empty, for a tag set not empty.</summary>
     public static bool IsPresent(FactValue value) => !value.IsMissing && value.Kind switch
@@ -21,16 +24,13 @@ internal static class ConditionSemantics
         _ => value.Number == test.Number,
     };
 
-    /// <summary><c>gt</c>, <c>gte</c>, <c>lt</c>, <c>lte</c> on a number or a duration in seconds, and <c>equals</c>; the value is present.</summary>
-    public static bool Compare(TestCondition test, FactValue value) => test.Operator switch
-    {
-        TestOperator.Gt => value.Number > test.Number,
-        TestOperator.Gte => value.Number >= test.Number,
-        TestOperator.Lt => value.Number < test.Number,
-        TestOperator.Lte => value.Number <= test.Number,
-        TestOperator.Equals => ScalarEquals(test, value),
-        _ => false,
-    };
+    /// <summary>
+    /// <c>gt</c>, <c>gte</c>, <c>lt</c>, <c>lte</c> on a number, a duration in seconds or a text read as a number (see
+    /// <see cref="NumberOf"/>), and <c>equals</c> on a number or boolean path; the value is present.
+    /// </summary>
+    public static bool Compare(TestCondition test, FactValue value) => test.Operator == TestOperator.Equals
+        ? ScalarEquals(test, value)
+        : Compare(test.Operator, NumberOf(value), test.Number ?? double.NaN);
 
     /// <summary>
     /// The event's time, in the condition's zone, falls on one of its days and From ≤ time &lt; To (To at the end of the

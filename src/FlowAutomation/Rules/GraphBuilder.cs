@@ -23,6 +23,8 @@ internal sealed class GraphBuilder
     private readonly List<ValueSlot> valueSlots = [];
     private readonly Dictionary<FieldPath, int> valueSlotIds = [];
     private readonly Dictionary<string, int> tagKeys = new(StringComparer.Ordinal);
+    private readonly List<FieldPath> numberPaths = [];
+    private readonly Dictionary<FieldPath, int> numberSlotIds = [];
 
     public IReadOnlyList<SignalKey> Keys => keys;
 
@@ -33,6 +35,9 @@ internal sealed class GraphBuilder
     public ValueIndex[] ValueIndexes() => [.. valueSlots.Select(s => new ValueIndex(s.Path, s.Keys))];
 
     public ValueIndex TagIndex() => new(new FieldPath(PathId.ContactTags, null), tagKeys);
+
+    /// <summary>The text paths that tests read as numbers, by number slot.</summary>
+    public FieldPath[] NumberPaths() => [.. numberPaths];
 
     /// <summary>Compiles a flow's condition (null: always true) and returns its root node with the tree beside it.</summary>
     public int Compile(Condition? condition, out ExplainNode? explain)
@@ -111,6 +116,11 @@ internal sealed class GraphBuilder
         var key = new StringBuilder("T|").Append(t.Path.Text).Append('|').Append(t.Operator).Append('|').Append(keyword && t.WholeWord)
             .Append('|').Append(t.Number?.ToString("R", CultureInfo.InvariantCulture)).Append('|').Append(t.Flag)
             .Append('|').Append(t.Regex?.Options).Append('|').Append(t.Regex?.ToString());
+        foreach (var number in t.ValueNumbers)
+        {
+            key.Append('\u0002').Append(number?.ToString("R", CultureInfo.InvariantCulture));
+        }
+
         foreach (var value in t.Values)
         {
             key.Append('\u0001').Append(keyword ? TextRules.FoldKeyword(value) : TextRules.Fold(value));
@@ -140,7 +150,15 @@ internal sealed class GraphBuilder
                 var valueSlot = ValueSlotFor(t.Path);
                 var valueKeys = t.Values.Select(v => ValueKey(valueSlot, TextRules.Fold(v))).Distinct().ToArray();
                 var negated = t.Operator is TestOperator.NotEquals or TestOperator.NotIn;
+                if (ConditionSemantics.ReadsNumber(t))
+                {
+                    // The text's key, or its number: not anchorable, since a text such as "$1,000" matches 1000 without a key.
+                    return new Atom(negated ? AtomKind.TextOrNumberNotIn : AtomKind.TextOrNumberIn, SlotKind.Equality, valueSlot, valueKeys, t, null, null, NumberSlotFor(t.Path));
+                }
+
                 return new Atom(negated ? AtomKind.TextNotIn : AtomKind.TextIn, SlotKind.Equality, valueSlot, valueKeys, t, null, null);
+            case TestOperator.Gt or TestOperator.Gte or TestOperator.Lt or TestOperator.Lte when isText:
+                return new Atom(AtomKind.NumberCompare, SlotKind.None, -1, [], t, null, null, NumberSlotFor(t.Path));
             case TestOperator.Has or TestOperator.HasAny or TestOperator.Lacks:
                 var tags = t.Values.Select(v => TagKey(TextRules.Fold(v))).Distinct().ToArray();
                 return new Atom(t.Operator == TestOperator.Lacks ? AtomKind.TagNone : AtomKind.TagAny, SlotKind.Tags, 0, tags, t, null, null);
@@ -158,6 +176,18 @@ internal sealed class GraphBuilder
             slot = keywordSlots.Count;
             keywordSlots.Add(new KeywordSlot(path));
             keywordSlotIds.Add(path, slot);
+        }
+
+        return slot;
+    }
+
+    private int NumberSlotFor(FieldPath path)
+    {
+        if (!numberSlotIds.TryGetValue(path, out var slot))
+        {
+            slot = numberPaths.Count;
+            numberPaths.Add(path);
+            numberSlotIds.Add(path, slot);
         }
 
         return slot;

@@ -103,8 +103,8 @@ internal sealed class RuleExplainer(RuleNetwork network)
                     op += ", whole_word: false";
                 }
 
-                var actual = PathResolver.Resolve(test.Path, facts).ToString();
-                return new ConditionTrace("test", test.Path.Text, op, Operands(test), actual, result, [], span);
+                var value = PathResolver.Resolve(test.Path, facts);
+                return new ConditionTrace("test", test.Path.Text, op, Operands(test), value.ToString(), result, [], span) { Note = ConditionSemantics.NumberNote(test, value) };
         }
     }
 

@@ -31,6 +31,8 @@ public enum FlowOutcome
 /// ", whole_word: false" when given), the operands as written (<see cref="Expected"/>) and the value read from the event
 /// (<see cref="Actual"/>, "(none)" when missing). For <c>all</c>, <c>any</c>, <c>not</c>: <see cref="Children"/>.
 /// For business hours: the range as <see cref="Expected"/> and the event's local time as <see cref="Actual"/>.
+/// <see cref="Note"/> says how a test that reads a number read the text ("'about two grand' is not a number",
+/// "'$2,000' reads as 2000"), null otherwise.
 /// </summary>
 public sealed record ConditionTrace(
     string Kind,
@@ -42,12 +44,14 @@ public sealed record ConditionTrace(
     ImmutableArray<ConditionTrace> Children,
     SourceSpan Span)
 {
+    public string? Note { get; init; }
+
     public override string ToString()
     {
         var result = Result ? "true" : "false";
         return Kind switch
         {
-            "test" => $"{Path} {Operator} [{string.Join(", ", Expected)}]: actual {Quote(Actual)} → {result}",
+            "test" => $"{Path} {Operator} [{string.Join(", ", Expected)}]: actual {Quote(Actual)}{(Note is null ? string.Empty : $" ({Note})")} → {result}",
             "business_hours" => $"business_hours {string.Join(", ", Expected)}: actual {Actual} → {result}",
             _ => $"{Kind} → {result}",
         };

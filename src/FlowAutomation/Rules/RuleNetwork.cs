@@ -25,9 +25,11 @@ public sealed class RuleNetwork
         KeywordIndex[] keywordIndexes,
         ValueIndex[] valueIndexes,
         ValueIndex tagIndex,
+        FieldPath[] numberPaths,
         SignalKey[] keys,
         TriggerPlan[] plans)
     {
+        NumberPaths = numberPaths;
         Options = options;
         Entries = entries;
         Graph = graph;
@@ -76,6 +78,9 @@ public sealed class RuleNetwork
     internal ValueIndex[] ValueIndexes { get; }
 
     internal ValueIndex TagIndex { get; }
+
+    /// <summary>The text paths that tests read as numbers, by number slot; read at most once per event, when a test needs one.</summary>
+    internal FieldPath[] NumberPaths { get; }
 
     internal SignalKey[] Keys { get; }
 
@@ -132,6 +137,7 @@ public sealed class RuleNetwork
             builder.KeywordIndexes(options.DenseAutomatonLimit),
             builder.ValueIndexes(),
             builder.TagIndex(),
+            builder.NumberPaths(),
             [.. builder.Keys],
             plans);
     }

@@ -12,6 +12,8 @@ public sealed partial class RuleSession
     private readonly uint[] nodeStamp;
     private readonly int[] valueHit;
     private readonly uint[] valueHitStamp;
+    private readonly double[] numberValue;
+    private readonly uint[] numberStamp;
     private int hitCount;
     private uint epoch;
     private char[] buffer = new char[256];
@@ -27,6 +29,7 @@ public sealed partial class RuleSession
             Array.Clear(keyStamp);
             Array.Clear(nodeStamp);
             Array.Clear(valueHitStamp);
+            Array.Clear(numberStamp);
             epoch = 1;
         }
     }
@@ -189,8 +192,23 @@ public sealed partial class RuleSession
         AtomKind.KeywordNone or AtomKind.TextNotIn or AtomKind.TagNone => !AnyHit(atom.Keys),
         AtomKind.KeywordAll => AllHit(atom.Keys),
         AtomKind.BusinessHours => ConditionSemantics.InBusinessHours(atom.Hours!, facts.Event.At),
+        AtomKind.NumberCompare => ConditionSemantics.Compare(atom.Test!.Operator, NumberOf(atom.NumberSlot), atom.Test.Number!.Value),
+        AtomKind.TextOrNumberIn => AnyHit(atom.Keys) || ConditionSemantics.IsOneOfNumbers(atom.Test!, NumberOf(atom.NumberSlot)),
+        AtomKind.TextOrNumberNotIn => !AnyHit(atom.Keys) && !ConditionSemantics.IsOneOfNumbers(atom.Test!, NumberOf(atom.NumberSlot)),
         _ => EvaluateGeneral(atom),
     };
+
+    /// <summary>The number the slot's path reads as for this event (NaN: missing or not a number), read at most once per event.</summary>
+    private double NumberOf(int slot)
+    {
+        if (numberStamp[slot] != epoch)
+        {
+            numberValue[slot] = ConditionSemantics.NumberOf(PathResolver.Resolve(network.NumberPaths[slot], facts));
+            numberStamp[slot] = epoch;
+        }
+
+        return numberValue[slot];
+    }
 
     private bool AnyHit(int[] keys)
     {

@@ -46,6 +46,8 @@ public sealed partial class RuleSession
         nodeStamp = new uint[network.Graph.Nodes.Length];
         valueHit = new int[network.ValueIndexes.Length];
         valueHitStamp = new uint[network.ValueIndexes.Length];
+        numberValue = new double[network.NumberPaths.Length];
+        numberStamp = new uint[network.NumberPaths.Length];
         graph = network.Graph;
         facts = null!;
     }

@@ -27,7 +27,7 @@ internal static class ExplanationLines
                     var expected = node.Expected.Length == 1 ? node.Expected[0] : "[" + string.Join(", ", node.Expected) + "]";
 
                     var op = node.Kind == "business_hours" ? string.Empty : node.Operator ?? string.Empty;
-                    lines.Add(new ConditionLine(node.Path ?? node.Kind, op, expected, node.Actual ?? string.Empty, node.Result, depth));
+                    lines.Add(new ConditionLine(node.Path ?? node.Kind, op, expected, node.Actual ?? string.Empty, node.Result, depth) { Note = node.Note });
                     return;
                 default:
                     lines.Add(new ConditionLine(node.Kind, string.Empty, string.Empty, string.Empty, node.Result, depth));

@@ -24,8 +24,14 @@ public sealed record EventTrace(DateTimeOffset At, string Type, string Descripti
     public DateTimeOffset? ReceivedAt { get; init; }
 }
 
-/// <summary>One condition of a flow, with what it expected, what it found and the result.</summary>
-public sealed record ConditionLine(string Path, string Operator, string Expected, string Actual, bool Result, int Depth);
+/// <summary>
+/// One condition of a flow, with what it expected, what it found and the result; <see cref="Note"/> says how a text was
+/// read as a number ("'about two grand' is not a number"), when the test reads one.
+/// </summary>
+public sealed record ConditionLine(string Path, string Operator, string Expected, string Actual, bool Result, int Depth)
+{
+    public string? Note { get; init; }
+}
 
 /// <summary>Whether a flow fired for an event, and why not when it did not.</summary>
 public sealed record RuleTrace(DateTimeOffset At, string Flow, string EventType, bool Fired, string? WhyNot, ImmutableArray<ConditionLine> Conditions) : TraceRecord(At)

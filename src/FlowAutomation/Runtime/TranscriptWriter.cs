@@ -40,7 +40,11 @@ public static class TranscriptWriter
                             sb.Append(' ').Append(part);
                         }
 
-                        if (c.Actual.Length > 0)
+                        if (c.Note is not null)
+                        {
+                            sb.Append("  (").Append(c.Note).Append(')'); // the note quotes the text it read
+                        }
+                        else if (c.Actual.Length > 0)
                         {
                             sb.Append("  (was ").Append(c.Actual.Contains(' ', StringComparison.Ordinal) && !c.Actual.StartsWith('[') ? $"\"{c.Actual}\"" : c.Actual).Append(')');
                         }
@@ -85,7 +89,7 @@ public static class TranscriptWriter
                     @event = r.EventType,
                     fired = r.Fired,
                     why_not = r.WhyNot,
-                    conditions = r.Conditions.Select(c => new { path = c.Path, @operator = c.Operator, expected = c.Expected, actual = c.Actual, result = c.Result }),
+                    conditions = r.Conditions.Select(c => new { path = c.Path, @operator = c.Operator, expected = c.Expected, actual = c.Actual, note = c.Note, result = c.Result }),
                 },
                 ActionTrace a => new { kind = a.Kind, at = a.At, flow = a.Flow, action = a.Action, status = a.StatusName, reason = a.Reason, message = a.Message, detail = a.Detail },
                 SummaryTrace s => new { kind = s.Kind, at = s.At, events = s.Events, fired = s.FlowsFired, sent = s.Sent, blocked = s.Blocked, follow_ups_pending = s.FollowUpsPending },

@@ -80,5 +80,22 @@ public sealed record Scenario(
     public string ConversationId => "conv-" + Contact.Id;
 
     /// <summary>The flows folder resolved against the scenario file's folder, or null when the scenario names none.</summary>
-    public string? FlowsFullPath => Flows is null ? null : System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) ?? ".", Flows));
+    public string? FlowsFullPath => ResolveFlows(Path, Flows);
+
+    internal static string? ResolveFlows(string scenarioPath, string? flows) =>
+        flows is null ? null : System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(scenarioPath)) ?? ".", flows));
+}
+
+/// <summary>
+/// A scenario file read as far as its mistakes allow. <see cref="Scenario"/> is the runnable scenario, null when the file
+/// has errors; the parts that later checks read (the flows folder, the policy overrides, the expectations that name
+/// flows) are kept even then, so that those checks report their mistakes in the same run.
+/// </summary>
+public sealed record ScenarioDocument(string Path, Scenario? Scenario, string? Flows, ImmutableArray<PolicySetting> Policy, ScenarioExpectations Expect, SourceSpan Span)
+{
+    /// <summary>Where the file names its flows (the value of <c>flows:</c>), or the whole file when it names none.</summary>
+    public SourceSpan FlowsSpan { get; init; } = Span;
+
+    /// <summary>The flows folder resolved against the scenario file's folder, or null when the file names none.</summary>
+    public string? FlowsFullPath => Scenario.ResolveFlows(Path, Flows);
 }

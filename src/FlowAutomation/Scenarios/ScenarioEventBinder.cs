@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using FlowAutomation.Binding;
 using FlowAutomation.Diagnostics;
 using FlowAutomation.Model;
@@ -14,7 +15,12 @@ internal static class ScenarioEventBinder
     private static readonly string[] ReferralKeys = ["source", "ad_id", "ref"];
     private static readonly string[] AgentKeys = ["text"];
 
-    public static ImmutableArray<ScenarioEvent> Bind(NodeReader reader, YamlNode node, DateTimeOffset start)
+    /// <summary>
+    /// Binds every event, reporting every mistake. <paramref name="start"/> is null when the scenario's start is missing or
+    /// wrong: the events are still checked, and their order is checked between events whose times are both offsets or
+    /// both timestamps.
+    /// </summary>
+    public static ImmutableArray<ScenarioEvent> Bind(NodeReader reader, YamlNode node, DateTimeOffset? start)
     {
         if (node is not YamlSequenceNode seq)
         {
@@ -23,7 +29,7 @@ internal static class ScenarioEventBinder
         }
 
         var events = ImmutableArray.CreateBuilder<ScenarioEvent>();
-        var previous = start;
+        EventTime? previous = start is { } s ? new EventTime(s, IsOffset: false) : null;
         foreach (var item in seq.Children)
         {
             if (item is not YamlMappingNode map)
@@ -32,32 +38,61 @@ internal static class ScenarioEventBinder
                 continue;
             }
 
-            var bound = BindEvent(reader, map, start);
-            if (bound is null)
+            var (bound, at) = BindEvent(reader, map, start);
+            if (at is not { } time)
             {
                 continue;
             }
 
-            if (bound.At < previous)
+            if (previous is { } p && (start is not null || p.IsOffset == time.IsOffset) && time.At < p.At)
             {
-                reader.Diagnostics.Report(DiagnosticCodes.EventsOutOfOrder, bound.Span, Offset(bound.At, start), Offset(previous, start));
+                reader.Diagnostics.Report(DiagnosticCodes.EventsOutOfOrder, reader.Span(EventKey(map)), Describe(time, start), Describe(p, start));
                 continue;
             }
 
-            previous = bound.At;
-            events.Add(bound);
+            previous = time;
+            if (bound is not null)
+            {
+                events.Add(bound);
+            }
         }
 
         return events.ToImmutable();
     }
 
-    private static string Offset(DateTimeOffset at, DateTimeOffset start) => at == start ? "0s" : Durations.Format(at - start);
+    /// <summary>An event's time; with no known start, an offset is kept as if the start were the Unix epoch.</summary>
+    private readonly record struct EventTime(DateTimeOffset At, bool IsOffset);
 
-    private static ScenarioEvent? BindEvent(NodeReader reader, YamlMappingNode map, DateTimeOffset start)
+    private static readonly DateTimeOffset UnknownStart = DateTimeOffset.UnixEpoch;
+
+    /// <summary>The time as an offset from start, or as written when it is a timestamp and the start is unknown.</summary>
+    private static string Describe(EventTime time, DateTimeOffset? start)
     {
-        DateTimeOffset? at = null;
+        if (start is null && !time.IsOffset)
+        {
+            return time.At.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        }
+
+        var origin = start ?? UnknownStart;
+        return time.At == origin ? "0s" : Durations.Format(time.At - origin);
+    }
+
+    /// <summary>Where an event is reported: its event type's key (the first one), or the mapping.</summary>
+    private static YamlNode EventKey(YamlMappingNode map) =>
+        map.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: { } v } && ScenarioLoader.EventTypes.Contains(v)) ?? map;
+
+    /// <summary>
+    /// Binds one event, reporting every mistake in it: unknown keys, a missing or wrong <c>at</c>, no event or several,
+    /// and the mistakes inside each event's own mapping. Returns the event (null when it has errors) and its time (null
+    /// when <c>at</c> is missing or wrong), which orders it among the others even when the event itself has errors.
+    /// </summary>
+    private static (ScenarioEvent? Event, EventTime? At) BindEvent(NodeReader reader, YamlMappingNode map, DateTimeOffset? start)
+    {
+        var errors = reader.Diagnostics.ErrorCount;
+        EventTime? at = null;
         YamlNode? atNode = null;
         var kinds = new List<(string Key, YamlScalarNode KeyNode, YamlNode Value)>();
+        var suggested = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (k, v) in map.Children)
         {
             var key = (k as YamlScalarNode)?.Value ?? string.Empty;
@@ -72,71 +107,81 @@ internal static class ScenarioEventBinder
             }
             else
             {
-                reader.Report(DiagnosticCodes.UnknownEventType, k, NodeReader.Shorten(key), ScenarioLoader.Suggest(key, ScenarioLoader.EventTypes.Append("at")));
-                return null;
+                var known = ScenarioLoader.EventTypes.Append("at").ToList();
+                if (Language.Spelling.Nearest(key, known) is { } nearest)
+                {
+                    suggested.Add(nearest);
+                }
+
+                reader.Report(DiagnosticCodes.UnknownEventType, k, NodeReader.Shorten(key), ScenarioLoader.Suggest(key, known));
             }
         }
 
-        if (atNode is null)
+        // A misspelt key is reported once, with its suggestion, not again as the key it misses.
+        if (atNode is null && !suggested.Contains("at"))
         {
             reader.Report(DiagnosticCodes.MissingKey, map, "the event", "at");
-            return null;
         }
 
-        if (kinds.Count != 1)
+        if (kinds.Count == 0 && !suggested.Overlaps(ScenarioLoader.EventTypes))
         {
-            reader.Report(DiagnosticCodes.EventShape, map, kinds.Count == 0
-                ? "the event needs one of message.received, lead.submitted, referral.received, agent.sent or advance: true"
-                : $"one event per list item, found {string.Join(" and ", kinds.Select(k => k.Key))}");
-            return null;
+            reader.Report(DiagnosticCodes.EventShape, map, "the event needs one of message.received, lead.submitted, referral.received, agent.sent or advance: true");
+        }
+        else if (kinds.Count > 1)
+        {
+            reader.Report(DiagnosticCodes.EventShape, map, $"one event per list item, found {string.Join(" and ", kinds.Select(k => k.Key))}");
         }
 
-        if (at is null)
+        // Every event in the item is checked, whatever else is wrong, so that its mistakes show in this run too.
+        var when = at?.At ?? start ?? UnknownStart;
+        var bound = kinds.Select(kind => (kind.KeyNode, Payload: BindPayload(reader, kind.Key, kind.Value, when))).ToList();
+        if (reader.Diagnostics.ErrorCount > errors || at is null || bound is not [{ Payload.Ok: true } only])
         {
-            return null;
+            return (null, at);
         }
 
-        var (type, keyNode, value) = kinds[0];
-        var span = reader.Span(keyNode);
-        var errors = reader.Diagnostics.ErrorCount;
-        FlowEvent? flowEvent = type switch
+        return (new ScenarioEvent(at.Value.At, only.Payload.Event, reader.Span(only.KeyNode)) { Agent = only.Payload.Agent }, at);
+    }
+
+    /// <summary>
+    /// The event of one event key: a customer event, a message a person sent (<c>agent.sent</c>), or neither for
+    /// <c>advance: true</c> (only a clock move). Not ok when it has errors.
+    /// </summary>
+    private static (bool Ok, FlowEvent? Event, AgentSent? Agent) BindPayload(NodeReader reader, string type, YamlNode value, DateTimeOffset at)
+    {
+        var flowEvent = type switch
         {
-            "message.received" => Message(reader, value, at.Value),
-            "lead.submitted" => Lead(reader, value, at.Value),
-            "referral.received" => Referral(reader, value) is { } r ? FlowEvent.ReferralReceived(at.Value, r) : null,
+            "message.received" => Message(reader, value, at),
+            "lead.submitted" => Lead(reader, value, at),
+            "referral.received" => Referral(reader, value) is { } r ? FlowEvent.ReferralReceived(at, r) : null,
             _ => null,
         };
-        if (type == "advance" && reader.Boolean(value, "advance") is not true)
+        return type switch
         {
-            return null;
-        }
-
-        if (type == "agent.sent")
-        {
-            var agent = Agent(reader, value);
-            return reader.Diagnostics.ErrorCount > errors || agent is null ? null : new ScenarioEvent(at.Value, null, span) { Agent = agent };
-        }
-
-        return reader.Diagnostics.ErrorCount > errors || (type != "advance" && flowEvent is null) ? null : new ScenarioEvent(at.Value, flowEvent, span);
+            "advance" => (reader.Boolean(value, "advance") is true, null, null),
+            "agent.sent" => Agent(reader, value) is { } agent ? (true, null, agent) : (false, null, null),
+            _ => (flowEvent is not null, flowEvent, null),
+        };
     }
 
     /// <summary>An offset from start (<c>0s</c>, <c>5m</c>, <c>60h</c>) or an absolute timestamp.</summary>
-    private static DateTimeOffset? Time(NodeReader reader, YamlNode node, DateTimeOffset start)
+    private static EventTime? Time(NodeReader reader, YamlNode node, DateTimeOffset? start)
     {
+        var origin = start ?? UnknownStart;
         if (node is YamlScalarNode { Value: { } text })
         {
             if (text is "0" or "0s" or "0m" or "0h" or "0d")
             {
-                return start;
+                return new EventTime(origin, IsOffset: true);
             }
 
             if (Durations.TryParse(text, out var offset))
             {
-                return start + offset;
+                return new EventTime(origin + offset, IsOffset: true);
             }
         }
 
-        return ScenarioLoader.Timestamp(reader, node);
+        return ScenarioLoader.Timestamp(reader, node) is { } at ? new EventTime(at, IsOffset: false) : null;
     }
 
     private static FlowEvent? Message(NodeReader reader, YamlNode node, DateTimeOffset at)

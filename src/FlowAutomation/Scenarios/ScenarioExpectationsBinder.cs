@@ -60,6 +60,11 @@ internal static class ScenarioExpectationsBinder
             if (item is not YamlMappingNode { Children.Count: 1 } m)
             {
                 reader.Report(DiagnosticCodes.WrongType, item, "sent", "one of text, text_contains, image or share_post per message", NodeReader.Describe(item));
+                if (item is YamlMappingNode several)
+                {
+                    _ = reader.Entries(several, MatcherKeys, "a sent message"); // its misspelt keys are mistakes too
+                }
+
                 continue;
             }
 

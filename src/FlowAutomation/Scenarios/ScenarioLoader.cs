@@ -20,19 +20,28 @@ public static class ScenarioLoader
 
     public static readonly ImmutableArray<string> EventTypes = ["message.received", "lead.submitted", "referral.received", "agent.sent", "advance"];
 
-    public static Scenario? LoadFile(string path, DiagnosticBag diagnostics)
+    /// <summary>Loads a scenario file; null when it has errors (every one of them is in <paramref name="diagnostics"/>).</summary>
+    public static Scenario? LoadFile(string path, DiagnosticBag diagnostics) => ReadFile(path, diagnostics)?.Scenario;
+
+    public static Scenario? LoadText(string path, string text, DiagnosticBag diagnostics) => ReadText(path, text, diagnostics)?.Scenario;
+
+    /// <summary>
+    /// Reads a scenario file as far as its mistakes allow (see <see cref="ScenarioDocument"/>); null only when the file is
+    /// not a YAML mapping at all.
+    /// </summary>
+    public static ScenarioDocument? ReadFile(string path, DiagnosticBag diagnostics)
     {
         var source = YamlReader.ReadFile(path, path.Replace('\\', '/'), diagnostics);
-        return source is null ? null : Load(source, diagnostics);
+        return source is null ? null : Read(source, diagnostics);
     }
 
-    public static Scenario? LoadText(string path, string text, DiagnosticBag diagnostics)
+    public static ScenarioDocument? ReadText(string path, string text, DiagnosticBag diagnostics)
     {
         var source = YamlReader.Read(path, text, diagnostics);
-        return source is null ? null : Load(source, diagnostics);
+        return source is null ? null : Read(source, diagnostics);
     }
 
-    private static Scenario? Load(YamlSource source, DiagnosticBag diagnostics)
+    private static ScenarioDocument? Read(YamlSource source, DiagnosticBag diagnostics)
     {
         var reader = new NodeReader(source, diagnostics);
         if (source.Documents.Length != 1 || source.Documents[0].RootNode is not YamlMappingNode map)
@@ -47,6 +56,7 @@ public static class ScenarioLoader
         DateTimeOffset? start = null;
         var contact = ContactSeed.Default;
         YamlNode? eventsNode = null, expectNode = null;
+        SourceSpan? flowsSpan = null;
         ImmutableArray<PolicySetting> policy = [];
         var teams = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
         foreach (var (key, _, value) in reader.Entries(map, Keys, "a scenario", ["scenario", "start", "events"], "the scenario").Items)
@@ -58,6 +68,7 @@ public static class ScenarioLoader
                     break;
                 case "flows":
                     flows = reader.Text(value, key);
+                    flowsSpan = reader.Span(value);
                     break;
                 case "start":
                     start = Timestamp(reader, value);
@@ -80,14 +91,14 @@ public static class ScenarioLoader
             }
         }
 
-        var events = eventsNode is null || start is null ? [] : ScenarioEventBinder.Bind(reader, eventsNode, start.Value);
+        // Events are checked even when the start is missing or wrong, so that their own mistakes show in the same run.
+        var events = eventsNode is null ? [] : ScenarioEventBinder.Bind(reader, eventsNode, start);
         var expect = expectNode is null ? ScenarioExpectations.None : ScenarioExpectationsBinder.Bind(reader, expectNode);
-        if (diagnostics.ErrorCount > errors || name is null || start is null)
-        {
-            return null;
-        }
-
-        return new Scenario(name, source.Path, flows, start.Value, contact, events, expect, policy, teams, reader.Span(map));
+        var scenario = diagnostics.ErrorCount > errors || name is null || start is null
+            ? null
+            : new Scenario(name, source.Path, flows, start.Value, contact, events, expect, policy, teams, reader.Span(map));
+        var span = reader.Span(map);
+        return new ScenarioDocument(source.Path, scenario, flows, policy, expect, span) { FlowsSpan = flowsSpan ?? span };
     }
 
     internal static DateTimeOffset? Timestamp(NodeReader reader, YamlNode node)

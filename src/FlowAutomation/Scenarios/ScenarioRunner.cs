@@ -42,38 +42,46 @@ public sealed record ScenarioResult(string Path, ScenarioRun? Run, IReadOnlyList
 /// </summary>
 public static class ScenarioRunner
 {
+    /// <summary>
+    /// Loads a scenario file, compiles its flows and runs it. Every mistake is reported in one run, as for flows: those
+    /// of the scenario file, of its policy overrides, of its flows, and the expectations naming flows that do not exist;
+    /// the scenario runs only when there are none.
+    /// </summary>
     public static async Task<ScenarioResult> RunFileAsync(string path, ScenarioRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ScenarioRunOptions();
         var diagnostics = new DiagnosticBag();
-        var scenario = ScenarioLoader.LoadFile(path, diagnostics);
-        if (scenario is null)
+        if (ScenarioLoader.ReadFile(path, diagnostics) is not { } document)
         {
             return new ScenarioResult(path, null, diagnostics.ToSortedList());
         }
 
-        var flowsPath = options.FlowsOverride ?? scenario.FlowsFullPath;
-        if (flowsPath is null)
+        var policy = LoadPolicy(document, diagnostics);
+        var flows = ImmutableArray<FlowAutomation.Model.FlowDefinition>.Empty;
+        if ((options.FlowsOverride ?? document.FlowsFullPath) is not { } flowsPath)
         {
-            diagnostics.Report(DiagnosticCodes.MissingKey, scenario.Span, "the scenario (or the command line, with --flows)", "flows");
+            diagnostics.Report(DiagnosticCodes.MissingKey, document.Span, "the scenario (or the command line, with --flows)", "flows");
+        }
+        else
+        {
+            var compilation = new FlowCompiler(policy).CompilePaths([flowsPath]);
+            diagnostics.AddRange(compilation.Diagnostics.Where(d => d.IsError));
+            if (compilation.HasErrors)
+            {
+                diagnostics.Report(DiagnosticCodes.ScenarioFlowsFailed, options.FlowsOverride is null ? document.FlowsSpan : document.Span, compilation.Diagnostics.Count(d => d.IsError));
+            }
+
+            // A flow left out for its own errors still exists: naming it is not a second mistake.
+            CheckFlowReferences(document.Expect, compilation.DeclaredIds, diagnostics);
+            flows = compilation.Flows;
+        }
+
+        if (diagnostics.HasErrors || document.Scenario is not { } scenario)
+        {
             return new ScenarioResult(path, null, diagnostics.ToSortedList());
         }
 
-        var policy = LoadPolicy(scenario, diagnostics);
-        var compilation = new FlowCompiler(policy).CompilePaths([flowsPath]);
-        diagnostics.AddRange(compilation.Diagnostics.Where(d => d.IsError));
-        if (compilation.HasErrors)
-        {
-            diagnostics.Report(DiagnosticCodes.ScenarioFlowsFailed, scenario.Span, compilation.Diagnostics.Count(d => d.IsError));
-        }
-
-        CheckFlowReferences(scenario, compilation.Flows, diagnostics);
-        if (diagnostics.HasErrors)
-        {
-            return new ScenarioResult(path, null, diagnostics.ToSortedList());
-        }
-
-        var run = await RunAsync(scenario, compilation.Flows, policy, options, cancellationToken).ConfigureAwait(false);
+        var run = await RunAsync(scenario, flows, policy, options, cancellationToken).ConfigureAwait(false);
         return new ScenarioResult(path, run, diagnostics.ToSortedList());
     }
 
@@ -84,15 +92,14 @@ public static class ScenarioRunner
     public static async Task<ScenarioResult> RunTextAsync(string path, string text, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, PolicyProfile basePolicy, ScenarioRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         var diagnostics = new DiagnosticBag();
-        var scenario = ScenarioLoader.LoadText(path, text, diagnostics);
-        if (scenario is null)
+        if (ScenarioLoader.ReadText(path, text, diagnostics) is not { } document)
         {
             return new ScenarioResult(path, null, diagnostics.ToSortedList());
         }
 
-        var policy = LoadPolicy(scenario, diagnostics, basePolicy);
-        CheckFlowReferences(scenario, flows, diagnostics);
-        if (diagnostics.HasErrors)
+        var policy = LoadPolicy(document, diagnostics, basePolicy);
+        CheckFlowReferences(document.Expect, [.. flows.Select(f => f.Id)], diagnostics);
+        if (diagnostics.HasErrors || document.Scenario is not { } scenario)
         {
             return new ScenarioResult(path, null, diagnostics.ToSortedList());
         }
@@ -153,27 +160,26 @@ public static class ScenarioRunner
         return new ScenarioOutcome([.. sent], [.. blocked], [.. fired], state.Tags, state.Assignee, state.Team);
     }
 
-    private static PolicyProfile LoadPolicy(Scenario scenario, DiagnosticBag diagnostics, PolicyProfile? basePolicy = null)
+    private static PolicyProfile LoadPolicy(ScenarioDocument document, DiagnosticBag diagnostics, PolicyProfile? basePolicy = null)
     {
-        var profileSetting = scenario.Policy.FirstOrDefault(p => p.Key == "profile");
-        var overrides = scenario.Policy.Where(p => p.Key != "profile").Select(p => new KeyValuePair<string, string?>(p.Key, p.Value));
+        var profileSetting = document.Policy.FirstOrDefault(p => p.Key == "profile");
+        var overrides = document.Policy.Where(p => p.Key != "profile").Select(p => new KeyValuePair<string, string?>(p.Key, p.Value));
         var result = basePolicy is not null && profileSetting is null
             ? PolicyOverrides.Apply(basePolicy, overrides)
             : PolicyProfiles.Load(profileSetting?.Value, overrides);
         foreach (var error in result.Errors)
         {
-            var at = scenario.Policy.FirstOrDefault(p => p.Key == error.Key)?.Span ?? scenario.Span;
+            var at = document.Policy.FirstOrDefault(p => p.Key == error.Key)?.Span ?? document.Span;
             diagnostics.Report(DiagnosticCodes.InvalidPolicyOverride, at, error.ToString());
         }
 
         return result.Profile;
     }
 
-    private static void CheckFlowReferences(Scenario scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, DiagnosticBag diagnostics)
+    private static void CheckFlowReferences(ScenarioExpectations expect, ImmutableArray<string> ids, DiagnosticBag diagnostics)
     {
-        var ids = flows.Select(f => f.Id).ToList();
-        var references = scenario.Expect.Fired.Concat(scenario.Expect.NotFired)
-            .Concat(scenario.Expect.Blocked.Where(b => b.Flow is not null).Select(b => new FlowReference(b.Flow!, b.Span)));
+        var references = expect.Fired.Concat(expect.NotFired)
+            .Concat(expect.Blocked.Where(b => b.Flow is not null).Select(b => new FlowReference(b.Flow!, b.Span)));
         foreach (var reference in references.Where(r => !ids.Contains(r.Id)))
         {
             diagnostics.Report(DiagnosticCodes.UnknownFlowInExpectation, reference.Span, reference.Id, Spelling.DidYouMean(reference.Id, ids));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using FlowAutomation.Model;
+using FlowAutomation.Rules;
 
 namespace FlowAutomation.Benchmarks.Rules;
 
@@ -47,6 +48,11 @@ internal sealed class NaiveLoop(IEnumerable<FlowDefinition> flows)
 
     private bool Test(TestCondition t, FactValue v)
     {
+        if (ConditionSemantics.ReadsNumber(t))
+        {
+            return ConditionSemantics.HoldsOnNumber(t, v); // numbers in text fields: the one definition
+        }
+
         if (v.IsMissing)
         {
             return t.Operator is TestOperator.NotEquals or TestOperator.NotIn or TestOperator.NotContains or TestOperator.Lacks

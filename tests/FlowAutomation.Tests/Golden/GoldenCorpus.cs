@@ -18,11 +18,36 @@ internal static class GoldenCorpus
             .Select(entry => Path.GetRelativePath(ProjectDirectory, entry).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A scenario case: a <c>*.scenario.yaml</c> file, or a folder with one at its top (its flows beside it). It is run as
+    /// <c>flowctl test</c> runs it; every other case is compiled as flows.
+    /// </summary>
+    public static bool IsScenarioCase(string casePath)
+    {
+        var full = Path.Combine(ProjectDirectory, casePath);
+        return System.IO.Directory.Exists(full)
+            ? System.IO.Directory.EnumerateFiles(full).Any(FlowAutomation.Scenarios.ScenarioFiles.IsScenarioFile)
+            : FlowAutomation.Scenarios.ScenarioFiles.IsScenarioFile(casePath);
+    }
+
+    /// <summary>The scenario files of a scenario case, in ordinal order.</summary>
+    public static IEnumerable<string> ScenarioFilesOf(string casePath)
+    {
+        var full = Path.Combine(ProjectDirectory, casePath);
+        return System.IO.Directory.Exists(full)
+            ? System.IO.Directory.EnumerateFiles(full).Where(FlowAutomation.Scenarios.ScenarioFiles.IsScenarioFile).Order(StringComparer.Ordinal)
+            : [full];
+    }
+
+    /// <summary>A diagnostic as the corpus keeps it: paths relative to <see cref="ProjectDirectory"/>, wherever the run showed them.</summary>
+    public static string Relative(FlowAutomation.Diagnostics.Diagnostic diagnostic) =>
+        diagnostic.ToString().Replace(ProjectDirectory.Replace('\\', '/') + "/", string.Empty, StringComparison.Ordinal);
+
     /// <summary><c>Golden/x/101-a.yaml</c> and <c>Golden/x/101-a/</c> both expect <c>Golden/x/101-a.out.txt</c>.</summary>
     public static string ExpectedFileOf(string casePath)
     {
-        var extension = Path.GetExtension(casePath);
-        var stem = extension is ".yaml" or ".yml" ? casePath[..^extension.Length] : casePath;
+        var extension = casePath.EndsWith(".scenario.yaml", StringComparison.Ordinal) ? ".scenario.yaml" : Path.GetExtension(casePath);
+        var stem = extension is ".yaml" or ".yml" or ".scenario.yaml" ? casePath[..^extension.Length] : casePath;
         return stem + ".out.txt";
     }
 

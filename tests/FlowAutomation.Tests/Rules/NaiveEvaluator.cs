@@ -114,6 +114,11 @@ internal static class NaiveEvaluator
 
     private static bool Test(TestCondition t, FactValue v)
     {
+        if (v.Kind == ValueKind.Text && (t.Operator is TestOperator.Gt or TestOperator.Gte or TestOperator.Lt or TestOperator.Lte || t.ValueNumbers.Any(n => n is not null)))
+        {
+            return NumberInText(t, v);
+        }
+
         switch (t.Operator)
         {
             case TestOperator.Exists:
@@ -173,6 +178,30 @@ internal static class NaiveEvaluator
             default:
                 throw new ArgumentException("unknown operator " + t.Operator);
         }
+    }
+
+    /// <summary>
+    /// Numbers in text fields: gt/gte/lt/lte compare the text read as a number (false when it is not one); equals and in
+    /// hold when the text equals a value or reads as the same number as a value written as a number; not_equals and
+    /// not_in are their negations.
+    /// </summary>
+    private static bool NumberInText(TestCondition t, FactValue v)
+    {
+        var n = v.IsMissing ? null : NaiveNumbers.Read(v.Text!);
+        switch (t.Operator)
+        {
+            case TestOperator.Gt:
+                return n > t.Number;
+            case TestOperator.Gte:
+                return n >= t.Number;
+            case TestOperator.Lt:
+                return n < t.Number;
+            case TestOperator.Lte:
+                return n <= t.Number;
+        }
+
+        var equal = !v.IsMissing && (t.Values.Any(x => Fold(x) == Fold(v.Text!)) || (n is not null && t.ValueNumbers.Contains(n)));
+        return t.Operator is TestOperator.NotEquals or TestOperator.NotIn ? !equal : equal;
     }
 
     private static bool EqualsValue(TestCondition t, FactValue v) => v.Kind switch

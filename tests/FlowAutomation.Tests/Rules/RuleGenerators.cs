@@ -49,7 +49,25 @@ internal static class RuleGenerators
         new([.. Enum.GetValues<DayOfWeek>()], new TimeOnly(12, 0), TimeOnly.MaxValue, true, TimeZoneInfo.FindSystemTimeZoneById("Asia/Singapore")),
     ];
 
+    /// <summary>Answers to "what is your budget?": numbers written every way the reader accepts, and texts it refuses.</summary>
+    public static readonly string[] Answers =
+    [
+        "1000", "1,000", "$1,000", "$2,000", "€ 1 200", "1\u00A0200 €", "1200 SGD", "SGD 1,200", "RM1,500", "1,500.50", "999.5",
+        "500", "-5", "$-5", "+1000", "１５００", "٢٠٠٠", "0", "0.00", "007", " 1000 ", "1,500,000", "S$2,000",
+        "about two grand", "", "  ", "1,5", "1.000.000", "1e3", "5k", "20%", "1000-2000", "N/A", "unsure", "UNSURE", "1500.", ".5",
+    ];
+
+    /// <summary>Values of equals and in on a text that reads numbers: as written, and the number when written as one.</summary>
+    private static readonly (string Text, double? Number)[] NumericValues =
+    [
+        ("1000", 1000), ("500", 500), ("1200", 1200), ("-5", -5), ("0", 0), ("1e3", 1000), ("1,000", null), ("N/A", null), ("unsure", null), ("$2,000", null),
+    ];
+
     private static readonly FieldPath Text = new(PathId.MessageText, null);
+
+    private static readonly FieldPath LeadBudget = new(PathId.LeadField, "budget");
+
+    private static readonly FieldPath ContactBudget = new(PathId.ContactField, "budget");
 
     public static Gen<string> Keyword { get; } = Gen.Frequency((4, Gen.Elements(Hot)), (4, Gen.Elements(Words)), (1, Gen.Elements(Fragments)), (2, Gen.Elements(Phrases)));
 
@@ -58,7 +76,7 @@ internal static class RuleGenerators
         (9, Gen.Choose(0, 8).SelectMany(n => Gen.ListOf(Gen.Zip(Gen.Frequency((3, Gen.Elements(Hot)), (4, Gen.Elements(Words)), (1, Gen.Elements(Fragments))), Gen.Elements(Separators)), n))
             .Select(parts => (string?)string.Concat(parts.Select(p => p.Item1 + p.Item2)))));
 
-    private static Gen<ImmutableArray<string>> ListOf(Gen<string> item) =>
+    private static Gen<ImmutableArray<T>> ListOf<T>(Gen<T> item) =>
         Gen.Choose(1, 3).SelectMany(n => Gen.ListOf(item, n)).Select(l => l.ToImmutableArray());
 
     private static Gen<bool> Chance(int inTen) => Gen.Frequency((inTen, Gen.Constant(true)), (10 - inTen, Gen.Constant(false)));
@@ -112,6 +130,18 @@ internal static class RuleGenerators
         from n in Gen.Elements(numbers)
         select (Condition)Test(new FieldPath(path, null), path == PathId.ConversationWindowClosesIn && op is TestOperator.Equals or TestOperator.NotEquals ? TestOperator.Gt : op, number: n);
 
+    /// <summary>Numbers in text fields: gt/gte/lt/lte, and equals/in/not_equals/not_in with values written as numbers.</summary>
+    private static Gen<Condition> NumericTextTest(FieldPath path) =>
+        from op in Gen.Elements(TestOperator.Gt, TestOperator.Gte, TestOperator.Lt, TestOperator.Lte, TestOperator.Equals, TestOperator.NotEquals, TestOperator.In, TestOperator.NotIn)
+        from n in Gen.Elements(-5.0, 0, 500, 999.5, 1000, 1200, 1500, 2000)
+        from values in ListOf(Gen.Elements(NumericValues))
+        select (Condition)(op switch
+        {
+            TestOperator.Gt or TestOperator.Gte or TestOperator.Lt or TestOperator.Lte => Test(path, op, number: n),
+            TestOperator.Equals or TestOperator.NotEquals => Test(path, op, [values[0].Text]) with { ValueNumbers = values[0].Number is null ? [] : [values[0].Number] },
+            _ => Test(path, op, [.. values.Select(v => v.Text)]) with { ValueNumbers = values.All(v => v.Number is null) ? [] : [.. values.Select(v => v.Number)] },
+        });
+
     private static Gen<Condition> FlagTest { get; } =
         from op in Gen.Elements(TestOperator.Equals, TestOperator.NotEquals, TestOperator.Exists)
         from flag in Chance(5)
@@ -134,7 +164,10 @@ internal static class RuleGenerators
         (1, NumberTest(PathId.ConversationWindowClosesIn, [0, 1800, 3600, 7200])),
         (1, FlagTest),
         (1, Gen.Elements(Hours).Select(h => (Condition)h)),
-        (3, KeywordAndCountry));
+        (3, KeywordAndCountry),
+        (2, NumericTextTest(LeadBudget)),
+        (1, NumericTextTest(ContactBudget)),
+        (1, NumericTextTest(Text)));
 
     public static Gen<Condition> Condition(int depth) => depth == 0 ? Atom : Gen.Frequency(
         (4, Atom),
@@ -162,9 +195,16 @@ internal static class RuleGenerators
     public static Gen<List<FlowDefinition>> FlowSet { get; } =
         Gen.Choose(1, 12).SelectMany(n => Gen.CollectToList(Enumerable.Range(0, n), Flow));
 
+    private static Gen<string?> Answer { get; } = Gen.Frequency((1, Gen.Constant<string?>(null)), (6, Gen.Elements(Answers).Select(a => (string?)a)));
+
+    private static ImmutableDictionary<string, string> Fields(string? budget) =>
+        budget is null ? ImmutableDictionary<string, string>.Empty : ImmutableDictionary<string, string>.Empty.Add("budget", budget);
+
     public static Gen<FactSnapshot> Event { get; } =
-        from kind in Gen.Frequency((6, Gen.Constant(EventKind.MessageReceived)), (2, Gen.Constant(EventKind.ContactTagged)), (1, Gen.Constant(EventKind.LeadSubmitted)))
-        from text in MessageText
+        from kind in Gen.Frequency((6, Gen.Constant(EventKind.MessageReceived)), (2, Gen.Constant(EventKind.ContactTagged)), (2, Gen.Constant(EventKind.LeadSubmitted)))
+        from text in Gen.Frequency((5, MessageText), (1, Gen.Elements(Answers).Select(a => (string?)a)))
+        from leadBudget in Answer
+        from contactBudget in Answer
         from name in Gen.Elements<string?>("Ann Lee", "PRÍCE hank", null, "")
         from country in Gen.Elements<string?>("SG", "sg", "MY", "US", null)
         from tags in Gen.SubListOf(Tags)
@@ -178,9 +218,9 @@ internal static class RuleGenerators
             {
                 EventKind.MessageReceived => FlowEvent.MessageReceived(at, new InboundMessage(text is null ? MessageType.Image : MessageType.Text, text)),
                 EventKind.ContactTagged => FlowEvent.ContactTagged(at, tag),
-                _ => FlowEvent.LeadSubmitted(at, new LeadSubmission("form", "Form", null, null, ImmutableDictionary<string, string>.Empty)),
+                _ => FlowEvent.LeadSubmitted(at, new LeadSubmission("form", "Form", null, null, Fields(leadBudget))),
             },
-            new ContactFacts("u-1", name, country, "en", ImmutableHashSet.CreateRange(StringComparer.OrdinalIgnoreCase, tags), ImmutableDictionary<string, string>.Empty),
+            new ContactFacts("u-1", name, country, "en", ImmutableHashSet.CreateRange(StringComparer.OrdinalIgnoreCase, tags), Fields(contactBudget)),
             new ConversationFacts("c-1", first, inbound, null, "sales", 5, TimeSpan.FromSeconds(window)));
 
     /// <summary>Flows as text, for a failing case's report.</summary>
@@ -200,12 +240,14 @@ internal static class RuleGenerators
         AnyCondition any => "any(" + string.Join(", ", any.Items.Select(Describe)) + ")",
         NotCondition not => "not(" + Describe(not.Inner) + ")",
         BusinessHoursCondition h => $"hours({string.Join("/", h.Days)} {h.From}-{h.To} {h.Zone.Id})",
-        TestCondition t => $"{t.Path} {t.Operator}{(t.WholeWord ? string.Empty : "~")} [{string.Join("|", t.Values.Select(Escape))}]{t.Number}{t.Flag}{t.Regex}",
+        TestCondition t => $"{t.Path} {t.Operator}{(t.WholeWord ? string.Empty : "~")} [{string.Join("|", t.Values.Select(Escape))}]{t.Number}{t.Flag}{t.Regex}"
+            + (t.ValueNumbers.IsDefaultOrEmpty ? string.Empty : "#[" + string.Join("|", t.ValueNumbers) + "]"),
         _ => "?",
     };
 
     public static string Describe(FactSnapshot f) =>
         $"{f.Event.Kind} text={Escape(f.Event.Message?.Text)} tag={f.Event.Tag} at={f.Event.At:u} name={Escape(f.Contact.Name)} country={f.Contact.Country} "
+        + $"lead.budget={Escape(f.Event.Lead?.Fields.GetValueOrDefault("budget"))} contact.budget={Escape(f.Contact.Fields.GetValueOrDefault("budget"))} "
         + $"tags=[{string.Join(",", f.Contact.Tags)}] first={f.Conversation.IsFirstMessage} inbound={f.Conversation.InboundCount} window={f.Conversation.WindowClosesIn}";
 
     private static string Escape(string? s)

@@ -107,6 +107,38 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
+    public void LoadText_StartMissing_StillChecksTheEvents()
+    {
+        var (scenario, diagnostics) = Load("""
+            scenario: no start
+            events:
+              - at: 2h
+                message.received: { text: hi }
+              - at: 1h
+                lead.submitted: { form_id: x, colour: red }
+            """);
+
+        Assert.Null(scenario);
+        Assert.Equal([("FA1002", 1), ("FA3002", 6), ("FA1001", 6)], diagnostics.Select(d => (d.Code, d.Span.Start.Line)));
+    }
+
+    [Fact]
+    public void LoadText_EventWithSeveralMistakes_ReportsEachOfThem()
+    {
+        var (scenario, diagnostics) = Load("""
+            scenario: one event, three mistakes
+            start: 2026-03-02T09:00:00Z
+            events:
+              - at: soon
+                message.received: { text: hi, type: video }
+                lead.submitted: { form_id: x }
+            """);
+
+        Assert.Null(scenario);
+        Assert.Equal([("FA3006", 4, 5), ("FA3004", 4, 9), ("FA1006", 5, 41)], diagnostics.Select(d => (d.Code, d.Span.Start.Line, d.Span.Start.Column)));
+    }
+
+    [Fact]
     public void LoadText_AbsoluteEventTime_IsUsedAsIs()
     {
         var (scenario, diagnostics) = Load("""

@@ -45,6 +45,39 @@ public sealed class ScenarioRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunFile_EventOutOfOrderAndUnknownFlow_ReportsBothInOneRun()
+    {
+        Write("flows/a.yaml", "flow: a\non: message.received\nthen: [ { reply: hi } ]\n");
+        var path = Write("s.scenario.yaml", "scenario: s\nflows: flows\nstart: 2026-03-02T02:00:00Z\nevents:\n  - at: 2h\n    message.received: hi\n  - at: 1h\n    message.received: again\nexpect:\n  fired: [b]\n");
+
+        var result = await ScenarioRunner.RunFileAsync(path);
+
+        Assert.Equal([("FA3002", 8, 5), ("FA3003", 10, 11)], result.Diagnostics.Select(d => (d.Code, d.Span.Start.Line, d.Span.Start.Column)));
+        Assert.Null(result.Run);
+    }
+
+    [Fact]
+    public async Task RunFile_NoFlowsAndBadPolicy_ReportsBoth()
+    {
+        var path = Write("s.scenario.yaml", "scenario: s\nstart: 2026-03-02T02:00:00Z\npolicy: { messages_per_windw: 5 }\n" + Events);
+
+        var result = await ScenarioRunner.RunFileAsync(path);
+
+        Assert.Equal(["FA1002", "FA3005"], result.Diagnostics.Select(d => d.Code).Order());
+    }
+
+    [Fact]
+    public async Task RunFile_ExpectationNamesAFlowWithErrors_IsNotASecondMistake()
+    {
+        Write("flows/a.yaml", "flow: a\non: message.recieved\nthen: [ { reply: hi } ]\n");
+        var path = Write("s.scenario.yaml", "scenario: s\nflows: flows\nstart: 2026-03-02T02:00:00Z\n" + Events + "expect:\n  fired: [a]\n");
+
+        var result = await ScenarioRunner.RunFileAsync(path);
+
+        Assert.Equal([("FA1101", 2), ("FA3008", 2)], result.Diagnostics.Select(d => (d.Code, d.Span.Start.Line)));
+    }
+
+    [Fact]
     public async Task RunFile_NoFlowsAnywhere_AsksForThem()
     {
         var path = Write("s.scenario.yaml", "scenario: s\nstart: 2026-03-02T02:00:00Z\n" + Events);
