@@ -28,7 +28,8 @@ internal sealed class EventRun(ConversationState state, DateTimeOffset now, stri
 
     public List<TraceRecord> Trace { get; } = [];
 
-    public List<(string? From, string? To)> Reassignments { get; } = [];
+    /// <summary>The team turns and open counts <c>assign</c> picks from, read when the run began.</summary>
+    public required TeamBook Teams { get; init; }
 
     public HashSet<string> Fired { get; } = new(StringComparer.Ordinal);
 

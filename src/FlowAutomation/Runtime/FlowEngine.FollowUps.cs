@@ -19,7 +19,7 @@ public sealed partial class FlowEngine
         {
             var stored = await _store.FindAsync(job.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(job.ConversationId, job.ContactId);
-            var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire");
+            var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire") { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false) };
             run.Trace.Add(new EventTrace(run.Now, "follow_up", $"follow-up {job.FollowUpId} of {job.FlowId} is due", 0));
             FireInto(run, job);
             if (await CommitAsync(run, cancellationToken).ConfigureAwait(false))
