@@ -33,6 +33,9 @@ internal static partial class ServerLog
     [LoggerMessage(23, LogLevel.Warning, "Outbox dispatcher idle: set Infobip:BaseUrl and Infobip:ApiKey to send messages (queued messages wait)")]
     public static partial void DispatcherIdle(this ILogger logger);
 
+    [LoggerMessage(25, LogLevel.Information, "Image {Url}: {Facts}")]
+    public static partial void ImageInspected(this ILogger logger, string url, string facts);
+
     [LoggerMessage(24, LogLevel.Error, "Outbox dispatch pass failed")]
     public static partial void DispatchFailed(this ILogger logger, Exception exception);
 

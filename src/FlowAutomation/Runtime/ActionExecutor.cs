@@ -104,7 +104,7 @@ internal sealed class ActionExecutor(EngineOptions options)
                 break;
             case ReplyKind.Image:
                 shown = reply.ImageUrl!;
-                message = OutboundMessage.ForImage(shown, null, reply.Validity);
+                message = OutboundMessage.ForImage(shown, null, reply.Validity) with { Image = run.Images.Find(shown) };
                 break;
             default:
                 shown = reply.PostId!;

@@ -31,6 +31,9 @@ internal sealed class EventRun(ConversationState state, DateTimeOffset now, stri
     /// <summary>The team turns and open counts <c>assign</c> picks from, read when the run began.</summary>
     public required TeamBook Teams { get; init; }
 
+    /// <summary>What was found about the images the run's replies send, kept across the event's runs.</summary>
+    public required ImageLookups Images { get; init; }
+
     public HashSet<string> Fired { get; } = new(StringComparer.Ordinal);
 
     public int Sent { get; set; }

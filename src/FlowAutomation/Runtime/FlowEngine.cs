@@ -68,13 +68,14 @@ public sealed partial class FlowEngine : IFollowUpHandler
     {
         ArgumentNullException.ThrowIfNull(inbound);
         using var lane = await _gate.EnterAsync(inbound.ConversationId, cancellationToken).ConfigureAwait(false);
+        var images = new ImageLookups(Options.Images);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var stored = await _store.FindAsync(inbound.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(inbound.ConversationId, inbound.ContactId);
             var now = _clock.GetUtcNow();
             var key = inbound.EventId is { } id ? $"{inbound.ConversationId}/{id}" : $"{inbound.ConversationId}/v{stored.Version}";
-            var run = new EventRun(stored, now, key) { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false) };
+            var run = new EventRun(stored, now, key) { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images };
             run.State = run.State.WithContact(inbound.ContactId, inbound.ContactName, inbound.ContactCountry, inbound.ContactLanguage);
             var e = inbound.Event;
             run.Trace.Add(new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0) { ProviderAt = inbound.ProviderAt, ReceivedAt = inbound.ReceivedAt });
@@ -91,7 +92,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
             }
 
             Evaluate(run, e);
-            if (await CommitAsync(run, cancellationToken).ConfigureAwait(false))
+            if (!await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false) && await CommitAsync(run, cancellationToken).ConfigureAwait(false))
             {
                 return new EventOutcome([.. run.Fired], run.Sent, run.Blocked);
             }
