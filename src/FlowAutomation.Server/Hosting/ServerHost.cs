@@ -112,7 +112,10 @@ public static class ServerHost
 
         // Outbound: the timeout is enforced on the injected clock by the sender, not by HttpClient.
         services.AddHttpClient(InfobipOptions.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.TryAddSingleton<IMessageSender, InfobipTikTokSender>();
+        // Without Infobip's base URL and key, the log is the provider: each reply is written there (and said so at start).
+        services.TryAddSingleton<IMessageSender>(sp => sp.GetRequiredService<IOptions<InfobipOptions>>().Value.IsConfigured
+            ? ActivatorUtilities.CreateInstance<InfobipTikTokSender>(sp)
+            : ActivatorUtilities.CreateInstance<LogMessageSender>(sp));
 
         // Images: looked at before the guard decides an image reply (the size, the real format, whether it answers).
         services.AddHttpClient(ImageOptions.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

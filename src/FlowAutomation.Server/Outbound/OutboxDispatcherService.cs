@@ -15,6 +15,8 @@ internal sealed class OutboxDispatcherService(
             logger.DispatcherIdle();
             return;
         }
+        if (sender is LogMessageSender)
+            logger.NoProviderConfigured();
         while (!stoppingToken.IsCancellationRequested)
         {
             var summary = DispatchSummary.Empty;
