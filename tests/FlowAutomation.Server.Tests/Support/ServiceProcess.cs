@@ -81,6 +81,37 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
+    /// <summary>
+    /// Runs <c>dotnet flowctl.dll &lt;args&gt;</c> with the shipped logging settings until it exits by itself; its exit
+    /// code and everything it printed (standard output, then standard error).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunToExitAsync(string workingDirectory, IEnumerable<string> args, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { FlowCtlPath }.Concat(args))
+            start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"flowctl did not exit in {timeout.TotalSeconds} s:{Environment.NewLine}{await output}{await errors}");
+        }
+        return (process.ExitCode, await output, await errors);
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush, the way a crash or an OOM kill ends it.</summary>
     public async Task KillAsync()
     {
