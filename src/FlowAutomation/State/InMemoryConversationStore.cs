@@ -10,7 +10,7 @@ namespace FlowAutomation.State;
 public sealed class InMemoryConversationStore : IConversationStore
 {
     private readonly ConcurrentDictionary<string, Slot> slots = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> turns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> teamTurns = new(StringComparer.Ordinal);
     private readonly Lock turnsGate = new();
 
     /// <summary>How many conversations the store holds.</summary>
@@ -42,7 +42,7 @@ public sealed class InMemoryConversationStore : IConversationStore
 
         lock (turnsGate)
         {
-            if (turns.Any(t => this.turns.GetValueOrDefault(t.Team) != t.From))
+            if (turns.Any(t => teamTurns.GetValueOrDefault(t.Team) != t.From))
             {
                 return ValueTask.FromResult<ConversationState?>(null);
             }
@@ -52,7 +52,7 @@ public sealed class InMemoryConversationStore : IConversationStore
             {
                 foreach (var turn in turns)
                 {
-                    this.turns[turn.Team] = turn.To;
+                    teamTurns[turn.Team] = turn.To;
                 }
             }
 
@@ -83,7 +83,7 @@ public sealed class InMemoryConversationStore : IConversationStore
         lock (turnsGate)
         {
             return ValueTask.FromResult<IReadOnlyDictionary<string, long>>(
-                teams.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => turns.GetValueOrDefault(t), StringComparer.Ordinal));
+                teams.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => teamTurns.GetValueOrDefault(t), StringComparer.Ordinal));
         }
     }
 

@@ -1,14 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using FlowAutomation.Server.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FlowAutomation.Server.Tests.ChildProcess;
 
@@ -28,18 +21,13 @@ public sealed class SampleWebhookTests : IDisposable
     public async Task SendScript_RunTwice_PostsTwoFreshSignedMessageIds()
     {
         var received = new ConcurrentQueue<(string Body, string Signature)>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var app = builder.Build();
-        app.Run(async context =>
+        await using var server = await LoopbackServer.StartAsync(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             received.Enqueue((await reader.ReadToEndAsync(), context.Request.Headers["X-Infobip-Signature"].ToString()));
             await context.Response.WriteAsync("""{"accepted":1}""");
         });
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single() + "/webhooks/infobip/tiktok";
+        var url = server.BaseUrl + "/webhooks/infobip/tiktok";
 
         var first = await SampleScript.SendAsync("dev-secret", url, Guard);
         var second = await SampleScript.SendAsync("dev-secret", url, Guard);

@@ -8,6 +8,7 @@ using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.State;
+using FlowAutomation.Tests.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowAutomation.Server.Tests.Hosting;
@@ -18,25 +19,7 @@ namespace FlowAutomation.Server.Tests.Hosting;
 /// </summary>
 public sealed class AssignmentServiceTests
 {
-    private const string Flows = """
-        flow: sales
-        on: message.received
-        when: { message.text: { contains: price } }
-        then:
-          - assign: { team: sales, strategy: round_robin }
-        ---
-        flow: support
-        on: message.received
-        when: { message.text: { contains: help } }
-        then:
-          - assign: { team: support, strategy: least_open }
-        ---
-        flow: done
-        on: message.received
-        when: { message.text: { contains: bye } }
-        then:
-          - close
-        """;
+    private const string Flows = AssignmentTests.Flows;
 
     private static readonly Dictionary<string, string?> Teams = new()
     {

@@ -1,12 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FlowAutomation.Server.Tests.Support;
 
@@ -32,13 +25,11 @@ internal sealed class ImageServer : IAsyncDisposable
         ["/no-range.png"] = new(Png, 10_000, "image/png", HeadAllowed: false, Ranges: false),
     };
 
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _hung = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ImageServer(WebApplication app) => _app = app;
-
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server.BaseUrl;
 
     /// <summary>Completes when a request to <c>/hang.png</c> has arrived (and is being held).</summary>
     public Task Hung => _hung.Task;
@@ -49,14 +40,8 @@ internal sealed class ImageServer : IAsyncDisposable
 
     public static async Task<ImageServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new ImageServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.BaseUrl = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        var server = new ImageServer();
+        server._server = await LoopbackServer.StartAsync(server.HandleAsync);
         return server;
     }
 
@@ -105,7 +90,6 @@ internal sealed class ImageServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }

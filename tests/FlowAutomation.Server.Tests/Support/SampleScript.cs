@@ -12,18 +12,7 @@ internal static class SampleScript
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { SendPath, secret, url })
             start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"send.sh exited with {process.ExitCode}: {await output}{await errors}");
+        var (exit, output, errors) = await ServiceProcess.RunToExitAsync(start, timeout);
+        return exit == 0 ? output : throw new InvalidOperationException($"send.sh exited with {exit}: {output}{errors}");
     }
 }

@@ -103,6 +103,12 @@ internal sealed class ServiceProcess : IAsyncDisposable
         foreach (var arg in new[] { FlowCtlPath }.Concat(args))
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        return await RunToExitAsync(start, timeout);
+    }
+
+    /// <summary>Runs a process until it exits by itself (killed after <paramref name="timeout"/>): its exit code, standard output and standard error.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunToExitAsync(ProcessStartInfo start, TimeSpan timeout)
+    {
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -113,7 +119,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"flowctl did not exit in {timeout.TotalSeconds} s:{Environment.NewLine}{await output}{await errors}");
+            throw new TimeoutException($"{start.FileName} did not exit in {timeout.TotalSeconds} s:{Environment.NewLine}{await output}{await errors}");
         }
         return (process.ExitCode, await output, await errors);
     }

@@ -16,7 +16,8 @@ public sealed class AssignmentTests
 {
     private static readonly DateTimeOffset Monday10Sgt = new(2026, 3, 2, 2, 0, 0, TimeSpan.Zero);
 
-    private const string Flows = """
+    /// <summary>sales (round_robin: ana, ben, cy) on "price", support (least_open: dee, eve) on "help", close on "bye".</summary>
+    public const string Flows = """
         flow: sales
         on: message.received
         when: { message.text: { contains: price } }
