@@ -24,6 +24,10 @@ internal sealed class OutboxDispatcherService(
             {
                 summary = await dispatcher.DispatchDueAsync(stoppingToken);
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.DispatchFailed(exception);
