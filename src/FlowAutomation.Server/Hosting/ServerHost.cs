@@ -57,6 +57,9 @@ public static class ServerHost
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.AddOptions<InfobipOptions>().Bind(configuration.GetSection(InfobipOptions.SectionName))
             .Validate(o => o.Timeout > TimeSpan.Zero && o.MaxValidity > TimeSpan.Zero, "Infobip:Timeout and Infobip:MaxValidity must be positive").ValidateOnStart();
+        services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.SectionName))
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.CacheDuration >= TimeSpan.Zero && o.FailureCacheDuration >= TimeSpan.Zero && o.MaxRedirects >= 0,
+                "Images:Timeout must be positive; Images:CacheDuration, Images:FailureCacheDuration and Images:MaxRedirects must not be negative").ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName))
             .Validate(o => o.MaxAttempts > 0 && o.BatchSize > 0 && o.BaseDelay > TimeSpan.Zero && o.MaxDelay >= o.BaseDelay && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero,
                 "Outbox settings must be positive, with MaxDelay >= BaseDelay").ValidateOnStart();
@@ -109,7 +112,21 @@ public static class ServerHost
 
         // Outbound: the timeout is enforced on the injected clock by the sender, not by HttpClient.
         services.AddHttpClient(InfobipOptions.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.TryAddSingleton<IMessageSender, InfobipTikTokSender>();
+        // Without Infobip's base URL and key, the log is the provider: each reply is written there (and said so at start).
+        services.TryAddSingleton<IMessageSender>(sp => sp.GetRequiredService<IOptions<InfobipOptions>>().Value.IsConfigured
+            ? ActivatorUtilities.CreateInstance<InfobipTikTokSender>(sp)
+            : ActivatorUtilities.CreateInstance<LogMessageSender>(sp));
+
+        // Images: looked at before the guard decides an image reply (the size, the real format, whether it answers).
+        services.AddHttpClient(ImageOptions.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = sp.GetRequiredService<IOptions<ImageOptions>>().Value.MaxRedirects > 0,
+                MaxAutomaticRedirections = Math.Max(1, sp.GetRequiredService<IOptions<ImageOptions>>().Value.MaxRedirects),
+            });
+        services.TryAddSingleton<IImageInspector>(sp => sp.GetRequiredService<IOptions<ImageOptions>>().Value.Probe
+            ? ActivatorUtilities.CreateInstance<HttpImageInspector>(sp)
+            : DeclaredImageInspector.Instance);
         services.TryAddSingleton(sp => new RetryPolicy(sp.GetRequiredService<IOptions<OutboxOptions>>().Value, Random.Shared));
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxDispatcher>();

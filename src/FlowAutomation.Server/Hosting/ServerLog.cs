@@ -33,6 +33,18 @@ internal static partial class ServerLog
     [LoggerMessage(23, LogLevel.Warning, "Outbox dispatcher idle: set Infobip:BaseUrl and Infobip:ApiKey to send messages (queued messages wait)")]
     public static partial void DispatcherIdle(this ILogger logger);
 
+    [LoggerMessage(25, LogLevel.Information, "Image {Url}: {Facts}")]
+    public static partial void ImageInspected(this ILogger logger, string url, string facts);
+
+    [LoggerMessage(26, LogLevel.Information, "No provider configured: would send to {Destination} (conversation {ConversationId}, message {Id}): {Content}")]
+    public static partial void WouldSend(this ILogger logger, string destination, string conversationId, string id, string content);
+
+    [LoggerMessage(27, LogLevel.Warning, "No messaging provider is configured (Infobip:BaseUrl and Infobip:ApiKey are empty): each reply is written to this log instead of being sent")]
+    public static partial void NoProviderConfigured(this ILogger logger);
+
+    [LoggerMessage(28, LogLevel.Information, "Sent message {Id} to {Destination} (conversation {ConversationId})")]
+    public static partial void MessageSent(this ILogger logger, string id, string destination, string conversationId);
+
     [LoggerMessage(24, LogLevel.Error, "Outbox dispatch pass failed")]
     public static partial void DispatchFailed(this ILogger logger, Exception exception);
 
@@ -50,6 +62,18 @@ internal static partial class ServerLog
 
     [LoggerMessage(34, LogLevel.Warning, "Work after a commit failed for conversation {ConversationId}")]
     public static partial void AfterCommitFailed(this ILogger logger, Exception exception, string conversationId);
+
+    [LoggerMessage(35, LogLevel.Information, "Handled {Event} {EventId} of conversation {ConversationId}: {Fired} flows fired ({Flows}), {Allowed} replies allowed, {Refused} refused")]
+    public static partial void EventHandled(this ILogger logger, string @event, string eventId, string conversationId, int fired, string flows, int allowed, int refused);
+
+    [LoggerMessage(38, LogLevel.Information, "Recorded agent.sent {MessageId} of conversation {ConversationId}: a message a person sent from TikTok's app, counted in the window")]
+    public static partial void AgentMessageRecorded(this ILogger logger, string messageId, string conversationId);
+
+    [LoggerMessage(36, LogLevel.Information, "Flow {Flow} fired on {Event} in conversation {ConversationId}")]
+    public static partial void FlowFired(this ILogger logger, string flow, string @event, string conversationId);
+
+    [LoggerMessage(37, LogLevel.Information, "Refused ({Reason}) a reply of flow {Flow} in conversation {ConversationId}: {Detail}")]
+    public static partial void MessageRefused(this ILogger logger, string reason, string flow, string conversationId, string detail);
 
     [LoggerMessage(40, LogLevel.Information, "Follow-ups: Quartz started; {Rescheduled} follow-ups handed to it again on start")]
     public static partial void FollowUpsStarted(this ILogger logger, int rescheduled);

@@ -67,6 +67,7 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
         {
             case SendOutcomeKind.Sent:
                 await outbox.MarkSentAsync(message.Id, outcome.ProviderMessageId, now, cancellationToken);
+                logger.MessageSent(message.Id, message.Destination, message.ConversationId ?? "-");
                 return Result.Sent;
             case SendOutcomeKind.Expired:
                 return await ExpireAsync(entry, outcome.Reason ?? "expired", cancellationToken);

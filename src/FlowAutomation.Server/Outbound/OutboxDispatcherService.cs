@@ -15,12 +15,18 @@ internal sealed class OutboxDispatcherService(
             logger.DispatcherIdle();
             return;
         }
+        if (sender is LogMessageSender)
+            logger.NoProviderConfigured();
         while (!stoppingToken.IsCancellationRequested)
         {
             var summary = DispatchSummary.Empty;
             try
             {
                 summary = await dispatcher.DispatchDueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using FlowAutomation.Diagrams;
+using FlowAutomation.Runtime;
 using FlowAutomation.Server.Hosting;
 using FlowAutomation.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -160,11 +162,21 @@ internal sealed class InboxProcessor(SqliteDatabase database, FlowHost flows, Ti
     {
         await using var unit = EngineUnit.Begin(database, item.ConversationId, time,
             (connection, transaction, ct) => SqliteInbox.MarkDoneAsync(connection, transaction, item.Seq, time.GetUtcNow(), ct));
+        EventOutcome? outcome = null;
         if (item.Event is { } inbound)
-            await flows.Engine.HandleAsync(inbound, CancellationToken.None);
+            outcome = await flows.Engine.HandleAsync(inbound, CancellationToken.None);
         else
             await flows.Engine.RecordAgentMessageAsync(item.AgentMessage!, CancellationToken.None);
         foreach (var failure in await unit.CompleteAsync(CancellationToken.None))
             logger.AfterCommitFailed(failure, item.ConversationId);
+        if (item.Event is { } handled && outcome is { } done)
+        {
+            logger.EventHandled(FlowDiagram.TriggerName(handled.Event.Kind), handled.EventId ?? $"#{item.Seq}", item.ConversationId,
+                done.Fired.Length, done.Fired.IsEmpty ? "none" : string.Join(", ", done.Fired), done.Sent, done.Blocked);
+        }
+        else if (item.AgentMessage is { } agent)
+        {
+            logger.AgentMessageRecorded(agent.MessageId ?? $"#{item.Seq}", item.ConversationId);
+        }
     }
 }

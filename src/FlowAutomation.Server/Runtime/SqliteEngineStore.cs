@@ -11,8 +11,8 @@ using ServerMessage = FlowAutomation.Server.Outbound.OutboundMessage;
 namespace FlowAutomation.Server.Runtime;
 
 /// <summary>
-/// The engine's store on SQLite: the state compare-and-swap and the outbox rows of the messages the guard allowed,
-/// in one transaction (the guard's reservation is part of the state). Inside an <see cref="EngineUnit"/> the
+/// The engine's store on SQLite: the state compare-and-swap, the team turns its <c>assign</c> actions took and the
+/// outbox rows of the messages the guard allowed, in one transaction (the guard's reservation is part of the state). Inside an <see cref="EngineUnit"/> the
 /// transaction stays open for the rest of the unit's work and commits with it; outside one it commits at once.
 /// </summary>
 internal sealed class SqliteEngineStore(SqliteDatabase database, OutboxSignal signal, TimeProvider time) : IEngineStore
@@ -26,12 +26,24 @@ internal sealed class SqliteEngineStore(SqliteDatabase database, OutboxSignal si
         return await SqliteConversationStore.FindAsync(connection, null, conversationId, cancellationToken);
     }
 
-    public async ValueTask<ConversationState?> CommitAsync(ConversationState state, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyDictionary<string, int>> CountOpenAsync(IReadOnlyCollection<string> assignees, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await SqliteAssignments.CountOpenAsync(connection, assignees, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await SqliteAssignments.FindTurnsAsync(connection, teams, cancellationToken);
+    }
+
+    public async ValueTask<ConversationState?> CommitAsync(ConversationState state, IReadOnlyList<OutgoingMessage> messages, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken)
     {
         if (EngineUnit.Current is { } unit)
         {
             var (connection, transaction) = await unit.TransactionAsync(cancellationToken);
-            var saved = await SaveAsync(connection, transaction, state, messages, cancellationToken);
+            var saved = await SaveAsync(connection, transaction, state, messages, turns, cancellationToken);
             if (saved is null)
             {
                 await unit.RollbackAsync();
@@ -42,15 +54,15 @@ internal sealed class SqliteEngineStore(SqliteDatabase database, OutboxSignal si
             return saved;
         }
 
-        var alone = await database.WriteAsync((connection, transaction) => SaveAsync(connection, transaction, state, messages, cancellationToken), cancellationToken);
+        var alone = await database.WriteAsync((connection, transaction) => SaveAsync(connection, transaction, state, messages, turns, cancellationToken), cancellationToken);
         if (alone is not null && messages.Count > 0)
             signal.Notify();
         return alone;
     }
 
-    private async Task<ConversationState?> SaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    private async Task<ConversationState?> SaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, IReadOnlyList<OutgoingMessage> messages, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken)
     {
-        var saved = await SqliteConversationStore.TrySaveAsync(connection, transaction, state, time.GetUtcNow(), cancellationToken);
+        var saved = await SqliteAssignments.TrySaveAsync(connection, transaction, state, turns, time.GetUtcNow(), cancellationToken);
         if (saved is null)
             return null;
         foreach (var message in messages)

@@ -6,7 +6,7 @@ namespace FlowAutomation.Server.Storage;
 
 /// <summary>
 /// Conversation states in the <c>conversations</c> table: the state as a JSON document (every property, exactly),
-/// the version for compare-and-swap, and a few columns for people and queries (contact, assignee, team, times).
+/// the version for compare-and-swap, and a few columns for people and queries (contact, assignee, team, closed, times).
 /// A save is <c>UPDATE … WHERE id = @id AND version = @expected</c>, or an <c>INSERT</c> that does nothing when the
 /// row exists for version 0; no row changed means another writer saved first.
 /// </summary>
@@ -23,6 +23,25 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
     {
         ArgumentNullException.ThrowIfNull(state);
         return await database.WriteAsync((connection, transaction) => TrySaveAsync(connection, transaction, state, time.GetUtcNow(), cancellationToken), cancellationToken);
+    }
+
+    public async ValueTask<ConversationState?> TrySaveAsync(ConversationState state, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(turns);
+        return await database.WriteAsync((connection, transaction) => SqliteAssignments.TrySaveAsync(connection, transaction, state, turns, time.GetUtcNow(), cancellationToken), cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, int>> CountOpenAsync(IReadOnlyCollection<string> assignees, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await SqliteAssignments.CountOpenAsync(connection, assignees, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await SqliteAssignments.FindTurnsAsync(connection, teams, cancellationToken);
     }
 
     public static async Task<ConversationState?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, string conversationId, CancellationToken cancellationToken)
@@ -45,6 +64,7 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
             contactName = saved.ContactName,
             assignee = saved.Assignee,
             team = saved.Team,
+            closed = saved.Closed,
             lastInboundAt = saved.LastInboundAt?.ToUnixTimeMilliseconds(),
             windowEnd = saved.WindowEnd?.ToUnixTimeMilliseconds(),
             updatedAt = at.ToUnixTimeMilliseconds(),
@@ -52,13 +72,13 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
         };
         var sql = state.Version == 0
             ? """
-              INSERT INTO conversations (id, version, contact_id, contact_name, assignee, team, last_inbound_at, window_end, updated_at, state)
-              VALUES (@id, @version, @contactId, @contactName, @assignee, @team, @lastInboundAt, @windowEnd, @updatedAt, @json)
+              INSERT INTO conversations (id, version, contact_id, contact_name, assignee, team, closed, last_inbound_at, window_end, updated_at, state)
+              VALUES (@id, @version, @contactId, @contactName, @assignee, @team, @closed, @lastInboundAt, @windowEnd, @updatedAt, @json)
               ON CONFLICT (id) DO NOTHING
               """
             : """
               UPDATE conversations SET version = @version, contact_id = @contactId, contact_name = @contactName, assignee = @assignee,
-                  team = @team, last_inbound_at = @lastInboundAt, window_end = @windowEnd, updated_at = @updatedAt, state = @json
+                  team = @team, closed = @closed, last_inbound_at = @lastInboundAt, window_end = @windowEnd, updated_at = @updatedAt, state = @json
               WHERE id = @id AND version = @expected
               """;
         var changed = await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));

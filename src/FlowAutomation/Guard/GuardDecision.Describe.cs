@@ -37,9 +37,10 @@ public readonly partial record struct GuardDecision
         GuardReason.MessageTypeUnsupported => $"TikTok does not accept {KindName(Kind)} messages from a business; send text, an image or a share_post",
         GuardReason.TextEmpty => "the text is empty; TikTok does not send empty messages",
         GuardReason.TextTooLong => Invariant($"the text is {Measured:N0} characters; the limit is {Limit:N0}"),
+        GuardReason.ImageUrlInvalid when Finding is not null => $"the image at '{Detail}' could not be fetched: {Finding}",
         GuardReason.ImageUrlInvalid => $"'{Detail}' is not an http or https URL with a host",
-        GuardReason.ImageFormatUnsupported => $"image format '{(string.IsNullOrEmpty(Detail) ? "(none)" : Detail)}' is not allowed by the policy",
-        GuardReason.ImageTooLarge => $"the image is {FormatBytes(Measured)}; the limit is {FormatBytes(Limit)}",
+        GuardReason.ImageFormatUnsupported => $"image format '{(string.IsNullOrEmpty(Detail) ? "(none)" : Detail)}' is not allowed by the policy{Found()}",
+        GuardReason.ImageTooLarge => $"the image is {FormatBytes(Measured)}; the limit is {FormatBytes(Limit)}{Found()}",
         GuardReason.SharePostInvalid => $"'{Detail}' is not a TikTok post id (letters, digits, '-' and '_')",
         GuardReason.ValidityTooLong => $"validity {Durations.Format(TimeSpan.FromTicks(Measured))} is longer than the {Durations.Format(TimeSpan.FromTicks(Limit))} the policy allows",
         GuardReason.ContactReported => "the contact was reported as spam, and the policy does not message reported contacts",
@@ -49,6 +50,8 @@ public readonly partial record struct GuardDecision
         GuardReason.QuotaExhausted => Invariant($"{MessagesUsed} of {MessagesAllowed} messages were already sent in the reply window that opened at {FormatTime(WindowStart)}; it closes at {FormatTime(WindowEnd)}, and the count restarts when the customer writes again"),
         _ => ReasonCode,
     };
+
+    private string Found() => Finding is null ? string.Empty : $" ({Finding})";
 
     private string DescribeExpired()
     {

@@ -59,6 +59,12 @@ public readonly partial record struct GuardDecision
     /// <summary>The offending value: the image URL, the image format, the post id, or the customer's country.</summary>
     public string? Detail { get; init; }
 
+    /// <summary>
+    /// For an image refused on what was found at its URL: how it was found (<c>measured at the URL</c>, <c>read from
+    /// the file's first bytes</c>) or why it could not be fetched (<c>HTTP 404 Not Found</c>); null otherwise.
+    /// </summary>
+    public string? Finding { get; init; }
+
     /// <summary>Whether the decision looked at a reply window (the customer wrote or a lead opened one).</summary>
     public bool HasWindow => WindowOpener != WindowOpener.None;
 
@@ -68,7 +74,7 @@ public readonly partial record struct GuardDecision
     /// <summary>The profile's text limit, for text_too_long.</summary>
     public int? TextLimit => Reason == GuardReason.TextTooLong ? (int)Limit : null;
 
-    /// <summary>The declared image size, for image_too_large.</summary>
+    /// <summary>The image size (measured at the URL, or declared), for image_too_large.</summary>
     public long? ImageBytes => Reason == GuardReason.ImageTooLarge ? Measured : null;
 
     /// <summary>The profile's image size limit, for image_too_large.</summary>

@@ -10,8 +10,8 @@ namespace FlowAutomation.Guard;
 /// <remarks>
 /// Checks run in this order, and the first that fails is the reason:
 /// <list type="number">
-/// <item>the message itself: a type TikTok never takes, empty or too long text, a bad image URL, format or size, a bad
-/// post id, a validity over the limit. These fail whatever the conversation's state, so they come first: a flow
+/// <item>the message itself: a type TikTok never takes, empty or too long text, a bad image URL, format or size (as
+/// declared, or as found at the URL: <see cref="OutboundMessage.Image"/>), a bad post id, a validity over the limit. These fail whatever the conversation's state, so they come first: a flow
 /// with such a message needs fixing, and a window refusal would hide that until the next time the window is open;</item>
 /// <item>the contact: reported as spam, or in a country where images are not sent;</item>
 /// <item>the conversation: the customer has not written (<c>not_user_initiated</c>), the window has closed
@@ -107,9 +107,20 @@ public static class MessageGuard
                         return new GuardDecision { Reason = GuardReason.ImageFormatUnsupported, Detail = ContentRules.Extension(url).ToString().ToLowerInvariant() };
                 }
 
-                if (message.ImageBytes is { } bytes && bytes > profile.ImageMaxBytes)
+                var found = message.Image;
+                if (found?.Failure is { } failure)
                 {
-                    return new GuardDecision { Reason = GuardReason.ImageTooLarge, Measured = bytes, Limit = profile.ImageMaxBytes };
+                    return new GuardDecision { Reason = GuardReason.ImageUrlInvalid, Detail = url, Finding = failure };
+                }
+
+                if (found?.Format is { } format && !ContentRules.IsImageFormatAllowed(format, profile.ImageFormats))
+                {
+                    return new GuardDecision { Reason = GuardReason.ImageFormatUnsupported, Detail = format, Finding = found.FormatSource };
+                }
+
+                if ((found?.Bytes ?? message.ImageBytes) is { } bytes && bytes > profile.ImageMaxBytes)
+                {
+                    return new GuardDecision { Reason = GuardReason.ImageTooLarge, Measured = bytes, Limit = profile.ImageMaxBytes, Finding = found?.Bytes is null ? null : "measured at the URL" };
                 }
 
                 break;

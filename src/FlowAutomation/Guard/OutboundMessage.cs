@@ -40,6 +40,12 @@ public sealed record OutboundMessage
     /// <summary>The image's size in bytes, when the sender knows it (checked against the profile's limit).</summary>
     public long? ImageBytes { get; private init; }
 
+    /// <summary>
+    /// What a look at the image's URL found (<see cref="ImageFacts"/>): a measured size and format win over the
+    /// declared size and the URL's extension, and an image that cannot be fetched is refused. Null: nobody looked.
+    /// </summary>
+    public ImageFacts? Image { get; init; }
+
     /// <summary>The TikTok post id of a share_post message.</summary>
     public string? PostId { get; private init; }
 

@@ -122,6 +122,23 @@ internal static partial class ContentRules
         return ImageUrlCheck.UnsupportedFormat;
     }
 
+    /// <summary>
+    /// Whether a measured image format (<c>jpeg</c>, <c>png</c>, <c>gif</c>…) is one of <paramref name="formats"/> (file
+    /// extensions): <c>jpeg</c> and <c>jpg</c> name the same format, as do <c>tiff</c> and <c>tif</c>.
+    /// </summary>
+    public static bool IsImageFormatAllowed(string format, ImmutableArray<string> formats)
+    {
+        var alias = format.ToLowerInvariant() switch
+        {
+            "jpeg" => "jpg",
+            "jpg" => "jpeg",
+            "tiff" => "tif",
+            "tif" => "tiff",
+            _ => format,
+        };
+        return formats.Any(f => f.Equals(format, StringComparison.OrdinalIgnoreCase) || f.Equals(alias, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>The file extension of a URL's path (without the dot), or empty; the query and fragment are ignored.</summary>
     public static ReadOnlySpan<char> Extension(string url)
     {

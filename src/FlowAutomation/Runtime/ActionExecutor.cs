@@ -11,7 +11,7 @@ namespace FlowAutomation.Runtime;
 /// follow-ups to schedule. Returns the tags it added (so that the caller can raise <c>contact.tagged</c> where the
 /// rule network did not) and whether a <c>stop</c> ended the list.
 /// </summary>
-internal sealed class ActionExecutor(EngineOptions options, TeamDirectory teams)
+internal sealed class ActionExecutor(EngineOptions options)
 {
     public (List<string> TagsAdded, bool Stopped) Run(EventRun run, string flowId, FlowEvent trigger, IEnumerable<FlowAction> actions)
     {
@@ -41,7 +41,6 @@ internal sealed class ActionExecutor(EngineOptions options, TeamDirectory teams)
                     Assign(run, flowId, assign);
                     break;
                 case UnassignAction:
-                    run.Reassignments.Add((run.State.Assignee, null));
                     run.State = run.State.Unassigned();
                     Done(run, flowId, "unassign", "unassigned");
                     break;
@@ -80,10 +79,9 @@ internal sealed class ActionExecutor(EngineOptions options, TeamDirectory teams)
         return (added, false);
     }
 
-    private void Assign(EventRun run, string flowId, AssignAction assign)
+    private static void Assign(EventRun run, string flowId, AssignAction assign)
     {
-        var agent = assign.Agent ?? teams.Pick(assign.Team!, assign.Strategy);
-        run.Reassignments.Add((run.State.Assignee, agent));
+        var agent = assign.Agent ?? run.Teams.Pick(assign.Team!, assign.Strategy);
         run.State = run.State with { Assignee = agent, Team = assign.Team };
         var detail = (agent, assign.Team) switch
         {
@@ -106,7 +104,7 @@ internal sealed class ActionExecutor(EngineOptions options, TeamDirectory teams)
                 break;
             case ReplyKind.Image:
                 shown = reply.ImageUrl!;
-                message = OutboundMessage.ForImage(shown, null, reply.Validity);
+                message = OutboundMessage.ForImage(shown, null, reply.Validity) with { Image = run.Images.Find(shown) };
                 break;
             default:
                 shown = reply.PostId!;

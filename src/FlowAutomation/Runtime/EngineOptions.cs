@@ -19,6 +19,12 @@ public sealed record EngineOptions
 
     public bool ExplainAll { get; init; }
 
+    /// <summary>
+    /// Looks at an image reply's URL before the guard decides it (size, real format, reachable). The default measures
+    /// nothing: the dry run decides images on their URL and declared size, without network.
+    /// </summary>
+    public IImageInspector Images { get; init; } = DeclaredImageInspector.Instance;
+
     /// <summary>How deep chains of <c>contact.tagged</c> events may go in one evaluation.</summary>
     public int MaxChainDepth { get; init; } = 8;
 }

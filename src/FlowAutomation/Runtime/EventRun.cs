@@ -28,7 +28,11 @@ internal sealed class EventRun(ConversationState state, DateTimeOffset now, stri
 
     public List<TraceRecord> Trace { get; } = [];
 
-    public List<(string? From, string? To)> Reassignments { get; } = [];
+    /// <summary>The team turns and open counts <c>assign</c> picks from, read when the run began.</summary>
+    public required TeamBook Teams { get; init; }
+
+    /// <summary>What was found about the images the run's replies send, kept across the event's runs.</summary>
+    public required ImageLookups Images { get; init; }
 
     public HashSet<string> Fired { get; } = new(StringComparer.Ordinal);
 

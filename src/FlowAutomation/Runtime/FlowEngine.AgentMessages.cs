@@ -23,7 +23,7 @@ public sealed partial class FlowEngine
             var stored = await _store.FindAsync(message.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(message.ConversationId, message.ContactId);
             var now = _clock.GetUtcNow();
-            var run = new EventRun(stored, now, $"{message.ConversationId}/agent/{message.MessageId ?? "v" + stored.Version.ToString(CultureInfo.InvariantCulture)}");
+            var run = new EventRun(stored, now, $"{message.ConversationId}/agent/{message.MessageId ?? "v" + stored.Version.ToString(CultureInfo.InvariantCulture)}") { Teams = Teams.WithoutReading(), Images = new ImageLookups(DeclaredImageInspector.Instance) };
             run.State = run.State.WithContact(message.ContactId, null, null, null).RecordAgentSend(message.At, Options.Policy);
             run.Trace.Add(new EventTrace(now, AgentSentEvent, DescribeAgentMessage(message, run.State), 0) { ProviderAt = message.ProviderAt, ReceivedAt = message.ReceivedAt });
             if (await CommitAsync(run, cancellationToken).ConfigureAwait(false))

@@ -15,14 +15,15 @@ public sealed partial class FlowEngine
     {
         ArgumentNullException.ThrowIfNull(job);
         using var lane = await _gate.EnterAsync(job.ConversationId, cancellationToken).ConfigureAwait(false);
+        var images = new ImageLookups(Options.Images);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var stored = await _store.FindAsync(job.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(job.ConversationId, job.ContactId);
-            var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire");
+            var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire") { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images };
             run.Trace.Add(new EventTrace(run.Now, "follow_up", $"follow-up {job.FollowUpId} of {job.FlowId} is due", 0));
             FireInto(run, job);
-            if (await CommitAsync(run, cancellationToken).ConfigureAwait(false))
+            if (!await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false) && await CommitAsync(run, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }

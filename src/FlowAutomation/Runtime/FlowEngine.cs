@@ -53,8 +53,8 @@ public sealed partial class FlowEngine : IFollowUpHandler
         _scheduler = scheduler;
         _clock = clock;
         _trace = trace;
-        Teams = new TeamDirectory(Options.Teams);
-        _actions = new ActionExecutor(Options, Teams);
+        Teams = new TeamDirectory(Options.Teams, list);
+        _actions = new ActionExecutor(Options);
     }
 
     public EngineOptions Options { get; }
@@ -68,13 +68,14 @@ public sealed partial class FlowEngine : IFollowUpHandler
     {
         ArgumentNullException.ThrowIfNull(inbound);
         using var lane = await _gate.EnterAsync(inbound.ConversationId, cancellationToken).ConfigureAwait(false);
+        var images = new ImageLookups(Options.Images);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var stored = await _store.FindAsync(inbound.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(inbound.ConversationId, inbound.ContactId);
             var now = _clock.GetUtcNow();
             var key = inbound.EventId is { } id ? $"{inbound.ConversationId}/{id}" : $"{inbound.ConversationId}/v{stored.Version}";
-            var run = new EventRun(stored, now, key);
+            var run = new EventRun(stored, now, key) { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images };
             run.State = run.State.WithContact(inbound.ContactId, inbound.ContactName, inbound.ContactCountry, inbound.ContactLanguage);
             var e = inbound.Event;
             run.Trace.Add(new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0) { ProviderAt = inbound.ProviderAt, ReceivedAt = inbound.ReceivedAt });
@@ -91,7 +92,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
             }
 
             Evaluate(run, e);
-            if (await CommitAsync(run, cancellationToken).ConfigureAwait(false))
+            if (!await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false) && await CommitAsync(run, cancellationToken).ConfigureAwait(false))
             {
                 return new EventOutcome([.. run.Fired], run.Sent, run.Blocked);
             }
@@ -132,7 +133,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
     private async ValueTask<bool> CommitAsync(EventRun run, CancellationToken cancellationToken)
     {
         var state = run.State with { Version = run.BaseVersion };
-        if (await _store.CommitAsync(state, run.Outgoing, cancellationToken).ConfigureAwait(false) is null)
+        if (await _store.CommitAsync(state, run.Outgoing, run.Teams.Turns, cancellationToken).ConfigureAwait(false) is null)
         {
             return false;
         }
@@ -145,11 +146,6 @@ public sealed partial class FlowEngine : IFollowUpHandler
         foreach (var job in run.Schedule)
         {
             await _scheduler.ScheduleAsync(job, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var (from, to) in run.Reassignments)
-        {
-            Teams.Reassign(from, to);
         }
 
         foreach (var record in run.Trace)

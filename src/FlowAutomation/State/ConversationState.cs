@@ -22,7 +22,7 @@ public enum WindowOpener
 /// Everything the product remembers about one conversation (one contact and the business): the facts that rules
 /// read (tags, fields, assignment, inbound count) and the facts the guard decides on (reply window, messages used).
 /// Immutable: every change returns a new state, and a store saves it only if <see cref="Version"/> is still the one
-/// that was read (<see cref="IConversationStore.TrySaveAsync"/>).
+/// that was read (<see cref="IConversationStore.TrySaveAsync(ConversationState, CancellationToken)"/>).
 /// </summary>
 public sealed partial record ConversationState
 {

@@ -4,11 +4,14 @@ namespace FlowAutomation.State;
 
 /// <summary>
 /// Conversation states in process memory, for the dry-run runner, tests and a single-node service. Each
-/// conversation has its own lock, held only for the version check and the swap.
+/// conversation has its own lock, held only for the version check and the swap; a save that moves team turns also
+/// holds the turns' lock, so that the turns and the state change together.
 /// </summary>
 public sealed class InMemoryConversationStore : IConversationStore
 {
     private readonly ConcurrentDictionary<string, Slot> slots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> teamTurns = new(StringComparer.Ordinal);
+    private readonly Lock turnsGate = new();
 
     /// <summary>How many conversations the store holds.</summary>
     public int Count => slots.Count(s => s.Value.State is not null);
@@ -24,17 +27,79 @@ public sealed class InMemoryConversationStore : IConversationStore
     {
         ArgumentNullException.ThrowIfNull(state);
         cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Swap(state));
+    }
+
+    public ValueTask<ConversationState?> TrySaveAsync(ConversationState state, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(turns);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (turns.Count == 0)
+        {
+            return ValueTask.FromResult(Swap(state));
+        }
+
+        lock (turnsGate)
+        {
+            if (turns.Any(t => teamTurns.GetValueOrDefault(t.Team) != t.From))
+            {
+                return ValueTask.FromResult<ConversationState?>(null);
+            }
+
+            var saved = Swap(state);
+            if (saved is not null)
+            {
+                foreach (var turn in turns)
+                {
+                    teamTurns[turn.Team] = turn.To;
+                }
+            }
+
+            return ValueTask.FromResult(saved);
+        }
+    }
+
+    public ValueTask<IReadOnlyDictionary<string, int>> CountOpenAsync(IReadOnlyCollection<string> assignees, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assignees);
+        cancellationToken.ThrowIfCancellationRequested();
+        var counts = assignees.Distinct(StringComparer.Ordinal).ToDictionary(a => a, _ => 0, StringComparer.Ordinal);
+        foreach (var slot in slots.Values)
+        {
+            if (Volatile.Read(ref slot.State) is { Closed: false, Assignee: { } agent } && counts.TryGetValue(agent, out var n))
+            {
+                counts[agent] = n + 1;
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, int>>(counts);
+    }
+
+    public ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(teams);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (turnsGate)
+        {
+            return ValueTask.FromResult<IReadOnlyDictionary<string, long>>(
+                teams.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => teamTurns.GetValueOrDefault(t), StringComparer.Ordinal));
+        }
+    }
+
+    private ConversationState? Swap(ConversationState state)
+    {
         var slot = slots.GetOrAdd(state.ConversationId, static _ => new Slot());
         lock (slot)
         {
             if ((slot.State?.Version ?? 0) != state.Version)
             {
-                return ValueTask.FromResult<ConversationState?>(null);
+                return null;
             }
 
             var saved = state with { Version = state.Version + 1 };
             Volatile.Write(ref slot.State, saved);
-            return ValueTask.FromResult<ConversationState?>(saved);
+            return saved;
         }
     }
 

@@ -78,7 +78,8 @@ public sealed class DryRunParityTests : IDisposable
 
     private static async Task<List<string?>> LiveAsync()
     {
-        await using var live = await LiveHarness.StartAsync(new Dictionary<string, string> { ["flows.yaml"] = FlowsYaml });
+        // The dry run measures no image; the service, which would look at cdn.blossom.example, is told not to either.
+        await using var live = await LiveHarness.StartAsync(new Dictionary<string, string> { ["flows.yaml"] = FlowsYaml }, new Dictionary<string, string?> { ["Images:Probe"] = "false" });
         using (await live.Host.PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipMessage("m-1", "conv-1", "user-1", "how much is the serum?", "2025-06-02T09:00:00.000+0000")))
         {
             await live.WaitForProcessedAsync(1);

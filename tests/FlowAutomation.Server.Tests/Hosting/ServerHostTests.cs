@@ -49,7 +49,7 @@ public sealed class ServerHostTests
         Assert.Equal("sqlite", body.GetProperty("checks").GetProperty("storage").GetProperty("description").GetString());
         await using var connection = new SqliteConnection(database.ConnectionString);
         var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-        Assert.Equal(["audit", "conversations", "follow_ups", "inbound_dedup", "inbox", "outbox", "schema_versions"], tables.Where(t => !t.StartsWith("QRTZ_", StringComparison.OrdinalIgnoreCase) && !t.StartsWith("sqlite_", StringComparison.Ordinal)));
+        Assert.Equal(["audit", "conversations", "follow_ups", "inbound_dedup", "inbox", "outbox", "schema_versions", "team_turns"], tables.Where(t => !t.StartsWith("QRTZ_", StringComparison.OrdinalIgnoreCase) && !t.StartsWith("sqlite_", StringComparison.Ordinal)));
         Assert.Contains(tables, t => t.StartsWith("QRTZ_", StringComparison.OrdinalIgnoreCase));
     }
 
@@ -98,12 +98,28 @@ public sealed class ServerHostTests
 
         Assert.IsType<SqliteDedupStore>(services.GetRequiredService<IDedupStore>());
         Assert.IsType<SqliteOutbox>(services.GetRequiredService<IOutbox>());
-        Assert.IsType<InfobipTikTokSender>(services.GetRequiredService<IMessageSender>());
+        Assert.IsType<LogMessageSender>(services.GetRequiredService<IMessageSender>()); // no Infobip:BaseUrl and ApiKey
+        Assert.IsType<HttpImageInspector>(services.GetRequiredService<IImageInspector>());
         Assert.IsType<SqliteInbox>(services.GetRequiredService<IInboundSink>());
         Assert.IsType<SqliteConversationStore>(services.GetRequiredService<IConversationStore>());
         Assert.IsType<SqliteEngineStore>(services.GetRequiredService<IEngineStore>());
         Assert.IsType<QuartzFollowUpScheduler>(services.GetRequiredService<IFollowUpScheduler>());
         Assert.IsType<AuditTraceSink>(services.GetRequiredService<ITraceSink>());
+    }
+
+    [Fact]
+    public async Task AddFlowAutomationServer_InfobipConfiguredAndImagesNotProbed_SendsThroughInfobipAndTrustsTheUrl()
+    {
+        await using var host = await TestServerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Infobip:BaseUrl"] = "http://127.0.0.1:9",
+            ["Infobip:ApiKey"] = "key",
+            ["Images:Probe"] = "false",
+        });
+        var services = host.App.Services;
+
+        Assert.IsType<InfobipTikTokSender>(services.GetRequiredService<IMessageSender>());
+        Assert.Same(DeclaredImageInspector.Instance, services.GetRequiredService<FlowHost>().EngineOptions.Images);
     }
 
     [Fact]

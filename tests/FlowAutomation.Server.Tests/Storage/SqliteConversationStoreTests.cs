@@ -1,3 +1,4 @@
+using Dapper;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.State;
@@ -48,5 +49,36 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
         Assert.Equal("u-1", found?.ContactId);
         Assert.Contains("vip", found!.Tags);
         Assert.Equal("a@example.com", found.Fields["email"]);
+    }
+
+    [Fact]
+    public async Task FindTurnsAsync_NewStoreOnTheSameFile_KeepsTheTurns()
+    {
+        var store = await CreateStoreAsync();
+        await store.TrySaveAsync(ConversationState.New("c-1").AssignTo("ana", "sales"), [new TeamTurn("sales", 0, 1)]);
+
+        var reopened = new SqliteConversationStore(new SqliteDatabase(_database.ConnectionString), TimeProvider.System);
+
+        Assert.Equal(1, (await reopened.FindTurnsAsync(["sales"]))["sales"]);
+        Assert.Equal(1, (await reopened.CountOpenAsync(["ana"]))["ana"]);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_FromVersion2_MarksClosedConversationsFromTheirState()
+    {
+        var store = await CreateStoreAsync();
+        await store.TrySaveAsync(ConversationState.New("c-open").AssignTo("ana", "sales"));
+        await store.TrySaveAsync(ConversationState.New("c-closed").AssignTo("ana", "sales").MarkClosed());
+        await using (var connection = await _database.Database.OpenAsync())
+        {
+            await connection.ExecuteAsync("""
+                DROP INDEX ix_conversations_open_assignee; ALTER TABLE conversations DROP COLUMN closed; DROP TABLE team_turns;
+                UPDATE schema_versions SET version = 2 WHERE component = 'server';
+                """);
+        }
+
+        await _database.Database.MigrateAsync();
+
+        Assert.Equal(1, (await store.CountOpenAsync(["ana"]))["ana"]);
     }
 }

@@ -1,13 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FlowAutomation.Server.Tests.Support;
 
@@ -18,15 +11,13 @@ namespace FlowAutomation.Server.Tests.Support;
 /// </summary>
 internal sealed class CountingProvider : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly ConcurrentDictionary<string, int> _accepted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _texts = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _held;
 
-    private CountingProvider(WebApplication app) => _app = app;
-
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server.BaseUrl;
 
     public volatile bool Holding;
 
@@ -41,14 +32,8 @@ internal sealed class CountingProvider : IAsyncDisposable
 
     public static async Task<CountingProvider> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var provider = new CountingProvider(app);
-        app.Run(provider.HandleAsync);
-        await app.StartAsync();
-        provider.BaseUrl = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        var provider = new CountingProvider();
+        provider._server = await LoopbackServer.StartAsync(provider.HandleAsync);
         return provider;
     }
 
@@ -79,7 +64,6 @@ internal sealed class CountingProvider : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }

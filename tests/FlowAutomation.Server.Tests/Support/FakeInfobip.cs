@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
 using FlowAutomation.Server.Outbound;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.Tests.Support;
@@ -24,15 +18,10 @@ internal sealed class FakeInfobip : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Func<HttpContext, Task>> _responses = new();
     private readonly ConcurrentQueue<ProviderRequest> _requests = new();
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private TaskCompletionSource _requestArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private FakeInfobip(WebApplication app)
-    {
-        _app = app;
-    }
-
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server.BaseUrl;
 
     public IReadOnlyList<ProviderRequest> Requests => [.. _requests];
 
@@ -41,15 +30,8 @@ internal sealed class FakeInfobip : IAsyncDisposable
 
     public static async Task<FakeInfobip> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var fake = new FakeInfobip(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
-        fake.BaseUrl = addresses.Addresses.Single();
+        var fake = new FakeInfobip();
+        fake._server = await LoopbackServer.StartAsync(fake.HandleAsync);
         return fake;
     }
 
@@ -102,7 +84,6 @@ internal sealed class FakeInfobip : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }

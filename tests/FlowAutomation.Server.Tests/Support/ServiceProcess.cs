@@ -14,6 +14,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _line = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ServiceProcess(Process process, string baseUrl)
     {
@@ -34,11 +35,14 @@ internal sealed class ServiceProcess : IAsyncDisposable
             var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
             var tfm = here.Name;
             var configuration = here.Parent!.Name;
-            var root = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-            var path = Path.Combine(root, "src", "FlowAutomation.Cli", "bin", configuration, tfm, "flowctl.dll");
+            var path = Path.Combine(RepoRoot, "src", "FlowAutomation.Cli", "bin", configuration, tfm, "flowctl.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException($"build the CLI first: {path} is missing", path);
         }
     }
+
+    /// <summary>The repository's root folder (above tests/FlowAutomation.Server.Tests/bin/&lt;Configuration&gt;/&lt;tfm&gt;/).</summary>
+    public static string RepoRoot =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
 
     public static int FreePort()
     {
@@ -47,7 +51,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<ServiceProcess> StartAsync(string workingDirectory, int port, IEnumerable<string> settings, TimeSpan timeout)
+    /// <summary>Starts the service; <paramref name="quiet"/> logs warnings and errors only, otherwise the shipped settings apply.</summary>
+    public static async Task<ServiceProcess> StartAsync(string workingDirectory, int port, IEnumerable<string> settings, TimeSpan timeout, bool quiet = true)
     {
         var baseUrl = $"http://127.0.0.1:{port}";
         var start = new ProcessStartInfo("dotnet")
@@ -60,7 +65,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
         foreach (var arg in new[] { FlowCtlPath, "serve", "--urls", baseUrl }.Concat(settings))
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (quiet)
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var service = new ServiceProcess(process, baseUrl);
         process.OutputDataReceived += (_, e) => service.OnLine(e.Data);
@@ -79,6 +85,63 @@ internal sealed class ServiceProcess : IAsyncDisposable
             throw new TimeoutException($"the service did not start in {timeout.TotalSeconds} s:{Environment.NewLine}{service.Output}");
         }
         return service;
+    }
+
+    /// <summary>
+    /// Runs <c>dotnet flowctl.dll &lt;args&gt;</c> with the shipped logging settings until it exits by itself; its exit
+    /// code and everything it printed (standard output, then standard error).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunToExitAsync(string workingDirectory, IEnumerable<string> args, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { FlowCtlPath }.Concat(args))
+            start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        return await RunToExitAsync(start, timeout);
+    }
+
+    /// <summary>Runs a process until it exits by itself (killed after <paramref name="timeout"/>): its exit code, standard output and standard error.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunToExitAsync(ProcessStartInfo start, TimeSpan timeout)
+    {
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{start.FileName} did not exit in {timeout.TotalSeconds} s:{Environment.NewLine}{await output}{await errors}");
+        }
+        return (process.ExitCode, await output, await errors);
+    }
+
+    /// <summary>Waits until the service has printed a line that <paramref name="match"/> accepts, and returns it.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, string what, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var next = Volatile.Read(ref _line).Task;
+            if (_output.FirstOrDefault(match) is { } line)
+                return line;
+            try
+            {
+                await next.WaitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"waited {timeout.TotalSeconds} s for {what}; the service printed:{Environment.NewLine}{Output}");
+            }
+        }
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, the way a crash or an OOM kill ends it.</summary>
@@ -100,6 +163,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         if (line is null)
             return;
         _output.Enqueue(line);
+        Interlocked.Exchange(ref _line, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (line.StartsWith("flowctl serve: running on", StringComparison.Ordinal))
             _running.TrySetResult();
     }

@@ -80,5 +80,14 @@ public sealed class ConversationGuardTests
 
             return await inner.TrySaveAsync(state, cancellationToken);
         }
+
+        public ValueTask<ConversationState?> TrySaveAsync(ConversationState state, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("the guard saves no team turns");
+
+        public ValueTask<IReadOnlyDictionary<string, int>> CountOpenAsync(IReadOnlyCollection<string> assignees, CancellationToken cancellationToken = default) =>
+            inner.CountOpenAsync(assignees, cancellationToken);
+
+        public ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken = default) =>
+            inner.FindTurnsAsync(teams, cancellationToken);
     }
 }

@@ -98,6 +98,23 @@ public sealed class GuardDecisionTests
         Assert.Equal("refused (image_too_large): the image is 4 MB (4,194,304 bytes); the limit is 3 MB (3,145,728 bytes)", decision.Describe());
     }
 
+    [Fact]
+    public void Describe_ImageFoundAtTheUrl_SaysHowItWasFound()
+    {
+        string Describe(ImageFacts found) =>
+            MessageGuard.Decide(WroteAt(T0, Profile), OutboundMessage.ForImage("https://cdn.shop.example/a.png") with { Image = found }, Profile, T0).Describe();
+
+        Assert.Equal(
+            "refused (image_too_large): the image is 5 MB (5,242,880 bytes); the limit is 3 MB (3,145,728 bytes) (measured at the URL)",
+            Describe(new ImageFacts { Bytes = 5L * 1024 * 1024, Format = "png" }));
+        Assert.Equal(
+            "refused (image_format_unsupported): image format 'gif' is not allowed by the policy (read from the file's first bytes)",
+            Describe(new ImageFacts { Bytes = 10, Format = "gif", FormatSource = "read from the file's first bytes" }));
+        Assert.Equal(
+            "refused (image_url_invalid): the image at 'https://cdn.shop.example/a.png' could not be fetched: no answer within 5 s",
+            Describe(ImageFacts.Unreachable("no answer within 5 s")));
+    }
+
     public static TheoryData<string, OutboundMessage, Func<ConversationState, ConversationState>, string> Refusals => new()
     {
         { "message_type_unsupported", OutboundMessage.ForUnsupported(OutboundKind.Sticker), s => s, "TikTok does not accept sticker messages" },

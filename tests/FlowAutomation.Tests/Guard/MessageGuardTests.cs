@@ -212,6 +212,60 @@ public sealed class MessageGuardTests
         Assert.Equal((limit + 1, limit), (over.ImageBytes, over.ImageMaxBytes));
     }
 
+    [Fact]
+    public void Decide_ImageMeasuredLargerThanDeclared_RefusesImageTooLargeWithTheMeasuredSize()
+    {
+        var measured = new ImageFacts { Bytes = 5L * 1024 * 1024, Format = "png" };
+
+        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForImage("https://cdn.shop.example/a.png", 1024) with { Image = measured }, T0);
+
+        Assert.Equal(GuardReason.ImageTooLarge, decision.Reason);
+        Assert.Equal(5L * 1024 * 1024, decision.ImageBytes);
+        Assert.Equal("measured at the URL", decision.Finding);
+    }
+
+    [Theory]
+    [InlineData("gif", false)]
+    [InlineData("text/html", false)]
+    [InlineData("jpeg", true)]
+    [InlineData("png", true)]
+    public void Decide_ImageMeasuredFormat_BeatsTheUrlsExtension(string format, bool allowed)
+    {
+        var found = new ImageFacts { Bytes = 1024, Format = format, FormatSource = "read from the file's first bytes" };
+
+        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForImage("https://cdn.shop.example/a.png") with { Image = found }, T0);
+
+        Assert.Equal(allowed ? GuardReason.None : GuardReason.ImageFormatUnsupported, decision.Reason);
+        Assert.Equal(allowed ? null : format, decision.Format);
+    }
+
+    [Fact]
+    public void Decide_ImageOnlyJpgAllowed_AcceptsAMeasuredJpeg()
+    {
+        var profile = Profile with { ImageFormats = ["jpg"] };
+
+        var decision = MessageGuard.Decide(WroteAt(T0, profile), OutboundMessage.ForImage("https://cdn.shop.example/a.jpg") with { Image = new ImageFacts { Format = "jpeg" } }, profile, T0);
+
+        Assert.True(decision.IsAllowed);
+    }
+
+    [Fact]
+    public void Decide_ImageThatCannotBeFetched_RefusesImageUrlInvalidWithTheCause()
+    {
+        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForImage("https://cdn.shop.example/a.png") with { Image = ImageFacts.Unreachable("HTTP 404 Not Found") }, T0);
+
+        Assert.Equal(GuardReason.ImageUrlInvalid, decision.Reason);
+        Assert.Equal(("https://cdn.shop.example/a.png", "HTTP 404 Not Found"), (decision.Detail, decision.Finding));
+    }
+
+    [Fact]
+    public void Decide_ImageNotMeasured_DecidesOnTheDeclaredSize()
+    {
+        var image = OutboundMessage.ForImage("https://cdn.shop.example/a.png", 4L * 1024 * 1024) with { Image = ImageFacts.NotMeasured };
+
+        Assert.Equal(GuardReason.ImageTooLarge, Decide(WroteAt(T0, Profile), image, T0).Reason);
+    }
+
     [Theory]
     [InlineData("https://www.tiktok.com/@shop/video/7301234567890")]
     [InlineData("")]

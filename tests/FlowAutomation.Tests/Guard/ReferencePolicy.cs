@@ -53,7 +53,19 @@ internal sealed class ReferencePolicy(PolicyProfile profile)
                 return "image_format_unsupported";
             }
 
-            if (message.ImageBytes > profile.ImageMaxBytes)
+            // What was found at the URL: a failure, then the real format (jpeg is jpg), then the measured size.
+            if (message.Image?.Failure is not null)
+            {
+                return "image_url_invalid";
+            }
+
+            var found = message.Image?.Format?.ToLowerInvariant();
+            if (found is not null && !profile.ImageFormats.Contains(found) && !(found == "jpeg" && profile.ImageFormats.Contains("jpg")))
+            {
+                return "image_format_unsupported";
+            }
+
+            if ((message.Image?.Bytes ?? message.ImageBytes) > profile.ImageMaxBytes)
             {
                 return "image_too_large";
             }

@@ -145,6 +145,108 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(64, stored.Version);
     }
 
+    [Fact]
+    public async Task CountOpenAsync_AssignedConversations_CountsTheOpenOnesOfEachAgent()
+    {
+        var store = await CreateStoreAsync();
+        await store.TrySaveAsync(ConversationState.New("c-1").AssignTo("ana", "sales"));
+        await store.TrySaveAsync(ConversationState.New("c-2").AssignTo("ana", "sales").MarkClosed());
+        await store.TrySaveAsync(ConversationState.New("c-3").AssignTo("ana", null));
+        await store.TrySaveAsync(ConversationState.New("c-4").AssignTo("ben", "sales"));
+        await store.TrySaveAsync(ConversationState.New("c-5").AssignTo(null, "sales"));
+
+        var counts = await store.CountOpenAsync(["ana", "ben", "cy"]);
+
+        Assert.Equal([("ana", 2), ("ben", 1), ("cy", 0)], counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value)));
+    }
+
+    [Fact]
+    public async Task CountOpenAsync_ConversationClosedThenReopened_CountsItOnlyWhileOpen()
+    {
+        var store = await CreateStoreAsync();
+        var open = (await store.TrySaveAsync(ConversationState.New("c-1").AssignTo("ana", "sales")))!;
+        var closed = (await store.TrySaveAsync(open.MarkClosed()))!;
+
+        var whileClosed = (await store.CountOpenAsync(["ana"]))["ana"];
+        await store.TrySaveAsync(closed.RecordInbound(T0, PolicyProfile.TikTok));
+
+        Assert.Equal(0, whileClosed);
+        Assert.Equal(1, (await store.CountOpenAsync(["ana"]))["ana"]);
+    }
+
+    [Fact]
+    public async Task FindTurnsAsync_TeamNeverTurned_IsZero()
+    {
+        var store = await CreateStoreAsync();
+
+        var turns = await store.FindTurnsAsync(["sales"]);
+
+        Assert.Equal(0, turns["sales"]);
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_WithTurns_MovesTheTurnsWithTheState()
+    {
+        var store = await CreateStoreAsync();
+        await store.TrySaveAsync(ConversationState.New("c-1").AssignTo("ana", "sales"), [new TeamTurn("sales", 0, 1)]);
+
+        var saved = await store.TrySaveAsync(ConversationState.New("c-2").AssignTo("ben", "sales"), [new TeamTurn("sales", 1, 2), new TeamTurn("vip", 0, 1)]);
+
+        Assert.Equal(1, saved?.Version);
+        var turns = await store.FindTurnsAsync(["sales", "vip"]);
+        Assert.Equal((2, 1), (turns["sales"], turns["vip"]));
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_TurnMovedByAnotherWriter_ReturnsNullAndSavesNothing()
+    {
+        var store = await CreateStoreAsync();
+        var first = (await store.TrySaveAsync(ConversationState.New("c-1")))!;
+        await store.TrySaveAsync(ConversationState.New("c-2").AssignTo("ana", "sales"), [new TeamTurn("sales", 0, 1)]);
+
+        var lost = await store.TrySaveAsync(first.AssignTo("ana", "sales"), [new TeamTurn("sales", 0, 1), new TeamTurn("vip", 0, 1)]);
+
+        Assert.Null(lost);
+        Assert.Null((await store.FindAsync("c-1"))!.Assignee);
+        Assert.Equal(1, (await store.FindAsync("c-1"))!.Version);
+        var turns = await store.FindTurnsAsync(["sales", "vip"]);
+        Assert.Equal((1, 0), (turns["sales"], turns["vip"]));
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_StaleVersionWithTurns_MovesNoTurn()
+    {
+        var store = await CreateStoreAsync();
+        var first = (await store.TrySaveAsync(ConversationState.New("c-1")))!;
+        await store.TrySaveAsync(first.WithTag("winner"));
+
+        var lost = await store.TrySaveAsync(first.AssignTo("ana", "sales"), [new TeamTurn("sales", 0, 1)]);
+
+        Assert.Null(lost);
+        Assert.Equal(0, (await store.FindTurnsAsync(["sales"]))["sales"]);
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_64ConversationsTakingTurnsAtOnce_GiveEachTurnOnce()
+    {
+        var store = await CreateStoreAsync();
+
+        var taken = await RunAtOnce(64, async i =>
+        {
+            for (var attempt = 0; attempt < ConversationStoreExtensions.MaxAttempts; attempt++)
+            {
+                var turn = (await store.FindTurnsAsync(["sales"]))["sales"];
+                if (await store.TrySaveAsync(ConversationState.New($"c-{i}").WithField("turn", $"{turn}"), [new TeamTurn("sales", turn, turn + 1)]) is not null)
+                    return turn;
+            }
+
+            throw new InvalidOperationException("the turn kept moving");
+        });
+
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => (long)i), taken.Order());
+        Assert.Equal(64, (await store.FindTurnsAsync(["sales"]))["sales"]);
+    }
+
     /// <summary>Compares every public property (so that a new one is covered without touching this test), except the version.</summary>
     protected static void AssertSameState(ConversationState expected, ConversationState actual)
     {

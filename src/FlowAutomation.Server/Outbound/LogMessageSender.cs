@@ -1,0 +1,27 @@
+using FlowAutomation.Server.Hosting;
+
+namespace FlowAutomation.Server.Outbound;
+
+/// <summary>
+/// The provider when none is configured (no <c>Infobip:BaseUrl</c> and <c>Infobip:ApiKey</c>): each message the
+/// service would send is written to the log, one line with its recipient and content, and counts as sent. A first run
+/// (and a trial of new flows) shows what the customer would get without any account.
+/// </summary>
+internal sealed class LogMessageSender(ILogger<LogMessageSender> logger) : IMessageSender
+{
+    public Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        logger.WouldSend(message.Destination, message.ConversationId ?? "-", message.Id, Describe(message.Content));
+        return Task.FromResult(SendOutcome.Sent(null));
+    }
+
+    /// <summary>A message's content on one line: text quoted (line breaks as ⏎), an image's URL, a post's id.</summary>
+    public static string Describe(OutboundContent content) => content switch
+    {
+        TextContent text => "\"" + text.Text.ReplaceLineEndings("⏎") + "\"",
+        ImageContent image => "image " + image.MediaUrl,
+        SharePostContent post => "shared post " + post.PostId,
+        _ => content.GetType().Name,
+    };
+}

@@ -1,0 +1,82 @@
+using FlowAutomation.Guard;
+
+namespace FlowAutomation.Runtime;
+
+/// <summary>
+/// Looks at the image behind a URL before the guard decides an image reply: its real size and format, or why it
+/// cannot be fetched (<see cref="ImageFacts"/>). The live service's inspector asks the image's server and caches the
+/// answer per URL; the dry run's (<see cref="DeclaredImageInspector"/>) measures nothing.
+/// </summary>
+public interface IImageInspector
+{
+    /// <summary>The facts known at once (cached), or null when only <see cref="InspectAsync"/> can tell.</summary>
+    ImageFacts? Peek(string url);
+
+    /// <summary>Looks at the image; never throws for an image that cannot be fetched (that is a fact too).</summary>
+    ValueTask<ImageFacts> InspectAsync(string url, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The dry run's inspector, and the service's with <c>Images:Probe=false</c>: it measures nothing, so the guard decides
+/// an image on its URL (form and extension) and the size the sender declared, without any network.
+/// </summary>
+public sealed class DeclaredImageInspector : IImageInspector
+{
+    public static DeclaredImageInspector Instance { get; } = new();
+
+    private DeclaredImageInspector()
+    {
+    }
+
+    public ImageFacts? Peek(string url) => ImageFacts.NotMeasured;
+
+    public ValueTask<ImageFacts> InspectAsync(string url, CancellationToken cancellationToken) => ValueTask.FromResult(ImageFacts.NotMeasured);
+}
+
+/// <summary>
+/// The image facts of one event, kept across its runs. The actions run synchronously, so an image reply whose URL the
+/// inspector cannot answer at once is noted; the engine then looks at the noted URLs and runs the event again (like a
+/// lost race: nothing of the first run is committed), this time with the facts.
+/// </summary>
+internal sealed class ImageLookups(IImageInspector inspector)
+{
+    private readonly Dictionary<string, ImageFacts> _found = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _wanted = new(StringComparer.Ordinal);
+
+    /// <summary>The facts for <paramref name="url"/>, or null (and the URL noted) when they need a look first.</summary>
+    public ImageFacts? Find(string url)
+    {
+        if (_found.TryGetValue(url, out var found))
+        {
+            return found;
+        }
+
+        if (inspector.Peek(url) is { } known)
+        {
+            _found[url] = known;
+            return known;
+        }
+
+        _wanted.Add(url);
+        return null;
+    }
+
+    /// <summary>Looks at the noted URLs; true when there were any (the run needs to go again with their facts).</summary>
+    public async ValueTask<bool> InspectWantedAsync(CancellationToken cancellationToken)
+    {
+        if (_wanted.Count == 0)
+        {
+            return false;
+        }
+
+        var urls = _wanted.ToList();
+        _wanted.Clear();
+        var facts = await Task.WhenAll(urls.Select(u => inspector.InspectAsync(u, cancellationToken).AsTask())).ConfigureAwait(false);
+        for (var i = 0; i < urls.Count; i++)
+        {
+            _found[urls[i]] = facts[i];
+        }
+
+        return true;
+    }
+}

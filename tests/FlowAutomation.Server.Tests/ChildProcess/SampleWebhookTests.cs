@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using FlowAutomation.Server.Tests.Support;
+using Microsoft.AspNetCore.Http;
+
+namespace FlowAutomation.Server.Tests.ChildProcess;
+
+/// <summary>
+/// The first run as the README tells it: <c>flowctl serve --Webhooks:Infobip:Secret=dev-secret</c> with the shipped
+/// flows and no provider, then <c>samples/webhooks/send.sh</c>: the service's output shows the reply it would have
+/// sent, and a second run of the script is a new message, not a duplicate.
+/// </summary>
+public sealed class SampleWebhookTests : IDisposable
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(90);
+    private readonly string _folder = Directory.CreateTempSubdirectory("first-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task SendScript_RunTwice_PostsTwoFreshSignedMessageIds()
+    {
+        var received = new ConcurrentQueue<(string Body, string Signature)>();
+        await using var server = await LoopbackServer.StartAsync(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            received.Enqueue((await reader.ReadToEndAsync(), context.Request.Headers["X-Infobip-Signature"].ToString()));
+            await context.Response.WriteAsync("""{"accepted":1}""");
+        });
+        var url = server.BaseUrl + "/webhooks/infobip/tiktok";
+
+        var first = await SampleScript.SendAsync("dev-secret", url, Guard);
+        var second = await SampleScript.SendAsync("dev-secret", url, Guard);
+
+        var posts = received.ToList();
+        Assert.Equal(2, posts.Count);
+        var ids = posts.Select(p => JsonDocument.Parse(p.Body).RootElement.GetProperty("results")[0].GetProperty("messageId").GetString()!).ToList();
+        Assert.NotEqual(ids[0], ids[1]);
+        Assert.All(ids, id => Assert.Matches("^sample-msg-[0-9]{8}T[0-9]{6}-[0-9a-f]{8}$", id));
+        Assert.All(posts, p => Assert.Equal(Signatures.HmacHex("dev-secret", p.Body), p.Signature));
+        Assert.Contains($"posting messageId {ids[0]} to {url}", first, StringComparison.Ordinal);
+        Assert.Contains($"posting messageId {ids[1]} to {url}", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FirstRun_ServeThenSendScript_TheOutputShowsTheReplyThatWouldHaveBeenSent()
+    {
+        CopyFlows();
+        var port = ServiceProcess.FreePort();
+        await using var service = await ServiceProcess.StartAsync(_folder, port, ["--Webhooks:Infobip:Secret=dev-secret"], Guard, quiet: false);
+        var webhook = service.BaseUrl + "/webhooks/infobip/tiktok";
+
+        var answer = await SampleScript.SendAsync("dev-secret", webhook, Guard);
+        // The welcome flow answers every first message; other shipped flows may answer too, depending on the hour.
+        var reply = await service.WaitForLineAsync(l => l.Contains("would send to user-1001", StringComparison.Ordinal) && l.Contains("welcome", StringComparison.Ordinal), "the welcome reply in the log", Guard);
+        await SampleScript.SendAsync("dev-secret", webhook, Guard);
+        await service.WaitForLineAsync(l => service.Output.Split('\n').Count(x => x.Contains("Handled message.received sample-msg-", StringComparison.Ordinal)) == 2, "the second message handled", Guard);
+
+        Assert.Contains("\"accepted\":1", answer, StringComparison.Ordinal);
+        Assert.Contains("No messaging provider is configured", service.Output, StringComparison.Ordinal);
+        Assert.Contains("(conversation sample-conv-1, message sample-conv-1/sample-msg-", reply, StringComparison.Ordinal);
+        Assert.Contains("\"Hi there, welcome to Blossom Beauty! 🌸⏎Ask us about prices, orders or shipping, and we'll get right back to you.\"", reply, StringComparison.Ordinal);
+    }
+
+    private void CopyFlows()
+    {
+        var flows = Path.Combine(_folder, "flows");
+        Directory.CreateDirectory(flows);
+        foreach (var file in Directory.GetFiles(Path.Combine(ServiceProcess.RepoRoot, "flows"), "*.yaml"))
+            File.Copy(file, Path.Combine(flows, Path.GetFileName(file)));
+    }
+}
