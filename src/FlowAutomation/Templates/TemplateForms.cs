@@ -1,0 +1,199 @@
+using FlowAutomation.Diagnostics;
+using Scriban.Parsing;
+
+namespace FlowAutomation.Templates;
+
+/// <summary>
+/// Reads a template's code sections (<c>{{ … }}</c>) with Scriban's lexer, before parsing, for what Scriban would
+/// let through or misread:
+/// <list type="bullet">
+/// <item>Handlebars forms (<c>{{#if x}}</c>, <c>{{/if}}</c>, <c>{{#each}}</c>, <c>{{^x}}</c>, <c>{{! note}}</c>,
+/// <c>{{> partial}}</c>, <c>{{{x}}}</c>): Scriban reads <c>{{#if x}}</c> as a comment and prints the block's text
+/// whatever <c>x</c> is. Each is an error naming the Scriban equivalent (FA1405).</item>
+/// <item>A <c>{{</c> left open at the end of the text, which Scriban accepts and prints as text (FA1401).</item>
+/// </list>
+/// What it reports is blanked out of <see cref="Result.Checkable"/> (offsets kept), so that the parser and the checker
+/// still report every other mistake, without repeating these. It also remembers the blocks (<c>if</c>, <c>for</c>, …)
+/// left open, so that "the end statement was not found" can point at the block instead of the end of the text.
+/// </summary>
+internal static class TemplateForms
+{
+    private static readonly string[] HandlebarsBlocks = ["if", "unless", "each", "with"];
+    private static readonly string[] ScribanBlocks = ["if", "for", "while", "case", "capture", "with", "func", "wrap", "tablerow"];
+
+    /// <summary>Whether the text holds template code at all; a text without is a literal.</summary>
+    public static bool HasCode(string source) =>
+        source.Contains("{{", StringComparison.Ordinal) || source.Contains("{%{", StringComparison.Ordinal);
+
+    public static Result Check(string source, LexerOptions options, TemplateLocation location, DiagnosticBag diagnostics)
+    {
+        var scan = new Scan(source, location, diagnostics);
+        var atStatement = false;
+        var enter = -1;
+        foreach (var token in new Lexer(source, null, options))
+        {
+            switch (token.Type)
+            {
+                case TokenType.CodeEnter:
+                    enter = token.Start.Offset;
+                    atStatement = true;
+                    continue;
+                case TokenType.CodeExit when enter >= 0:
+                    scan.Section(enter, token.End.Offset + 1, token.Start.Offset);
+                    enter = -1;
+                    continue;
+                case TokenType.NewLine or TokenType.SemiColon:
+                    atStatement = true;
+                    continue;
+                case TokenType.Identifier when atStatement:
+                    scan.Keyword(source.Substring(token.Start.Offset, token.End.Offset - token.Start.Offset + 1), token.Start.Offset);
+                    break;
+            }
+
+            atStatement = false;
+        }
+
+        if (enter >= 0)
+        {
+            diagnostics.Report(DiagnosticCodes.TemplateSyntax, location.At(enter), "'{{' is not closed with '}}'");
+            scan.Blank(enter, source.Length);
+        }
+
+        return scan.Finish();
+    }
+
+    /// <summary>
+    /// The template with the reported forms blanked out (the source itself when there were none), and the
+    /// innermost Scriban block left open, if any.
+    /// </summary>
+    public readonly record struct Result(string Checkable, int OpenBlockAt, string? OpenBlock)
+    {
+        /// <summary>Scriban's parse error at <paramref name="offset"/> as a marketer reads it, and where it points.</summary>
+        public (int Offset, string Message) Explain(int offset, string message)
+        {
+            if (OpenBlock is not null && message.Contains("<end> statement was not found", StringComparison.Ordinal))
+            {
+                return (OpenBlockAt, $"'{{{{ {OpenBlock} }}}}' is never closed; end it with '{{{{ end }}}}'");
+            }
+
+            if (message.Contains("<end> statement without a corresponding beginning", StringComparison.Ordinal))
+            {
+                return (offset, "'{{ end }}' closes no block; remove it, or open the block it should close ('{{ if … }}', '{{ for … }}')");
+            }
+
+            var text = message.Trim().TrimEnd('.');
+            return (offset, text.Length == 0 ? "the template cannot be read" : char.ToLowerInvariant(text[0]) + text[1..]);
+        }
+    }
+
+    private sealed class Scan(string source, TemplateLocation location, DiagnosticBag diagnostics)
+    {
+        private readonly Stack<string> _handlebars = new();
+        private readonly Stack<(string Keyword, int Offset)> _blocks = new();
+        private char[]? _blanked;
+
+        /// <summary>One code section from <paramref name="start"/> (its <c>{{</c>) to <paramref name="end"/> (after its <c>}}</c>).</summary>
+        public void Section(int start, int end, int exit)
+        {
+            var codeStart = start + 2;
+            var inner = source[codeStart..exit].Trim().Trim('~', '-').Trim();
+            var written = Shorten(source[start..end]);
+            switch (inner)
+            {
+                case ['#', ..] when Word(inner, 1) is { } block && HandlebarsBlocks.Contains(block):
+                    var value = inner[(1 + block.Length)..].Trim();
+                    _handlebars.Push(block);
+                    Report(start, end, written, block switch
+                    {
+                        "if" => $"'{{{{ if {value} }}}}' … '{{{{ else }}}}' … '{{{{ end }}}}'",
+                        "unless" => $"'{{{{ if !{value} }}}}' … '{{{{ end }}}}'",
+                        "each" => $"'{{{{ for item in {value} }}}}' … '{{{{ item }}}}' … '{{{{ end }}}}'",
+                        _ => $"'{{{{ with {value} }}}}' … '{{{{ end }}}}'",
+                    });
+                    return;
+                case ['/', ..]:
+                    if (!_handlebars.TryPop(out _))
+                    {
+                        Report(start, end, written, "'{{ end }}'");
+                    }
+                    else
+                    {
+                        Blank(start, end);
+                    }
+
+                    return;
+                case "else" or ['e', 'l', 's', 'e', ' ', ..] or "^" when _handlebars.Count > 0:
+                case "this" or ['@', ..] or ['.', '.', '/', ..] or ['t', 'h', 'i', 's', '.', ..] when _handlebars.Count > 0:
+                    Blank(start, end); // part of a Handlebars block already reported
+                    return;
+                case ['^', ..]:
+                    _handlebars.Push("^");
+                    Report(start, end, written, $"'{{{{ if !{inner[1..].Trim()} }}}}' … '{{{{ end }}}}'");
+                    return;
+                case ['!', ..]:
+                    Report(start, end, written, $"'{{{{ # {inner.TrimStart('!').Trim('-').Trim()} }}}}' (a comment)");
+                    return;
+                case ['>', ..]:
+                    Report(start, end, written, "the text itself: a template cannot include another template");
+                    return;
+                case ['{', .., '}']:
+                    Report(start, end, written, $"'{{{{ {inner[1..^1].Trim()} }}}}' (nothing is escaped)");
+                    return;
+            }
+        }
+
+        /// <summary>A word at the start of a statement: Scriban blocks open with their keyword and close with <c>end</c>.</summary>
+        public void Keyword(string word, int offset)
+        {
+            if (ScribanBlocks.Contains(word))
+            {
+                _blocks.Push((word, offset));
+            }
+            else if (word == "end")
+            {
+                _blocks.TryPop(out _);
+            }
+        }
+
+        public void Blank(int start, int end)
+        {
+            _blanked ??= source.ToCharArray();
+            for (var i = start; i < end; i++)
+            {
+                if (_blanked[i] is not ('\n' or '\r'))
+                {
+                    _blanked[i] = ' ';
+                }
+            }
+        }
+
+        public Result Finish()
+        {
+            var open = _blocks.Count > 0 ? _blocks.Peek() : default;
+            return new Result(_blanked is null ? source : new string(_blanked), open.Offset, open.Keyword);
+        }
+
+        private void Report(int start, int end, string written, string equivalent)
+        {
+            diagnostics.Report(DiagnosticCodes.TemplateHandlebars, location.At(start), $"'{written}'", equivalent);
+            Blank(start, end);
+        }
+
+        private static string? Word(string text, int from)
+        {
+            var end = from;
+            while (end < text.Length && char.IsAsciiLetter(text[end]))
+            {
+                end++;
+            }
+
+            return end > from && (end == text.Length || !char.IsAsciiLetterOrDigit(text[end])) ? text[from..end] : null;
+        }
+
+        private static string Shorten(string text)
+        {
+            text = text.ReplaceLineEndings(" ");
+            return text.Length <= 60 ? text : text[..57] + "...";
+        }
+    }
+}
