@@ -18,9 +18,9 @@ public static partial class DiagnosticCodes
     public static readonly DiagnosticDescriptor SingleBraces = new("FA1404", TemplateWarning, "Variable in single braces",
         "'{0}' is sent as it is written; to insert the value, write {{{{ {1} }}}}",
         "Templates insert values with double braces: `{{ contact.name }}`. Single braces are plain text, so the customer would read `{contact.name}` literally.");
-    public static readonly DiagnosticDescriptor TemplateHandlebars = new("FA1405", TemplateError, "Handlebars syntax in a template",
-        "{0} is Handlebars syntax; in Scriban write {1}",
-        "Templates were Handlebars before they were Scriban. Handlebars' helpers and blocks do not work in Scriban (most would print nothing or fail when sent), so each is an error that names its Scriban equivalent: `{{default x \"y\"}}` is `{{ x ?? \"y\" }}`, `{{#if x}}…{{else}}…{{/if}}` is `{{ if x }}…{{ else }}…{{ end }}`, `{{#each x}}{{this}}{{/each}}` is `{{ for item in x }}{{ item }}{{ end }}`, `{{upper x}}` is `{{ x | string.upcase }}`, `{{first_word x}}` is `{{ x | string.split \" \" | array.first }}`.");
+    public static readonly DiagnosticDescriptor TemplateHandlebars = new("FA1405", TemplateError, "Handlebars or Liquid syntax in a template",
+        "{0} is {1} syntax; in Scriban write {2}",
+        "Templates were Handlebars before they were Scriban, and Liquid's filters look alike. Handlebars' helpers and blocks and Liquid's `| default: \"y\"` do not work in Scriban (most would print nothing or fail when sent), so each is an error that names its Scriban equivalent: `{{default x \"y\"}}` is `{{ x ?? \"y\" }}`, `{{#if x}}…{{else}}…{{/if}}` is `{{ if x }}…{{ else }}…{{ end }}`, `{{#each x}}{{this}}{{/each}}` is `{{ for item in x }}{{ item }}{{ end }}`, `{{upper x}}` is `{{ x | string.upcase }}`, `{{first_word x}}` is `{{ x | string.split \" \" | array.first }}`, `{{ x | default: \"y\" }}` is `{{ x ?? \"y\" }}`.");
     public static readonly DiagnosticDescriptor TemplatePathNotForTrigger = new("FA1406", TemplateWarning, "Template reads a path the trigger never sets",
         "'{0}' is never set when the trigger is '{1}'; it always renders as nothing",
         "Message paths exist for `message.received`, referral paths (`message.referral.*`) for `message.received` and `referral.received`, lead paths for `lead.submitted`, `event.tag` for `contact.tagged`. In a flow with another trigger such a value is always missing.");

@@ -12,6 +12,22 @@ internal sealed partial class TemplateChecker
     private static readonly string[] Measures =
         ["size", "contains", "empty", "starts_with", "ends_with", "equals_ignore_case", "is_number", "has_key", "has_value", "index_of", "any", "whitespace", "matches"];
 
+    /// <summary>Names from other template languages and from Handlebars' helpers, with the built-in that does the same.</summary>
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["upper"] = "string.upcase",
+        ["uppercase"] = "string.upcase",
+        ["lower"] = "string.downcase",
+        ["lowercase"] = "string.downcase",
+        ["trim"] = "string.strip",
+        ["title"] = "string.capitalizewords",
+        ["length"] = "string.size",
+        ["join"] = "array.join",
+        ["first_word"] = "array.first",
+        ["format_date"] = "date.to_string",
+        ["format_number"] = "math.format",
+    };
+
     private static readonly string[] FunctionOrder = ["string", "array", "math", "date", "timespan", "object", "regex"];
 
     private enum Test
@@ -173,13 +189,18 @@ internal sealed partial class TemplateChecker
     /// <summary>The Scriban form of one of the helpers templates had when they were Handlebars, or null.</summary>
     private string? FormerHelper(string name, ScriptNode? call, bool piped)
     {
-        if (name is not ("default" or "upper" or "lower" or "trim" or "first_word") || call is not ScriptFunctionCall function)
+        if (name is not ("default" or "upper" or "lower" or "trim" or "first_word") || call is null)
         {
             return null;
         }
 
-        var arguments = function.Arguments.Select(Text).ToList();
-        if (piped && PipedInto(function) is { } value)
+        var arguments = call switch
+        {
+            ScriptFunctionCall function => function.Arguments.Select(Text).ToList(),
+            ScriptNamedArgument liquid => [Text(liquid.Value)],
+            _ => [],
+        };
+        if (piped && PipedInto(call) is { } value)
         {
             arguments.Insert(0, Text(value));
         }
@@ -217,6 +238,11 @@ internal sealed partial class TemplateChecker
         if (exact.Object is not null)
         {
             return $"; did you mean '{exact.Object}.{exact.Member}'?";
+        }
+
+        if (Aliases.TryGetValue(name, out var alias) || (Spelling.Nearest(name, Aliases.Keys) is { } near && Aliases.TryGetValue(near, out alias)))
+        {
+            return $"; did you mean '{alias}'?";
         }
 
         var nearest = Spelling.Nearest(name, qualified.Select(f => f.Member));

@@ -61,6 +61,12 @@ internal sealed partial class TemplateChecker
                 {
                     Visit(pipe.To);
                 }
+                else if (pipe.To is ScriptNamedArgument liquid)
+                {
+                    // `x | default: "y"`, Liquid's filter with an argument: Scriban reads a named argument.
+                    CheckCall(liquid.Name, 1, piped: true, liquid);
+                    Visit(liquid.Value);
+                }
                 else
                 {
                     CheckCall(pipe.To, 0, piped: true, pipe.To);
@@ -147,7 +153,7 @@ internal sealed partial class TemplateChecker
         if (path is null)
         {
             var hint = parts.Count == 0
-                ? $"; name a value, for example '{PathCatalog.Names.First(n => n.StartsWith(root + ".", StringComparison.Ordinal))}'"
+                ? $"; name a value, for example '{PathCatalog.Names.Where(n => n.StartsWith(root + ".", StringComparison.Ordinal)).OrderBy(n => n.EndsWith(".name", StringComparison.Ordinal) ? 0 : 1).First()}'"
                 : PathSpelling.DidYouMean(written, PathCatalog.Names);
             _diagnostics.Report(DiagnosticCodes.TemplateUnknownPath, at, written, hint);
             return;
@@ -180,7 +186,18 @@ internal sealed partial class TemplateChecker
 
         if (parts.Count == 0 && FormerHelper(name, call, piped) is { } equivalent)
         {
-            _diagnostics.Report(DiagnosticCodes.TemplateHandlebars, at, $"'{Shorten(Text(call))}'", equivalent);
+            var (written, language) = call switch
+            {
+                ScriptNamedArgument liquid => ($"| {name}: {Text(liquid.Value)}", "Liquid"),
+                _ when piped => ("| " + Text(call), "Liquid"),
+                _ => ("{{" + Text(call) + "}}", "Handlebars"),
+            };
+            if (call is ScriptNamedArgument { Value: { } value })
+            {
+                at = _location.At(Math.Max(0, _source.LastIndexOf(name, value.Span.Start.Offset, StringComparison.Ordinal)));
+            }
+
+            _diagnostics.Report(DiagnosticCodes.TemplateHandlebars, at, $"'{Shorten(written)}'", language, equivalent);
         }
         else if (parts.Count == 1 && TemplateFunctions.IsObject(name))
         {

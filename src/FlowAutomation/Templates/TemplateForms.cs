@@ -55,8 +55,7 @@ internal static class TemplateForms
 
         if (enter >= 0)
         {
-            diagnostics.Report(DiagnosticCodes.TemplateSyntax, location.At(enter), "'{{' is not closed with '}}'");
-            scan.Blank(enter, source.Length);
+            scan.Unclosed(enter);
         }
 
         return scan.Finish();
@@ -73,7 +72,7 @@ internal static class TemplateForms
         {
             if (OpenBlock is not null && message.Contains("<end> statement was not found", StringComparison.Ordinal))
             {
-                return (OpenBlockAt, $"'{{{{ {OpenBlock} }}}}' is never closed; end it with '{{{{ end }}}}'");
+                return (OpenBlockAt, $"'{{{{ {OpenBlock} … }}}}' is never closed; end it with '{{{{ end }}}}'");
             }
 
             if (message.Contains("<end> statement without a corresponding beginning", StringComparison.Ordinal))
@@ -101,7 +100,7 @@ internal static class TemplateForms
             switch (inner)
             {
                 case ['#', ..] when Word(inner, 1) is { } block && HandlebarsBlocks.Contains(block):
-                    var value = inner[(1 + block.Length)..].Trim();
+                    var value = inner[(1 + block.Length)..].Trim() is { Length: > 0 } v ? v : "contact.name";
                     _handlebars.Push(block);
                     Report(start, end, written, block switch
                     {
@@ -142,6 +141,47 @@ internal static class TemplateForms
             }
         }
 
+        /// <summary>
+        /// A code section that runs to the end of the text: an unclosed quote inside it, a Handlebars <c>{{{x}}}</c>
+        /// whose braces Scriban reads as an object, or a <c>{{</c> never closed.
+        /// </summary>
+        public void Unclosed(int start)
+        {
+            var close = source.IndexOf("}}", start, StringComparison.Ordinal);
+            if (source.AsSpan(start).StartsWith("{{{") && close > start)
+            {
+                var end = Math.Min(source.Length, close + (close + 2 < source.Length && source[close + 2] == '}' ? 3 : 2));
+                Report(start, end, Shorten(source[start..end]), $"'{{{{ {source[(start + 3)..close].Trim('}', ' ')} }}}}' (nothing is escaped)");
+                return; // what follows is read again by the parser
+            }
+
+            var quote = UnclosedQuote(start + 2);
+            var message = quote < 0
+                ? "'{{' is not closed with '}}'"
+                : $"the quote {source[quote]} before '{Shorten(source[(quote + 1)..].Split('\n')[0])}' is not closed";
+            diagnostics.Report(DiagnosticCodes.TemplateSyntax, location.At(quote < 0 ? start : quote), message);
+            Blank(start, source.Length);
+        }
+
+        /// <summary>Where a quote opens that is never closed in the code from <paramref name="from"/> on, or -1.</summary>
+        private int UnclosedQuote(int from)
+        {
+            var open = -1;
+            for (var i = from; i < source.Length; i++)
+            {
+                if (open >= 0 && source[i] == '\\' && source[open] == '"')
+                {
+                    i++;
+                }
+                else if (open >= 0 ? source[i] == source[open] : source[i] is '"' or '\'' or '`')
+                {
+                    open = open >= 0 ? -1 : i;
+                }
+            }
+
+            return open;
+        }
+
         /// <summary>A word at the start of a statement: Scriban blocks open with their keyword and close with <c>end</c>.</summary>
         public void Keyword(string word, int offset)
         {
@@ -175,7 +215,7 @@ internal static class TemplateForms
 
         private void Report(int start, int end, string written, string equivalent)
         {
-            diagnostics.Report(DiagnosticCodes.TemplateHandlebars, location.At(start), $"'{written}'", equivalent);
+            diagnostics.Report(DiagnosticCodes.TemplateHandlebars, location.At(start), $"'{written}'", "Handlebars", equivalent);
             Blank(start, end);
         }
 

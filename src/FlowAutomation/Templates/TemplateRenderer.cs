@@ -49,7 +49,7 @@ public sealed class TemplateRenderer(TemplateLimits limits)
         }
         catch (Exception ex)
         {
-            return Failure(ex, slot.Output.Overflowed, template);
+            return Failure(ex, slot.Output, template);
         }
         finally
         {
@@ -65,11 +65,13 @@ public sealed class TemplateRenderer(TemplateLimits limits)
         }
     }
 
-    private TemplateResult Failure(Exception ex, bool overflowed, MessageTemplate template)
+    private TemplateResult Failure(Exception ex, LimitedOutput output, MessageTemplate template)
     {
-        if (overflowed)
+        if (output.Overflowed)
         {
-            return TemplateResult.Fail(TemplateResult.TextTooLong, $"the template renders more than {limits.MaxCharacters - 1:N0} characters");
+            var start = output.Take();
+            start = start.Length <= 40 ? start : start[..40] + "…";
+            return TemplateResult.Fail(TemplateResult.TextTooLong, $"the template renders more than {limits.MaxCharacters - 1:N0} characters, the policy's limit: \"{start.ReplaceLineEndings("⏎")}\"");
         }
 
         var where = template.Span.Path.Length == 0 ? string.Empty : $" ({template.Span})";

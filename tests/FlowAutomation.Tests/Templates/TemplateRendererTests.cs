@@ -48,6 +48,35 @@ public sealed class TemplateRendererTests
         Assert.Equal(expected, result.Text);
     }
 
+    [Theory]
+    [InlineData("{{ lead.fields.budget | string.to_double }}", "1,500.5", "1500.5")]
+    [InlineData("{{ lead.fields.budget | string.to_double | math.format \"N0\" }}", "1,500", "1,500")]
+    [InlineData("{{ lead.fields.budget | string.to_double }}", "about 1500", "")]
+    [InlineData("{{ lead.fields.budget | string.to_int }}", "12", "12")]
+    [InlineData("{{ lead.fields.budget | string.to_int }}", "1,500", "")]
+    [InlineData("{{ lead.fields.budget | date.parse | date.to_string \"%d %b %Y\" }}", "2026-04-01", "01 Apr 2026")]
+    public void Render_FormAnswer_ReadsAsTheDocsSay(string template, string answer, string expected)
+    {
+        var result = Renderer.Render(Reply("{{ if lead.fields.budget }}" + template + "{{ end }}"), Facts("Ann", ("budget", answer)), At);
+
+        Assert.Equal(expected, result.Text);
+    }
+
+    [Fact]
+    public void Render_FlowLanguageExample_SendsWhatTheDocsSay()
+    {
+        var docs = File.ReadAllText(RepoPaths.Of("docs", "flow-language.md")).ReplaceLineEndings("\n");
+        var start = docs.IndexOf("flow: template-examples", StringComparison.Ordinal);
+        var yaml = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
+        var compiled = new FlowCompiler().CompileTexts(("docs.yaml", yaml));
+        var reply = (ReplyAction)Assert.Single(compiled.Flows).Then[0];
+
+        var facts = Facts("ann", ("email", "Ann@Example.com"), ("budget", "1,500"), ("visit_date", "2026-04-01"));
+        var text = Renderer.Render(reply.Text!, facts, At).Text;
+
+        Assert.Equal("Hi Ann!\nYour budget: 1,500 SGD.\nYou like: new, vip.\nWe'll write to ann@example.com before your visit on Wednesday 01 April.", text);
+    }
+
     [Fact]
     public void Render_Literal_IsTheTextItself()
     {
@@ -121,7 +150,7 @@ public sealed class TemplateRendererTests
         var result = renderer.Render(Reply("{{ for i in 1..1000000 }}abc{{ end }}"), Facts("Ann"), At);
 
         Assert.Equal(TemplateResult.TextTooLong, result.ReasonCode);
-        Assert.Equal("the template renders more than 100 characters", result.Failure);
+        Assert.Equal("the template renders more than 100 characters, the policy's limit: \"abcabcabcabcabcabcabcabcabcabcabcabcabca…\"", result.Failure);
     }
 
     [Fact]
