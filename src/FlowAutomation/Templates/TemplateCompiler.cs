@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FlowAutomation.Diagnostics;
 using Scriban;
 using Scriban.Parsing;
@@ -18,7 +19,14 @@ namespace FlowAutomation.Templates;
 /// </summary>
 internal static class TemplateCompiler
 {
+    private const int MaxCached = 10_000;
     private static readonly LexerOptions Lexing = new() { Mode = ScriptMode.Default, Lang = ScriptLang.Default };
+
+    /// <summary>
+    /// Parsed templates by their text. Flows repeat their greetings and nudges, and a parsed template is never
+    /// changed (rendering only reads it), so one parse serves every flow with the same text.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, Template> Cache = new(StringComparer.Ordinal);
 
     public static MessageTemplate? Compile(string source, TemplateLocation location, DiagnosticBag diagnostics)
     {
@@ -30,7 +38,7 @@ internal static class TemplateCompiler
 
         var errors = diagnostics.ErrorCount;
         var forms = TemplateForms.Check(source, Lexing, location, diagnostics);
-        var parsed = Template.Parse(forms.Checkable, lexerOptions: Lexing);
+        var parsed = Parse(forms.Checkable, clean: ReferenceEquals(forms.Checkable, source));
         if (parsed.HasErrors)
         {
             // Scriban keeps parsing after an error and reports what follows from it; the first message is the mistake.
@@ -48,5 +56,27 @@ internal static class TemplateCompiler
         }
 
         return new MessageTemplate(source, location.Whole, parsed, TemplateText.Minimum(parsed.Page!), reads);
+    }
+
+    /// <summary>Parses the text, or takes its earlier parse; only a text the forms pass left as it was is cached.</summary>
+    private static Template Parse(string text, bool clean)
+    {
+        if (clean && Cache.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+
+        var parsed = Template.Parse(text, lexerOptions: Lexing);
+        if (clean && !parsed.HasErrors)
+        {
+            if (Cache.Count >= MaxCached)
+            {
+                Cache.Clear();
+            }
+
+            Cache[text] = parsed;
+        }
+
+        return parsed;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FlowAutomation.Diagnostics;
 using Scriban.Parsing;
 
@@ -13,10 +14,10 @@ namespace FlowAutomation.Templates;
 /// <item>A <c>{{</c> left open at the end of the text, which Scriban accepts and prints as text (FA1401).</item>
 /// </list>
 /// What it reports is blanked out of <see cref="Result.Checkable"/> (offsets kept), so that the parser and the checker
-/// still report every other mistake, without repeating these. It also remembers the blocks (<c>if</c>, <c>for</c>, …)
-/// left open, so that "the end statement was not found" can point at the block instead of the end of the text.
+/// still report every other mistake, without repeating these. When Scriban says that "the end statement was not
+/// found", it finds the block left open, to point at it instead of the end of the text.
 /// </summary>
-internal static class TemplateForms
+internal static partial class TemplateForms
 {
     private static readonly string[] HandlebarsBlocks = ["if", "unless", "each", "with"];
     private static readonly string[] ScribanBlocks = ["if", "for", "while", "case", "capture", "with", "func", "wrap", "tablerow"];
@@ -27,30 +28,25 @@ internal static class TemplateForms
 
     public static Result Check(string source, LexerOptions options, TemplateLocation location, DiagnosticBag diagnostics)
     {
+        // Most templates hold none of these forms: a cheap look at the text spares them the lexer's pass.
+        if (!MayHoldForms(source))
+        {
+            return new Result(source, source, options);
+        }
+
         var scan = new Scan(source, location, diagnostics);
-        var atStatement = false;
         var enter = -1;
         foreach (var token in new Lexer(source, null, options))
         {
-            switch (token.Type)
+            if (token.Type == TokenType.CodeEnter)
             {
-                case TokenType.CodeEnter:
-                    enter = token.Start.Offset;
-                    atStatement = true;
-                    continue;
-                case TokenType.CodeExit when enter >= 0:
-                    scan.Section(enter, token.End.Offset + 1, token.Start.Offset);
-                    enter = -1;
-                    continue;
-                case TokenType.NewLine or TokenType.SemiColon:
-                    atStatement = true;
-                    continue;
-                case TokenType.Identifier when atStatement:
-                    scan.Keyword(source.Substring(token.Start.Offset, token.End.Offset - token.Start.Offset + 1), token.Start.Offset);
-                    break;
+                enter = token.Start.Offset;
             }
-
-            atStatement = false;
+            else if (token.Type == TokenType.CodeExit && enter >= 0)
+            {
+                scan.Section(enter, token.End.Offset + 1, token.Start.Offset);
+                enter = -1;
+            }
         }
 
         if (enter >= 0)
@@ -58,21 +54,78 @@ internal static class TemplateForms
             scan.Unclosed(enter);
         }
 
-        return scan.Finish();
+        return new Result(scan.Checkable(), source, options);
     }
 
     /// <summary>
-    /// The template with the reported forms blanked out (the source itself when there were none), and the
-    /// innermost Scriban block left open, if any.
+    /// Whether the text may hold what the lexer's pass looks for: a code section opening with <c>#</c>, <c>/</c>,
+    /// <c>^</c>, <c>!</c>, <c>&gt;</c> or <c>{</c>, a <c>{{</c> after the last <c>}}</c>, or an odd number of quotes in
+    /// a code section.
     /// </summary>
-    public readonly record struct Result(string Checkable, int OpenBlockAt, string? OpenBlock)
+    private static bool MayHoldForms(string source)
     {
+        if (HandlebarsOpening().IsMatch(source) || source.LastIndexOf("{{", StringComparison.Ordinal) > source.LastIndexOf("}}", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // A quote left open inside {{ … }} runs the code to the end of the text.
+        for (var open = source.IndexOf("{{", StringComparison.Ordinal); open >= 0; open = source.IndexOf("{{", open + 2, StringComparison.Ordinal))
+        {
+            var close = source.IndexOf("}}", open + 2, StringComparison.Ordinal);
+            var code = source.AsSpan(open + 2, (close < 0 ? source.Length : close) - open - 2);
+            if (code.Count('\'') % 2 != 0 || code.Count('"') % 2 != 0 || code.Count('`') % 2 != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The innermost block (<c>if</c>, <c>for</c>, …) never closed with <c>end</c>, and where its keyword stands.</summary>
+    private static (string? Keyword, int Offset) OpenBlock(string source, LexerOptions options)
+    {
+        var blocks = new Stack<(string Keyword, int Offset)>();
+        var atStatement = false;
+        foreach (var token in new Lexer(source, null, options))
+        {
+            if (token.Type is TokenType.CodeEnter or TokenType.NewLine or TokenType.SemiColon)
+            {
+                atStatement = true;
+                continue;
+            }
+
+            if (token.Type == TokenType.Identifier && atStatement)
+            {
+                var word = source.Substring(token.Start.Offset, token.End.Offset - token.Start.Offset + 1);
+                if (ScribanBlocks.Contains(word))
+                {
+                    blocks.Push((word, token.Start.Offset));
+                }
+                else if (word == "end")
+                {
+                    blocks.TryPop(out _);
+                }
+            }
+
+            atStatement = false;
+        }
+
+        return blocks.Count > 0 ? blocks.Peek() : (null, 0);
+    }
+
+    /// <summary>The template with the reported forms blanked out (the source itself when there were none).</summary>
+    public sealed class Result(string checkable, string source, LexerOptions options)
+    {
+        public string Checkable => checkable;
+
         /// <summary>Scriban's parse error at <paramref name="offset"/> as a marketer reads it, and where it points.</summary>
         public (int Offset, string Message) Explain(int offset, string message)
         {
-            if (OpenBlock is not null && message.Contains("<end> statement was not found", StringComparison.Ordinal))
+            if (message.Contains("<end> statement was not found", StringComparison.Ordinal) && OpenBlock(source, options) is ({ } keyword, var at))
             {
-                return (OpenBlockAt, $"'{{{{ {OpenBlock} … }}}}' is never closed; end it with '{{{{ end }}}}'");
+                return (at, $"'{{{{ {keyword} … }}}}' is never closed; end it with '{{{{ end }}}}'");
             }
 
             if (message.Contains("<end> statement without a corresponding beginning", StringComparison.Ordinal))
@@ -88,7 +141,6 @@ internal static class TemplateForms
     private sealed class Scan(string source, TemplateLocation location, DiagnosticBag diagnostics)
     {
         private readonly Stack<string> _handlebars = new();
-        private readonly Stack<(string Keyword, int Offset)> _blocks = new();
         private char[]? _blanked;
 
         /// <summary>One code section from <paramref name="start"/> (its <c>{{</c>) to <paramref name="end"/> (after its <c>}}</c>).</summary>
@@ -182,19 +234,6 @@ internal static class TemplateForms
             return open;
         }
 
-        /// <summary>A word at the start of a statement: Scriban blocks open with their keyword and close with <c>end</c>.</summary>
-        public void Keyword(string word, int offset)
-        {
-            if (ScribanBlocks.Contains(word))
-            {
-                _blocks.Push((word, offset));
-            }
-            else if (word == "end")
-            {
-                _blocks.TryPop(out _);
-            }
-        }
-
         public void Blank(int start, int end)
         {
             _blanked ??= source.ToCharArray();
@@ -207,11 +246,7 @@ internal static class TemplateForms
             }
         }
 
-        public Result Finish()
-        {
-            var open = _blocks.Count > 0 ? _blocks.Peek() : default;
-            return new Result(_blanked is null ? source : new string(_blanked), open.Offset, open.Keyword);
-        }
+        public string Checkable() => _blanked is null ? source : new string(_blanked);
 
         private void Report(int start, int end, string written, string equivalent)
         {
@@ -236,4 +271,7 @@ internal static class TemplateForms
             return text.Length <= 60 ? text : text[..57] + "...";
         }
     }
+
+    [GeneratedRegex(@"\{\{[~-]?\s*[#/^!>{]", RegexOptions.CultureInvariant)]
+    private static partial Regex HandlebarsOpening();
 }
