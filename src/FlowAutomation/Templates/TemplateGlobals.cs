@@ -1,4 +1,7 @@
+using System.Collections.Frozen;
 using FlowAutomation.Model;
+using Scriban;
+using Scriban.Parsing;
 using Scriban.Runtime;
 
 namespace FlowAutomation.Templates;
@@ -6,88 +9,154 @@ namespace FlowAutomation.Templates;
 /// <summary>
 /// The only things a template sees: the facts (the event, the contact, the conversation) as a tree of read-only
 /// script objects with the same paths conditions read, and <c>now</c>, the engine's clock (UTC). No .NET object of
-/// ours is exposed. A missing value, and a text that is empty or only blanks, is null, so that
-/// <c>{{ contact.name ?? "there" }}</c> and <c>{{ if contact.name }}</c> treat them alike. Every object is there
-/// for every trigger (a lead's paths are null in a message flow), so a path never fails to resolve.
+/// ours is exposed. A value is read through <see cref="PathResolver"/> when the template reads it, so a template and
+/// a condition never disagree, and a render builds only the objects it walks through. A missing value, and a text
+/// that is empty or only blanks, is null, so that <c>{{ contact.name ?? "there" }}</c> and <c>{{ if contact.name }}</c>
+/// treat them alike. Every object is there for every trigger (a lead's values are null in a message flow).
 /// </summary>
 internal static class TemplateGlobals
 {
-    /// <summary>The root names a template can read besides its own variables.</summary>
-    public static readonly string[] Roots = ["message", "lead", "contact", "conversation", "event", "now"];
+    private static readonly object True = true;
+    private static readonly object False = false;
 
-    public static ScriptObject From(FactSnapshot facts, DateTimeOffset now)
+    /// <summary>For each object (<c>""</c> is the root, then <c>contact</c>, <c>message.referral</c>, …) its members.</summary>
+    private static readonly FrozenDictionary<string, FrozenDictionary<string, Member>> Objects = BuildObjects();
+
+    /// <summary>The root for one render: the facts' objects, <c>now</c>, and room for the template's own variables.</summary>
+    public static IScriptObject From(FactSnapshot facts, DateTimeOffset now) => new Node(facts, string.Empty, null, now.UtcDateTime);
+
+    /// <summary>A member of an object: a value (a path), another object, or a map of fields by name.</summary>
+    private readonly record struct Member(FieldPath? Path, string? Child, PathId? FieldMap);
+
+    private static FrozenDictionary<string, FrozenDictionary<string, Member>> BuildObjects()
     {
-        var e = facts.Event;
-        var m = e.Message;
-        var r = e.Referral ?? m?.Referral;
-        var l = e.Lead;
-        var c = facts.Contact;
-        var v = facts.Conversation;
-
-        var root = new ScriptObject(8);
-        root.SetValue("message", Object(
-            ("text", Text(m?.Text)),
-            ("type", m is null ? null : PathResolver.MessageTypeName(m.Type)),
-            ("image_url", Text(m?.ImageUrl)),
-            ("post_id", Text(m?.PostId)),
-            ("referral", Object(
-                ("source", r is null ? null : PathResolver.ReferralSourceName(r.Source)),
-                ("ad_id", Text(r?.AdId)),
-                ("ref", Text(r?.Ref))))), readOnly: true);
-        root.SetValue("lead", Object(
-            ("form_id", Text(l?.FormId)),
-            ("form_name", Text(l?.FormName)),
-            ("ad_id", Text(l?.AdId)),
-            ("campaign_id", Text(l?.CampaignId)),
-            ("fields", Fields(l?.Fields))), readOnly: true);
-        var tags = new ScriptArray(c.Tags.Count);
-        foreach (var tag in c.Tags.Order(StringComparer.Ordinal))
+        var objects = new Dictionary<string, Dictionary<string, Member>>(StringComparer.Ordinal);
+        void Add(string owner, string name, Member member)
         {
-            tags.Add(tag);
+            if (!objects.TryGetValue(owner, out var members))
+            {
+                objects[owner] = members = new Dictionary<string, Member>(StringComparer.Ordinal);
+            }
+
+            members.TryAdd(name, member);
         }
 
-        root.SetValue("contact", Object(
-            ("id", Text(c.Id)),
-            ("name", Text(c.Name)),
-            ("country", Text(c.Country)),
-            ("language", Text(c.Language)),
-            ("tags", tags),
-            ("fields", Fields(c.Fields))), readOnly: true);
-        root.SetValue("conversation", Object(
-            ("id", Text(v.Id)),
-            ("is_first_message", v.IsFirstMessage),
-            ("inbound_count", v.InboundCount),
-            ("assignee", Text(v.Assignee)),
-            ("team", Text(v.Team)),
-            ("messages_left", v.MessagesLeft),
-            ("window_closes_in", Durations.Format(v.WindowClosesIn))), readOnly: true);
-        root.SetValue("event", Object(("tag", Text(e.Tag))), readOnly: true);
-        root.SetValue("now", now.UtcDateTime, readOnly: true);
-        return root;
-    }
-
-    private static ScriptObject Object(params (string Name, object? Value)[] members)
-    {
-        var o = new ScriptObject(members.Length);
-        foreach (var (name, value) in members)
+        foreach (var path in PathCatalog.All)
         {
-            o.SetValue(name, value, readOnly: true);
+            var name = path.IsFieldMap ? path.Name[..^2] : path.Name;
+            var parts = name.Split('.');
+            for (var i = 0; i < parts.Length - 1; i++)
+            {
+                Add(string.Join('.', parts[..i]), parts[i], new Member(null, string.Join('.', parts[..(i + 1)]), null));
+            }
+
+            Add(string.Join('.', parts[..^1]), parts[^1], path.IsFieldMap ? new Member(null, name, path.Id) : new Member(new FieldPath(path.Id, null), null, null));
         }
 
-        return o;
+        return objects.ToFrozenDictionary(o => o.Key, o => o.Value.ToFrozenDictionary(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
-    /// <summary>Form answers and contact fields by name, ignoring case as conditions do.</summary>
-    private static ScriptObject Fields(IReadOnlyDictionary<string, string>? fields)
+    private static object? Value(FactValue value) => value switch
     {
-        var o = new ScriptObject(fields?.Count ?? 0, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in fields ?? new Dictionary<string, string>())
+        { IsMissing: true } => null,
+        { Kind: ValueKind.Text } => string.IsNullOrWhiteSpace(value.Text) ? null : value.Text,
+        { Kind: ValueKind.Boolean } => value.Boolean ? True : False,
+        { Kind: ValueKind.Number } => value.Number == Math.Floor(value.Number) && Math.Abs(value.Number) < int.MaxValue ? (int)value.Number : value.Number,
+        { Kind: ValueKind.TagSet } => Tags(value.Tags!),
+        _ => value.ToString(), // a duration, as conditions write it: 47h30m
+    };
+
+    private static ScriptArray Tags(IReadOnlySet<string> tags)
+    {
+        var array = new ScriptArray(tags.Count);
+        foreach (var tag in tags.Order(StringComparer.Ordinal))
         {
-            o.SetValue(name, Text(value), readOnly: true);
+            array.Add(tag);
         }
 
-        return o;
+        return array;
     }
 
-    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    /// <summary>
+    /// One object of the tree. Read-only, except the root, which keeps the variables a template assigns
+    /// (<c>{{ name = … }}</c>) as long as they do not shadow the facts.
+    /// </summary>
+    private sealed class Node(FactSnapshot facts, string name, PathId? fieldMap, DateTime now) : IScriptObject
+    {
+        private Dictionary<string, object?>? _variables;
+
+        public int Count => Members.Count + (_variables?.Count ?? 0);
+
+        public bool IsReadOnly
+        {
+            get => name.Length > 0;
+            set { }
+        }
+
+        private FrozenDictionary<string, Member> Members => fieldMap is null ? Objects[name] : FrozenDictionary<string, Member>.Empty;
+
+        private bool IsRoot => name.Length == 0;
+
+        public IEnumerable<string> GetMembers() => fieldMap is { } map
+            ? (map == PathId.LeadField ? facts.Event.Lead?.Fields.Keys ?? Enumerable.Empty<string>() : facts.Contact.Fields.Keys)
+            : Members.Keys.Concat(IsRoot ? ["now", .. _variables?.Keys ?? Enumerable.Empty<string>()] : []);
+
+        public bool Contains(string member) =>
+            fieldMap is not null ? TryRead(member, out _) : Members.ContainsKey(member) || (IsRoot && (member == "now" || (_variables?.ContainsKey(member) ?? false)));
+
+        public bool TryGetValue(TemplateContext? context, SourceSpan span, string member, out object? value) => TryRead(member, out value);
+
+        public bool CanWrite(string member) => IsRoot && member != "now" && !Members.ContainsKey(member);
+
+        public bool TrySetValue(TemplateContext? context, SourceSpan span, string member, object? value, bool readOnly)
+        {
+            if (!CanWrite(member))
+            {
+                return false;
+            }
+
+            (_variables ??= new Dictionary<string, object?>(StringComparer.Ordinal))[member] = value;
+            return true;
+        }
+
+        public bool Remove(string member) => IsRoot && (_variables?.Remove(member) ?? false);
+
+        public void SetReadOnly(string member, bool readOnly)
+        {
+        }
+
+        public IScriptObject Clone(bool deep) => new Node(facts, name, fieldMap, now) { _variables = _variables is null ? null : new(_variables, StringComparer.Ordinal) };
+
+        public override string ToString() => name;
+
+        private bool TryRead(string member, out object? value)
+        {
+            if (fieldMap is { } map)
+            {
+                var field = PathResolver.Resolve(new FieldPath(map, member), facts);
+                value = Value(field);
+                return !field.IsMissing;
+            }
+
+            if (Members.TryGetValue(member, out var known))
+            {
+                value = known switch
+                {
+                    { Path: { } path } => Value(PathResolver.Resolve(path, facts)),
+                    { Child: { } child } => new Node(facts, child, known.FieldMap, now),
+                    _ => null,
+                };
+                return true;
+            }
+
+            if (IsRoot && member == "now")
+            {
+                value = now;
+                return true;
+            }
+
+            value = null;
+            return IsRoot && _variables is not null && _variables.TryGetValue(member, out value);
+        }
+    }
 }

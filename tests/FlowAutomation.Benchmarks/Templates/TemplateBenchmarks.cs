@@ -11,10 +11,9 @@ namespace FlowAutomation.Benchmarks.Templates;
 /// Renders per second and bytes per render of reply templates through <see cref="TemplateRenderer"/> (one reused
 /// Scriban context per thread, facts pushed and popped, every limit on), from the facts each time as the engine
 /// renders, against a new <see cref="TemplateContext"/> per render.
-/// Run: dotnet run -c Release --project tests/FlowAutomation.Benchmarks -- --filter '*TemplateBenchmarks*'
+/// Run: dotnet run -c Release --project tests/FlowAutomation.Benchmarks -- --filter '*TemplateBenchmarks*' --inProcess
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 3, iterationCount: 5)]
 public class TemplateBenchmarks
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 30, 0, TimeSpan.Zero);

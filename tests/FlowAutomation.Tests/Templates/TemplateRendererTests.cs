@@ -38,6 +38,7 @@ public sealed class TemplateRendererTests
     [InlineData("{{ lead.fields.date | date.parse | date.to_string \"%A %d %B\" }}", null, "Wednesday 01 April")]
     [InlineData("{{ lead.fields.budget | string.to_double | math.format \"N0\" }} SGD", null, "1,500 SGD")]
     [InlineData("{{ conversation.messages_left }} left, first: {{ conversation.is_first_message }}", null, "10 left, first: true")]
+    [InlineData("{{ lead.fields[\"email\"] }} {{ with contact }}{{ country }}{{ end }} {{ conversation.window_closes_in }}", null, "ann@example.com SG 48h")]
     public void Render_CompiledReply_RendersPlainText(string template, string? name, string expected)
     {
         var compiled = Reply(template);
