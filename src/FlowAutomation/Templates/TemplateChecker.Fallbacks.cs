@@ -1,34 +1,13 @@
-using FlowAutomation.Binding;
-using FlowAutomation.Language;
-using FlowAutomation.Model;
 using Scriban.Syntax;
 
 namespace FlowAutomation.Templates;
 
-/// <summary>Whether a value read may leave a gap in the text, Handlebars' helpers, and the "did you mean" of names.</summary>
+/// <summary>Whether a value read may leave a gap in the text: fallbacks, and the <c>if</c>s that test a value.</summary>
 internal sealed partial class TemplateChecker
 {
     /// <summary>Built-in functions whose result is a count or a yes/no, not the value itself.</summary>
     private static readonly string[] Measures =
         ["size", "contains", "empty", "starts_with", "ends_with", "equals_ignore_case", "is_number", "has_key", "has_value", "index_of", "any", "whitespace", "matches"];
-
-    /// <summary>Names from other template languages and from Handlebars' helpers, with the built-in that does the same.</summary>
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
-    {
-        ["upper"] = "string.upcase",
-        ["uppercase"] = "string.upcase",
-        ["lower"] = "string.downcase",
-        ["lowercase"] = "string.downcase",
-        ["trim"] = "string.strip",
-        ["title"] = "string.capitalizewords",
-        ["length"] = "string.size",
-        ["join"] = "array.join",
-        ["first_word"] = "array.first",
-        ["format_date"] = "date.to_string",
-        ["format_number"] = "math.format",
-    };
-
-    private static readonly string[] FunctionOrder = ["string", "array", "math", "date", "timespan", "object", "regex"];
 
     private enum Test
     {
@@ -149,28 +128,10 @@ internal sealed partial class TemplateChecker
     /// <summary>The path a member chain from a fact root names (<c>contact.name</c>), or null.</summary>
     private static string? PathOf(ScriptExpression? expression)
     {
-        var parts = new List<string>();
-        while (true)
-        {
-            switch (expression)
-            {
-                case ScriptMemberExpression member:
-                    parts.Insert(0, member.Member?.Name ?? string.Empty);
-                    expression = member.Target;
-                    continue;
-                case ScriptIndexerExpression { Index: ScriptLiteral { Value: string key } } indexer:
-                    parts.Insert(0, key);
-                    expression = indexer.Target;
-                    continue;
-                case ScriptNestedExpression nested:
-                    expression = nested.Expression;
-                    continue;
-                case ScriptVariable { Scope: ScriptVariableScope.Global } root when FactRoots.Contains(root.Name) && parts.Count > 0:
-                    return root.Name + "." + string.Join('.', parts);
-                default:
-                    return null;
-            }
-        }
+        var (root, parts) = Split(expression, null);
+        return root is ScriptVariable { Scope: ScriptVariableScope.Global } variable && FactRoots.Contains(variable.Name) && parts.Count > 0
+            ? variable.Name + "." + string.Join('.', parts)
+            : null;
     }
 
     /// <summary>null, an empty or blank text, <c>empty</c>, <c>blank</c>: a fallback that still leaves a gap.</summary>
@@ -185,73 +146,4 @@ internal sealed partial class TemplateChecker
 
     private static bool IsDefault(ScriptExpression? target) =>
         target is ScriptMemberExpression { Target: ScriptVariable { Name: "object" }, Member.Name: "default" };
-
-    /// <summary>The Scriban form of one of the helpers templates had when they were Handlebars, or null.</summary>
-    private string? FormerHelper(string name, ScriptNode? call, bool piped)
-    {
-        if (name is not ("default" or "upper" or "lower" or "trim" or "first_word") || call is null)
-        {
-            return null;
-        }
-
-        var arguments = call switch
-        {
-            ScriptFunctionCall function => function.Arguments.Select(Text).ToList(),
-            ScriptNamedArgument liquid => [Text(liquid.Value)],
-            _ => [],
-        };
-        if (piped && PipedInto(call) is { } value)
-        {
-            arguments.Insert(0, Text(value));
-        }
-
-        var first = arguments.Count > 0 ? arguments[0] : "contact.name";
-        return name switch
-        {
-            "default" => $"'{{{{ {first} ?? {(arguments.Count > 1 ? arguments[1] : "\"…\"")} }}}}'",
-            "upper" => $"'{{{{ {first} | string.upcase }}}}'",
-            "lower" => $"'{{{{ {first} | string.downcase }}}}'",
-            "trim" => $"'{{{{ {first} | string.strip }}}}'",
-            _ => $"'{{{{ {first} | string.split \" \" | array.first }}}}'",
-        };
-    }
-
-    /// <summary>"Did you mean" for a variable: a misspelt path or variable, or a path's last word alone (<c>name</c>).</summary>
-    private string SuggestVariable(string written)
-    {
-        var known = PathCatalog.Names.Concat(_locals).Append("now");
-        var hint = PathSpelling.DidYouMean(written, known);
-        if (hint.Length > 0 || written.Contains('.', StringComparison.Ordinal))
-        {
-            return hint;
-        }
-
-        var ending = PathCatalog.Names.FirstOrDefault(n => n.EndsWith("." + written, StringComparison.Ordinal));
-        return ending is null ? string.Empty : $"; did you mean '{ending}'?";
-    }
-
-    /// <summary>"Did you mean" for a function written without its object (<c>upcase</c>) or misspelt.</summary>
-    private static string SuggestFunction(string name)
-    {
-        var qualified = FunctionOrder.SelectMany(o => TemplateFunctions.MembersOf(o).Select(m => (Object: o, Member: m))).ToList();
-        var exact = qualified.FirstOrDefault(f => f.Member == name && TemplateFunctions.Find(f.Object + "." + f.Member) is not null);
-        if (exact.Object is not null)
-        {
-            return $"; did you mean '{exact.Object}.{exact.Member}'?";
-        }
-
-        if (Aliases.TryGetValue(name, out var alias) || (Spelling.Nearest(name, Aliases.Keys) is { } near && Aliases.TryGetValue(near, out alias)))
-        {
-            return $"; did you mean '{alias}'?";
-        }
-
-        var nearest = Spelling.Nearest(name, qualified.Select(f => f.Member));
-        if (nearest is not null)
-        {
-            var match = qualified.First(f => f.Member == nearest);
-            return $"; did you mean '{match.Object}.{match.Member}'?";
-        }
-
-        return "; functions are called with their object's name, such as 'string.capitalize' or 'array.join'";
-    }
 }

@@ -17,7 +17,7 @@ internal static class TemplateFunctions
     private const string Include = "a template cannot include another template";
 
     /// <summary>Built-ins left out, and why; an object's name stands for all its functions.</summary>
-    public static readonly FrozenDictionary<string, string> Unavailable = new Dictionary<string, string>(StringComparer.Ordinal)
+    private static readonly FrozenDictionary<string, string> Unavailable = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["include"] = Include,
         ["include_join"] = Include,
@@ -37,10 +37,6 @@ internal static class TemplateFunctions
     private static readonly FrozenDictionary<string, string[]> Members = Catalogue
         .Where(kv => kv.Value is ScriptObject)
         .ToFrozenDictionary(kv => kv.Key, kv => ((ScriptObject)kv.Value!).Keys.Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
-
-    /// <summary>Every function as a template writes it: <c>string.capitalize</c>.</summary>
-    public static readonly string[] QualifiedNames =
-        [.. Members.SelectMany(o => o.Value.Select(m => o.Key + "." + m)).Where(n => Find(n) is not null).Order(StringComparer.Ordinal)];
 
     /// <summary>
     /// A new set of built-ins for one <see cref="TemplateContext"/>: each renderer has its own, so that nothing a
