@@ -151,7 +151,7 @@ public static partial class DiagnosticCodes
         "Text messages are limited (6,000 characters in the default profile), counted as a person sees them: an emoji is one character. For a template, the text it renders whatever the values are is counted: its literal text, taking the shorter branch of each `if` and no turn of a loop, so a template that can fit is never refused.");
     public static readonly DiagnosticDescriptor TextEmpty = new("FA2005", E, "Text empty",
         "the text is empty; TikTok does not send empty messages",
-        "A reply's text must contain at least one character that is not a space. A template that may render empty (`{{contact.name}}` alone) is not flagged; the guard refuses it when it is sent.");
+        "A reply's text must contain at least one character that is not a space. A template that may render empty (`{{ contact.name }}` alone) is not refused here (FA1407 warns that the value may be missing); the guard refuses it when it is sent.");
     public static readonly DiagnosticDescriptor ImageUrlInvalid = new("FA2006", E, "Image URL invalid",
         "'{0}' is not an http or https URL",
         "Images are sent by URL; the provider fetches them over http or https.");
