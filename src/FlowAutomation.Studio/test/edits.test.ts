@@ -15,7 +15,7 @@ describe("edits keep everything else byte for byte", () => {
   it("changes a reply's text in its own quoting style", () => {
     const out = applyEdit(price, { kind: "setText", doc: 0, path: ["then", 2, "reply", "text"], value: 'Hi {{ contact.name ?? "there" }}: our prices' });
     expect(diff(price, out)).toEqual({
-      removed: ['  - reply: { text: "Hi {{default contact.name \\"there\\"}}! Here is our price list. A sales advisor will follow up shortly." }'],
+      removed: ['  - reply: { text: "Hi {{ contact.name ?? \'there\' }}! Here is our price list. A sales advisor will follow up shortly." }'],
       added: ['  - reply: { text: "Hi {{ contact.name ?? \\"there\\" }}: our prices" }'],
     });
   });

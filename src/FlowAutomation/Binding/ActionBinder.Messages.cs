@@ -92,7 +92,7 @@ internal sealed partial class ActionBinder
     private MessageTemplate? Template(YamlScalarNode node, string key)
     {
         var source = NodeReader.IsNull(node) ? string.Empty : node.Value!;
-        return TemplateCompiler.Shared.Compile(source, reader.TemplateLocation(node), reader.Diagnostics);
+        return TemplateCompiler.Compile(source, reader.TemplateLocation(node), reader.Diagnostics);
     }
 
     private SetAction? Set(YamlNode value)

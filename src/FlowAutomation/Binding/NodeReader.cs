@@ -170,19 +170,8 @@ internal sealed class NodeReader(YamlSource source, DiagnosticBag diagnostics)
     }
 
     /// <summary>Where a scalar's text stands in the file, so that positions inside a template map back to it.</summary>
-    public TemplateLocation TemplateLocation(YamlScalarNode node)
-    {
-        var start = new Position((int)node.Start.Line, (int)node.Start.Column);
-        var quoting = node.Style switch
-        {
-            ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted => TemplateQuoting.Quoted,
-            ScalarStyle.Literal or ScalarStyle.Folded => TemplateQuoting.Block,
-            _ => TemplateQuoting.Plain,
-        };
-        var map = ScalarSourceMap.Build(Source, node);
-        var indent = quoting == TemplateQuoting.Block ? map.MapOffset(0).Column : 1;
-        return new TemplateLocation(Path, start, quoting, indent) { SourceMap = map };
-    }
+    public TemplateLocation TemplateLocation(YamlScalarNode node) =>
+        new(Path, new Position((int)node.Start.Line, (int)node.Start.Column), ScalarSourceMap.Build(Source, node));
 }
 
 /// <summary>The known entries of a mapping, and how many unknown keys were reported.</summary>

@@ -8,7 +8,7 @@ namespace FlowAutomation.Compilation;
 
 /// <summary>
 /// Compiles flow files: read YAML → bind each document → check ids across files → check against the messaging
-/// policy → check tag cycles. Every pass reports into one bag; nothing is thrown for a user's mistake.
+/// policy → check what templates read against the triggers → check tag cycles. Every pass reports into one bag; nothing is thrown for a user's mistake.
 /// </summary>
 public sealed class FlowCompiler(PolicyProfile? policy = null)
 {
@@ -79,6 +79,7 @@ public sealed class FlowCompiler(PolicyProfile? policy = null)
         var rejected = new HashSet<FlowDefinition>(flows.Where(f => bound[f.Order].HasErrors), ReferenceEqualityComparer.Instance);
         var unique = DuplicateIdPass.Run(flows, diagnostics);
         rejected.UnionWith(PolicyCheckPass.Run(flows, Policy, diagnostics));
+        TemplateFactsPass.Run(flows.Where(f => !bound[f.Order].HasErrors), diagnostics);
         rejected.UnionWith(TagCyclePass.Run(unique, diagnostics));
         var clean = unique.Where(f => !rejected.Contains(f)).ToList();
         return new FlowCompilation([.. clean], diagnostics.ToSortedList(), Policy)

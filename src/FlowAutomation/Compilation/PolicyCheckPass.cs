@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using FlowAutomation.Diagnostics;
 using FlowAutomation.Model;
 using FlowAutomation.Policy;
@@ -12,7 +11,7 @@ namespace FlowAutomation.Compilation;
 /// past the reply window, more replies per activation than the window's quota, and message content the platform
 /// never accepts. Runs on bound flows; the numbers come from <see cref="PolicyProfile"/>, never from constants.
 /// </summary>
-internal static partial class PolicyCheckPass
+internal static class PolicyCheckPass
 {
     /// <summary>Checks every flow; returns the flows with errors, which must not run.</summary>
     public static HashSet<FlowDefinition> Run(IEnumerable<FlowDefinition> flows, PolicyProfile policy, DiagnosticBag diagnostics)
@@ -108,8 +107,8 @@ internal static partial class PolicyCheckPass
     private static void CheckText(ReplyAction reply, PolicyProfile policy, DiagnosticBag diagnostics)
     {
         var template = reply.Text!;
-        // The literal part of a template is a lower bound on what it renders to.
-        var literal = template.IsLiteral ? template.Source : Expression().Replace(template.Source, string.Empty);
+        // What every render of the template contains is a lower bound on what it sends.
+        var literal = template.MinimumText;
         if (template.IsLiteral && string.IsNullOrWhiteSpace(literal))
         {
             diagnostics.Report(DiagnosticCodes.TextEmpty, reply.ContentSpan);
@@ -146,7 +145,4 @@ internal static partial class PolicyCheckPass
         var hint = fromUrl is not null ? $"; use the id '{fromUrl}' from the URL" : string.Empty;
         diagnostics.Report(DiagnosticCodes.SharePostInvalid, span, postId, hint);
     }
-
-    [GeneratedRegex(@"\{\{.*?\}\}", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex Expression();
 }

@@ -134,19 +134,7 @@ public static partial class DiagnosticCodes
         "'{0}' needs at least one action",
         "A flow or follow-up with nothing to do is almost always a mistake.");
 
-    // FA14xx: templates
-    public static readonly DiagnosticDescriptor TemplateSyntax = new("FA1401", E, "Template syntax error",
-        "template error: {0}",
-        "Reply and `set` values are Handlebars templates: `{{contact.name}}`, `{{default contact.name \"there\"}}`, `{{#if contact.name}}…{{/if}}`. Check that every `{{` has its `}}`, that every block opened with `{{#if …}}` is closed with `{{/if}}`, and that a block helper has a value to test. Partials (`{{> name}}`) are not supported.");
-    public static readonly DiagnosticDescriptor TemplateUnknownPath = new("FA1402", E, "Unknown template variable",
-        "unknown variable '{0}' in template{1}",
-        "A template reads the same paths as conditions (`contact.name`, `lead.fields.email`, `message.text`, …). Inside `{{#each}}` and `{{#with}}` blocks, names are relative to the block's item and are not checked.");
-    public static readonly DiagnosticDescriptor TemplateUnknownHelper = new("FA1403", E, "Unknown template helper",
-        "unknown helper '{0}'{1}",
-        "Helpers: default, upper, lower, first_word, trim, and the block helpers if, unless, each, with.");
-    public static readonly DiagnosticDescriptor SingleBraces = new("FA1404", W, "Variable in single braces",
-        "'{0}' is sent as it is written; to insert the value, write {{{{{1}}}}}",
-        "Templates insert values with double braces: `{{contact.name}}`. Single braces are plain text, so the customer would read `{contact.name}` literally.");
+    // FA14xx: templates, in DiagnosticCodes.Templates.cs
 
     // FA2xxx: messaging policy
     public static readonly DiagnosticDescriptor FollowUpPastWindowImpossible = new("FA2001", E, "Follow-up can never be sent",
@@ -160,10 +148,10 @@ public static partial class DiagnosticCodes
         "A flow's replies, including its follow-ups within the reply window, all count against one reply window until the customer writes again (10 messages in the default profile). The diagnostic points at the first reply over the quota, counting in the order the replies go out. Follow-ups that fire after the window closes are checked by FA2001 and FA2002 instead.");
     public static readonly DiagnosticDescriptor TextTooLong = new("FA2004", E, "Text too long",
         "the text is {0} characters; TikTok accepts at most {1}",
-        "Text messages are limited (6,000 characters in the default profile), counted as a person sees them: an emoji is one character. For a template, its literal text is counted: the values it inserts can only make it longer.");
+        "Text messages are limited (6,000 characters in the default profile), counted as a person sees them: an emoji is one character. For a template, the text it renders whatever the values are is counted: its literal text, taking the shorter branch of each `if` and no turn of a loop, so a template that can fit is never refused.");
     public static readonly DiagnosticDescriptor TextEmpty = new("FA2005", E, "Text empty",
         "the text is empty; TikTok does not send empty messages",
-        "A reply's text must contain at least one character that is not a space. A template that may render empty (`{{contact.name}}` alone) is not flagged; the guard refuses it when it is sent.");
+        "A reply's text must contain at least one character that is not a space. A template that may render empty (`{{ contact.name }}` alone) is not refused here (FA1407 warns that the value may be missing); the guard refuses it when it is sent.");
     public static readonly DiagnosticDescriptor ImageUrlInvalid = new("FA2006", E, "Image URL invalid",
         "'{0}' is not an http or https URL",
         "Images are sent by URL; the provider fetches them over http or https.");

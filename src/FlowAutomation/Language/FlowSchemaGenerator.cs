@@ -180,7 +180,7 @@ public static class FlowSchemaGenerator
                     ["additionalProperties"] = false,
                     ["properties"] = new JsonObject
                     {
-                        ["text"] = Text("A Handlebars template, plain text."),
+                        ["text"] = Text("A Scriban template, sent as plain text: {{ contact.name ?? \"there\" }}."),
                         ["image"] = new JsonObject { ["type"] = "string", ["pattern"] = "^https?://" },
                         ["share_post"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Za-z0-9_-]{1,64}$" },
                         ["validity"] = Ref("duration"),
@@ -192,7 +192,7 @@ public static class FlowSchemaGenerator
         {
             ["type"] = "object",
             ["minProperties"] = 1,
-            ["additionalProperties"] = Text("A Handlebars template."),
+            ["additionalProperties"] = Text("A Scriban template: {{ lead.fields.email }}."),
         },
         "follow_up" => new JsonObject
         {

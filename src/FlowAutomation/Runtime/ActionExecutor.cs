@@ -13,6 +13,8 @@ namespace FlowAutomation.Runtime;
 /// </summary>
 internal sealed class ActionExecutor(EngineOptions options)
 {
+    private readonly TemplateRenderer _templates = new(TemplateLimits.For(options.Policy));
+
     public (List<string> TagsAdded, bool Stopped) Run(EventRun run, string flowId, FlowEvent trigger, IEnumerable<FlowAction> actions)
     {
         var added = new List<string>();
@@ -48,13 +50,7 @@ internal sealed class ActionExecutor(EngineOptions options)
                     Reply(run, flowId, trigger, reply);
                     break;
                 case SetAction set:
-                    var facts = run.Facts(trigger, options);
-                    foreach (var field in set.Fields)
-                    {
-                        run.State = run.State.WithField(field.Field, Render(field.Value, facts));
-                    }
-
-                    Done(run, flowId, "set", string.Join(", ", set.Fields.Select(f => $"{f.Field} = \"{run.State.Fields.GetValueOrDefault(f.Field)}\"")));
+                    Set(run, flowId, trigger, set);
                     break;
                 case FollowUpAction followUp:
                     var job = new FollowUpJob(run.State.ConversationId, run.State.ContactId ?? run.State.ConversationId, flowId, followUp.Id, run.Now, run.Now + followUp.After, trigger);
@@ -92,6 +88,30 @@ internal sealed class ActionExecutor(EngineOptions options)
         Done(run, flowId, "assign", detail);
     }
 
+    /// <summary>Sets each field to its rendered value; a value that cannot be rendered leaves its field as it was.</summary>
+    private void Set(EventRun run, string flowId, FlowEvent trigger, SetAction set)
+    {
+        var facts = run.Facts(trigger, options);
+        var done = new List<string>();
+        foreach (var field in set.Fields)
+        {
+            var value = _templates.Render(field.Value, facts, run.Now);
+            if (value.Failed)
+            {
+                run.Trace.Add(new ActionTrace(run.Now, flowId, "set", ActionStatus.Skipped, value.ReasonCode, null, $"{field.Field} not set: {value.Failure}"));
+                continue;
+            }
+
+            run.State = run.State.WithField(field.Field, value.Text);
+            done.Add($"{field.Field} = \"{value.Text}\"");
+        }
+
+        if (done.Count > 0)
+        {
+            Done(run, flowId, "set", string.Join(", ", done));
+        }
+    }
+
     private void Reply(EventRun run, string flowId, FlowEvent trigger, ReplyAction reply)
     {
         OutboundMessage message;
@@ -99,7 +119,16 @@ internal sealed class ActionExecutor(EngineOptions options)
         switch (reply.Kind)
         {
             case ReplyKind.Text:
-                shown = Render(reply.Text!, run.Facts(trigger, options));
+                var text = _templates.Render(reply.Text!, run.Facts(trigger, options), run.Now);
+                if (text.Failed)
+                {
+                    // Not a guard decision: nothing was rendered to decide on. Recorded as a refusal with its reason.
+                    run.Blocked++;
+                    run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, text.ReasonCode, null, $"not sent: {text.Failure}"));
+                    return;
+                }
+
+                shown = text.Text;
                 message = OutboundMessage.ForText(shown, reply.Validity);
                 break;
             case ReplyKind.Image:
@@ -127,18 +156,6 @@ internal sealed class ActionExecutor(EngineOptions options)
         // For an allowed message the guard counts the message itself: "message 3 of 10".
         var used = decision.MessagesAllowed is { } allowed ? $" (message {decision.MessagesUsed} of {allowed} in the window)" : string.Empty;
         run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Sent, null, shown, $"sent {Quote(reply.Kind, shown)}{used}"));
-    }
-
-    private static string Render(MessageTemplate template, FactSnapshot facts)
-    {
-        try
-        {
-            return template.Render(facts);
-        }
-        catch (TemplateRenderException)
-        {
-            return string.Empty; // an unrenderable template sends nothing: the guard refuses empty text
-        }
     }
 
     private static string Quote(ReplyKind kind, string shown) => kind switch

@@ -10,12 +10,12 @@ internal static class ScenarioExpectationsBinder
 {
     public static readonly ImmutableArray<string> Keys = ["sent", "sent_count", "blocked", "tags", "assigned", "fired", "not_fired"];
 
-    /// <summary>The guard's reason codes (contracts section 4).</summary>
+    /// <summary>The guard's reason codes (contracts section 4), and the engine's own for a reply whose template failed.</summary>
     public static readonly ImmutableArray<string> ReasonCodes =
     [
         "not_user_initiated", "window_expired", "quota_exhausted", "text_too_long", "text_empty", "image_url_invalid",
         "image_format_unsupported", "image_too_large", "share_post_invalid", "validity_too_long", "media_region_blocked",
-        "message_type_unsupported", "contact_reported",
+        "message_type_unsupported", "contact_reported", Templates.TemplateResult.TemplateFailed,
     ];
 
     private static readonly string[] MatcherKeys = ["text", "text_contains", "image", "share_post"];

@@ -1,181 +1,82 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
 using FlowAutomation.Diagnostics;
-using HandlebarsDotNet;
+using Scriban;
+using Scriban.Parsing;
 
 namespace FlowAutomation.Templates;
 
 /// <summary>
-/// Compiles reply and <c>set</c> templates with Handlebars.Net (plain text, no HTML escaping) and checks them
-/// statically: syntax, helper names and variable paths, each reported at its own line and column in the YAML file.
-/// <para>
-/// Handlebars.Net compiles a template to IL, which costs about a millisecond; a thousand flows would spend seconds
-/// on it. So a template is checked at compile time by compiling its skeleton, the expressions without the literal
-/// text between them (which cannot make a template invalid), and skeletons are cached: most templates share a
-/// few. The template itself is compiled once, the first time it is rendered.
-/// </para>
-/// Thread-safe after construction.
+/// Compiles a reply or <c>set</c> template when its flow is compiled, reporting every mistake at its line and column
+/// in the YAML file: a short orchestrator of named passes.
+/// <list type="number">
+/// <item><see cref="TemplateForms"/>: what Scriban would let through or misread (Handlebars forms, a <c>{{</c> left
+/// open at the end), on Scriban's tokens.</item>
+/// <item>Scriban's parser; its first message (the others follow from it).</item>
+/// <item><see cref="TemplateChecker"/>: the syntax tree's variables, paths and functions.</item>
+/// <item><see cref="TemplateText"/>: single braces in the literal text, and the text every render contains.</item>
+/// </list>
+/// Returns null when the template has errors. Stateless and thread-safe.
 /// </summary>
-internal sealed partial class TemplateCompiler
+internal static class TemplateCompiler
 {
-    private const int MaxCachedSkeletons = 10_000;
-    private static readonly IReadOnlyDictionary<string, object?> ProbeData = new Dictionary<string, object?>();
-    private readonly IHandlebars _handlebars;
-    private readonly Lock _compiling = new();
-    private readonly ConcurrentDictionary<string, bool> _validSkeletons = new(StringComparer.Ordinal);
+    private const int MaxCached = 10_000;
+    private static readonly LexerOptions Lexing = new() { Mode = ScriptMode.Default, Lang = ScriptLang.Default };
 
-    public TemplateCompiler()
+    /// <summary>
+    /// Parsed templates by their text. Flows repeat their greetings and nudges, and a parsed template is never
+    /// changed (rendering only reads it), so one parse serves every flow with the same text.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, Template> Cache = new(StringComparer.Ordinal);
+
+    public static MessageTemplate? Compile(string source, TemplateLocation location, DiagnosticBag diagnostics)
     {
-        _handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
-        TemplateHelpers.Register(_handlebars);
-    }
-
-    public static TemplateCompiler Shared { get; } = new();
-
-    public MessageTemplate? Compile(string source, TemplateLocation location, DiagnosticBag diagnostics)
-    {
-        var errors = diagnostics.ErrorCount;
-        TemplateScanner.Check(source, location, diagnostics);
-        if (!source.Contains("{{", StringComparison.Ordinal))
+        if (!TemplateForms.HasCode(source))
         {
-            return diagnostics.ErrorCount > errors ? null : new MessageTemplate(source, location.Whole, null);
+            TemplateText.CheckSingleBraces(source, 0, location, diagnostics);
+            return new MessageTemplate(source, location.Whole, null, source, []);
         }
 
+        var errors = diagnostics.ErrorCount;
+        var forms = TemplateForms.Check(source, Lexing, location, diagnostics);
+        var parsed = Parse(forms.Checkable, clean: ReferenceEquals(forms.Checkable, source));
+        if (parsed.HasErrors)
+        {
+            // Scriban keeps parsing after an error and reports what follows from it; the first message is the mistake.
+            var first = parsed.Messages.First(m => m.Type == ParserMessageType.Error);
+            var (offset, message) = forms.Explain(first.Span.Start.Offset, first.Message);
+            diagnostics.Report(DiagnosticCodes.TemplateSyntax, location.At(offset), message);
+            return null;
+        }
+
+        var reads = TemplateChecker.Check(parsed.Page!, source, location, diagnostics);
+        TemplateText.CheckSingleBraces(parsed.Page!, location, diagnostics);
         if (diagnostics.ErrorCount > errors)
         {
             return null;
         }
 
-        if (Skeleton(source) is { } skeleton && IsValid(skeleton))
-        {
-            return new MessageTemplate(source, location.Whole, new Lazy<HandlebarsTemplate<object, object>>(() => CompileNow(source)));
-        }
-
-        // The skeleton fails (or cannot be made): compile the template itself for the exact message and position.
-        try
-        {
-            var compiled = CompileNow(source);
-            compiled(ProbeData);
-            return new MessageTemplate(source, location.Whole, new Lazy<HandlebarsTemplate<object, object>>(compiled));
-        }
-        catch (Exception ex)
-        {
-            // Handlebars.Net reports some malformed templates with exceptions other than HandlebarsException;
-            // whatever it throws, a template is the user's text and its failure is a diagnostic.
-            var (message, span) = Describe(ex, source, location);
-            diagnostics.Report(DiagnosticCodes.TemplateSyntax, span, message);
-            return null;
-        }
+        return new MessageTemplate(source, location.Whole, parsed, TemplateText.Minimum(parsed.Page!), reads);
     }
 
-    /// <summary>Handlebars.Net's compiler keeps state while it works; one template at a time.</summary>
-    private HandlebarsTemplate<object, object> CompileNow(string source)
+    /// <summary>Parses the text, or takes its earlier parse; only a text the forms pass left as it was is cached.</summary>
+    private static Template Parse(string text, bool clean)
     {
-        lock (_compiling)
+        if (clean && Cache.TryGetValue(text, out var cached))
         {
-            return _handlebars.Compile(source);
-        }
-    }
-
-    private bool IsValid(string skeleton)
-    {
-        if (_validSkeletons.TryGetValue(skeleton, out var valid))
-        {
-            return valid;
+            return cached;
         }
 
-        try
+        var parsed = Template.Parse(text, lexerOptions: Lexing);
+        if (clean && !parsed.HasErrors)
         {
-            CompileNow(skeleton)(ProbeData);
-            valid = true;
-        }
-        catch (Exception)
-        {
-            valid = false;
-        }
-
-        if (_validSkeletons.Count >= MaxCachedSkeletons)
-        {
-            _validSkeletons.Clear();
-        }
-
-        _validSkeletons[skeleton] = valid;
-        return valid;
-    }
-
-    /// <summary>
-    /// The template's expressions with the text between them replaced by a single space, or null when the text
-    /// holds something that changes how Handlebars reads expressions (an escaped <c>\{{</c>, a raw block, a
-    /// comment that may contain <c>}}</c>).
-    /// </summary>
-    internal static string? Skeleton(string source)
-    {
-        var skeleton = new StringBuilder(source.Length);
-        var i = 0;
-        while (true)
-        {
-            var open = source.IndexOf("{{", i, StringComparison.Ordinal);
-            if (open < 0)
+            if (Cache.Count >= MaxCached)
             {
-                return skeleton.ToString();
+                Cache.Clear();
             }
 
-            if ((open > 0 && source[open - 1] == '\\') || source.AsSpan(open).StartsWith("{{{{") || source.AsSpan(open).StartsWith("{{!"))
-            {
-                return null;
-            }
-
-            var close = source.IndexOf("}}", open + 2, StringComparison.Ordinal);
-            if (close < 0)
-            {
-                return null;
-            }
-
-            close += close + 2 < source.Length && source[close + 2] == '}' ? 3 : 2;
-            skeleton.Append(source, open, close - open).Append(' ');
-            i = close;
+            Cache[text] = parsed;
         }
+
+        return parsed;
     }
-
-    /// <summary>Handlebars puts the position only in its message ("Occured at: L:C", 0-based); take it out and map it.</summary>
-    internal static (string Message, SourceSpan Span) Describe(Exception ex, string source, TemplateLocation location)
-    {
-        var text = ex.Message;
-        var match = OccurredAt().Match(text);
-        var span = location.Whole;
-        if (match.Success)
-        {
-            var line = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + 1;
-            var column = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) + 1;
-            span = location.Map(line, column);
-            text = text[..match.Index];
-
-            // "Reached unparseable token in expression: (upper x}}": point at the expression, not where parsing gave up.
-            var token = text[(text.IndexOf(": ", StringComparison.Ordinal) + 2)..].Trim();
-            var at = token.Length > 0 && text.StartsWith("Reached unparseable token", StringComparison.Ordinal) ? source.IndexOf(token, StringComparison.Ordinal) : -1;
-            if (at >= 0)
-            {
-                var before = source[..at];
-                var lineOfToken = before.Count(c => c == '\n') + 1;
-                span = location.Map(lineOfToken, at - (before.LastIndexOf('\n') + 1) + 1);
-            }
-        }
-
-        text = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim().TrimEnd('.', ':').Trim();
-        if (ex is not HandlebarsException || text.Length == 0)
-        {
-            text = "the template cannot be read; check its {{ }} expressions";
-        }
-        else if (text.StartsWith("Reached unparseable token", StringComparison.Ordinal))
-        {
-            text = "this expression cannot be read; check its brackets and quotes";
-        }
-
-        return (char.ToLowerInvariant(text[0]) + text[1..], span);
-    }
-
-    [GeneratedRegex(@"Occured at:\s*(\d+):(\d+)", RegexOptions.CultureInvariant)]
-    private static partial Regex OccurredAt();
 }

@@ -3,39 +3,22 @@ using FlowAutomation.Loading;
 
 namespace FlowAutomation.Templates;
 
-public enum TemplateQuoting
-{
-    Plain,
-    Quoted,
-    Block,
-}
-
 /// <summary>
-/// Maps a position inside a template (1-based line and column of the scalar's value) back to the YAML file. With a
-/// source map (built by the binder from the scalar) the mapping is exact for every scalar style; without one, it
-/// assumes the value's lines are the file's lines: the scalar's start mark, plus one for an opening quote; block
-/// scalars start on the next line at their indent.
+/// Where a template's text stands in its YAML file. Scriban reports positions as offsets into the template's text;
+/// <see cref="At"/> maps such an offset back to the file's line and column through the scalar's
+/// <see cref="ScalarSourceMap"/>, whatever the scalar's style (plain, quoted with escapes, folded, block).
 /// </summary>
-public readonly record struct TemplateLocation(string Path, Position ValueStart, TemplateQuoting Quoting, int BlockIndentColumn)
+internal sealed class TemplateLocation(string path, Position valueStart, ScalarSourceMap map)
 {
-    internal ScalarSourceMap? SourceMap { get; init; }
+    public string Path => path;
 
-    public SourceSpan Map(int line, int column)
+    /// <summary>Where the scalar starts (its quote or block header included): the position of the whole text.</summary>
+    public SourceSpan Whole => new(path, valueStart, valueStart);
+
+    /// <summary>The position of the template's character at <paramref name="offset"/>.</summary>
+    public SourceSpan At(int offset)
     {
-        if (SourceMap is not null)
-        {
-            var mapped = SourceMap.Map(line, column);
-            return new SourceSpan(Path, mapped, mapped);
-        }
-
-        var pos = Quoting switch
-        {
-            TemplateQuoting.Block => new Position(ValueStart.Line + line, BlockIndentColumn + column - 1),
-            _ when line == 1 => new Position(ValueStart.Line, ValueStart.Column + column - 1 + (Quoting == TemplateQuoting.Quoted ? 1 : 0)),
-            _ => new Position(ValueStart.Line + line - 1, column),
-        };
-        return new SourceSpan(Path, pos, pos);
+        var position = map.MapOffset(offset);
+        return new SourceSpan(path, position, position);
     }
-
-    public SourceSpan Whole => new(Path, ValueStart, ValueStart);
 }

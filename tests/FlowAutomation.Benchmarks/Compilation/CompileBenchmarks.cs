@@ -68,8 +68,8 @@ public class CompileBenchmarks
         sb.Append("    - contact.tags: { has_any: [vip, gold] }\n");
         sb.Append("then:\n  - tag: [t").Append(n).Append(", interested]\n");
         sb.Append("  - assign: { team: sales, strategy: round_robin }\n");
-        sb.Append("  - reply: { text: \"Hi {{default contact.name \\\"there\\\"}}, thanks for asking about item ").Append(n).Append("!\" }\n");
-        sb.Append("  - follow_up:\n      after: 24h\n      unless: customer_replied\n      then:\n        - reply: { text: \"Any questions, {{first_word contact.name}}?\" }\n");
+        sb.Append("  - reply: { text: \"Hi {{ contact.name ?? 'there' }}, thanks for asking about item ").Append(n).Append("!\" }\n");
+        sb.Append("  - follow_up:\n      after: 24h\n      unless: customer_replied\n      then:\n        - reply: { text: \"Any questions, {{ contact.name ?? 'there' | string.split ' ' | array.first }}?\" }\n");
         return sb.ToString();
     }
 }

@@ -19,7 +19,7 @@ public sealed class DryRunParityTests : IDisposable
         when: { message.text: { contains_any: [price, "how much"] } }
         then:
           - tag: price-asked
-          - reply: { text: "Here is the price list, {{default contact.name \"friend\"}}." }
+          - reply: { text: "Here is the price list, {{ contact.name ?? 'friend' }}." }
           - reply: { image: "https://cdn.blossom.example/prices.png" }
           - follow_up:
               after: 1h

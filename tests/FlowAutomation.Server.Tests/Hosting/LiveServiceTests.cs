@@ -16,7 +16,7 @@ public sealed class LiveServiceTests
         on: message.received
         then:
           - tag: talked
-          - reply: { text: "Hi {{default contact.name \"there\"}}, you said: {{message.text}}" }
+          - reply: { text: "Hi {{ contact.name ?? 'there' }}, you said: {{ message.text }}" }
         """;
 
     private const string NudgeFlow = """

@@ -24,7 +24,7 @@ public sealed class ServiceLogTests
             flow: echo
             on: message.received
             then:
-              - reply: { text: "Hi {{default contact.name \"there\"}}!\nHow can we help?" }
+              - reply: { text: "Hi {{ contact.name ?? 'there' }}!\nHow can we help?" }
               - reply: { image: "{{{unreachable}}}" }
             """;
         var logs = new CapturingLoggerProvider(LogLevel.Information);

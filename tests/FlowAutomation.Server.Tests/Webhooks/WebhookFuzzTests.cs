@@ -24,14 +24,14 @@ public sealed class WebhookFuzzTests
             then:
               - tag: talked
               - set: { last: "{{message.text}}" }
-              - reply: { text: "Hi {{default contact.name \"there\"}}, you said: {{message.text}}" }
+              - reply: { text: "Hi {{ contact.name ?? 'there' }}, you said: {{message.text}}" }
             """,
         ["lead.yaml"] = """
             flow: lead
             on: lead.submitted
             then:
               - set: { email: "{{lead.fields.email}}" }
-              - reply: { text: "Thanks {{default lead.fields.full_name \"\"}} for {{lead.form_name}}" }
+              - reply: { text: "Thanks{{ if lead.fields.full_name }} {{ lead.fields.full_name }}{{ end }} for {{lead.form_name}}" }
             """,
         ["ad.yaml"] = """
             flow: ad

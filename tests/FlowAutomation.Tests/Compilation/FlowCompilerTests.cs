@@ -25,13 +25,13 @@ public sealed class FlowCompilerTests
             then:
               - tag: price-asked
               - assign: { team: sales, strategy: round_robin }
-              - reply: { text: "Hi {{contact.name}}! Here is our price list." }
+              - reply: { text: "Hi {{ contact.name ?? 'there' }}! Here is our price list." }
               - reply: { image: "https://cdn.shop.example/price-list.png" }
               - follow_up:
                   after: 24h
                   unless: customer_replied
                   then:
-                    - reply: { text: "Any questions about pricing, {{contact.name}}?" }
+                    - reply: { text: "Any questions about pricing, {{ contact.name ?? 'there' }}?" }
               - stop: true
             """);
 

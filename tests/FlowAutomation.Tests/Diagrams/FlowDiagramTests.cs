@@ -23,7 +23,7 @@ public sealed class FlowDiagramTests
             - not: { contact.tags: { has: blocked } }
         then:
           - tag: lead
-          - reply: { text: "Thanks {{contact.name}}!" }
+          - reply: { text: "Thanks {{contact.id}}!" }
           - follow_up:
               after: 1d
               unless: customer_replied
@@ -50,7 +50,7 @@ public sealed class FlowDiagramTests
               n7((" "))
               n8(["not fired"])
               n9["tag lead"]
-              n10[/"reply #quot;Thanks {{contact.name}}!#quot;"/]
+              n10[/"reply #quot;Thanks {{contact.id}}!#quot;"/]
               n11[["after 24h unless the customer replied"]]
               n12[/"reply #quot;Still there?#quot;"/]
               n13(["stop"])
@@ -78,7 +78,7 @@ public sealed class FlowDiagramTests
         var text = FlowDiagram.Render(Flow(LeadFlow), DiagramFormat.Dot);
 
         Assert.StartsWith("digraph \"lead-nudge\" {", text, StringComparison.Ordinal);
-        Assert.Contains("label=\"reply \\\"Thanks {{contact.name}}!\\\"\", shape=note", text, StringComparison.Ordinal);
+        Assert.Contains("label=\"reply \\\"Thanks {{contact.id}}!\\\"\", shape=note", text, StringComparison.Ordinal);
         Assert.EndsWith("}\n", text, StringComparison.Ordinal);
         Assert.Equal(text.Count(c => c == '{'), text.Count(c => c == '}'));
     }

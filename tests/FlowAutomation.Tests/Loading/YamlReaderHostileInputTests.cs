@@ -280,7 +280,7 @@ public sealed class YamlReaderHostileInputTests
     [Fact]
     public async Task CompileTexts_ThousandFlowsInOneFile_BindEveryFlow()
     {
-        var text = string.Join("---\n", Enumerable.Range(0, 1_000).Select(i => $"flow: flow-{i}\non: message.received\nwhen:\n  message.text: {{ contains: word{i} }}\nthen:\n  - tag: t{i}\n  - reply: \"Reply {i}, {{{{contact.name}}}}\"\n"));
+        var text = string.Join("---\n", Enumerable.Range(0, 1_000).Select(i => $"flow: flow-{i}\non: message.received\nwhen:\n  message.text: {{ contains: word{i} }}\nthen:\n  - tag: t{i}\n  - reply: \"Reply {i}, {{{{ contact.name ?? 'there' }}}}\"\n"));
 
         var result = await Bounded.RunAsync(() => new FlowCompiler().CompileTexts((Path, text)));
 

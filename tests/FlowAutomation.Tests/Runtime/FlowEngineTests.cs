@@ -21,7 +21,7 @@ public sealed class FlowEngineTests
             then:
               - tag: price-asked
               - assign: { team: sales }
-              - reply: "Hi {{first_word contact.name}}, here is the price list."
+              - reply: "Hi {{ contact.name ?? 'there' | string.split ' ' | array.first }}, here is the price list."
             """, new EngineOptions { Teams = ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add("sales", ["ana", "ben"]) });
 
         var outcome = await h.ReceiveAsync("What is the price?");

@@ -21,13 +21,13 @@ internal static class SampleFlows
         then:
           - tag: price-asked
           - assign: { team: sales, strategy: round_robin }
-          - reply: { text: "Hi {{contact.name}}! Here is our price list." }
+          - reply: { text: "Hi {{ contact.name ?? 'there' }}! Here is our price list." }
           - reply: { image: "https://cdn.shop.example/price-list.png" }
           - follow_up:
               after: 24h
               unless: customer_replied
               then:
-                - reply: { text: "Any questions about pricing, {{contact.name}}?" }
+                - reply: { text: "Any questions about pricing{{ if contact.name }}, {{ contact.name }}{{ end }}?" }
           - stop: true
         """;
 
@@ -40,12 +40,12 @@ internal static class SampleFlows
             contact.tags: { has_any: [customer, spam] }
         then:
           - set:
-              email: "{{lead.fields.email}}"
-              first_name: '{{first_word lead.fields.name}}'
+              email: "{{ lead.fields.email }}"
+              first_name: '{{ lead.fields.name | string.split " " | array.first }}'
           - reply:
               text: |
-                Thanks for signing up for {{default lead.form_name "our offer"}}, {{default (first_word lead.fields.name) "friend"}}!
-                {{#if lead.fields.phone}}We will call you at {{lead.fields.phone}}.{{else}}We will write to you here.{{/if}}
+                Thanks for signing up for {{ lead.form_name ?? "our offer" }}, {{ lead.fields.name ?? "friend" | string.split " " | array.first }}!
+                {{ if lead.fields.phone }}We will call you at {{ lead.fields.phone }}.{{ else }}We will write to you here.{{ end }}
               validity: 12h
           - follow_up:
               after: 1d
@@ -91,7 +91,7 @@ internal static class SampleFlows
           message.referral.source: ad
           message.referral.ad_id: { starts_with: "1799" }
         then:
-          - reply: 'Welcome! It''s great to see you here, {{upper contact.name}}.'
+          - reply: 'Welcome! It''s great to see you here{{ if contact.name }}, {{ contact.name | string.upcase }}{{ end }}.'
           - untag: [prospect, cold]
           - unassign
         """;
