@@ -1,59 +1,69 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using FlowAutomation.Cli.Commands;
 
 namespace FlowAutomation.Cli;
 
-/// <summary>The <c>flowctl</c> command line. Exit codes: 0 success, 1 the input has errors, 2 usage.</summary>
+/// <summary>
+/// The <c>flowctl</c> command line, on System.CommandLine: each command declares its arguments and options (with
+/// their help), the parser checks them, and a usage mistake is reported before anything runs. Exit codes: 0 success,
+/// 1 the input has errors, 2 usage.
+/// </summary>
 internal static class FlowCtl
 {
     public const int Ok = 0;
     public const int Errors = 1;
     public const int Usage = 2;
 
-    public const string UsageText = """
-        usage: flowctl <command> [arguments]
-
-          validate <paths...> [--format text|json]          check flow files and folders
-          graph <flow file> [--flow ID] [--format mermaid|dot] draw a flow as a diagram
-          dry-run <scenario> [--flows DIR] [--format text|json] [--explain FLOW|all]
-                                                             run a scripted conversation on a virtual clock
-          test <scenario files or folders...> [--flows DIR]  run scenarios and check their expectations
-          schema [--out FILE]                                write the JSON Schema for flow files
-          serve [--flows DIR] [--db PATH] [--urls URL]       run the live service (webhooks, flows, follow-ups, sending)
-          studio [FOLDER] [--urls URL]                       see and edit the flows in FOLDER (default flows/) in the browser
-
-        Exit codes: 0 success, 1 errors in the input or unmet expectations, 2 usage.
-        """;
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The command tree; a new one for every run (a symbol belongs to the tree it was added to).</summary>
+    public static RootCommand CreateRoot()
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var root = new RootCommand(
+            "flowctl: check, draw, dry-run and test the flows, run the service and the studio. " +
+            "Exit codes: 0 success, 1 errors in the input or unmet expectations, 2 usage.")
         {
-            (args.Length == 0 ? stderr : stdout).WriteLine(UsageText);
-            return args.Length == 0 ? Usage : Ok;
-        }
+            ValidateCommand.Create(),
+            GraphCommand.Create(),
+            DryRunCommand.Create(),
+            TestCommand.Create(),
+            SchemaCommand.Create(),
+            ServeCommand.Create(),
+            StudioCommand.Create(),
+        };
+        root.HelpName = "flowctl";
+        return root;
+    }
 
-        var rest = args[1..];
-        try
+    /// <summary>
+    /// Parses <paramref name="args"/> and runs the command. A usage mistake (an unknown command or option, a missing
+    /// or extra argument, a value out of its set) prints one line per problem and the command's help on
+    /// <paramref name="stderr"/>, and returns <see cref="Usage"/>. Termination signals are left to the command: the
+    /// service and the studio stop through their host's lifetime, the others end with the process.
+    /// </summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        // Response files (@file) are off: a path that starts with @ is a path.
+        var parse = CreateRoot().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Action is ParseErrorAction)
         {
-            return args[0] switch
-            {
-                "validate" => ValidateCommand.Run(CommandArgs.Parse(rest, ["format"]), stdout),
-                "graph" => GraphCommand.Run(CommandArgs.Parse(rest, ["format", "flow"]), stdout, stderr),
-                "dry-run" => DryRunCommand.Run(CommandArgs.Parse(rest, ["flows", "format", "explain"]), stdout, stderr),
-                "test" => TestCommand.Run(CommandArgs.Parse(rest, ["flows"]), stdout),
-                "schema" => SchemaCommand.Run(CommandArgs.Parse(rest, ["out"]), stdout),
-                "serve" => ServeCommand.Run(rest, stdout, stderr),
-                "studio" => StudioCommand.Run(CommandArgs.Parse(rest, ["urls"]), stdout, stderr),
-                _ => throw new UsageException($"unknown command '{args[0]}'"),
-            };
-        }
-        catch (UsageException ex)
-        {
-            stderr.WriteLine($"flowctl: {ex.Message}");
-            stderr.WriteLine(UsageText);
+            foreach (var error in parse.Errors)
+                await stderr.WriteLineAsync($"flowctl: {error.Message}".ReplaceLineEndings(" ").Replace("\t", string.Empty, StringComparison.Ordinal));
+            await stderr.WriteLineAsync();
+            await WriteHelpAsync(parse.CommandResult, stderr, cancellationToken);
             return Usage;
         }
+
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null };
+        return await parse.InvokeAsync(invocation, cancellationToken);
+    }
+
+    /// <summary>The help of the command a usage mistake was made in, as <c>flowctl &lt;command&gt; --help</c> prints it.</summary>
+    private static async Task WriteHelpAsync(CommandResult command, TextWriter writer, CancellationToken cancellationToken)
+    {
+        var path = new List<string> { "--help" };
+        for (SymbolResult? result = command; result is CommandResult { Parent: not null } sub; result = sub.Parent)
+            path.Insert(0, sub.Command.Name);
+        await CreateRoot().Parse(path).InvokeAsync(new InvocationConfiguration { Output = writer, Error = writer }, cancellationToken);
     }
 }
-
-internal sealed class UsageException(string message) : Exception(message);

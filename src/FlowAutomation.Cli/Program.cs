@@ -2,5 +2,5 @@ namespace FlowAutomation.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => FlowCtl.Run(args, Console.Out, Console.Error);
+    private static Task<int> Main(string[] args) => FlowCtl.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
 }

@@ -36,20 +36,20 @@ public sealed class ScenarioCommandsTests : IDisposable
         return path;
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = FlowCtl.Run(args, stdout, stderr);
+        var exit = await FlowCtl.RunAsync(args, stdout, stderr, CancellationToken.None);
         return (exit, stdout.ToString().ReplaceLineEndings("\n"), stderr.ToString().ReplaceLineEndings("\n"));
     }
 
     [Fact]
-    public void DryRun_PassingScenario_PrintsTimelineAndExitsZero()
+    public async Task DryRun_PassingScenario_PrintsTimelineAndExitsZero()
     {
         var path = Scenario("greets", "  sent:\n    - text: \"Hi Ann!\"\n    - text: \"Still there?\"\n");
 
-        var (exit, output, _) = Run("dry-run", path);
+        var (exit, output, _) = await RunAsync("dry-run", path);
 
         Assert.Equal(0, exit);
         Assert.Contains("+0s      message.received \"hello\"", output, StringComparison.Ordinal);
@@ -59,11 +59,11 @@ public sealed class ScenarioCommandsTests : IDisposable
     }
 
     [Fact]
-    public void DryRun_JsonFormat_WritesOneObjectPerLineEndingWithSummary()
+    public async Task DryRun_JsonFormat_WritesOneObjectPerLineEndingWithSummary()
     {
         var path = Scenario("json", "  sent_count: 2\n");
 
-        var (exit, output, _) = Run("dry-run", path, "--format", "json");
+        var (exit, output, _) = await RunAsync("dry-run", path, "--format", "json");
 
         Assert.Equal(0, exit);
         var lines = output.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -77,12 +77,12 @@ public sealed class ScenarioCommandsTests : IDisposable
     }
 
     [Fact]
-    public void DryRun_ExplainFlow_AddsTheFlowThatDidNotFire()
+    public async Task DryRun_ExplainFlow_AddsTheFlowThatDidNotFire()
     {
         var path = Scenario("explain", "  fired: [hello]\n");
 
-        var (_, plain, _) = Run("dry-run", path);
-        var (exit, explained, _) = Run("dry-run", path, "--explain", "other");
+        var (_, plain, _) = await RunAsync("dry-run", path);
+        var (exit, explained, _) = await RunAsync("dry-run", path, "--explain", "other");
 
         Assert.Equal(0, exit);
         Assert.DoesNotContain("other", plain, StringComparison.Ordinal);
@@ -91,34 +91,34 @@ public sealed class ScenarioCommandsTests : IDisposable
     }
 
     [Fact]
-    public void DryRun_UnmetExpectation_ExitsOneAndSaysWhy()
+    public async Task DryRun_UnmetExpectation_ExitsOneAndSaysWhy()
     {
         var path = Scenario("wrong", "  sent:\n    - text: \"Hello Ann\"\n");
 
-        var (exit, output, _) = Run("dry-run", path);
+        var (exit, output, _) = await RunAsync("dry-run", path);
 
         Assert.Equal(1, exit);
         Assert.Contains("✘ message 1 should be text \"Hello Ann\", but was text \"Hi Ann!\"", output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void DryRun_ExpectationNamesUnknownFlow_IsADiagnostic()
+    public async Task DryRun_ExpectationNamesUnknownFlow_IsADiagnostic()
     {
         var path = Scenario("typo", "  fired: [helo]\n");
 
-        var (exit, _, err) = Run("dry-run", path);
+        var (exit, _, err) = await RunAsync("dry-run", path);
 
         Assert.Equal(1, exit);
         Assert.Contains("(11,11): error FA3003: no flow 'helo' in the loaded flows; did you mean 'hello'?", err, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Test_Folder_PrintsOneLinePerScenarioAndTheTotals()
+    public async Task Test_Folder_PrintsOneLinePerScenarioAndTheTotals()
     {
         Scenario("a-passes", "  sent_count: 2\n");
         Scenario("b-fails", "  not_fired: [hello]\n");
 
-        var (exit, output, _) = Run("test", _dir);
+        var (exit, output, _) = await RunAsync("test", _dir);
 
         Assert.Equal(1, exit);
         var lines = output.TrimEnd('\n').Split('\n');
@@ -150,11 +150,11 @@ public sealed class ScenarioCommandsTests : IDisposable
     }
 
     [Fact]
-    public void DryRun_ScenarioWithOneOfEachMistake_PrintsEveryDiagnosticInOneRun()
+    public async Task DryRun_ScenarioWithOneOfEachMistake_PrintsEveryDiagnosticInOneRun()
     {
         var (scenario, expected, project) = OneOfEachMistake();
 
-        var (exit, output, err) = Run("dry-run", scenario);
+        var (exit, output, err) = await RunAsync("dry-run", scenario);
 
         Assert.Equal(1, exit);
         Assert.Empty(output);
@@ -163,11 +163,11 @@ public sealed class ScenarioCommandsTests : IDisposable
     }
 
     [Fact]
-    public void Test_ScenarioWithOneOfEachMistake_PrintsEveryDiagnosticUnderItsFailLine()
+    public async Task Test_ScenarioWithOneOfEachMistake_PrintsEveryDiagnosticUnderItsFailLine()
     {
         var (scenario, expected, project) = OneOfEachMistake();
 
-        var (exit, output, _) = Run("test", scenario);
+        var (exit, output, _) = await RunAsync("test", scenario);
 
         Assert.Equal(1, exit);
         var lines = output.Replace(project, string.Empty, StringComparison.Ordinal).TrimEnd('\n').Split('\n');
@@ -178,12 +178,12 @@ public sealed class ScenarioCommandsTests : IDisposable
     }
 
     [Fact]
-    public void DryRun_ExplainLeadWhoseBudgetIsNotANumber_SaysSo()
+    public async Task DryRun_ExplainLeadWhoseBudgetIsNotANumber_SaysSo()
     {
         var scenario = Path.Combine(RepoRoot(), "samples", "leads", "budget-not-a-number.scenario.yaml");
 
-        var (exit, text, _) = Run("dry-run", scenario, "--explain", "qualified-lead");
-        var (_, json, _) = Run("dry-run", scenario, "--explain", "qualified-lead", "--format", "json");
+        var (exit, text, _) = await RunAsync("dry-run", scenario, "--explain", "qualified-lead");
+        var (_, json, _) = await RunAsync("dry-run", scenario, "--explain", "qualified-lead", "--format", "json");
 
         Assert.Equal(0, exit);
         Assert.Contains("✘ qualified-lead did not fire: the condition is false\n               ✘ lead.fields.budget gte 1000  ('about two grand' is not a number)\n", text, StringComparison.Ordinal);
@@ -193,11 +193,11 @@ public sealed class ScenarioCommandsTests : IDisposable
     }
 
     [Fact]
-    public void Test_AllPass_ExitsZero()
+    public async Task Test_AllPass_ExitsZero()
     {
         var path = Scenario("ok", "  sent_count: 2\n");
 
-        var (exit, output, _) = Run("test", path);
+        var (exit, output, _) = await RunAsync("test", path);
 
         Assert.Equal(0, exit);
         Assert.EndsWith("1 passed, 0 failed\n", output, StringComparison.Ordinal);

@@ -1,5 +1,4 @@
 using System.Net;
-using FlowAutomation.Cli.Commands;
 
 namespace FlowAutomation.Cli.Tests;
 
@@ -13,22 +12,22 @@ public sealed class StudioCommandTests : IDisposable
     [InlineData("http://0.0.0.0:5081")]
     [InlineData("http://192.168.1.20:5081")]
     [InlineData("http://*:5081")]
-    public void Studio_NonLoopbackUrl_RefusedWithUsage(string url)
+    public async Task Studio_NonLoopbackUrl_RefusedWithUsage(string url)
     {
         var stderr = new StringWriter();
 
-        var exit = FlowCtl.Run(["studio", _dir, "--urls", url], new StringWriter(), stderr);
+        var exit = await FlowCtl.RunAsync(["studio", _dir, "--urls", url], new StringWriter(), stderr, CancellationToken.None);
 
         Assert.Equal(FlowCtl.Usage, exit);
         Assert.Contains("not a loopback address", stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Studio_MissingFolder_RefusedWithUsage()
+    public async Task Studio_MissingFolder_RefusedWithUsage()
     {
         var stderr = new StringWriter();
 
-        var exit = FlowCtl.Run(["studio", Path.Combine(_dir, "nowhere")], new StringWriter(), stderr);
+        var exit = await FlowCtl.RunAsync(["studio", Path.Combine(_dir, "nowhere")], new StringWriter(), stderr, CancellationToken.None);
 
         Assert.Equal(FlowCtl.Usage, exit);
         Assert.Contains("no folder", stderr.ToString(), StringComparison.Ordinal);
@@ -41,7 +40,7 @@ public sealed class StudioCommandTests : IDisposable
         var stdout = new FirstLineWriter();
         using var stop = new CancellationTokenSource();
 
-        var run = StudioCommand.RunAsync(CommandArgs.Parse([_dir, "--urls", "http://127.0.0.1:0"], ["urls"]), stdout, new StringWriter(), stop.Token);
+        var run = FlowCtl.RunAsync(["studio", _dir, "--urls", "http://127.0.0.1:0"], stdout, new StringWriter(), stop.Token);
         var first = await stdout.FirstLine.Task.WaitAsync(TimeSpan.FromSeconds(60));
         using var client = new HttpClient();
         using var page = await client.GetAsync(first["studio: ".Length..].Split('#')[0]);

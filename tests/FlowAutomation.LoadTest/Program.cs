@@ -11,102 +11,106 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 // Load test of the live service over loopback (see docs/performance.md, "Live service"):
-//   dotnet run -c Release --project tests/FlowAutomation.LoadTest -- [--conversations 10000] [--concurrency 32] [--flows flows]
+//   dotnet run -c Release --project tests/FlowAutomation.LoadTest -- [--conversations 10000] [--concurrency 32] [--warmup 500] [--flows flows]
 // Starts `flowctl serve` as a child process on a free 127.0.0.1 port with a fresh SQLite file and a fake Infobip
 // (in this process, loopback), sends one signed Infobip webhook per conversation, and reports requests per second
 // and latency percentiles of the webhook requests, then how long the service took to run every event. Bounded in
 // count and time; loopback only.
 
-var options = Options.Parse(args);
-var flowctl = FlowCtlPath();
-var folder = Path.Combine(Path.GetTempPath(), "flowautomation-load-" + Guid.NewGuid().ToString("n"));
-Directory.CreateDirectory(folder);
 const string Secret = "load-secret";
 const string AdminKey = "load-admin";
-var clock = TimeProvider.System;
+return await LoadTestCommandLine.RunAsync(args, RunLoadTestAsync, Console.Out, Console.Error, CancellationToken.None);
 
-// The fake provider: accepts every send.
-var sent = 0;
-var providerBuilder = WebApplication.CreateSlimBuilder();
-providerBuilder.Logging.ClearProviders();
-providerBuilder.WebHost.UseUrls("http://127.0.0.1:0");
-await using var provider = providerBuilder.Build();
-provider.Run(async context =>
+static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationToken cancellationToken)
 {
-    Interlocked.Increment(ref sent);
-    context.Response.ContentType = "application/json";
-    await context.Response.WriteAsync("""{"messages":[{"messageId":"p","status":{"groupName":"PENDING"}}]}""");
-});
-await provider.StartAsync();
-var providerUrl = provider.Urls.Single();
+    var flowctl = FlowCtlPath();
+    var folder = Path.Combine(Path.GetTempPath(), "flowautomation-load-" + Guid.NewGuid().ToString("n"));
+    Directory.CreateDirectory(folder);
+    var clock = TimeProvider.System;
 
-var port = FreePort();
-var baseUrl = $"http://127.0.0.1:{port}";
-var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-foreach (var arg in new[]
-{
-    flowctl, "serve", "--urls", baseUrl, "--flows", Path.GetFullPath(options.Flows), "--db", Path.Combine(folder, "load.db"),
-    $"--Infobip:BaseUrl={providerUrl}", "--Infobip:ApiKey=load", "--Infobip:Sender=biz-1", $"--Webhooks:Infobip:Secret={Secret}",
-    $"--Admin:ApiKey={AdminKey}", "--Flows:Watch=false",
-})
-{
-    start.ArgumentList.Add(arg);
-}
-start.Environment["Logging__LogLevel__Default"] = "Warning";
-using var service = Process.Start(start)!;
-var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-service.OutputDataReceived += (_, e) =>
-{
-    if (e.Data?.StartsWith("flowctl serve: running on", StringComparison.Ordinal) == true)
-        running.TrySetResult();
-};
-service.ErrorDataReceived += (_, e) =>
-{
-    if (e.Data is not null)
-        Console.Error.WriteLine("service: " + e.Data);
-};
-service.BeginOutputReadLine();
-service.BeginErrorReadLine();
-try
-{
-    await running.Task.WaitAsync(TimeSpan.FromSeconds(60));
-    using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
-
-    Console.WriteLine($"warm-up: {options.Warmup} requests");
-    await RunAsync(client, "warm", options.Warmup, options.Concurrency);
-    Console.WriteLine($"measuring: {options.Conversations} conversations, one signed Infobip webhook each, {options.Concurrency} concurrent");
-    var measured = Stopwatch.StartNew();
-    var (latencies, errors) = await RunAsync(client, "conv", options.Conversations, options.Concurrency);
-    var elapsed = measured.Elapsed;
-    Array.Sort(latencies);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"webhooks: {latencies.Length} in {elapsed.TotalSeconds:F2} s = {latencies.Length / elapsed.TotalSeconds:F0} req/s; latency p50 {Percentile(latencies, 0.50):F2} ms, p90 {Percentile(latencies, 0.90):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms; errors {errors}"));
-
-    // Then wait (bounded) until the service has run every event.
-    var total = options.Warmup + options.Conversations;
-    var deadline = clock.GetUtcNow() + TimeSpan.FromMinutes(5);
-    long done = 0;
-    while (clock.GetUtcNow() < deadline)
+    // The fake provider: accepts every send.
+    var sent = 0;
+    var providerBuilder = WebApplication.CreateSlimBuilder();
+    providerBuilder.Logging.ClearProviders();
+    providerBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+    await using var provider = providerBuilder.Build();
+    provider.Run(async context =>
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/status");
-        request.Headers.Add("X-Api-Key", AdminKey);
-        using var response = await client.SendAsync(request);
-        var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        done = status.GetProperty("inbox").TryGetProperty("done", out var d) ? d.GetInt64() : 0;
-        if (done >= total)
-            break;
-        await Task.Delay(TimeSpan.FromMilliseconds(100), clock);
+        Interlocked.Increment(ref sent);
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("""{"messages":[{"messageId":"p","status":{"groupName":"PENDING"}}]}""");
+    });
+    await provider.StartAsync(cancellationToken);
+    var providerUrl = provider.Urls.Single();
+
+    var port = FreePort();
+    var baseUrl = $"http://127.0.0.1:{port}";
+    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+    foreach (var arg in new[]
+    {
+        flowctl, "serve", "--urls", baseUrl, "--flows", Path.GetFullPath(options.Flows), "--db", Path.Combine(folder, "load.db"),
+        $"--Infobip:BaseUrl={providerUrl}", "--Infobip:ApiKey=load", "--Infobip:Sender=biz-1", $"--Webhooks:Infobip:Secret={Secret}",
+        $"--Admin:ApiKey={AdminKey}", "--Flows:Watch=false",
+    })
+    {
+        start.ArgumentList.Add(arg);
     }
-    var processing = measured.Elapsed;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"events: {done} of {total} run by the engine {processing.TotalSeconds:F2} s after the first measured request ({options.Conversations / processing.TotalSeconds:F0} events/s measured part); provider received {Volatile.Read(ref sent)} sends so far"));
-    return errors == 0 && done >= total ? 0 : 1;
-}
-finally
-{
-    service.Kill(entireProcessTree: true);
-    await service.WaitForExitAsync();
-    Directory.Delete(folder, recursive: true);
+    start.Environment["Logging__LogLevel__Default"] = "Warning";
+    using var service = Process.Start(start)!;
+    var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    service.OutputDataReceived += (_, e) =>
+    {
+        if (e.Data?.StartsWith("flowctl serve: running on", StringComparison.Ordinal) == true)
+            running.TrySetResult();
+    };
+    service.ErrorDataReceived += (_, e) =>
+    {
+        if (e.Data is not null)
+            Console.Error.WriteLine("service: " + e.Data);
+    };
+    service.BeginOutputReadLine();
+    service.BeginErrorReadLine();
+    try
+    {
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+
+        Console.WriteLine($"warm-up: {options.Warmup} requests");
+        await RunAsync(client, "warm", options.Warmup, options.Concurrency);
+        Console.WriteLine($"measuring: {options.Conversations} conversations, one signed Infobip webhook each, {options.Concurrency} concurrent");
+        var measured = Stopwatch.StartNew();
+        var (latencies, errors) = await RunAsync(client, "conv", options.Conversations, options.Concurrency);
+        var elapsed = measured.Elapsed;
+        Array.Sort(latencies);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"webhooks: {latencies.Length} in {elapsed.TotalSeconds:F2} s = {latencies.Length / elapsed.TotalSeconds:F0} req/s; latency p50 {Percentile(latencies, 0.50):F2} ms, p90 {Percentile(latencies, 0.90):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms; errors {errors}"));
+
+        // Then wait (bounded) until the service has run every event.
+        var total = options.Warmup + options.Conversations;
+        var deadline = clock.GetUtcNow() + TimeSpan.FromMinutes(5);
+        long done = 0;
+        while (clock.GetUtcNow() < deadline)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/status");
+            request.Headers.Add("X-Api-Key", AdminKey);
+            using var response = await client.SendAsync(request, cancellationToken);
+            var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement;
+            done = status.GetProperty("inbox").TryGetProperty("done", out var d) ? d.GetInt64() : 0;
+            if (done >= total)
+                break;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
+        }
+        var processing = measured.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"events: {done} of {total} run by the engine {processing.TotalSeconds:F2} s after the first measured request ({options.Conversations / processing.TotalSeconds:F0} events/s measured part); provider received {Volatile.Read(ref sent)} sends so far"));
+        return errors == 0 && done >= total ? 0 : 1;
+    }
+    finally
+    {
+        service.Kill(entireProcessTree: true);
+        await service.WaitForExitAsync(CancellationToken.None);
+        Directory.Delete(folder, recursive: true);
+    }
 }
 
 static async Task<(double[] Latencies, int Errors)> RunAsync(HttpClient client, string prefix, int count, int concurrency)
@@ -163,24 +167,4 @@ static string FlowCtlPath()
     var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
     var root = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
     return Path.Combine(root, "src", "FlowAutomation.Cli", "bin", here.Parent!.Name, here.Name, "flowctl.dll");
-}
-
-internal sealed record Options(int Conversations, int Concurrency, int Warmup, string Flows)
-{
-    public static Options Parse(string[] args)
-    {
-        var result = new Options(10_000, 32, 500, "flows");
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            result = args[i] switch
-            {
-                "--conversations" => result with { Conversations = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 100_000) },
-                "--concurrency" => result with { Concurrency = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 256) },
-                "--warmup" => result with { Warmup = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 0, 10_000) },
-                "--flows" => result with { Flows = args[i + 1] },
-                _ => throw new ArgumentException($"unknown option {args[i]}"),
-            };
-        }
-        return result;
-    }
 }

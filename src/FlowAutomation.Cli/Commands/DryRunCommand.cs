@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FlowAutomation.Scenarios;
 
 namespace FlowAutomation.Cli.Commands;
@@ -9,25 +10,44 @@ namespace FlowAutomation.Cli.Commands;
 /// </summary>
 internal static class DryRunCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    public static Command Create()
     {
-        var format = args.Choice("format", "text", "json");
-        if (args.Positional.Count != 1)
+        var scenario = new Argument<string>("scenario") { Description = "The scenario file (*.scenario.yaml)." }.RejectingUnknownOptions();
+        var flows = CommandOptions.ScenarioFlows();
+        var format = CommandOptions.Choice("--format", "text: a timeline with the reasons; json: JSON Lines (event, rule, action, summary).", "text", "json");
+        var explain = new Option<string[]>("--explain")
         {
-            throw new UsageException("dry-run takes exactly one scenario file");
-        }
-
-        var explain = args.Options("explain");
-        var options = new ScenarioRunOptions
-        {
-            FlowsOverride = args.Option("flows"),
-            ExplainAll = explain.Contains("all"),
-            ExplainFlows = [.. explain.Where(e => e != "all")],
+            Description = "Also explain why FLOW did not fire (repeatable), or every flow with 'all'.",
+            HelpName = "FLOW|all",
         };
-        var result = ScenarioRunner.RunFileAsync(args.Positional[0], options).GetAwaiter().GetResult();
+        explain.CompletionSources.Add("all");
+        var command = new Command("dry-run", "Run a scripted conversation on a virtual clock and explain every decision.")
+        {
+            scenario,
+            flows,
+            format,
+            explain,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var explained = parse.GetValue(explain) ?? [];
+            var options = new ScenarioRunOptions
+            {
+                FlowsOverride = parse.GetValue(flows),
+                ExplainAll = explained.Contains("all"),
+                ExplainFlows = [.. explained.Where(e => e != "all")],
+            };
+            return RunAsync(parse.GetRequiredValue(scenario), options, parse.GetRequiredValue(format), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string scenario, ScenarioRunOptions options, string format, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var result = await ScenarioRunner.RunFileAsync(scenario, options, cancellationToken);
         foreach (var diagnostic in result.Diagnostics)
         {
-            stderr.WriteLine(diagnostic);
+            await stderr.WriteLineAsync(diagnostic.ToString());
         }
 
         if (result.Run is not { } run)
@@ -35,7 +55,7 @@ internal static class DryRunCommand
             return FlowCtl.Errors;
         }
 
-        stdout.Write(format == "json" ? ScenarioTranscript.ToJsonLines(run) : ScenarioTranscript.ToText(run));
+        await stdout.WriteAsync(format == "json" ? ScenarioTranscript.ToJsonLines(run) : ScenarioTranscript.ToText(run));
         return run.Passed ? FlowCtl.Ok : FlowCtl.Errors;
     }
 }

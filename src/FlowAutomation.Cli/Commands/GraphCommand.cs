@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FlowAutomation.Compilation;
 using FlowAutomation.Diagrams;
 
@@ -6,15 +7,24 @@ namespace FlowAutomation.Cli.Commands;
 /// <summary><c>flowctl graph &lt;flow file&gt; [--flow ID] [--format mermaid|dot]</c>: one diagram per flow in the file.</summary>
 internal static class GraphCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    public static Command Create()
     {
-        var format = args.Choice("format", "mermaid", "dot") == "dot" ? DiagramFormat.Dot : DiagramFormat.Mermaid;
-        if (args.Positional.Count != 1)
-        {
-            throw new UsageException("graph takes exactly one flow file");
-        }
+        var file = new Argument<string>("flow file") { Description = "The flow file to draw." }.RejectingUnknownOptions();
+        var flow = new Option<string>("--flow") { Description = "Draw only the flow with this id (a file may hold several).", HelpName = "ID" };
+        var format = CommandOptions.Choice("--format", "mermaid: a Mermaid flowchart; dot: Graphviz.", "mermaid", "dot");
+        var command = new Command("graph", "Draw the flows in a file as diagrams, one per flow.") { file, flow, format };
+        command.SetAction(parse => Run(
+            parse.GetRequiredValue(file),
+            parse.GetValue(flow),
+            parse.GetRequiredValue(format) == "dot" ? DiagramFormat.Dot : DiagramFormat.Mermaid,
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error));
+        return command;
+    }
 
-        var result = new FlowCompiler().CompilePaths(args.Positional);
+    private static int Run(string file, string? wanted, DiagramFormat format, TextWriter stdout, TextWriter stderr)
+    {
+        var result = new FlowCompiler().CompilePaths([file]);
         foreach (var diagnostic in result.Diagnostics)
         {
             stderr.WriteLine(diagnostic);
@@ -25,7 +35,6 @@ internal static class GraphCommand
             return FlowCtl.Errors;
         }
 
-        var wanted = args.Option("flow");
         var flows = wanted is null ? result.Flows.ToList() : result.Flows.Where(f => f.Id == wanted).ToList();
         if (flows.Count == 0)
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FlowAutomation.Language;
 
 namespace FlowAutomation.Cli.Commands;
@@ -5,18 +6,19 @@ namespace FlowAutomation.Cli.Commands;
 /// <summary><c>flowctl schema [--out FILE]</c>: the JSON Schema for flow files (docs/flow.schema.json is its output).</summary>
 internal static class SchemaCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout)
+    public static Command Create()
     {
-        var schema = FlowSchemaGenerator.Generate();
-        if (args.Option("out") is { } path)
+        var output = new Option<string>("--out") { Description = "Write the schema to FILE instead of standard output.", HelpName = "FILE" };
+        var command = new Command("schema", "Write the JSON Schema for flow files (for editors: completion and checks as you type).") { output };
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            File.WriteAllText(path, schema);
-        }
-        else
-        {
-            stdout.Write(schema);
-        }
-
-        return FlowCtl.Ok;
+            var schema = FlowSchemaGenerator.Generate();
+            if (parse.GetValue(output) is { } path)
+                await File.WriteAllTextAsync(path, schema, cancellationToken);
+            else
+                await parse.InvocationConfiguration.Output.WriteAsync(schema);
+            return FlowCtl.Ok;
+        });
+        return command;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FlowAutomation.Compilation;
 using FlowAutomation.Server.Hosting;
 using Microsoft.AspNetCore.Connections;
@@ -10,17 +11,85 @@ namespace FlowAutomation.Cli.Commands;
 /// <c>flowctl serve [--flows DIR] [--db PATH-OR-CONNECTION] [--urls URL] [--Section:Key=value ...]</c>: runs the
 /// live service until Ctrl+C (or SIGTERM). Defaults: flows from <c>flows/</c>, the SQLite file
 /// <c>flowautomation.db</c> in the working folder, <c>http://127.0.0.1:5080</c>. Any other setting can follow in the
-/// ASP.NET form (<c>--Infobip:BaseUrl=https://…</c>); appsettings.json and environment variables work too. Exit 1 when
-/// the flows have errors (the diagnostics are printed) or the service cannot start.
+/// ASP.NET form (<c>--Infobip:BaseUrl=https://…</c> or <c>--Infobip:BaseUrl https://…</c>); appsettings.json and
+/// environment variables work too. Exit 1 when the flows have errors (the diagnostics are printed) or the service
+/// cannot start, 2 usage.
 /// </summary>
 internal static class ServeCommand
 {
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) =>
-        RunAsync(args, stdout, stderr, CancellationToken.None).GetAwaiter().GetResult();
+    private const string SettingsUsage = "serve takes --flows, --db, --urls and settings as --Section:Key=value";
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var hostArgs = HostArguments(args);
+        var flows = new Option<string>("--flows") { Description = "The folder of flow files (default flows/; the setting Flows:Directory).", HelpName = "DIR" };
+        var db = new Option<string>("--db")
+        {
+            Description = "The SQLite file or connection string (default flowautomation.db in the working folder; the setting Storage:Database).",
+            HelpName = "PATH-OR-CONNECTION",
+        };
+        var urls = new Option<string>("--urls") { Description = "The address to listen on (default http://127.0.0.1:5080).", HelpName = "URL" };
+        // Every other token is a setting for ASP.NET Core's configuration, checked for its form here and passed through.
+        var settings = new Argument<string[]>("settings")
+        {
+            Description = "Any other setting in ASP.NET Core's form, e.g. --Webhooks:Infobip:Secret=dev-secret (see docs/operations.md).",
+            HelpName = "--Section:Key=value",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        settings.Validators.Add(result =>
+        {
+            if (SettingsProblem(result.Tokens.Select(t => t.Value).ToList()) is { } problem)
+                result.AddError(problem);
+        });
+        var command = new Command("serve", "Run the live service: verified webhooks in, the flows on SQLite, follow-ups, the outbox and sending; Ctrl+C stops.")
+        {
+            flows,
+            db,
+            urls,
+            settings,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var hostArgs = HostSettings(parse.GetValue(settings) ?? []);
+            if (parse.GetValue(flows) is { } folder)
+                hostArgs.Add($"--Flows:Directory={folder}");
+            if (parse.GetValue(db) is { } database)
+                hostArgs.Add($"--Storage:Database={database}");
+            if (parse.GetValue(urls) is { } address)
+                hostArgs.Add($"--urls={address}");
+            return RunAsync(hostArgs, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>What is wrong with the settings' form: each is <c>--Section:Key=value</c>, or <c>--Section:Key</c> and its value.</summary>
+    internal static string? SettingsProblem(IReadOnlyList<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (!token.StartsWith("--", StringComparison.Ordinal) || token.Length == 2)
+                return $"serve takes options only, not '{token}' ({SettingsUsage})";
+            var eq = token.IndexOf('=', StringComparison.Ordinal);
+            var name = eq >= 0 ? token[2..eq] : token[2..];
+            if (!name.Contains(':', StringComparison.Ordinal) || name.StartsWith(':') || name.EndsWith(':'))
+                return $"unknown option '--{name}' ({SettingsUsage})";
+            if (eq < 0 && ++i >= tokens.Count)
+                return $"the setting '--{name}' needs a value (--{name}=value)";
+        }
+        return null;
+    }
+
+    /// <summary>The settings as host command-line arguments, each <c>--Section:Key=value</c>.</summary>
+    internal static List<string> HostSettings(IReadOnlyList<string> tokens)
+    {
+        var result = new List<string>();
+        for (var i = 0; i < tokens.Count; i++)
+            result.Add(tokens[i].Contains('=', StringComparison.Ordinal) ? tokens[i] : $"{tokens[i]}={tokens[++i]}");
+        return result;
+    }
+
+    private static async Task<int> RunAsync(List<string> hostArgs, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         var builder = ServerHost.CreateBuilder([.. hostArgs]);
         // A failed start is reported here in one line; the host's own reports of it (the exception with its stack
         // trace, logged before StartAsync throws, and what the stop after it says) are held back until then.
@@ -87,40 +156,4 @@ internal static class ServeCommand
         exception.InnerException is AddressInUseException || exception is AddressInUseException
             ? " Another program listens there: stop it, or choose another address with --urls (e.g. --urls http://127.0.0.1:5081)."
             : string.Empty;
-
-    /// <summary>The command's options as host configuration; <c>--Key=value</c> and <c>--Key value</c> settings pass through.</summary>
-    internal static List<string> HostArguments(IReadOnlyList<string> args)
-    {
-        var result = new List<string>();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
-                throw new UsageException($"serve takes options only, not '{arg}'");
-            var name = arg[2..];
-            string? value = null;
-            var eq = name.IndexOf('=', StringComparison.Ordinal);
-            if (eq >= 0)
-            {
-                value = name[(eq + 1)..];
-                name = name[..eq];
-            }
-            if (value is null)
-            {
-                if (i + 1 >= args.Count)
-                    throw new UsageException($"option '--{name}' needs a value");
-                value = args[++i];
-            }
-            var key = name switch
-            {
-                "flows" => "Flows:Directory",
-                "db" => "Storage:Database",
-                "urls" => "urls",
-                _ when name.Contains(':', StringComparison.Ordinal) => name,
-                _ => throw new UsageException($"unknown option '--{name}' (serve takes --flows, --db, --urls and settings as --Section:Key=value)"),
-            };
-            result.Add($"--{key}={value}");
-        }
-        return result;
-    }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FlowAutomation.Server.Studio;
 using Microsoft.Extensions.Hosting;
 
@@ -11,20 +12,42 @@ namespace FlowAutomation.Cli.Commands;
 /// </summary>
 internal static class StudioCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr) =>
-        RunAsync(args, stdout, stderr, CancellationToken.None).GetAwaiter().GetResult();
+    private const string DefaultFolder = "flows";
 
-    public static async Task<int> RunAsync(CommandArgs args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        if (args.Positional.Count > 1)
-            throw new UsageException("studio takes one folder");
-        var folder = args.Positional.Count == 1 ? args.Positional[0] : "flows";
-        if (!Directory.Exists(folder))
-            throw new UsageException($"no folder '{folder}' (studio edits the flow files in a folder; create it first)");
-        var urls = args.Option("urls") ?? StudioHost.DefaultUrls;
-        if (StudioHost.LoopbackProblem(urls) is { } problem)
-            throw new UsageException(problem);
+        var folder = new Argument<string>("FOLDER")
+        {
+            Description = "The folder of flow files to see and edit.",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => DefaultFolder,
+        }.RejectingUnknownOptions();
+        var urls = new Option<string>("--urls")
+        {
+            Description = "The loopback address to listen on; any other address is refused.",
+            HelpName = "URL",
+            DefaultValueFactory = _ => StudioHost.DefaultUrls,
+        };
+        var command = new Command("studio", "See and edit the flows in FOLDER in the browser, on this machine only; Ctrl+C stops.") { folder, urls };
+        command.Validators.Add(result =>
+        {
+            var path = result.GetValue(folder) ?? DefaultFolder;
+            if (!Directory.Exists(path))
+                result.AddError($"no folder '{path}' (studio edits the flow files in a folder; create it first)");
+            if (StudioHost.LoopbackProblem(result.GetValue(urls) ?? StudioHost.DefaultUrls) is { } problem)
+                result.AddError(problem);
+        });
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(folder) ?? DefaultFolder,
+            parse.GetValue(urls) ?? StudioHost.DefaultUrls,
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error,
+            cancellationToken));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(string folder, string urls, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         await using var studio = StudioHost.Create(folder, urls);
         try
         {
@@ -32,12 +55,12 @@ internal static class StudioCommand
         }
         catch (IOException exception)
         {
-            stderr.WriteLine($"flowctl studio: cannot start: {exception.Message}");
+            await stderr.WriteLineAsync($"flowctl studio: cannot start: {exception.Message}");
             return FlowCtl.Errors;
         }
-        stdout.WriteLine($"studio: {studio.LaunchAddress()}");
-        stdout.WriteLine($"flowctl studio: editing {Path.GetFullPath(folder)}; the link works once (open it in one tab); Ctrl+C stops");
-        stdout.Flush();
+        await stdout.WriteLineAsync($"studio: {studio.LaunchAddress()}");
+        await stdout.WriteLineAsync($"flowctl studio: editing {Path.GetFullPath(folder)}; the link works once (open it in one tab); Ctrl+C stops");
+        await stdout.FlushAsync(cancellationToken);
         await studio.App.WaitForShutdownAsync(cancellationToken);
         return FlowCtl.Ok;
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FlowAutomation.Scenarios;
 
 namespace FlowAutomation.Cli.Commands;
@@ -9,48 +10,59 @@ namespace FlowAutomation.Cli.Commands;
 /// </summary>
 internal static class TestCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout)
+    public static Command Create()
     {
-        if (args.Positional.Count == 0)
+        var paths = new Argument<string[]>("scenario files or folders")
         {
-            throw new UsageException("test needs at least one scenario file or folder");
-        }
+            Description = "Scenario files (run whatever their name) and folders (searched for *.scenario.yaml and *.scenario.yml).",
+            Arity = ArgumentArity.OneOrMore,
+        }.RejectingUnknownOptions();
+        var flows = CommandOptions.ScenarioFlows();
+        var command = new Command("test", "Run scenarios and check their expectations; the last line is \"N passed, N failed\".") { paths, flows };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var options = new ScenarioRunOptions { FlowsOverride = parse.GetValue(flows), ExplainConditions = false };
+            return RunAsync(parse.GetRequiredValue(paths), options, parse.InvocationConfiguration.Output, cancellationToken);
+        });
+        return command;
+    }
 
-        var files = ScenarioFiles.Expand(args.Positional);
-        var options = new ScenarioRunOptions { FlowsOverride = args.Option("flows"), ExplainConditions = false };
+    private static async Task<int> RunAsync(IReadOnlyList<string> paths, ScenarioRunOptions options, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var files = ScenarioFiles.Expand(paths);
         int passed = 0, failed = 0;
         foreach (var file in files)
         {
-            var result = ScenarioRunner.RunFileAsync(file, options).GetAwaiter().GetResult();
+            var result = await ScenarioRunner.RunFileAsync(file, options, cancellationToken);
             if (result.Passed)
             {
                 passed++;
-                stdout.WriteLine($"pass  {file}  ({result.Run!.Scenario.Name})");
+                await stdout.WriteLineAsync($"pass  {file}  ({result.Run!.Scenario.Name})");
                 continue;
             }
 
             failed++;
             if (result.Run is { } run)
             {
-                stdout.WriteLine($"FAIL  {file}  {run.Failures[0]}" + (run.Failures.Length > 1 ? $" (and {run.Failures.Length - 1} more)" : string.Empty));
+                await stdout.WriteLineAsync($"FAIL  {file}  {run.Failures[0]}" + (run.Failures.Length > 1 ? $" (and {run.Failures.Length - 1} more)" : string.Empty));
                 continue;
             }
 
             // A scenario that cannot run: every mistake, each on its own line in the compiler's format that editors and CI read.
             var errors = result.Diagnostics.Count(d => d.IsError);
-            stdout.WriteLine($"FAIL  {file}  {errors} error{(errors == 1 ? string.Empty : "s")} in the scenario or its flows:");
+            await stdout.WriteLineAsync($"FAIL  {file}  {errors} error{(errors == 1 ? string.Empty : "s")} in the scenario or its flows:");
             foreach (var diagnostic in result.Diagnostics)
             {
-                stdout.WriteLine(diagnostic);
+                await stdout.WriteLineAsync(diagnostic.ToString());
             }
         }
 
         if (files.Count == 0)
         {
-            stdout.WriteLine("no scenario files found (folders are searched for *.scenario.yaml)");
+            await stdout.WriteLineAsync("no scenario files found (folders are searched for *.scenario.yaml)");
         }
 
-        stdout.WriteLine($"{passed} passed, {failed} failed");
+        await stdout.WriteLineAsync($"{passed} passed, {failed} failed");
         return failed == 0 && files.Count > 0 ? FlowCtl.Ok : FlowCtl.Errors;
     }
 }

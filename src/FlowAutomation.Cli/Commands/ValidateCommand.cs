@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FlowAutomation.Compilation;
@@ -8,15 +9,26 @@ namespace FlowAutomation.Cli.Commands;
 /// <summary><c>flowctl validate &lt;paths...&gt; [--format text|json]</c>: exit 0 valid (warnings allowed), 1 errors, 2 usage.</summary>
 internal static class ValidateCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout)
+    public static Command Create()
     {
-        var format = args.Choice("format", "text", "json");
-        if (args.Positional.Count == 0)
+        var paths = new Argument<string[]>("paths")
         {
-            throw new UsageException("validate needs at least one flow file or folder");
-        }
+            Description = "Flow files and folders (every *.yaml and *.yml file below a folder).",
+            Arity = ArgumentArity.OneOrMore,
+        }.RejectingUnknownOptions();
+        var format = CommandOptions.Choice("--format", "text: one line per problem (path(line,col): error FA1234: …); json: one object.", "text", "json");
+        var command = new Command("validate", "Check flow files and folders: every mistake with its file, line and column; exit 1 on errors.")
+        {
+            paths,
+            format,
+        };
+        command.SetAction(parse => Run(parse.GetRequiredValue(paths), parse.GetRequiredValue(format), parse.InvocationConfiguration.Output));
+        return command;
+    }
 
-        var result = new FlowCompiler().CompilePaths(args.Positional);
+    private static int Run(IReadOnlyList<string> paths, string format, TextWriter stdout)
+    {
+        var result = new FlowCompiler().CompilePaths(paths);
         var errors = result.Diagnostics.Count(d => d.IsError);
         var warnings = result.Diagnostics.Count - errors;
         if (format == "json")

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
+using System.CommandLine.Invocation;
+
+/// <summary>What one run of the load test does: how many conversations, how many at once, the warm-up, the flows.</summary>
+internal sealed record LoadTestOptions(int Conversations, int Concurrency, int Warmup, string Flows);
+
+/// <summary>
+/// The load test's command line on System.CommandLine: <c>[--conversations N] [--concurrency N] [--warmup N]
+/// [--flows DIR]</c>, with help; an unknown option, a flag without its value or a number out of its range is a usage
+/// error (exit 2, naming it) before anything starts.
+/// </summary>
+internal static class LoadTestCommandLine
+{
+    public const int Usage = 2;
+
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args, Func<LoadTestOptions, CancellationToken, Task<int>> run, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var conversations = Count("--conversations", 10_000, 1, 100_000, "Conversations to measure, one signed Infobip webhook each.");
+        var concurrency = Count("--concurrency", 32, 1, 256, "Webhook requests in flight at once.");
+        var warmup = Count("--warmup", 500, 0, 10_000, "Requests sent before measuring.");
+        var flows = new Option<string>("--flows") { Description = "The flow folder the service runs.", HelpName = "DIR", DefaultValueFactory = _ => "flows" };
+        var root = new RootCommand("Load test of the live service over loopback: flowctl serve as a child process, signed webhooks, latency percentiles.")
+        {
+            conversations,
+            concurrency,
+            warmup,
+            flows,
+        };
+        root.SetAction((parse, token) => run(
+            new LoadTestOptions(parse.GetRequiredValue(conversations), parse.GetRequiredValue(concurrency), parse.GetRequiredValue(warmup), parse.GetRequiredValue(flows)),
+            token));
+
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var error in parse.Errors)
+                await stderr.WriteLineAsync($"load test: {error.Message}");
+            await stderr.WriteLineAsync("(--help lists the options)");
+            return Usage;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);
+    }
+
+    private static Option<int> Count(string name, int defaultValue, int min, int max, string description)
+    {
+        var option = new Option<int>(name) { Description = $"{description} {min} to {max}.", HelpName = "N", DefaultValueFactory = _ => defaultValue };
+        option.CustomParser = result =>
+        {
+            var text = result.Tokens[^1].Value;
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+                result.AddError($"{name} must be a whole number from {min} to {max}, not '{text}'");
+            return value;
+        };
+        return option;
+    }
+}
