@@ -1,4 +1,5 @@
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Scheduling;
+using FlowAutomation.Server.Common;
 using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.FollowUps;
@@ -18,12 +19,15 @@ internal sealed class FollowUpOptions
     public bool Fire { get; set; } = true;
 }
 
-/// <summary>Starts Quartz (after the schema and the flows), reconciles periodically, and shuts Quartz down, waiting for running follow-ups.</summary>
-internal sealed class FollowUpService(QuartzFollowUpScheduler scheduler, IOptions<FollowUpOptions> options, TimeProvider time, ILogger<FollowUpService> logger) : BackgroundService
+/// <summary>
+/// Starts Quartz (after the schema and the flows) firing due follow-ups into <paramref name="handler"/> (the runtime),
+/// reconciles periodically, and shuts Quartz down, waiting for running follow-ups.
+/// </summary>
+internal sealed class FollowUpService(QuartzFollowUpScheduler scheduler, IFollowUpHandler handler, IOptions<FollowUpOptions> options, TimeProvider time, ILogger<FollowUpService> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await scheduler.StartAsync(options.Value.Fire, cancellationToken);
+        await scheduler.StartAsync(handler, options.Value.Fire, cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 

@@ -1,7 +1,6 @@
 using Dapper;
 using FlowAutomation.Scheduling;
-using FlowAutomation.Server.Hosting;
-using FlowAutomation.Server.Runtime;
+using FlowAutomation.Server.Common;
 using FlowAutomation.Server.Storage;
 using Microsoft.Data.Sqlite;
 using Quartz;
@@ -19,13 +18,14 @@ namespace FlowAutomation.Server.FollowUps;
 /// the commit; a row without its Quartz job (a crash in between) is handed again by <see cref="ReconcileAsync"/>,
 /// which runs on start and periodically.
 /// </summary>
-internal sealed class QuartzFollowUpScheduler(SqliteDatabase database, Func<IFollowUpHandler> handler, TimeProvider time, ILogger<QuartzFollowUpScheduler> logger)
+internal sealed class QuartzFollowUpScheduler(SqliteDatabase database, TimeProvider time, ILogger<QuartzFollowUpScheduler> logger)
     : IFollowUpScheduler, IAsyncDisposable
 {
     public const string Group = "follow-ups";
     public const string JobDataKey = "followUp";
 
     private IScheduler? _quartz;
+    private IFollowUpHandler? _handler;
 
     /// <summary>Raised after each firing has finished (committed or skipped), with the job id.</summary>
     public event Action<string>? Completed;
@@ -38,11 +38,12 @@ internal sealed class QuartzFollowUpScheduler(SqliteDatabase database, Func<IFol
     public bool IsReady { get; private set; }
 
     /// <summary>
-    /// Builds Quartz on the service's database and clock, hands it the follow-ups it lacks, and starts it firing
-    /// (unless <paramref name="fire"/> is false: then it stays in standby).
+    /// Builds Quartz on the service's database and clock, hands it the follow-ups it lacks, and starts it firing each
+    /// due follow-up into <paramref name="handler"/> (unless <paramref name="fire"/> is false: then it stays in standby).
     /// </summary>
-    public async Task StartAsync(bool fire = true, CancellationToken cancellationToken = default)
+    public async Task StartAsync(IFollowUpHandler handler, bool fire = true, CancellationToken cancellationToken = default)
     {
+        _handler = handler;
         var connectionString = database.ConnectionString;
         _quartz = await QuartzSchedulerBuilder.Create(q =>
         {
@@ -171,7 +172,7 @@ internal sealed class QuartzFollowUpScheduler(SqliteDatabase database, Func<IFol
     private async Task FireAsync(FollowUpJob job, CancellationToken cancellationToken)
     {
         await using var unit = EngineUnit.Begin(database, job.ConversationId, time, (connection, transaction, ct) => MarkFiredAsync(connection, transaction, job.Id, ct));
-        await handler().FireAsync(job, cancellationToken);
+        await (_handler ?? throw new InvalidOperationException("the follow-up scheduler is not started")).FireAsync(job, cancellationToken);
         foreach (var failure in await unit.CompleteAsync(cancellationToken))
             logger.AfterCommitFailed(failure, job.ConversationId);
     }

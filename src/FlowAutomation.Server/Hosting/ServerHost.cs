@@ -2,13 +2,17 @@ using System.Text.Json;
 using FlowAutomation.Runtime;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Server.Admin;
+using FlowAutomation.Server.Common;
 using FlowAutomation.Server.FollowUps;
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Images;
+using FlowAutomation.Server.Inbox;
+using FlowAutomation.Server.Outbox;
 using FlowAutomation.Server.Runtime;
-using FlowAutomation.State;
+using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Studio;
 using FlowAutomation.Server.Webhooks;
+using FlowAutomation.State;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -87,16 +91,18 @@ public static class ServerHost
             .AddCheck<RuntimeHealthCheck>("runtime", tags: ["ready"]);
 
         // Runtime: the engine on the current flows, its store, follow-ups and audit trail.
-        services.TryAddSingleton<IEngineStore>(sp => new SqliteEngineStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IEngineStore>(sp => new SqliteEngineStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<OutboxSignal>().Notify, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ITraceSink, AuditTraceSink>();
-        services.TryAddSingleton(sp => new QuartzFollowUpScheduler(
-            sp.GetRequiredService<SqliteDatabase>(), () => sp.GetRequiredService<FlowHost>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<QuartzFollowUpScheduler>>()));
+        services.TryAddSingleton<QuartzFollowUpScheduler>();
         services.TryAddSingleton<IFollowUpScheduler>(sp => sp.GetRequiredService<QuartzFollowUpScheduler>());
         services.TryAddSingleton<FlowHost>();
+        // Due follow-ups fire on the current flows; Quartz is handed the handler when it starts (FollowUpService).
+        services.TryAddSingleton<IFollowUpHandler>(sp => sp.GetRequiredService<FlowHost>());
         services.TryAddSingleton<FlowWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<FlowWatcher>());
         services.TryAddSingleton<FollowUpService>();
         services.AddHostedService(sp => sp.GetRequiredService<FollowUpService>());
+        services.TryAddSingleton<IInboxItemRunner, InboxItemRunner>();
         services.TryAddSingleton<InboxProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         services.AddHostedService<DedupPurgeService>();

@@ -1,5 +1,5 @@
 using FlowAutomation.Runtime;
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
 using FlowAutomation.Server.Storage;
 
 namespace FlowAutomation.Server.Runtime;

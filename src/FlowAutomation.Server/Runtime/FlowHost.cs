@@ -3,7 +3,7 @@ using FlowAutomation.Compilation;
 using FlowAutomation.Diagnostics;
 using FlowAutomation.Runtime;
 using FlowAutomation.Scheduling;
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
 using Microsoft.Extensions.Options;
 using PolicyProfiles = FlowAutomation.Policy.PolicyProfiles;
 

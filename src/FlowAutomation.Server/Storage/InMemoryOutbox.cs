@@ -1,4 +1,3 @@
-using FlowAutomation.Server.Outbound;
 
 namespace FlowAutomation.Server.Storage;
 

@@ -1,5 +1,4 @@
 using Dapper;
-using FlowAutomation.Server.Outbound;
 using Microsoft.Data.Sqlite;
 
 namespace FlowAutomation.Server.Storage;

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Sending;
+using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 
 namespace FlowAutomation.Server.Tests.Outbound;

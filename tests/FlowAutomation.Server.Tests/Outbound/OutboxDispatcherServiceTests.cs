@@ -1,4 +1,5 @@
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Outbox;
+using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

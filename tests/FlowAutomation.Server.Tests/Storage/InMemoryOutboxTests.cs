@@ -1,4 +1,3 @@
-using FlowAutomation.Server.Outbound;
 using FlowAutomation.Server.Storage;
 
 namespace FlowAutomation.Server.Tests.Storage;

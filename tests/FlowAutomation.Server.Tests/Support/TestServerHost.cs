@@ -1,6 +1,6 @@
 using System.Text;
 using FlowAutomation.Server.Hosting;
-using FlowAutomation.Server.Webhooks;
+using FlowAutomation.Server.Inbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;

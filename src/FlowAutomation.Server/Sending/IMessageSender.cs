@@ -1,4 +1,6 @@
-namespace FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Storage;
+
+namespace FlowAutomation.Server.Sending;
 
 public enum SendOutcomeKind
 {

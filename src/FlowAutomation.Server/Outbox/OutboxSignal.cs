@@ -1,4 +1,4 @@
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Outbox;
 
 /// <summary>Wakes an idle dispatcher when something is enqueued, instead of waiting for its next poll.</summary>
 public sealed class OutboxSignal : IDisposable

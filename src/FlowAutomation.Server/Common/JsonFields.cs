@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace FlowAutomation.Server.Webhooks;
+namespace FlowAutomation.Server.Common;
 
 /// <summary>Small, non-throwing readers over <see cref="JsonElement"/> used by the webhook parsers.</summary>
 internal static class JsonFields

@@ -1,4 +1,4 @@
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Outbox;
 
 /// <summary>
 /// Exponential backoff with jitter: before attempt <c>n + 1</c> wait <c>min(MaxDelay, BaseDelay · 2^(n-1))</c>

@@ -1,4 +1,4 @@
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Sending;
 
 /// <summary>Configuration section <c>Infobip</c>: where and as whom messages are sent.</summary>
 internal sealed class InfobipOptions
@@ -29,29 +29,4 @@ internal sealed class InfobipOptions
     public string? SeenReportUrl { get; set; }
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(BaseUrl) && !string.IsNullOrWhiteSpace(ApiKey);
-}
-
-/// <summary>Configuration section <c>Outbox</c>: how the dispatcher claims, retries and backs off.</summary>
-internal sealed class OutboxOptions
-{
-    public const string SectionName = "Outbox";
-
-    /// <summary>Attempts before a transiently failing message is marked failed.</summary>
-    public int MaxAttempts { get; set; } = 10;
-
-    /// <summary>Delay before the second attempt; doubles with each attempt (before jitter).</summary>
-    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
-
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>How long a claimed message is reserved for one dispatcher before another may reclaim it.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>How often an idle dispatcher looks for due messages (an enqueue wakes it sooner).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    public int BatchSize { get; set; } = 32;
-
-    /// <summary>Sends in flight at once (different conversations only).</summary>
-    public int MaxParallelSends { get; set; } = 4;
 }

@@ -1,4 +1,4 @@
-namespace FlowAutomation.Server.Webhooks;
+namespace FlowAutomation.Server.Inbox;
 
 /// <summary>What a sink did with one request's records: how many it took, how many it had seen before.</summary>
 public sealed record InboundAcceptance(int Accepted, int Duplicates);
@@ -11,7 +11,7 @@ public sealed record InboundAcceptance(int Accepted, int Duplicates);
 /// every record was taken — <see cref="RecordsNotTakenException"/> when some were (one record that cannot be stored
 /// never fails the others), any other exception when none was: the webhook answers 503 and the provider's retry
 /// delivers them again (the ones taken are duplicates then). The service's sink is the SQLite inbox
-/// (<see cref="Storage.SqliteInbox"/>).
+/// (<see cref="SqliteInbox"/>).
 /// </summary>
 public interface IInboundSink
 {

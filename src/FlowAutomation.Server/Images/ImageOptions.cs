@@ -1,4 +1,4 @@
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Images;
 
 /// <summary>Configuration section <c>Images</c>: how the service looks at an image before the guard decides an image reply.</summary>
 internal sealed class ImageOptions

@@ -4,10 +4,10 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using FlowAutomation.Guard;
 using FlowAutomation.Runtime;
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
 using Microsoft.Extensions.Options;
 
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Images;
 
 /// <summary>
 /// Looks at an image before the guard decides an image reply, the way the provider will fetch it: a HEAD request for

@@ -2,20 +2,19 @@ using System.Security.Cryptography;
 using System.Text;
 using FlowAutomation.Guard;
 using FlowAutomation.Runtime;
-using FlowAutomation.Server.Outbound;
-using FlowAutomation.Server.Storage;
 using FlowAutomation.State;
 using Microsoft.Data.Sqlite;
-using ServerMessage = FlowAutomation.Server.Outbound.OutboundMessage;
+using ServerMessage = FlowAutomation.Server.Storage.OutboundMessage;
 
-namespace FlowAutomation.Server.Runtime;
+namespace FlowAutomation.Server.Storage;
 
 /// <summary>
 /// The engine's store on SQLite: the state compare-and-swap, the team turns its <c>assign</c> actions took and the
 /// outbox rows of the messages the guard allowed, in one transaction (the guard's reservation is part of the state). Inside an <see cref="EngineUnit"/> the
 /// transaction stays open for the rest of the unit's work and commits with it; outside one it commits at once.
 /// </summary>
-internal sealed class SqliteEngineStore(SqliteDatabase database, OutboxSignal signal, TimeProvider time) : IEngineStore
+/// <param name="messagesQueued">Called after a commit that queued messages (the service wakes its outbox dispatcher).</param>
+internal sealed class SqliteEngineStore(SqliteDatabase database, Action messagesQueued, TimeProvider time) : IEngineStore
 {
     /// <summary>Infobip takes message ids of up to 200 characters; longer ids are replaced by a digest.</summary>
     public const int MaxMessageIdLength = 200;
@@ -50,13 +49,13 @@ internal sealed class SqliteEngineStore(SqliteDatabase database, OutboxSignal si
                 return null;
             }
             if (messages.Count > 0)
-                unit.AfterCommit(signal.Notify);
+                unit.AfterCommit(messagesQueued);
             return saved;
         }
 
         var alone = await database.WriteAsync((connection, transaction) => SaveAsync(connection, transaction, state, messages, turns, cancellationToken), cancellationToken);
         if (alone is not null && messages.Count > 0)
-            signal.Notify();
+            messagesQueued();
         return alone;
     }
 

@@ -3,10 +3,11 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FlowAutomation.Server.Webhooks;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Storage;
 using Microsoft.Extensions.Options;
 
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Sending;
 
 /// <summary>
 /// Sends through Infobip's TikTok API: <c>POST {BaseUrl}/tiktok/1/messages</c> with <c>Authorization: App &lt;key&gt;</c>

@@ -1,7 +1,7 @@
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// Durable queue of allowed messages between the runtime (which enqueues) and the <see cref="OutboxDispatcher"/>
+/// Durable queue of allowed messages between the runtime (which enqueues) and the outbox dispatcher
 /// (which claims, sends and marks). Every operation is idempotent by outbox id; a mark returns false when the
 /// entry is unknown or no longer in flight, and changes nothing then.
 /// </summary>

@@ -1,4 +1,4 @@
-namespace FlowAutomation.Server.Hosting;
+namespace FlowAutomation.Server.Common;
 
 /// <summary>The service's log messages (source-generated, no cost when the level is off).</summary>
 internal static partial class ServerLog

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Images;
 
 /// <summary>
 /// An image's real format from its first bytes (the file's signature), which wins over a server's

@@ -1,11 +1,10 @@
 using System.Threading.Channels;
-using FlowAutomation.Diagrams;
-using FlowAutomation.Runtime;
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
 using Microsoft.Extensions.Options;
 
-namespace FlowAutomation.Server.Runtime;
+namespace FlowAutomation.Server.Inbox;
 
 /// <summary>Configuration section <c>Inbox</c>: how taken events are run.</summary>
 internal sealed class InboxOptions
@@ -24,13 +23,12 @@ internal sealed class InboxOptions
 
 /// <summary>
 /// Runs the inbox: every taken customer event (and every message a person sent from TikTok's app, which the engine
-/// counts toward the quota) goes through <see cref="FlowHost.Engine"/> inside an
-/// <see cref="EngineUnit"/> whose marker sets the inbox row <c>done</c> in the transaction of the state change, so
-/// an event is applied exactly once even across a crash. Events of one conversation run in order (one lane per
-/// conversation hash); conversations in different lanes run in parallel. On start, the events still pending from
-/// before are queued first.
+/// counts toward the quota) is handed on to the runtime (<see cref="IInboxItemRunner"/>), which commits it with its
+/// inbox row marked <c>done</c>, so an event is applied exactly once even across a crash. Events of one conversation
+/// run in order (one lane per conversation hash); conversations in different lanes run in parallel. On start, the
+/// events still pending from before are queued first. An event that keeps failing is set aside as <c>failed</c>.
 /// </summary>
-internal sealed class InboxProcessor(SqliteDatabase database, FlowHost flows, TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxProcessor> logger) : IHostedService, IDisposable
+internal sealed class InboxProcessor(SqliteDatabase database, IInboxItemRunner runner, TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxProcessor> logger) : IHostedService, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<InboxItem> _early = [];
@@ -132,12 +130,7 @@ internal sealed class InboxProcessor(SqliteDatabase database, FlowHost flows, Ti
         {
             try
             {
-                await RunOnceAsync(item);
-                Interlocked.Increment(ref _processed);
-                return;
-            }
-            catch (AlreadyHandledException)
-            {
+                await runner.RunAsync(item, CancellationToken.None);
                 Interlocked.Increment(ref _processed);
                 return;
             }
@@ -152,31 +145,9 @@ internal sealed class InboxProcessor(SqliteDatabase database, FlowHost flows, Ti
                     return; // left pending for the next start
                 logger.InboxFailed(exception, item.Seq, item.ConversationId, attempt);
                 Interlocked.Increment(ref _failed);
-                await SqliteInbox.MarkFailedAsync(database, item.Seq, $"{exception.GetType().Name}: {exception.Message}", attempt, time.GetUtcNow(), CancellationToken.None);
+                await SqliteInboxTable.MarkFailedAsync(database, item.Seq, $"{exception.GetType().Name}: {exception.Message}", attempt, time.GetUtcNow(), CancellationToken.None);
                 return;
             }
-        }
-    }
-
-    private async Task RunOnceAsync(InboxItem item)
-    {
-        await using var unit = EngineUnit.Begin(database, item.ConversationId, time,
-            (connection, transaction, ct) => SqliteInbox.MarkDoneAsync(connection, transaction, item.Seq, time.GetUtcNow(), ct));
-        EventOutcome? outcome = null;
-        if (item.Event is { } inbound)
-            outcome = await flows.Engine.HandleAsync(inbound, CancellationToken.None);
-        else
-            await flows.Engine.RecordAgentMessageAsync(item.AgentMessage!, CancellationToken.None);
-        foreach (var failure in await unit.CompleteAsync(CancellationToken.None))
-            logger.AfterCommitFailed(failure, item.ConversationId);
-        if (item.Event is { } handled && outcome is { } done)
-        {
-            logger.EventHandled(FlowDiagram.TriggerName(handled.Event.Kind), handled.EventId ?? $"#{item.Seq}", item.ConversationId,
-                done.Fired.Length, done.Fired.IsEmpty ? "none" : string.Join(", ", done.Fired), done.Sent, done.Blocked);
-        }
-        else if (item.AgentMessage is { } agent)
-        {
-            logger.AgentMessageRecorded(agent.MessageId ?? $"#{item.Seq}", item.ConversationId);
         }
     }
 }

@@ -1,8 +1,7 @@
 using FlowAutomation.Runtime;
-using FlowAutomation.Server.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace FlowAutomation.Server.Runtime;
+namespace FlowAutomation.Server.Storage;
 
 /// <summary>The work was done before (the inbox record was processed, the follow-up fired or was cancelled): nothing is committed.</summary>
 internal sealed class AlreadyHandledException(string message) : Exception(message);
@@ -10,7 +9,7 @@ internal sealed class AlreadyHandledException(string message) : Exception(messag
 /// <summary>
 /// One database transaction around everything one inbound event or one follow-up does: the engine's state
 /// compare-and-swap and outbox rows (<see cref="SqliteEngineStore"/>), the follow-ups it schedules and cancels
-/// (<see cref="FollowUps.QuartzFollowUpScheduler"/>), its audit records (<see cref="AuditTraceSink"/>), and the
+/// (the follow-up scheduler), its audit records (the service's trace sink), and the
 /// marker that says the inbox record or the follow-up is done. The engine commits its state and only then
 /// schedules follow-ups and writes its trace; inside a unit those later steps join the transaction that is still
 /// open, and <see cref="CompleteAsync"/> commits all of it at once, so a crash anywhere loses or repeats nothing.

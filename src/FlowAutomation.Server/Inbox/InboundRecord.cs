@@ -1,7 +1,7 @@
 using FlowAutomation.Model;
 using FlowAutomation.Runtime;
 
-namespace FlowAutomation.Server.Webhooks;
+namespace FlowAutomation.Server.Inbox;
 
 /// <summary>Who delivered a webhook.</summary>
 public enum WebhookProvider
@@ -33,7 +33,7 @@ public abstract record InboundRecord
 
     /// <summary>
     /// When it happened as every decision takes it: <see cref="OccurredAt"/>, but never later than <see cref="ReceivedAt"/>
-    /// plus <c>Webhooks:EventTimeTolerance</c> (<see cref="EventTimes"/>, applied by the webhook pipeline; until then
+    /// plus <c>Webhooks:EventTimeTolerance</c> (applied by the webhook pipeline, docs/webhooks.md "Event times"; until then
     /// <see cref="OccurredAt"/>).
     /// </summary>
     public DateTimeOffset EffectiveAt

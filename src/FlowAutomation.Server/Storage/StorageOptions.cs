@@ -1,6 +1,5 @@
-using FlowAutomation.Server.Storage;
 
-namespace FlowAutomation.Server.Hosting;
+namespace FlowAutomation.Server.Storage;
 
 internal enum StorageProvider
 {

@@ -1,7 +1,8 @@
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Sending;
 using Microsoft.Extensions.Options;
 
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Outbox;
 
 /// <summary>Runs <see cref="OutboxDispatcher"/> until the host stops: at once while there is work, else on each poll or signal.</summary>
 internal sealed class OutboxDispatcherService(

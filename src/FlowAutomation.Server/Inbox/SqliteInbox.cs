@@ -1,30 +1,12 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using Dapper;
 using FlowAutomation.Runtime;
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
 using FlowAutomation.Server.Runtime;
-using FlowAutomation.Server.Webhooks;
+using FlowAutomation.Server.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace FlowAutomation.Server.Storage;
-
-/// <summary>
-/// What the inbox holds for the engine, with its inbox sequence number: a customer event (<see cref="Event"/>), or a
-/// message a person sent from TikTok's app (<see cref="AgentMessage"/>), which only counts toward the quota.
-/// </summary>
-internal sealed record InboxItem(long Seq, string ConversationId, InboundEvent? Event, AgentMessage? AgentMessage)
-{
-    public InboxItem(long seq, InboundEvent e)
-        : this(seq, e.ConversationId, e, null)
-    {
-    }
-
-    public InboxItem(long seq, AgentMessage message)
-        : this(seq, message.ConversationId, null, message)
-    {
-    }
-}
+namespace FlowAutomation.Server.Inbox;
 
 /// <summary>
 /// The service's <see cref="IInboundSink"/>: a webhook's records are taken in one SQLite transaction — each dedup key
@@ -58,26 +40,10 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
     }
 
     /// <summary>The items taken but not processed yet, oldest first.</summary>
-    public static async Task<IReadOnlyList<InboxItem>> PendingAsync(SqliteDatabase database, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Seq, string Kind, string Payload)>(new CommandDefinition(
-            "SELECT seq, kind, payload FROM inbox WHERE status = 'pending' ORDER BY seq", cancellationToken: cancellationToken));
-        return rows.Select(r => r.Kind == nameof(BusinessEcho)
-            ? new InboxItem(r.Seq, StoreJson.Deserialize<BusinessEcho>(r.Payload).ToAgentMessage())
-            : new InboxItem(r.Seq, StoreJson.Deserialize<StoredEvent>(r.Payload).ToEvent())).ToList();
-    }
-
-    /// <summary>The marker of an engine unit: the inbox record is done (false when it was done before).</summary>
-    public static async Task<bool> MarkDoneAsync(SqliteConnection connection, SqliteTransaction transaction, long seq, DateTimeOffset at, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE inbox SET status = 'done', processed_at = @at, attempts = attempts + 1 WHERE seq = @seq AND status = 'pending'",
-            new { seq, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) == 1;
-
-    public static Task MarkFailedAsync(SqliteDatabase database, long seq, string error, int attempts, DateTimeOffset at, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE inbox SET status = 'failed', processed_at = @at, attempts = @attempts, last_error = @error WHERE seq = @seq AND status = 'pending'",
-            new { seq, error, attempts, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+    public static async Task<IReadOnlyList<InboxItem>> PendingAsync(SqliteDatabase database, CancellationToken cancellationToken) =>
+        [.. (await SqliteInboxTable.PendingAsync(database, cancellationToken)).Select(r => r.Kind == nameof(BusinessEcho)
+            ? (InboxItem)new InboxAgentMessage(r.Seq, StoreJson.Deserialize<BusinessEcho>(r.Payload).ToAgentMessage())
+            : new InboxEvent(r.Seq, StoreJson.Deserialize<StoredEvent>(r.Payload).ToEvent()))];
 
     public async ValueTask DisposeAsync()
     {
@@ -180,11 +146,11 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
             case InboundEnvelope envelope:
                 var stored = StoredEvent.From(envelope);
                 return await InsertAsync(connection, transaction, record, "pending", stored.ConversationId, envelope.ContactId, StoreJson.Serialize(stored), now) is { } seq
-                    ? (true, new InboxItem(seq, stored.ToEvent()))
+                    ? (true, new InboxEvent(seq, stored.ToEvent()))
                     : (false, null);
             case BusinessEcho { CountsTowardQuota: true } echo:
                 return await InsertAsync(connection, transaction, record, "pending", echo.ConversationId, echo.ContactId, StoreJson.Serialize(echo), now) is { } agentSeq
-                    ? (true, new InboxItem(agentSeq, echo.ToAgentMessage()))
+                    ? (true, new InboxAgentMessage(agentSeq, echo.ToAgentMessage()))
                     : (false, null);
         }
         if (await InsertAsync(connection, transaction, record, "recorded", ConversationOf(record), ContactOf(record),
@@ -204,14 +170,7 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
 
     /// <summary>The new row's sequence number; null when the inbox holds the key already (a redelivery older than the dedup retention).</summary>
     private static Task<long?> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, InboundRecord record, string status, string? conversationId, string? contactId, string payload, DateTimeOffset now) =>
-        connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-            INSERT INTO inbox (dedup_key, provider, kind, conversation_id, contact_id, received_at, payload, status, processed_at)
-            VALUES (@DedupKey, @provider, @kind, @conversationId, @contactId, @at, @payload, @status, CASE WHEN @status = 'recorded' THEN @at END)
-            ON CONFLICT (dedup_key) DO NOTHING
-            RETURNING seq
-            """,
-            new { record.DedupKey, provider = record.Provider.ToString(), kind = record.GetType().Name, conversationId, contactId, at = now.ToUnixTimeMilliseconds(), payload, status },
-            transaction));
+        SqliteInboxTable.InsertAsync(connection, transaction, record.DedupKey, record.Provider.ToString(), record.GetType().Name, conversationId, contactId, payload, status == "pending", now);
 
     private static string? ConversationOf(InboundRecord record) => record switch
     {
@@ -246,7 +205,7 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
     /// <summary>
     /// What the inbox keeps of a customer event: enough to run it after a restart, and both times — the provider's
     /// (<see cref="ProviderAt"/>) and ours (<see cref="ReceivedAt"/>); the event's own time is the one decisions use
-    /// (<see cref="EventTimes"/>). A lead without a TikTok conversation runs in a conversation named by its contact id
+    /// (bounded by the webhook stage). A lead without a TikTok conversation runs in a conversation named by its contact id
     /// (<c>lead:&lt;lead id&gt;</c>).
     /// </summary>
     internal sealed record StoredEvent(string ConversationId, string ContactId, string? ContactName, string? ContactCountry, string? BusinessId, string EventId, Model.FlowEvent Event)

@@ -1,7 +1,9 @@
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Sending;
+using FlowAutomation.Server.Storage;
 using Microsoft.Extensions.Options;
 
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Outbox;
 
 /// <summary>What one dispatch pass did.</summary>
 internal sealed record DispatchSummary(int Claimed, int Sent, int Retried, int Failed, int Expired)

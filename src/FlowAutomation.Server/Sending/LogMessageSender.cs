@@ -1,6 +1,7 @@
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Storage;
 
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Sending;
 
 /// <summary>
 /// The provider when none is configured (no <c>Infobip:BaseUrl</c> and <c>Infobip:ApiKey</c>): each message the

@@ -1,4 +1,4 @@
-namespace FlowAutomation.Server.Outbound;
+namespace FlowAutomation.Server.Storage;
 
 /// <summary>What a message says: one of the three types TikTok takes through Infobip.</summary>
 public abstract record OutboundContent
