@@ -32,5 +32,5 @@ public sealed record SendOutcome(SendOutcomeKind Kind, string? ProviderMessageId
 /// <summary>Hands one message to a messaging provider and classifies the answer. Never throws for provider errors.</summary>
 public interface IMessageSender
 {
-    Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default);
+    Task<SendOutcome> SendAsync(OutboxMessage message, CancellationToken cancellationToken = default);
 }

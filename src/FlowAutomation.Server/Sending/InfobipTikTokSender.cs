@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlowAutomation.Model;
 using FlowAutomation.Server.Common;
 using FlowAutomation.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
 {
     private const int MaxReasonLength = 500;
 
-    public async Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    public async Task<SendOutcome> SendAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
         if (!settings.IsConfigured)
@@ -62,7 +63,7 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
         }
     }
 
-    internal static JsonObject BuildBody(OutboundMessage message, string sender, long validitySeconds, InfobipOptions settings)
+    internal static JsonObject BuildBody(OutboxMessage message, string sender, long validitySeconds, InfobipOptions settings)
     {
         var item = new JsonObject
         {
@@ -72,7 +73,7 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
             {
                 TextContent text when text.ReplyToMessageId is { } replyTo => new JsonObject { ["type"] = "TEXT", ["text"] = text.Text, ["replyToMessageId"] = replyTo },
                 TextContent text => new JsonObject { ["type"] = "TEXT", ["text"] = text.Text },
-                ImageContent image => new JsonObject { ["type"] = "IMAGE", ["mediaUrl"] = image.MediaUrl },
+                ImageContent image => new JsonObject { ["type"] = "IMAGE", ["mediaUrl"] = image.Url },
                 SharePostContent post => new JsonObject { ["type"] = "SHARE_POST", ["postId"] = post.PostId },
                 _ => throw new ArgumentException($"Unknown content {message.Content.GetType().Name}.", nameof(message)),
             },

@@ -1,3 +1,4 @@
+using FlowAutomation.Model;
 using FlowAutomation.Server.Common;
 using FlowAutomation.Server.Storage;
 
@@ -10,7 +11,7 @@ namespace FlowAutomation.Server.Sending;
 /// </summary>
 internal sealed class LogMessageSender(ILogger<LogMessageSender> logger) : IMessageSender
 {
-    public Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    public Task<SendOutcome> SendAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         logger.WouldSend(message.Destination, message.ConversationId ?? "-", message.Id, Describe(message.Content));
@@ -18,10 +19,10 @@ internal sealed class LogMessageSender(ILogger<LogMessageSender> logger) : IMess
     }
 
     /// <summary>A message's content on one line: text quoted (line breaks as ⏎), an image's URL, a post's id.</summary>
-    public static string Describe(OutboundContent content) => content switch
+    public static string Describe(SendableContent content) => content switch
     {
         TextContent text => "\"" + text.Text.ReplaceLineEndings("⏎") + "\"",
-        ImageContent image => "image " + image.MediaUrl,
+        ImageContent image => "image " + image.Url,
         SharePostContent post => "shared post " + post.PostId,
         _ => content.GetType().Name,
     };

@@ -8,7 +8,7 @@ namespace FlowAutomation.Server.Storage;
 public interface IOutbox
 {
     /// <summary>Queues the message; false (and no change) when an entry with its id exists.</summary>
-    ValueTask<bool> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default);
+    ValueTask<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Claims up to <paramref name="maxCount"/> entries due at <paramref name="now"/> (pending with

@@ -10,7 +10,7 @@ internal sealed class InMemoryOutbox : IOutbox
 
     private sealed record Slot(long Sequence, OutboxEntry Entry);
 
-    public ValueTask<bool> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    public ValueTask<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
         lock (_gate)
             return ValueTask.FromResult(_slots.TryAdd(message.Id, new Slot(++_sequence, OutboxEntry.Pending(message))));

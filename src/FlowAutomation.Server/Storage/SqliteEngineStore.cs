@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using FlowAutomation.Guard;
 using FlowAutomation.Runtime;
 using FlowAutomation.State;
 using Microsoft.Data.Sqlite;
-using ServerMessage = FlowAutomation.Server.Storage.OutboundMessage;
 
 namespace FlowAutomation.Server.Storage;
 
@@ -73,16 +71,8 @@ internal sealed class SqliteEngineStore(SqliteDatabase database, Action messages
     /// The outbox row for an allowed message: sent to the contact (the TikTok user id), from the configured sender,
     /// with the engine's stable id (so a re-run enqueues nothing new) and the guard's expiry.
     /// </summary>
-    public static ServerMessage ToOutbox(OutgoingMessage message)
-    {
-        OutboundContent content = message.Message.Kind switch
-        {
-            OutboundKind.Image => new ImageContent(message.Message.ImageUrl ?? ""),
-            OutboundKind.SharePost => new SharePostContent(message.Message.PostId ?? ""),
-            _ => new TextContent(message.Message.Text ?? ""),
-        };
-        return new ServerMessage(MessageId(message.Id), message.ConversationId, null, message.ContactId, content, message.DecidedAt, message.ExpiresAt);
-    }
+    public static OutboxMessage ToOutbox(OutgoingMessage message) =>
+        new(MessageId(message.Id), message.ConversationId, null, message.ContactId, message.Content, message.DecidedAt, message.ExpiresAt);
 
     public static string MessageId(string id) =>
         id.Length <= MaxMessageIdLength ? id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));

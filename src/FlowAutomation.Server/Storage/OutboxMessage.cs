@@ -1,21 +1,6 @@
+using FlowAutomation.Model;
+
 namespace FlowAutomation.Server.Storage;
-
-/// <summary>What a message says: one of the three types TikTok takes through Infobip.</summary>
-public abstract record OutboundContent
-{
-    private protected OutboundContent()
-    {
-    }
-}
-
-/// <summary>Text up to 6,000 characters, optionally quoting the customer's message.</summary>
-public sealed record TextContent(string Text, string? ReplyToMessageId = null) : OutboundContent;
-
-/// <summary>A JPG/PNG at a public http(s) URL.</summary>
-public sealed record ImageContent(string MediaUrl) : OutboundContent;
-
-/// <summary>One of the business's own TikTok posts.</summary>
-public sealed record SharePostContent(string PostId) : OutboundContent;
 
 /// <summary>
 /// A message the guard allowed, as it is queued in the outbox. <see cref="Id"/> is the idempotency key (the
@@ -24,12 +9,12 @@ public sealed record SharePostContent(string PostId) : OutboundContent;
 /// </summary>
 /// <param name="Sender">The business id; null means the configured default (<c>Infobip:Sender</c>).</param>
 /// <param name="Destination">The TikTok user id the inbound message came from.</param>
-public sealed record OutboundMessage(
+public sealed record OutboxMessage(
     string Id,
     string? ConversationId,
     string? Sender,
     string Destination,
-    OutboundContent Content,
+    SendableContent Content,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
     string? CallbackData = null);
@@ -49,7 +34,7 @@ public enum OutboxStatus
 
 /// <summary>An outbox row: the message and where it is in its life cycle.</summary>
 public sealed record OutboxEntry(
-    OutboundMessage Message,
+    OutboxMessage Message,
     OutboxStatus Status,
     int Attempts,
     DateTimeOffset NextAttemptAt,
@@ -60,6 +45,6 @@ public sealed record OutboxEntry(
 {
     public string Id => Message.Id;
 
-    public static OutboxEntry Pending(OutboundMessage message) =>
+    public static OutboxEntry Pending(OutboxMessage message) =>
         new(message, OutboxStatus.Pending, 0, message.CreatedAt, null, null, null, null);
 }
