@@ -6,21 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.Inbox;
 
-/// <summary>Configuration section <c>Inbox</c>: how taken events are run.</summary>
-internal sealed class InboxOptions
-{
-    public const string SectionName = "Inbox";
-
-    /// <summary>Lanes run in parallel; a conversation always goes to the same lane, so its events run in order.</summary>
-    public int Lanes { get; set; } = 4;
-
-    /// <summary>Attempts before an event that keeps failing is set aside as <c>failed</c> (visible in <c>/api/status</c>).</summary>
-    public int MaxAttempts { get; set; } = 3;
-
-    /// <summary>Wait between attempts.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
-}
-
 /// <summary>
 /// Runs the inbox: every taken customer event (and every message a person sent from TikTok's app, which the engine
 /// counts toward the quota) is handed on to the runtime (<see cref="IInboxItemRunner"/>), which commits it with its
@@ -67,7 +52,7 @@ internal sealed class InboxProcessor(SqliteDatabase database, IInboxItemRunner r
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var lanes = Math.Max(1, options.Value.Lanes);
+        var lanes = options.Value.Lanes;
         _lanes = [.. Enumerable.Range(0, lanes).Select(_ => Channel.CreateUnbounded<InboxItem>(new UnboundedChannelOptions { SingleReader = true }))];
         using (ExecutionContext.SuppressFlow())
             _workers = [.. _lanes.Select(lane => Task.Run(() => RunLaneAsync(lane)))];
@@ -134,7 +119,7 @@ internal sealed class InboxProcessor(SqliteDatabase database, IInboxItemRunner r
                 Interlocked.Increment(ref _processed);
                 return;
             }
-            catch (Exception exception) when (attempt < Math.Max(1, settings.MaxAttempts) && !_stopping.IsCancellationRequested)
+            catch (Exception exception) when (attempt < settings.MaxAttempts && !_stopping.IsCancellationRequested)
             {
                 logger.InboxAttemptFailed(exception, item.Seq, item.ConversationId, attempt);
                 await Task.Delay(settings.RetryDelay, time, CancellationToken.None);

@@ -38,7 +38,7 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
 
         // A claim holds at most one entry per conversation, so sending in parallel keeps each customer's order.
         var results = new Result[claimed.Count];
-        await Parallel.ForAsync(0, claimed.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.MaxParallelSends), CancellationToken = cancellationToken },
+        await Parallel.ForAsync(0, claimed.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelSends, CancellationToken = cancellationToken },
             async (index, token) => results[index] = await DispatchOneAsync(claimed[index], token));
         var summary = new DispatchSummary(claimed.Count,
             results.Count(r => r == Result.Sent), results.Count(r => r == Result.Retried),

@@ -1,3 +1,5 @@
+using FlowAutomation.Server.Common;
+
 namespace FlowAutomation.Server.Sending;
 
 /// <summary>Configuration section <c>Infobip</c>: where and as whom messages are sent.</summary>
@@ -17,9 +19,11 @@ internal sealed class InfobipOptions
     public string? Sender { get; set; }
 
     /// <summary>One attempt's limit, measured on the injected clock; reaching it is a transient failure.</summary>
+    [Positive]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Infobip drops messages not delivered within 48 h; a longer validity is clamped to this.</summary>
+    [Positive]
     public TimeSpan MaxValidity { get; set; } = TimeSpan.FromHours(48);
 
     /// <summary>Optional per-message delivery report URL (otherwise the account's subscription applies).</summary>

@@ -18,14 +18,14 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
 
     public string ConnectionString { get; } = connectionString;
 
-    /// <summary>A file to delete when the database is disposed (the throwaway database of <c>Storage:Provider=InMemory</c>).</summary>
+    /// <summary>A file to delete when the database is disposed (the throwaway database of <c>Storage:Provider=TemporaryFile</c>).</summary>
     public string? DeleteOnDispose { get; init; }
 
     /// <summary>
     /// <c>NORMAL</c> (the default) keeps every committed transaction through a crash of the process (SIGKILL) and
     /// fsyncs at checkpoints; <c>FULL</c> also survives a power cut, at a cost per commit.
     /// </summary>
-    public string Synchronous { get; init; } = "NORMAL";
+    public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Normal;
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
@@ -34,7 +34,12 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
         // SQLite's own busy handler (short waits) rather than the driver's retry loop, for the rare writer outside
         // this process's gate (Quartz's connections).
         await connection.ExecuteAsync(new CommandDefinition(
-            $"PRAGMA busy_timeout = 10000; PRAGMA synchronous = {Synchronous};", cancellationToken: cancellationToken));
+            Synchronous switch
+            {
+                SqliteSynchronous.Full => "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;",
+                SqliteSynchronous.Off => "PRAGMA busy_timeout = 10000; PRAGMA synchronous = OFF;",
+                _ => "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+            }, cancellationToken: cancellationToken));
         return connection;
     }
 
