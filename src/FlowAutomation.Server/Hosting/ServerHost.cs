@@ -84,10 +84,14 @@ public static class ServerHost
             .AddCheck<RuntimeHealthCheck>("runtime", tags: ["ready"]);
 
         // Runtime: the engine on the current flows, its store, follow-ups and audit trail.
-        services.TryAddSingleton<IEngineStore>(sp => new SqliteEngineStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<OutboxSignal>().Notify, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ITraceSink, AuditTraceSink>();
+        // One commit per event (state, messages, follow-ups, audit, the inbox row's marker); after it is durable the
+        // listeners hand follow-ups to Quartz, wake the dispatcher and write the log lines.
+        services.TryAddSingleton<IEngineStore>(sp => ActivatorUtilities.CreateInstance<SqliteEngineStore>(sp));
         services.TryAddSingleton<QuartzFollowUpScheduler>();
         services.TryAddSingleton<IFollowUpScheduler>(sp => sp.GetRequiredService<QuartzFollowUpScheduler>());
+        services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<QuartzFollowUpScheduler>());
+        services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<OutboxSignal>());
+        services.AddSingleton<ICommitListener, CommitLog>();
         services.TryAddSingleton<FlowHost>();
         // Due follow-ups fire on the current flows; Quartz is handed the handler when it starts (FollowUpService).
         services.TryAddSingleton<IFollowUpHandler>(sp => sp.GetRequiredService<FlowHost>());

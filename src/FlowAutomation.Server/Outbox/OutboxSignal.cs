@@ -1,7 +1,10 @@
+using FlowAutomation.Runtime;
+using FlowAutomation.Server.Storage;
+
 namespace FlowAutomation.Server.Outbox;
 
-/// <summary>Wakes an idle dispatcher when something is enqueued, instead of waiting for its next poll.</summary>
-public sealed class OutboxSignal : IDisposable
+/// <summary>Wakes an idle dispatcher when something is enqueued (an engine commit with messages), instead of waiting for its next poll.</summary>
+public sealed class OutboxSignal : IDisposable, ICommitListener
 {
     private readonly SemaphoreSlim _semaphore = new(0, 1);
 
@@ -26,6 +29,13 @@ public sealed class OutboxSignal : IDisposable
         await Task.WhenAny(delay, wake);
         await stop.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    ValueTask ICommitListener.CommittedAsync(EngineCommit commit, CancellationToken cancellationToken)
+    {
+        if (commit.Messages.Count > 0)
+            Notify();
+        return ValueTask.CompletedTask;
     }
 
     public void Dispose() => _semaphore.Dispose();

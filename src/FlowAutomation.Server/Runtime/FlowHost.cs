@@ -23,7 +23,7 @@ internal sealed record RefusedReload(IReadOnlyList<Diagnostic> Diagnostics, Date
 /// running set and logs the diagnostics. The first load refuses to start the service on errors.
 /// Also the follow-up handler Quartz calls: follow-ups fire on the current engine.
 /// </summary>
-internal sealed class FlowHost(IEngineStore store, IFollowUpScheduler scheduler, ITraceSink trace, TimeProvider time, IOptions<FlowOptions> options, IImageInspector images, ILogger<FlowHost> logger)
+internal sealed class FlowHost(IEngineStore store, TimeProvider time, IOptions<FlowOptions> options, IImageInspector images, ILogger<FlowHost> logger)
     : IFollowUpHandler
 {
     private readonly Lock _reloadGate = new();
@@ -75,7 +75,7 @@ internal sealed class FlowHost(IEngineStore store, IFollowUpScheduler scheduler,
 
     private FlowSet Swap(FlowCompilation compilation)
     {
-        var engine = new FlowEngine(compilation.Flows, store, scheduler, time, trace, EngineOptions);
+        var engine = new FlowEngine(compilation.Flows, store, time, EngineOptions);
         var set = new FlowSet(engine, compilation, time.GetUtcNow());
         Volatile.Write(ref _current, set);
         logger.FlowsLoaded(Directory, compilation.Flows.Length, compilation.Diagnostics.Count);

@@ -45,8 +45,7 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE) on the writer connection and commits it;
-    /// throws (and rolls back) when the work throws. Inside an <see cref="EngineUnit"/> that has a transaction open,
-    /// the work joins that transaction instead, and commits with it.
+    /// throws (and rolls back) when the work throws.
     /// </summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(work, urgent: false, cancellationToken);
@@ -55,14 +54,22 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
     public Task<T> WriteUrgentAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(work, urgent: true, cancellationToken);
 
-    private async Task<T> WriteCoreAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool urgent, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, Task{T}}, CancellationToken)"/>, but commits
+    /// only when <paramref name="keep"/> holds for the work's result, and rolls back otherwise.
+    /// </summary>
+    public Task<T> WriteIfAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(work, urgent: false, cancellationToken, keep);
+
+    private async Task<T> WriteCoreAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool urgent, CancellationToken cancellationToken, Func<T, bool>? keep = null)
     {
-        if (EngineUnit.Current is { } unit && unit.Joins(this, out var joined))
-            return await work(joined.Connection, joined.Transaction);
         await using var lease = await AcquireWriterAsync(urgent, cancellationToken);
         await using var transaction = (SqliteTransaction)await lease.Connection.BeginTransactionAsync(cancellationToken);
         var result = await work(lease.Connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
+        if (keep is null || keep(result))
+            await transaction.CommitAsync(cancellationToken);
+        else
+            await transaction.RollbackAsync(cancellationToken);
         return result;
     }
 

@@ -1,21 +1,24 @@
 using System.Security.Cryptography;
 using System.Text;
 using FlowAutomation.Runtime;
+using FlowAutomation.Scheduling;
+using FlowAutomation.Server.Common;
 using FlowAutomation.State;
-using Microsoft.Data.Sqlite;
 
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// The engine's store on SQLite: the state compare-and-swap, the team turns its <c>assign</c> actions took and the
-/// outbox rows of the messages the guard allowed, in one transaction (the guard's reservation is part of the state). Inside an <see cref="EngineUnit"/> the
-/// transaction stays open for the rest of the unit's work and commits with it; outside one it commits at once.
+/// The engine's store on SQLite. A commit is one transaction on the writer connection holding everything the
+/// <see cref="EngineCommit"/> carries (<see cref="SqliteEngineCommit"/>): the state's compare-and-swap, the team turns,
+/// the outbox rows, the follow-up rows, the audit records and the work item's marker. Once it is durable the
+/// <paramref name="listeners"/> do the work outside the database (wake the dispatcher, hand follow-ups to Quartz, log).
 /// </summary>
-/// <param name="messagesQueued">Called after a commit that queued messages (the service wakes its outbox dispatcher).</param>
-internal sealed class SqliteEngineStore(SqliteDatabase database, Action messagesQueued, TimeProvider time) : IEngineStore
+internal sealed class SqliteEngineStore(SqliteDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, ILogger<SqliteEngineStore> logger) : IEngineStore
 {
     /// <summary>Infobip takes message ids of up to 200 characters; longer ids are replaced by a digest.</summary>
     public const int MaxMessageIdLength = 200;
+
+    private readonly ICommitListener[] _listeners = [.. listeners];
 
     public async ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken)
     {
@@ -35,36 +38,29 @@ internal sealed class SqliteEngineStore(SqliteDatabase database, Action messages
         return await SqliteAssignments.FindTurnsAsync(connection, teams, cancellationToken);
     }
 
-    public async ValueTask<ConversationState?> CommitAsync(ConversationState state, IReadOnlyList<OutgoingMessage> messages, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<FollowUpJob>> PendingFollowUpsAsync(string conversationId, CancellationToken cancellationToken) =>
+        await SqliteFollowUpTable.PendingAsync(database, conversationId, cancellationToken);
+
+    public async ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken)
     {
-        if (EngineUnit.Current is { } unit)
+        ArgumentNullException.ThrowIfNull(commit);
+        var result = await database.WriteIfAsync(
+            (connection, transaction) => SqliteEngineCommit.WriteAsync(connection, transaction, commit, time.GetUtcNow(), cancellationToken),
+            written => written == CommitResult.Committed, cancellationToken);
+        if (result != CommitResult.Committed)
+            return result;
+        foreach (var listener in _listeners)
         {
-            var (connection, transaction) = await unit.TransactionAsync(cancellationToken);
-            var saved = await SaveAsync(connection, transaction, state, messages, turns, cancellationToken);
-            if (saved is null)
+            try
             {
-                await unit.RollbackAsync();
-                return null;
+                await listener.CommittedAsync(commit, CancellationToken.None);
             }
-            if (messages.Count > 0)
-                unit.AfterCommit(messagesQueued);
-            return saved;
+            catch (Exception exception)
+            {
+                logger.AfterCommitFailed(exception, commit.ConversationId);
+            }
         }
-
-        var alone = await database.WriteAsync((connection, transaction) => SaveAsync(connection, transaction, state, messages, turns, cancellationToken), cancellationToken);
-        if (alone is not null && messages.Count > 0)
-            messagesQueued();
-        return alone;
-    }
-
-    private async Task<ConversationState?> SaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, IReadOnlyList<OutgoingMessage> messages, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken)
-    {
-        var saved = await SqliteAssignments.TrySaveAsync(connection, transaction, state, turns, time.GetUtcNow(), cancellationToken);
-        if (saved is null)
-            return null;
-        foreach (var message in messages)
-            await SqliteOutbox.EnqueueAsync(ToOutbox(message), message.FlowId, connection, transaction, cancellationToken);
-        return saved;
+        return result;
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed class FlowTestHarness
     {
         Clock = new ManualTimeProvider(start);
         Scheduler = new VirtualFollowUpScheduler(Clock);
-        Engine = new FlowEngine(flows, new EngineStore(Store, Outbox), Scheduler, Clock, Trace, options);
+        Engine = new FlowEngine(flows, new EngineStore(Store, Outbox, Scheduler, Trace), Clock, options);
         ContactId = contactId;
         ContactName = name;
         ContactCountry = country;

@@ -8,7 +8,7 @@ using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.State;
 using FlowAutomation.Tests.Runtime;
 using Microsoft.Extensions.DependencyInjection;
-using VirtualFollowUpScheduler = FlowAutomation.Scheduling.VirtualFollowUpScheduler;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FlowAutomation.Server.Tests.Hosting;
 
@@ -89,6 +89,6 @@ public sealed class AssignmentServiceTests
         var time = new FlowAutomation.Scheduling.ManualTimeProvider(ManualTimeProvider.DefaultStart);
         var options = new EngineOptions { Teams = ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add("sales", ["ana", "ben", "cy"]) };
         var flows = new FlowCompiler(options.Policy).CompileTexts(("flows.yaml", Flows)).Flows;
-        return new FlowEngine(flows, new SqliteEngineStore(database, () => { }, time), new VirtualFollowUpScheduler(time), time, new TraceLog(), options);
+        return new FlowEngine(flows, new SqliteEngineStore(database, [], time, NullLogger<SqliteEngineStore>.Instance), time, options);
     }
 }

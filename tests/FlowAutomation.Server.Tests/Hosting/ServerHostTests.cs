@@ -9,6 +9,7 @@ using FlowAutomation.Server.FollowUps;
 using FlowAutomation.Server.Hosting;
 using FlowAutomation.Server.Images;
 using FlowAutomation.Server.Inbox;
+using FlowAutomation.Server.Outbox;
 using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
@@ -105,7 +106,7 @@ public sealed class ServerHostTests
         Assert.IsType<SqliteConversationStore>(services.GetRequiredService<IConversationStore>());
         Assert.IsType<SqliteEngineStore>(services.GetRequiredService<IEngineStore>());
         Assert.IsType<QuartzFollowUpScheduler>(services.GetRequiredService<IFollowUpScheduler>());
-        Assert.IsType<AuditTraceSink>(services.GetRequiredService<ITraceSink>());
+        Assert.Equal([typeof(QuartzFollowUpScheduler), typeof(OutboxSignal), typeof(CommitLog)], services.GetServices<ICommitListener>().Select(l => l.GetType()));
     }
 
     [Fact]
