@@ -164,4 +164,29 @@ public sealed class ServerHostTests
 
         Assert.Contains("Webhooks:Infobip:Algorithm", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Outbox:MaxParallelSends", "0", "Outbox:MaxParallelSends must be from 1 to 64 (it is 0)")]
+    [InlineData("Inbox:Lanes", "0", "Inbox:Lanes must be from 1 to 256 (it is 0)")]
+    [InlineData("Outbox:BaseDelay", "-00:00:01", "Outbox:BaseDelay must be positive")]
+    public async Task Start_SettingOutOfRange_RefusesToStartNamingIt(string setting, string value, string expected)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TestServerHost.StartAsync(new Dictionary<string, string?> { [setting] = value }));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("InMemory")]
+    [InlineData("TemporaryFile")]
+    public void CreateDatabase_TemporaryFileOrItsOldName_IsAThrowawayFileWithoutFsync(string provider)
+    {
+        var options = new StorageOptions { Provider = Enum.Parse<StorageProvider>(provider) };
+
+        var database = options.CreateDatabase();
+
+        Assert.NotNull(database.DeleteOnDispose);
+        Assert.Equal(SqliteSynchronous.Off, database.Synchronous);
+    }
 }

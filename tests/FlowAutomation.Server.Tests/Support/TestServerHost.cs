@@ -62,7 +62,7 @@ internal sealed class TestServerHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         var configuration = new Dictionary<string, string?>
         {
-            ["Storage:Provider"] = "InMemory",
+            ["Storage:Provider"] = "TemporaryFile",
             ["Flows:Directory"] = flowsDirectory,
             ["Flows:Watch"] = "false",
             ["Webhooks:Infobip:Secret"] = InfobipSecret,
