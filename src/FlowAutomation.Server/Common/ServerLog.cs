@@ -60,6 +60,9 @@ internal static partial class ServerLog
     [LoggerMessage(33, LogLevel.Error, "Inbox record {Seq} of conversation {ConversationId} failed {Attempts} times and is set aside as failed")]
     public static partial void InboxFailed(this ILogger logger, Exception exception, long seq, string conversationId, int attempts);
 
+    [LoggerMessage(39, LogLevel.Warning, "An observer of the inbox failed on record {Seq}; the record is processed all the same")]
+    public static partial void InboxObserverFailed(this ILogger logger, Exception exception, long seq);
+
     [LoggerMessage(34, LogLevel.Warning, "Work after a commit failed for conversation {ConversationId}")]
     public static partial void AfterCommitFailed(this ILogger logger, Exception exception, string conversationId);
 

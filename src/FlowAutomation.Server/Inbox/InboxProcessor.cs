@@ -97,9 +97,10 @@ internal sealed class InboxProcessor(SqliteDatabase database, IInboxItemRunner r
                 {
                     Finished?.Invoke(item);
                 }
-                catch (Exception)
+                catch (Exception exception)
                 {
-                    // an observer's problem is not the processor's
+                    // an observer's problem is not the processor's, but it is said
+                    logger.InboxObserverFailed(exception, item.Seq);
                 }
             }
         }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using FlowAutomation.Server.Storage;
 
-namespace FlowAutomation.Server.Storage;
+namespace FlowAutomation.Server.Tests.Support;
 
+/// <summary>The dedup store in memory, for the dedup contract's tests (the service keeps its keys in SQLite).</summary>
 internal sealed class InMemoryDedupStore : IDedupStore
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _keys = new(StringComparer.Ordinal);

@@ -1,7 +1,9 @@
 
-namespace FlowAutomation.Server.Storage;
+using FlowAutomation.Server.Storage;
 
-/// <summary>The outbox for tests and the dry run: a dictionary under one lock, with the same rules as SQLite.</summary>
+namespace FlowAutomation.Server.Tests.Support;
+
+/// <summary>The outbox for tests: a dictionary under one lock, with the same rules as SQLite (the outbox contract checks both).</summary>
 internal sealed class InMemoryOutbox : IOutbox
 {
     private readonly Lock _gate = new();
