@@ -6,6 +6,7 @@ using FlowAutomation.Diagrams;
 using FlowAutomation.Diagnostics;
 using FlowAutomation.Scenarios;
 using FlowAutomation.Scheduling;
+using FlowAutomation.Server.Inbox;
 using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.State;

@@ -1,29 +1,18 @@
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Scheduling;
+using FlowAutomation.Server.Common;
 using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.FollowUps;
 
-/// <summary>Configuration section <c>FollowUps</c>.</summary>
-internal sealed class FollowUpOptions
-{
-    public const string SectionName = "FollowUps";
-
-    /// <summary>How often scheduled follow-ups missing from Quartz are handed to it again (also done on start).</summary>
-    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>
-    /// Whether Quartz fires follow-ups. False keeps it in standby: follow-ups are still recorded and handed to
-    /// Quartz, and fire once an instance with firing on starts (tests fire them by hand through the same code path).
-    /// </summary>
-    public bool Fire { get; set; } = true;
-}
-
-/// <summary>Starts Quartz (after the schema and the flows), reconciles periodically, and shuts Quartz down, waiting for running follow-ups.</summary>
-internal sealed class FollowUpService(QuartzFollowUpScheduler scheduler, IOptions<FollowUpOptions> options, TimeProvider time, ILogger<FollowUpService> logger) : BackgroundService
+/// <summary>
+/// Starts Quartz (after the schema and the flows) firing due follow-ups into <paramref name="handler"/> (the runtime),
+/// reconciles periodically, and shuts Quartz down, waiting for running follow-ups.
+/// </summary>
+internal sealed class FollowUpService(QuartzFollowUpScheduler scheduler, IFollowUpHandler handler, IOptions<FollowUpOptions> options, TimeProvider time, ILogger<FollowUpService> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await scheduler.StartAsync(options.Value.Fire, cancellationToken);
+        await scheduler.StartAsync(handler, options.Value.Fire, cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 

@@ -2,13 +2,17 @@ using System.Text.Json;
 using FlowAutomation.Runtime;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Server.Admin;
+using FlowAutomation.Server.Common;
 using FlowAutomation.Server.FollowUps;
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Images;
+using FlowAutomation.Server.Inbox;
+using FlowAutomation.Server.Outbox;
 using FlowAutomation.Server.Runtime;
-using FlowAutomation.State;
+using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Studio;
 using FlowAutomation.Server.Webhooks;
+using FlowAutomation.State;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,33 +52,26 @@ public static class ServerHost
     public static IServiceCollection AddFlowAutomationServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName))
+        // Every section is bound and checked when the service starts (data annotations on the options classes, and
+        // the rules that span settings below): a wrong setting stops it with the setting's name, nothing is clamped.
+        services.AddSettings<WebhookOptions>(configuration, WebhookOptions.SectionName)
             .Validate(o => HmacAlgorithms.TryParse(o.Infobip.Algorithm, out _), "Webhooks:Infobip:Algorithm is not HMAC_SHA_1, HMAC_SHA_256, HMAC_SHA_384 or HMAC_SHA_512")
             .Validate(o => HmacAlgorithms.TryParse(o.Leads.Algorithm, out _), "Webhooks:Leads:Algorithm is not HMAC_SHA_1, HMAC_SHA_256, HMAC_SHA_384 or HMAC_SHA_512")
-            .Validate(o => o.MaxBodyBytes > 0 && o.TikTok.Tolerance > TimeSpan.Zero, "Webhooks:MaxBodyBytes and Webhooks:TikTok:Tolerance must be positive")
-            .Validate(o => o.EventTimeTolerance >= TimeSpan.Zero, "Webhooks:EventTimeTolerance must not be negative")
-            .ValidateOnStart();
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
-        services.AddOptions<InfobipOptions>().Bind(configuration.GetSection(InfobipOptions.SectionName))
-            .Validate(o => o.Timeout > TimeSpan.Zero && o.MaxValidity > TimeSpan.Zero, "Infobip:Timeout and Infobip:MaxValidity must be positive").ValidateOnStart();
-        services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.SectionName))
-            .Validate(o => o.Timeout > TimeSpan.Zero && o.CacheDuration >= TimeSpan.Zero && o.FailureCacheDuration >= TimeSpan.Zero && o.MaxRedirects >= 0,
-                "Images:Timeout must be positive; Images:CacheDuration, Images:FailureCacheDuration and Images:MaxRedirects must not be negative").ValidateOnStart();
-        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName))
-            .Validate(o => o.MaxAttempts > 0 && o.BatchSize > 0 && o.BaseDelay > TimeSpan.Zero && o.MaxDelay >= o.BaseDelay && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero,
-                "Outbox settings must be positive, with MaxDelay >= BaseDelay").ValidateOnStart();
+            .Validate(o => o.TikTok.Tolerance > TimeSpan.Zero, "Webhooks:TikTok:Tolerance must be positive");
+        services.AddSettings<StorageOptions>(configuration, StorageOptions.SectionName)
+            .Validate(o => o.Provider != StorageProvider.Sqlite || o.Synchronous != SqliteSynchronous.Off,
+                "Storage:Synchronous=Off would lose acknowledged webhooks at a crash: write Normal (the default) or Full");
+        services.AddSettings<InfobipOptions>(configuration, InfobipOptions.SectionName);
+        services.AddSettings<ImageOptions>(configuration, ImageOptions.SectionName);
+        services.AddSettings<OutboxOptions>(configuration, OutboxOptions.SectionName)
+            .Validate(o => o.MaxDelay >= o.BaseDelay, "Outbox:MaxDelay must not be shorter than Outbox:BaseDelay");
+        services.AddSettings<InboxOptions>(configuration, InboxOptions.SectionName);
+        services.AddSettings<FlowOptions>(configuration, FlowOptions.SectionName)
+            .Validate(o => PolicyProfiles.TryGet(o.Policy, out _), $"Flows:Policy must be one of {string.Join(", ", PolicyProfiles.Names)}");
+        services.AddSettings<FollowUpOptions>(configuration, FollowUpOptions.SectionName);
+        services.AddSettings<AdminOptions>(configuration, AdminOptions.SectionName);
 
-        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.SectionName))
-            .Validate(o => o.Lanes > 0 && o.MaxAttempts > 0 && o.RetryDelay >= TimeSpan.Zero, "Inbox:Lanes and Inbox:MaxAttempts must be positive").ValidateOnStart();
-        services.AddOptions<FlowOptions>().Bind(configuration.GetSection(FlowOptions.SectionName))
-            .Validate(o => PolicyProfiles.TryGet(o.Policy, out _), $"Flows:Policy must be one of {string.Join(", ", PolicyProfiles.Names)}")
-            .Validate(o => o.ReloadDelay >= TimeSpan.Zero, "Flows:ReloadDelay must not be negative").ValidateOnStart();
-        services.AddOptions<FollowUpOptions>().Bind(configuration.GetSection(FollowUpOptions.SectionName))
-            .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "FollowUps:ReconcileInterval must be positive").ValidateOnStart();
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ApiKeyHeader), "Admin:ApiKeyHeader must not be empty").ValidateOnStart();
-
-        // Storage: one SQLite database for everything (Storage:Provider=InMemory uses a throwaway file).
+        // Storage: one SQLite database for everything (Storage:Provider=TemporaryFile uses a throwaway file).
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateDatabase());
         services.TryAddSingleton<IDedupStore>(sp => new SqliteDedupStore(sp.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IOutbox>(sp => new SqliteOutbox(sp.GetRequiredService<SqliteDatabase>()));
@@ -87,16 +84,22 @@ public static class ServerHost
             .AddCheck<RuntimeHealthCheck>("runtime", tags: ["ready"]);
 
         // Runtime: the engine on the current flows, its store, follow-ups and audit trail.
-        services.TryAddSingleton<IEngineStore>(sp => new SqliteEngineStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ITraceSink, AuditTraceSink>();
-        services.TryAddSingleton(sp => new QuartzFollowUpScheduler(
-            sp.GetRequiredService<SqliteDatabase>(), () => sp.GetRequiredService<FlowHost>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<QuartzFollowUpScheduler>>()));
+        // One commit per event (state, messages, follow-ups, audit, the inbox row's marker); after it is durable the
+        // listeners hand follow-ups to Quartz, wake the dispatcher and write the log lines.
+        services.TryAddSingleton<IEngineStore>(sp => ActivatorUtilities.CreateInstance<SqliteEngineStore>(sp));
+        services.TryAddSingleton<QuartzFollowUpScheduler>();
         services.TryAddSingleton<IFollowUpScheduler>(sp => sp.GetRequiredService<QuartzFollowUpScheduler>());
+        services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<QuartzFollowUpScheduler>());
+        services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<OutboxSignal>());
+        services.AddSingleton<ICommitListener, CommitLog>();
         services.TryAddSingleton<FlowHost>();
+        // Due follow-ups fire on the current flows; Quartz is handed the handler when it starts (FollowUpService).
+        services.TryAddSingleton<IFollowUpHandler>(sp => sp.GetRequiredService<FlowHost>());
         services.TryAddSingleton<FlowWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<FlowWatcher>());
         services.TryAddSingleton<FollowUpService>();
         services.AddHostedService(sp => sp.GetRequiredService<FollowUpService>());
+        services.TryAddSingleton<IInboxItemRunner, InboxItemRunner>();
         services.TryAddSingleton<InboxProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         services.AddHostedService<DedupPurgeService>();
@@ -133,6 +136,11 @@ public static class ServerHost
         services.AddHostedService<OutboxDispatcherService>();
         return services;
     }
+
+    /// <summary>Binds <typeparamref name="T"/> to its section and checks its data annotations when the service starts.</summary>
+    private static OptionsBuilder<T> AddSettings<T>(this IServiceCollection services, IConfiguration configuration, string section)
+        where T : class =>
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
 
     public static IEndpointRouteBuilder MapFlowAutomationServer(this IEndpointRouteBuilder endpoints)
     {

@@ -1,5 +1,6 @@
 using FlowAutomation.Server.FollowUps;
 using FlowAutomation.Server.Runtime;
+using FlowAutomation.Server.Common;
 using FlowAutomation.Server.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;

@@ -1,11 +1,9 @@
-using System.Collections.Immutable;
 using FlowAutomation.Compilation;
 using FlowAutomation.Diagnostics;
 using FlowAutomation.Runtime;
 using FlowAutomation.Scheduling;
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
 using Microsoft.Extensions.Options;
-using PolicyProfiles = FlowAutomation.Policy.PolicyProfiles;
 
 namespace FlowAutomation.Server.Runtime;
 
@@ -25,7 +23,7 @@ internal sealed record RefusedReload(IReadOnlyList<Diagnostic> Diagnostics, Date
 /// running set and logs the diagnostics. The first load refuses to start the service on errors.
 /// Also the follow-up handler Quartz calls: follow-ups fire on the current engine.
 /// </summary>
-internal sealed class FlowHost(IEngineStore store, IFollowUpScheduler scheduler, ITraceSink trace, TimeProvider time, IOptions<FlowOptions> options, IImageInspector images, ILogger<FlowHost> logger)
+internal sealed class FlowHost(IEngineStore store, TimeProvider time, IOptions<FlowOptions> options, IImageInspector images, ILogger<FlowHost> logger)
     : IFollowUpHandler
 {
     private readonly Lock _reloadGate = new();
@@ -77,7 +75,7 @@ internal sealed class FlowHost(IEngineStore store, IFollowUpScheduler scheduler,
 
     private FlowSet Swap(FlowCompilation compilation)
     {
-        var engine = new FlowEngine(compilation.Flows, store, scheduler, time, trace, EngineOptions);
+        var engine = new FlowEngine(compilation.Flows, store, time, EngineOptions);
         var set = new FlowSet(engine, compilation, time.GetUtcNow());
         Volatile.Write(ref _current, set);
         logger.FlowsLoaded(Directory, compilation.Flows.Length, compilation.Diagnostics.Count);
@@ -88,31 +86,4 @@ internal sealed class FlowHost(IEngineStore store, IFollowUpScheduler scheduler,
 
     public static string Lines(IEnumerable<Diagnostic> diagnostics) =>
         string.Concat(diagnostics.Select(d => Environment.NewLine + "  " + d));
-}
-
-/// <summary>Configuration section <c>Flows</c>: where the flows are, how they run, and how reloads are debounced.</summary>
-internal sealed class FlowOptions
-{
-    public const string SectionName = "Flows";
-
-    /// <summary>The folder of flow files (*.yaml, *.yml, searched recursively).</summary>
-    public string Directory { get; set; } = "flows";
-
-    /// <summary>Reload when the files change.</summary>
-    public bool Watch { get; set; } = true;
-
-    /// <summary>How long the files must be quiet before a reload (editors write a file in several steps).</summary>
-    public TimeSpan ReloadDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>The guard's policy profile: <c>tiktok</c> (default) or <c>tiktok-tiered</c>.</summary>
-    public string Policy { get; set; } = PolicyProfiles.TikTokName;
-
-    /// <summary>Team members for <c>assign: { team: … }</c>: <c>Flows:Teams:sales:0=ana</c>, <c>Flows:Teams:sales:1=ben</c>.</summary>
-    public Dictionary<string, string[]> Teams { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-
-    public EngineOptions ToEngineOptions() => new()
-    {
-        Policy = PolicyProfiles.Get(Policy),
-        Teams = Teams.ToImmutableDictionary(t => t.Key, t => t.Value.ToImmutableArray(), StringComparer.OrdinalIgnoreCase),
-    };
 }

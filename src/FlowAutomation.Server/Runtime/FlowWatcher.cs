@@ -1,4 +1,4 @@
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
 using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.Runtime;

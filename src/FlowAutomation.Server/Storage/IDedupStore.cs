@@ -1,7 +1,7 @@
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// Remembers which webhook deliveries were already taken, by <see cref="Webhooks.InboundRecord.DedupKey"/>, so a
+/// Remembers which webhook deliveries were already taken, by the record's dedup key, so a
 /// provider's redelivery (delivery is at least once) is acknowledged and ignored.
 /// </summary>
 public interface IDedupStore

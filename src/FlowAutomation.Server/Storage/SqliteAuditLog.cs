@@ -31,14 +31,6 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
             """, rows, transaction, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Appends records outside an engine unit (in their own transaction).</summary>
-    public Task AppendAsync(string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) =>
-        {
-            await AppendAsync(connection, transaction, conversationId, records, cancellationToken);
-            return 0;
-        }, cancellationToken);
-
     /// <summary>The conversation's trail, oldest first, after <paramref name="afterSeq"/>, at most <paramref name="limit"/> rows.</summary>
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string conversationId, long afterSeq = 0, int limit = 500, CancellationToken cancellationToken = default)
     {

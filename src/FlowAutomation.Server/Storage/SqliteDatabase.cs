@@ -1,5 +1,4 @@
 using Dapper;
-using FlowAutomation.Server.Runtime;
 using Microsoft.Data.Sqlite;
 
 namespace FlowAutomation.Server.Storage;
@@ -19,14 +18,14 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
 
     public string ConnectionString { get; } = connectionString;
 
-    /// <summary>A file to delete when the database is disposed (the throwaway database of <c>Storage:Provider=InMemory</c>).</summary>
+    /// <summary>A file to delete when the database is disposed (the throwaway database of <c>Storage:Provider=TemporaryFile</c>).</summary>
     public string? DeleteOnDispose { get; init; }
 
     /// <summary>
     /// <c>NORMAL</c> (the default) keeps every committed transaction through a crash of the process (SIGKILL) and
     /// fsyncs at checkpoints; <c>FULL</c> also survives a power cut, at a cost per commit.
     /// </summary>
-    public string Synchronous { get; init; } = "NORMAL";
+    public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Normal;
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
@@ -35,14 +34,18 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
         // SQLite's own busy handler (short waits) rather than the driver's retry loop, for the rare writer outside
         // this process's gate (Quartz's connections).
         await connection.ExecuteAsync(new CommandDefinition(
-            $"PRAGMA busy_timeout = 10000; PRAGMA synchronous = {Synchronous};", cancellationToken: cancellationToken));
+            Synchronous switch
+            {
+                SqliteSynchronous.Full => "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;",
+                SqliteSynchronous.Off => "PRAGMA busy_timeout = 10000; PRAGMA synchronous = OFF;",
+                _ => "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+            }, cancellationToken: cancellationToken));
         return connection;
     }
 
     /// <summary>
     /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE) on the writer connection and commits it;
-    /// throws (and rolls back) when the work throws. Inside an <see cref="EngineUnit"/> that has a transaction open,
-    /// the work joins that transaction instead, and commits with it.
+    /// throws (and rolls back) when the work throws.
     /// </summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(work, urgent: false, cancellationToken);
@@ -51,14 +54,22 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
     public Task<T> WriteUrgentAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(work, urgent: true, cancellationToken);
 
-    private async Task<T> WriteCoreAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool urgent, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, Task{T}}, CancellationToken)"/>, but commits
+    /// only when <paramref name="keep"/> holds for the work's result, and rolls back otherwise.
+    /// </summary>
+    public Task<T> WriteIfAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(work, urgent: false, cancellationToken, keep);
+
+    private async Task<T> WriteCoreAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool urgent, CancellationToken cancellationToken, Func<T, bool>? keep = null)
     {
-        if (EngineUnit.Current is { } unit && unit.Joins(this, out var joined))
-            return await work(joined.Connection, joined.Transaction);
         await using var lease = await AcquireWriterAsync(urgent, cancellationToken);
         await using var transaction = (SqliteTransaction)await lease.Connection.BeginTransactionAsync(cancellationToken);
         var result = await work(lease.Connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
+        if (keep is null || keep(result))
+            await transaction.CommitAsync(cancellationToken);
+        else
+            await transaction.RollbackAsync(cancellationToken);
         return result;
     }
 

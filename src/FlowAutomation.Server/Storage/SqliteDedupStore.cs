@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// Dedup keys in the <c>inbound_dedup</c> table. The inbox (<see cref="SqliteInbox"/>) records a key in the same
+/// Dedup keys in the <c>inbound_dedup</c> table. The inbox records a key in the same
 /// transaction as the record it guards, with the static overload.
 /// </summary>
 internal sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore

@@ -1,11 +1,11 @@
 using Dapper;
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Model;
 using Microsoft.Data.Sqlite;
 
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// The outbox in the <c>outbox</c> table. <see cref="EnqueueAsync(OutboundMessage, SqliteConnection, SqliteTransaction?, CancellationToken)"/>
+/// The outbox in the <c>outbox</c> table. <see cref="EnqueueAsync(OutboxMessage, SqliteConnection, SqliteTransaction?, CancellationToken)"/>
 /// takes the caller's connection and transaction, so the runtime commits the state change, the guard's
 /// reservation and the outbox row together.
 /// </summary>
@@ -19,19 +19,19 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
         provider_message_id AS ProviderMessageId, last_error AS LastError, completed_at AS CompletedAt
         """;
 
-    public async ValueTask<bool> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default) =>
+    public async ValueTask<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default) =>
         await database.WriteAsync((connection, transaction) => EnqueueAsync(message, null, connection, transaction, cancellationToken), cancellationToken);
 
-    public static Task<bool> EnqueueAsync(OutboundMessage message, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default) =>
+    public static Task<bool> EnqueueAsync(OutboxMessage message, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default) =>
         EnqueueAsync(message, null, connection, transaction, cancellationToken);
 
     /// <summary>Queues the message in the caller's transaction; <paramref name="flowId"/> names the flow that sent it.</summary>
-    public static async Task<bool> EnqueueAsync(OutboundMessage message, string? flowId, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
+    public static async Task<bool> EnqueueAsync(OutboxMessage message, string? flowId, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
     {
         (string type, string? text, string? replyTo, string? mediaUrl, string? postId) = message.Content switch
         {
             TextContent t => ("TEXT", t.Text, t.ReplyToMessageId, (string?)null, (string?)null),
-            ImageContent i => ("IMAGE", (string?)null, (string?)null, i.MediaUrl, (string?)null),
+            ImageContent i => ("IMAGE", (string?)null, (string?)null, i.Url, (string?)null),
             SharePostContent p => ("SHARE_POST", (string?)null, (string?)null, (string?)null, p.PostId),
             _ => throw new ArgumentException($"Unknown content {message.Content.GetType().Name}.", nameof(message)),
         };
@@ -154,13 +154,13 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
 
         public OutboxEntry ToEntry()
         {
-            OutboundContent content = ContentType switch
+            SendableContent content = ContentType switch
             {
                 "IMAGE" => new ImageContent(MediaUrl ?? ""),
                 "SHARE_POST" => new SharePostContent(PostId ?? ""),
-                _ => new TextContent(Text ?? "", ReplyToMessageId),
+                _ => new TextContent(Text ?? "") { ReplyToMessageId = ReplyToMessageId },
             };
-            var message = new OutboundMessage(Id, ConversationId, Sender, Destination, content, Time(CreatedAt), Time(ExpiresAt), CallbackData);
+            var message = new OutboxMessage(Id, ConversationId, Sender, Destination, content, Time(CreatedAt), Time(ExpiresAt), CallbackData);
             return new OutboxEntry(message, Enum.Parse<OutboxStatus>(Status), (int)Attempts, Time(NextAttemptAt),
                 ClaimedUntil is { } claimed ? Time(claimed) : null, ProviderMessageId, LastError, CompletedAt is { } done ? Time(done) : null);
         }

@@ -1,3 +1,5 @@
+using FlowAutomation.Server.Inbox;
+
 namespace FlowAutomation.Server.Webhooks;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using FlowAutomation.Model;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Inbox;
 
 namespace FlowAutomation.Server.Webhooks;
 

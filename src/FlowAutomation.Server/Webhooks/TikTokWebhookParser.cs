@@ -1,5 +1,7 @@
 using System.Text.Json;
 using FlowAutomation.Model;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Inbox;
 
 namespace FlowAutomation.Server.Webhooks;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using FlowAutomation.Server.Inbox;
 
 namespace FlowAutomation.Server.Webhooks;
 

@@ -1,4 +1,5 @@
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Inbox;
 using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.Webhooks;

@@ -20,7 +20,7 @@ public sealed class ConversationGuard(IConversationStore store, PolicyProfile pr
     /// allowed, reserves its slot. The decision is returned either way; a refusal changes nothing.
     /// </summary>
     /// <exception cref="InvalidOperationException">The conversation changed on every one of many attempts.</exception>
-    public async ValueTask<GuardDecision> DecideAsync(string conversationId, OutboundMessage message, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async ValueTask<GuardDecision> DecideAsync(string conversationId, MessageDraft message, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         for (var attempt = 0; attempt < ConversationStoreExtensions.MaxAttempts; attempt++)

@@ -1,3 +1,4 @@
+using FlowAutomation.Model;
 using FlowAutomation.State;
 
 namespace FlowAutomation.Guard;

@@ -1,3 +1,4 @@
+using FlowAutomation.Model;
 using FlowAutomation.Policy;
 using FlowAutomation.State;
 
@@ -11,7 +12,7 @@ namespace FlowAutomation.Guard;
 /// Checks run in this order, and the first that fails is the reason:
 /// <list type="number">
 /// <item>the message itself: a type TikTok never takes, empty or too long text, a bad image URL, format or size (as
-/// declared, or as found at the URL: <see cref="OutboundMessage.Image"/>), a bad post id, a validity over the limit. These fail whatever the conversation's state, so they come first: a flow
+/// declared, or as found at the URL: <see cref="MessageDraft.Image"/>), a bad post id, a validity over the limit. These fail whatever the conversation's state, so they come first: a flow
 /// with such a message needs fixing, and a window refusal would hide that until the next time the window is open;</item>
 /// <item>the contact: reported as spam, or in a country where images are not sent;</item>
 /// <item>the conversation: the customer has not written (<c>not_user_initiated</c>), the window has closed
@@ -19,11 +20,11 @@ namespace FlowAutomation.Guard;
 /// customer's next message.</item>
 /// </list>
 /// A refusal changes nothing; an allowed message takes a slot only when <see cref="Reserve"/> is saved with the
-/// state (see <see cref="ConversationGuard"/>, which does that atomically through the store).
+/// state (the engine commits it with a compare-and-swap on the state's version).
 /// </remarks>
 public static class MessageGuard
 {
-    public static GuardDecision Decide(ConversationState state, OutboundMessage message, PolicyProfile profile, DateTimeOffset now)
+    public static GuardDecision Decide(ConversationState state, MessageDraft message, PolicyProfile profile, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(message);
@@ -80,12 +81,11 @@ public static class MessageGuard
         decision.IsAllowed ? state.RecordSend(decision.DecidedAt, decision.AfterWindow) : state;
 
     /// <summary>The content rules alone (type, text, image, post id, validity); <see cref="GuardReason.None"/> when they pass.</summary>
-    internal static GuardDecision CheckContent(OutboundMessage message, PolicyProfile profile)
+    internal static GuardDecision CheckContent(MessageDraft message, PolicyProfile profile)
     {
-        switch (message.Kind)
+        switch (message.Content)
         {
-            case OutboundKind.Text:
-                var text = message.Text!;
+            case TextContent { Text: var text }:
                 if (ContentRules.IsBlank(text))
                 {
                     return new GuardDecision { Reason = GuardReason.TextEmpty };
@@ -97,8 +97,7 @@ public static class MessageGuard
                 }
 
                 break;
-            case OutboundKind.Image:
-                var url = message.ImageUrl!;
+            case ImageContent { Url: var url }:
                 switch (ContentRules.CheckImageUrl(url, profile.ImageFormats))
                 {
                     case ImageUrlCheck.Invalid:
@@ -118,16 +117,16 @@ public static class MessageGuard
                     return new GuardDecision { Reason = GuardReason.ImageFormatUnsupported, Detail = format, Finding = found.FormatSource };
                 }
 
-                if ((found?.Bytes ?? message.ImageBytes) is { } bytes && bytes > profile.ImageMaxBytes)
+                if ((found?.Bytes ?? message.DeclaredImageBytes) is { } bytes && bytes > profile.ImageMaxBytes)
                 {
                     return new GuardDecision { Reason = GuardReason.ImageTooLarge, Measured = bytes, Limit = profile.ImageMaxBytes, Finding = found?.Bytes is null ? null : "measured at the URL" };
                 }
 
                 break;
-            case OutboundKind.SharePost:
-                if (!ContentRules.IsPostId(message.PostId))
+            case SharePostContent { PostId: var postId }:
+                if (!ContentRules.IsPostId(postId))
                 {
-                    return new GuardDecision { Reason = GuardReason.SharePostInvalid, Detail = message.PostId };
+                    return new GuardDecision { Reason = GuardReason.SharePostInvalid, Detail = postId };
                 }
 
                 break;
@@ -143,6 +142,6 @@ public static class MessageGuard
         return default;
     }
 
-    private static GuardDecision Refuse(GuardReason reason, OutboundMessage message, DateTimeOffset now) =>
+    private static GuardDecision Refuse(GuardReason reason, MessageDraft message, DateTimeOffset now) =>
         new() { Reason = reason, DecidedAt = now, Kind = message.Kind };
 }

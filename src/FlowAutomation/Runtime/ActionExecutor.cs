@@ -114,7 +114,7 @@ internal sealed class ActionExecutor(EngineOptions options)
 
     private void Reply(EventRun run, string flowId, FlowEvent trigger, ReplyAction reply)
     {
-        OutboundMessage message;
+        SendableContent content;
         string shown;
         switch (reply.Kind)
         {
@@ -129,19 +129,23 @@ internal sealed class ActionExecutor(EngineOptions options)
                 }
 
                 shown = text.Text;
-                message = OutboundMessage.ForText(shown, reply.Validity);
+                content = new TextContent(shown);
                 break;
             case ReplyKind.Image:
                 shown = reply.ImageUrl!;
-                message = OutboundMessage.ForImage(shown, null, reply.Validity) with { Image = run.Images.Find(shown) };
+                content = new ImageContent(shown);
                 break;
             default:
                 shown = reply.PostId!;
-                message = OutboundMessage.ForSharePost(shown, reply.Validity);
+                content = new SharePostContent(shown);
                 break;
         }
 
-        message = message with { RecipientCountry = run.State.ContactCountry };
+        var message = MessageDraft.For(content, reply.Validity) with
+        {
+            RecipientCountry = run.State.ContactCountry,
+            Image = content is ImageContent image ? run.Images.Find(image.Url) : null,
+        };
         var decision = MessageGuard.Decide(run.State, message, options.Policy, run.Now);
         if (!decision.IsAllowed)
         {
@@ -151,7 +155,7 @@ internal sealed class ActionExecutor(EngineOptions options)
         }
 
         run.State = MessageGuard.Reserve(run.State, decision);
-        run.Outgoing.Add(new OutgoingMessage(run.NextMessageId(), run.State.ConversationId, run.State.ContactId ?? run.State.ConversationId, flowId, message, run.Now, decision.ExpiresAt));
+        run.Outgoing.Add(new OutgoingMessage(run.NextMessageId(), run.State.ConversationId, run.State.ContactId ?? run.State.ConversationId, flowId, content, run.Now, decision.ExpiresAt));
         run.Sent++;
         // For an allowed message the guard counts the message itself: "message 3 of 10".
         var used = decision.MessagesAllowed is { } allowed ? $" (message {decision.MessagesUsed} of {allowed} in the window)" : string.Empty;

@@ -3,7 +3,7 @@ namespace FlowAutomation.Runtime;
 /// <summary>
 /// A message a person sent to the customer from TikTok's app or web client (TikTok's <c>im_send_msg</c> with
 /// <c>message_tag.source</c> APP or WEB). The engine does not send it; it counts it toward the window's quota
-/// (<see cref="FlowEngine.RecordAgentMessageAsync"/>).
+/// (<see cref="FlowEngine.RecordAgentMessageAsync(AgentMessage, CancellationToken)"/>).
 /// </summary>
 /// <param name="ConversationId">The conversation it was sent in.</param>
 /// <param name="At">When it was sent, as the engine takes it (the live service bounds a provider's time by the receive time).</param>

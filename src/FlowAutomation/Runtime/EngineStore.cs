@@ -1,14 +1,17 @@
+using FlowAutomation.Scheduling;
 using FlowAutomation.State;
 
 namespace FlowAutomation.Runtime;
 
 /// <summary>
-/// Where the engine reads a conversation and commits what an event did to it. A commit saves the new state (a
-/// compare-and-swap on its version, as <see cref="IConversationStore.TrySaveAsync(ConversationState, CancellationToken)"/>)
-/// together with the messages the guard allowed and the team turns its <c>assign</c> actions took: a database store
-/// does all of it in one transaction, so that a reservation never exists without its outbox row or the other way
-/// round, and a turn moves only when the event's commit succeeds. Null means another writer saved first (the
-/// conversation, or another conversation's turn of the same team); the engine then runs the event again.
+/// Where the engine reads a conversation and commits what an event did to it. A commit is one value, an
+/// <see cref="EngineCommit"/>: the new state (a compare-and-swap on its version, as
+/// <see cref="IConversationStore.TrySaveAsync(ConversationState, CancellationToken)"/>), the messages the guard allowed,
+/// the team turns its <c>assign</c> actions took, the follow-ups to schedule and cancel, the trace and the work item it
+/// completes. A database store writes all of it in one transaction, so that a reservation never exists without its
+/// outbox row, a turn moves only when the event's commit succeeds, and an inbox record or a follow-up takes effect once.
+/// <see cref="CommitResult.Conflict"/> means another writer saved first (the conversation, or another conversation's
+/// turn of the same team); the engine then runs the event again.
 /// </summary>
 public interface IEngineStore
 {
@@ -20,14 +23,19 @@ public interface IEngineStore
     /// <summary>The teams' round-robin turns, as <see cref="IConversationStore.FindTurnsAsync"/>.</summary>
     ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken);
 
-    ValueTask<ConversationState?> CommitAsync(ConversationState state, IReadOnlyList<OutgoingMessage> messages, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken);
+    /// <summary>The follow-ups still scheduled for the conversation, by due time (a reply cancels those that wait for none).</summary>
+    ValueTask<IReadOnlyList<FollowUpJob>> PendingFollowUpsAsync(string conversationId, CancellationToken cancellationToken);
+
+    ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// An <see cref="IEngineStore"/> over a conversation store and an outbox that share no transaction: the state (with
-/// the team turns) is saved first, then the messages are enqueued. Right for memory and the dry run.
+/// An <see cref="IEngineStore"/> over parts that share no transaction: the state (with the team turns) is saved
+/// first, then the messages are enqueued, the follow-ups cancelled and scheduled and the trace written. Right for
+/// memory and the dry run. It keeps no record of completed work: <see cref="EngineCommit.Completes"/> is not checked
+/// (the virtual scheduler hands each follow-up over once).
 /// </summary>
-public sealed class EngineStore(IConversationStore conversations, IMessageOutbox outbox) : IEngineStore
+public sealed class EngineStore(IConversationStore conversations, IMessageOutbox outbox, IFollowUpScheduler scheduler, ITraceSink trace) : IEngineStore
 {
     public ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken) =>
         conversations.FindAsync(conversationId, cancellationToken);
@@ -38,17 +46,37 @@ public sealed class EngineStore(IConversationStore conversations, IMessageOutbox
     public ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken) =>
         conversations.FindTurnsAsync(teams, cancellationToken);
 
-    public async ValueTask<ConversationState?> CommitAsync(ConversationState state, IReadOnlyList<OutgoingMessage> messages, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<FollowUpJob>> PendingFollowUpsAsync(string conversationId, CancellationToken cancellationToken) =>
+        scheduler.PendingAsync(conversationId, cancellationToken);
+
+    public async ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken)
     {
-        var saved = await conversations.TrySaveAsync(state, turns, cancellationToken).ConfigureAwait(false);
-        if (saved is not null)
+        ArgumentNullException.ThrowIfNull(commit);
+        if (await conversations.TrySaveAsync(commit.State, commit.Turns, cancellationToken).ConfigureAwait(false) is null)
         {
-            foreach (var message in messages)
-            {
-                await outbox.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
-            }
+            return CommitResult.Conflict;
         }
 
-        return saved;
+        foreach (var message in commit.Messages)
+        {
+            await outbox.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var job in commit.Cancel)
+        {
+            await scheduler.CancelAsync(job.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var job in commit.Schedule)
+        {
+            await scheduler.ScheduleAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var record in commit.Trace)
+        {
+            trace.Write(record);
+        }
+
+        return CommitResult.Committed;
     }
 }

@@ -14,7 +14,14 @@ public sealed partial class FlowEngine
     /// Nothing is sent, no flow runs, no follow-up is cancelled. It runs in the conversation's lane and commits as an
     /// event does (one compare-and-swap on the state, run again from the stored state when another writer saved first).
     /// </summary>
-    public async ValueTask RecordAgentMessageAsync(AgentMessage message, CancellationToken cancellationToken = default)
+    public ValueTask<bool> RecordAgentMessageAsync(AgentMessage message, CancellationToken cancellationToken = default) =>
+        RecordAgentMessageAsync(message, null, cancellationToken);
+
+    /// <summary>
+    /// Records the message as above, committed together with <paramref name="completes"/> (the work item that delivered
+    /// it). False when the store found that item completed before: nothing was committed.
+    /// </summary>
+    public async ValueTask<bool> RecordAgentMessageAsync(AgentMessage message, CompletedWork? completes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         using var lane = await _gate.EnterAsync(message.ConversationId, cancellationToken).ConfigureAwait(false);
@@ -26,9 +33,12 @@ public sealed partial class FlowEngine
             var run = new EventRun(stored, now, $"{message.ConversationId}/agent/{message.MessageId ?? "v" + stored.Version.ToString(CultureInfo.InvariantCulture)}") { Teams = Teams.WithoutReading(), Images = new ImageLookups(DeclaredImageInspector.Instance) };
             run.State = run.State.WithContact(message.ContactId, null, null, null).RecordAgentSend(message.At, Options.Policy);
             run.Trace.Add(new EventTrace(now, AgentSentEvent, DescribeAgentMessage(message, run.State), 0) { ProviderAt = message.ProviderAt, ReceivedAt = message.ReceivedAt });
-            if (await CommitAsync(run, cancellationToken).ConfigureAwait(false))
+            switch (await CommitAsync(run, completes, cancellationToken).ConfigureAwait(false))
             {
-                return;
+                case CommitResult.Committed:
+                    return true;
+                case CommitResult.AlreadyDone:
+                    return false;
             }
         }
 

@@ -9,7 +9,9 @@ public sealed partial class FlowEngine
 {
     /// <summary>
     /// Runs a follow-up that fell due, deciding everything now, against the conversation as it is: the customer may have
-    /// replied, the window may have closed, the flow may have changed. Called by the scheduler.
+    /// replied, the window may have closed, the flow may have changed. Called by the scheduler. The commit completes the
+    /// follow-up (<see cref="FollowUpFired"/>): a store that keeps follow-ups marks it fired in the same transaction, and
+    /// one fired before is not run again.
     /// </summary>
     public async ValueTask FireAsync(FollowUpJob job, CancellationToken cancellationToken)
     {
@@ -23,7 +25,8 @@ public sealed partial class FlowEngine
             var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire") { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images };
             run.Trace.Add(new EventTrace(run.Now, "follow_up", $"follow-up {job.FollowUpId} of {job.FlowId} is due", 0));
             FireInto(run, job);
-            if (!await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false) && await CommitAsync(run, cancellationToken).ConfigureAwait(false))
+            if (!await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false)
+                && await CommitAsync(run, new FollowUpFired(job.Id), cancellationToken).ConfigureAwait(false) is not CommitResult.Conflict)
             {
                 return;
             }
@@ -79,7 +82,7 @@ public sealed partial class FlowEngine
     /// <summary>The customer wrote: follow-ups waiting with <c>unless: customer_replied</c> are cancelled when the run commits.</summary>
     private async ValueTask CancelOnReplyAsync(EventRun run, CancellationToken cancellationToken)
     {
-        foreach (var job in await _scheduler.PendingAsync(run.State.ConversationId, cancellationToken).ConfigureAwait(false))
+        foreach (var job in await _store.PendingFollowUpsAsync(run.State.ConversationId, cancellationToken).ConfigureAwait(false))
         {
             if (_followUps.Find(job.FollowUpId) is { UnlessCustomerReplied: true })
             {

@@ -23,13 +23,18 @@ public sealed record InboundEvent(string ConversationId, string ContactId, FlowE
 }
 
 /// <summary>What one event did: the flows that fired, in order, and the messages sent and blocked.</summary>
-public sealed record EventOutcome(ImmutableArray<string> Fired, int Sent, int Blocked);
+public sealed record EventOutcome(ImmutableArray<string> Fired, int Sent, int Blocked)
+{
+    /// <summary>The event's work item was completed before (<see cref="CommitResult.AlreadyDone"/>): nothing was committed now.</summary>
+    public bool DoneBefore { get; init; }
+}
 
 /// <summary>
 /// The engine the dry run and the live service share: event in, conversation state loaded, rule network evaluated,
-/// actions run in order (replies through the guard to the outbox), state committed, follow-ups scheduled. Events of
-/// one conversation run one at a time and in order; conversations run in parallel. Only the clock, the scheduler,
-/// the store and the outbox differ between the dry run and production.
+/// actions run in order (replies through the guard to the outbox), and everything the run did committed as one
+/// <see cref="EngineCommit"/> (state, messages, follow-ups to schedule and cancel, trace). Events of one conversation
+/// run one at a time and in order; conversations run in parallel. Only the clock and the store differ between the dry
+/// run and production.
 /// </summary>
 public sealed partial class FlowEngine : IFollowUpHandler
 {
@@ -37,22 +42,18 @@ public sealed partial class FlowEngine : IFollowUpHandler
     private readonly RuleNetwork _network;
     private readonly FollowUpIndex _followUps;
     private readonly IEngineStore _store;
-    private readonly IFollowUpScheduler _scheduler;
     private readonly TimeProvider _clock;
-    private readonly ITraceSink _trace;
     private readonly ActionExecutor _actions;
     private readonly ConversationGate _gate = new();
 
-    public FlowEngine(IEnumerable<FlowDefinition> flows, IEngineStore store, IFollowUpScheduler scheduler, TimeProvider clock, ITraceSink trace, EngineOptions? options = null)
+    public FlowEngine(IEnumerable<FlowDefinition> flows, IEngineStore store, TimeProvider clock, EngineOptions? options = null)
     {
         Options = options ?? new EngineOptions();
         var list = flows.ToImmutableArray();
         _network = RuleNetwork.Build(list, new RuleNetworkOptions { MaxChainDepth = Options.MaxChainDepth });
         _followUps = new FollowUpIndex(list);
         _store = store;
-        _scheduler = scheduler;
         _clock = clock;
-        _trace = trace;
         Teams = new TeamDirectory(Options.Teams, list);
         _actions = new ActionExecutor(Options);
     }
@@ -64,7 +65,15 @@ public sealed partial class FlowEngine : IFollowUpHandler
     public ImmutableArray<FlowDefinition> Flows => _network.Flows;
 
     /// <summary>Runs one customer event to the end: every flow it fires, every action, committed.</summary>
-    public async ValueTask<EventOutcome> HandleAsync(InboundEvent inbound, CancellationToken cancellationToken = default)
+    public ValueTask<EventOutcome> HandleAsync(InboundEvent inbound, CancellationToken cancellationToken = default) =>
+        HandleAsync(inbound, null, cancellationToken);
+
+    /// <summary>
+    /// Runs one customer event to the end and commits it together with <paramref name="completes"/> (the work item that
+    /// delivered it, such as the service's inbox row). When the store finds that item completed before, nothing is
+    /// committed and the outcome says <see cref="EventOutcome.DoneBefore"/>.
+    /// </summary>
+    public async ValueTask<EventOutcome> HandleAsync(InboundEvent inbound, CompletedWork? completes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inbound);
         using var lane = await _gate.EnterAsync(inbound.ConversationId, cancellationToken).ConfigureAwait(false);
@@ -92,9 +101,17 @@ public sealed partial class FlowEngine : IFollowUpHandler
             }
 
             Evaluate(run, e);
-            if (!await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false) && await CommitAsync(run, cancellationToken).ConfigureAwait(false))
+            if (await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false))
             {
-                return new EventOutcome([.. run.Fired], run.Sent, run.Blocked);
+                continue;
+            }
+
+            switch (await CommitAsync(run, completes, cancellationToken).ConfigureAwait(false))
+            {
+                case CommitResult.Committed:
+                    return new EventOutcome([.. run.Fired], run.Sent, run.Blocked);
+                case CommitResult.AlreadyDone:
+                    return new EventOutcome([], 0, 0) { DoneBefore = true };
             }
         }
 
@@ -130,31 +147,11 @@ public sealed partial class FlowEngine : IFollowUpHandler
         }
     }
 
-    private async ValueTask<bool> CommitAsync(EventRun run, CancellationToken cancellationToken)
-    {
-        var state = run.State with { Version = run.BaseVersion };
-        if (await _store.CommitAsync(state, run.Outgoing, run.Teams.Turns, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return false;
-        }
-
-        foreach (var (job, _) in run.Cancel)
-        {
-            await _scheduler.CancelAsync(job.Id, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var job in run.Schedule)
-        {
-            await _scheduler.ScheduleAsync(job, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var record in run.Trace)
-        {
-            _trace.Write(record);
-        }
-
-        return true;
-    }
+    /// <summary>Hands everything the run did to the store as one value (the state at the version it was read, for the compare-and-swap).</summary>
+    private ValueTask<CommitResult> CommitAsync(EventRun run, CompletedWork? completes, CancellationToken cancellationToken) =>
+        _store.CommitAsync(
+            new EngineCommit(run.State with { Version = run.BaseVersion }, run.Outgoing, run.Teams.Turns, run.Schedule, [.. run.Cancel.Select(c => c.Job)], run.Trace, completes),
+            cancellationToken);
 
     /// <summary>Answers <c>once_per</c> from the state, including flows fired earlier in this very run.</summary>
     private sealed class StateHistory(EventRun run) : IFiringHistory

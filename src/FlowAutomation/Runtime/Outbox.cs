@@ -1,4 +1,4 @@
-using FlowAutomation.Guard;
+using FlowAutomation.Model;
 
 namespace FlowAutomation.Runtime;
 
@@ -6,7 +6,7 @@ namespace FlowAutomation.Runtime;
 /// A message the guard allowed, on its way to the customer. <see cref="Id"/> is stable for the activation that
 /// produced it, so that a retried event enqueues it once. It must not be handed to the provider after <see cref="ExpiresAt"/>.
 /// </summary>
-public sealed record OutgoingMessage(string Id, string ConversationId, string ContactId, string FlowId, OutboundMessage Message, DateTimeOffset DecidedAt, DateTimeOffset ExpiresAt);
+public sealed record OutgoingMessage(string Id, string ConversationId, string ContactId, string FlowId, SendableContent Content, DateTimeOffset DecidedAt, DateTimeOffset ExpiresAt);
 
 /// <summary>Where allowed messages go: the live service's outbox table and dispatcher, or the dry run's record.</summary>
 public interface IMessageOutbox

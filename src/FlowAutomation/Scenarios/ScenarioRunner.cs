@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using FlowAutomation.Compilation;
 using FlowAutomation.Diagnostics;
 using FlowAutomation.Language;
+using FlowAutomation.Model;
 using FlowAutomation.Policy;
 using FlowAutomation.Runtime;
 using FlowAutomation.State;
@@ -153,7 +154,7 @@ public static class ScenarioRunner
 
     private static ScenarioOutcome Outcome(RecordingOutbox outbox, TraceLog trace, ConversationState state)
     {
-        var sent = outbox.Messages.Select(m => new SentMessage(m.DecidedAt, m.FlowId, m.Message.Text, m.Message.ImageUrl, m.Message.PostId));
+        var sent = outbox.Messages.Select(m => new SentMessage(m.DecidedAt, m.FlowId, (m.Content as TextContent)?.Text, (m.Content as ImageContent)?.Url, (m.Content as SharePostContent)?.PostId));
         var actions = trace.Records.OfType<ActionTrace>().ToList();
         var blocked = actions.Where(a => a.Status == ActionStatus.Blocked).Select(a => new BlockedMessage(a.At, a.Flow, a.Reason ?? string.Empty, a.Detail));
         var fired = trace.Records.OfType<RuleTrace>().Where(r => r.Fired).Select(r => r.Flow);

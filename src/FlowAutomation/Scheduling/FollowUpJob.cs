@@ -2,14 +2,6 @@ using FlowAutomation.Model;
 
 namespace FlowAutomation.Scheduling;
 
-public enum FollowUpStatus
-{
-    Scheduled,
-    Fired,
-    Cancelled,
-    Blocked,
-}
-
 /// <summary>
 /// A follow-up waiting to run: which flow's which follow-up (<see cref="FollowUpId"/> as the compiler names it,
 /// e.g. <c>lead-thank-you#1</c>), for which conversation, started by which event. <see cref="Id"/> is derived from

@@ -31,7 +31,7 @@ public sealed class FlowTestHarness
     {
         Clock = new ManualTimeProvider(start);
         Scheduler = new VirtualFollowUpScheduler(Clock);
-        Engine = new FlowEngine(flows, new EngineStore(Store, Outbox), Scheduler, Clock, Trace, options);
+        Engine = new FlowEngine(flows, new EngineStore(Store, Outbox, Scheduler, Trace), Clock, options);
         ContactId = contactId;
         ContactName = name;
         ContactCountry = country;
@@ -78,7 +78,13 @@ public sealed class FlowTestHarness
     public PolicyProfile Policy => Engine.Options.Policy;
 
     /// <summary>The texts sent to the customer, in order.</summary>
-    public IReadOnlyList<string?> SentTexts => [.. Outbox.Messages.Select(m => m.Message.Text ?? m.Message.ImageUrl ?? m.Message.PostId)];
+    public IReadOnlyList<string> SentTexts => [.. Outbox.Messages.Select(m => m.Content switch
+    {
+        TextContent text => text.Text,
+        ImageContent image => image.Url,
+        SharePostContent post => post.PostId,
+        _ => m.Content.ToString(),
+    })];
 
     /// <summary>The guard's refusals, as (flow, reason code).</summary>
     public IReadOnlyList<(string Flow, string Reason)> Blocked =>

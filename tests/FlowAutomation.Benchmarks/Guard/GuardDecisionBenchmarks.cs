@@ -19,11 +19,11 @@ public class GuardDecisionBenchmarks
 
     private readonly PolicyProfile profile = PolicyProfile.TikTok with { MediaBlockedCountries = ["IN", "VN", "BD"] };
     private readonly PolicyProfile tiered = PolicyProfile.TikTokTiered;
-    private readonly OutboundMessage text = OutboundMessage.ForText("Hi Ann Lee! Here is our price list for the spring bundle. Reply PRICE for more.") with { RecipientCountry = "SG" };
-    private readonly OutboundMessage thai = OutboundMessage.ForText(string.Concat(Enumerable.Repeat("สวัสดีครับ ขอบคุณ 👍🏽 ", 20)));
-    private readonly OutboundMessage emoji1600 = OutboundMessage.ForText(string.Concat(Enumerable.Repeat("👍🏽", 1600)));
-    private readonly OutboundMessage image = OutboundMessage.ForImage("https://cdn.shop.example/catalogue/2026/spring/price-list.png?v=3", 512_000) with { RecipientCountry = "SG" };
-    private readonly OutboundMessage post = OutboundMessage.ForSharePost("7301234567890");
+    private readonly MessageDraft text = MessageDraft.ForText("Hi Ann Lee! Here is our price list for the spring bundle. Reply PRICE for more.") with { RecipientCountry = "SG" };
+    private readonly MessageDraft thai = MessageDraft.ForText(string.Concat(Enumerable.Repeat("สวัสดีครับ ขอบคุณ 👍🏽 ", 20)));
+    private readonly MessageDraft emoji1600 = MessageDraft.ForText(string.Concat(Enumerable.Repeat("👍🏽", 1600)));
+    private readonly MessageDraft image = MessageDraft.ForImage("https://cdn.shop.example/catalogue/2026/spring/price-list.png?v=3", 512_000) with { RecipientCountry = "SG" };
+    private readonly MessageDraft post = MessageDraft.ForSharePost("7301234567890");
     private ConversationState open = null!;
     private ConversationState full = null!;
     private ConversationState tieredAfter = null!;

@@ -41,7 +41,7 @@ public class EngineBenchmarks
     {
         var clock = new ManualTimeProvider(_events[0].Event.At);
         var outbox = new RecordingOutbox();
-        var engine = new FlowEngine(_flows, new EngineStore(new InMemoryConversationStore(), outbox), new VirtualFollowUpScheduler(clock), clock, NullTrace.Instance);
+        var engine = new FlowEngine(_flows, new EngineStore(new InMemoryConversationStore(), outbox, new VirtualFollowUpScheduler(clock), NullTrace.Instance), clock);
         foreach (var e in _events)
         {
             await engine.HandleAsync(e);

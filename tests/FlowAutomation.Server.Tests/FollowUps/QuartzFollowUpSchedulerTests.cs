@@ -31,9 +31,9 @@ public sealed class QuartzFollowUpSchedulerTests : FollowUpSchedulerContractTest
 
     protected override IFollowUpScheduler Create(SchedulingClock clock, RecordingHandler handler)
     {
-        _scheduler = new QuartzFollowUpScheduler(_database.Database, () => handler, clock, NullLogger<QuartzFollowUpScheduler>.Instance);
+        _scheduler = new QuartzFollowUpScheduler(_database.Database, clock, NullLogger<QuartzFollowUpScheduler>.Instance);
         _scheduler.Completed += id => _completed.Writer.TryWrite(id);
-        Task.Run(() => _scheduler.StartAsync()).GetAwaiter().GetResult();
+        Task.Run(() => _scheduler.StartAsync(handler)).GetAwaiter().GetResult();
         return _scheduler;
     }
 

@@ -2,14 +2,13 @@ using System.Collections.Immutable;
 using FlowAutomation.Compilation;
 using FlowAutomation.Model;
 using FlowAutomation.Runtime;
-using VirtualFollowUpScheduler = FlowAutomation.Scheduling.VirtualFollowUpScheduler;
-using FlowAutomation.Server.Outbound;
 using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.State;
 using FlowAutomation.Tests.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FlowAutomation.Server.Tests.Hosting;
 
@@ -90,6 +89,6 @@ public sealed class AssignmentServiceTests
         var time = new FlowAutomation.Scheduling.ManualTimeProvider(ManualTimeProvider.DefaultStart);
         var options = new EngineOptions { Teams = ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add("sales", ["ana", "ben", "cy"]) };
         var flows = new FlowCompiler(options.Policy).CompileTexts(("flows.yaml", Flows)).Flows;
-        return new FlowEngine(flows, new SqliteEngineStore(database, new OutboxSignal(), time), new VirtualFollowUpScheduler(time), time, new TraceLog(), options);
+        return new FlowEngine(flows, new SqliteEngineStore(database, [], time, NullLogger<SqliteEngineStore>.Instance), time, options);
     }
 }

@@ -7,12 +7,14 @@ using FlowAutomation.Runtime;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Server.FollowUps;
 using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Images;
+using FlowAutomation.Server.Inbox;
+using FlowAutomation.Server.Outbox;
 using FlowAutomation.Server.Runtime;
-using FlowAutomation.State;
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
-using FlowAutomation.Server.Webhooks;
+using FlowAutomation.State;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -104,7 +106,7 @@ public sealed class ServerHostTests
         Assert.IsType<SqliteConversationStore>(services.GetRequiredService<IConversationStore>());
         Assert.IsType<SqliteEngineStore>(services.GetRequiredService<IEngineStore>());
         Assert.IsType<QuartzFollowUpScheduler>(services.GetRequiredService<IFollowUpScheduler>());
-        Assert.IsType<AuditTraceSink>(services.GetRequiredService<ITraceSink>());
+        Assert.Equal([typeof(QuartzFollowUpScheduler), typeof(OutboxSignal), typeof(CommitLog)], services.GetServices<ICommitListener>().Select(l => l.GetType()));
     }
 
     [Fact]
@@ -161,5 +163,30 @@ public sealed class ServerHostTests
             TestServerHost.StartAsync(new Dictionary<string, string?> { ["Webhooks:Infobip:Algorithm"] = "MD5" }));
 
         Assert.Contains("Webhooks:Infobip:Algorithm", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Outbox:MaxParallelSends", "0", "Outbox:MaxParallelSends must be from 1 to 64 (it is 0)")]
+    [InlineData("Inbox:Lanes", "0", "Inbox:Lanes must be from 1 to 256 (it is 0)")]
+    [InlineData("Outbox:BaseDelay", "-00:00:01", "Outbox:BaseDelay must be positive")]
+    public async Task Start_SettingOutOfRange_RefusesToStartNamingIt(string setting, string value, string expected)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TestServerHost.StartAsync(new Dictionary<string, string?> { [setting] = value }));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("InMemory")]
+    [InlineData("TemporaryFile")]
+    public void CreateDatabase_TemporaryFileOrItsOldName_IsAThrowawayFileWithoutFsync(string provider)
+    {
+        var options = new StorageOptions { Provider = Enum.Parse<StorageProvider>(provider) };
+
+        var database = options.CreateDatabase();
+
+        Assert.NotNull(database.DeleteOnDispose);
+        Assert.Equal(SqliteSynchronous.Off, database.Synchronous);
     }
 }

@@ -1,5 +1,6 @@
 using Dapper;
 using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Inbox;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,7 +55,7 @@ public sealed class ServiceLogTests
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
 
         var http = loggers.CreateLogger("System.Net.Http.HttpClient.infobip.LogicalHandler");
-        var ours = loggers.CreateLogger("FlowAutomation.Server.Runtime.InboxProcessor");
+        var ours = loggers.CreateLogger(typeof(InboxProcessor).FullName!);
 
         Assert.Equal((false, true), (http.IsEnabled(LogLevel.Information), http.IsEnabled(LogLevel.Warning)));
         Assert.True(ours.IsEnabled(LogLevel.Information));

@@ -1,5 +1,5 @@
 using FlowAutomation.Guard;
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Images;
 using FlowAutomation.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

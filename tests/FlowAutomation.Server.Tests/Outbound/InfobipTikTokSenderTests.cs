@@ -1,5 +1,7 @@
 using System.Text.Json;
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Model;
+using FlowAutomation.Server.Sending;
+using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 
 namespace FlowAutomation.Server.Tests.Outbound;
@@ -13,7 +15,7 @@ public sealed class InfobipTikTokSenderTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _provider.DisposeAsync();
 
-    private OutboundMessage Message(OutboundContent content, TimeSpan? life = null, string? sender = "biz-1") =>
+    private OutboxMessage Message(SendableContent content, TimeSpan? life = null, string? sender = "biz-1") =>
         new("out-1", "conv-1", sender, "user-1", content, _time.GetUtcNow(), _time.GetUtcNow() + (life ?? TimeSpan.FromHours(2)));
 
     private static JsonElement SentMessage(ProviderRequest request) =>
@@ -24,7 +26,7 @@ public sealed class InfobipTikTokSenderTests : IAsyncLifetime
     {
         var sender = _provider.CreateSender(_time);
 
-        var outcome = await sender.SendAsync(Message(new TextContent("Here is our price list.", ReplyToMessageId: "in-9")));
+        var outcome = await sender.SendAsync(Message(new TextContent("Here is our price list.") { ReplyToMessageId = "in-9" }));
 
         Assert.Equal(SendOutcome.Sent("prov-1"), outcome);
         var request = Assert.Single(_provider.Requests);

@@ -1,4 +1,6 @@
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Model;
+using FlowAutomation.Server.Outbox;
+using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,7 +34,7 @@ public sealed class OutboxDispatcherServiceTests : IAsyncLifetime
     }
 
     private Task EnqueueAsync(string id) =>
-        _outbox.EnqueueAsync(new OutboundMessage(id, "conv-" + id, "biz-1", "user-1", new TextContent("hi"), _time.GetUtcNow(), _time.GetUtcNow().AddHours(1))).AsTask();
+        _outbox.EnqueueAsync(new OutboxMessage(id, "conv-" + id, "biz-1", "user-1", new TextContent("hi"), _time.GetUtcNow(), _time.GetUtcNow().AddHours(1))).AsTask();
 
     /// <summary>Waits (without sleeping) until the idle service has armed its poll timer.</summary>
     private async Task WhenIdleAsync()

@@ -1,5 +1,7 @@
 using System.Text.Json;
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Model;
+using FlowAutomation.Server.Outbox;
+using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,7 +27,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
             Options.Create(_options), _time, NullLogger<OutboxDispatcher>.Instance);
 
     private async Task EnqueueAsync(string id, string text = "Hello", string conversation = "conv-1", TimeSpan? life = null) =>
-        await _outbox.EnqueueAsync(new OutboundMessage(id, conversation, "biz-1", "user-1", new TextContent(text), _time.GetUtcNow(), _time.GetUtcNow() + (life ?? TimeSpan.FromHours(1))));
+        await _outbox.EnqueueAsync(new OutboxMessage(id, conversation, "biz-1", "user-1", new TextContent(text), _time.GetUtcNow(), _time.GetUtcNow() + (life ?? TimeSpan.FromHours(1))));
 
     private async Task<OutboxEntry> EntryAsync(string id) => (await _outbox.FindAsync(id))!;
 
@@ -201,7 +203,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
 
     private sealed class ThrowingSender : IMessageSender
     {
-        public Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default) =>
+        public Task<SendOutcome> SendAsync(OutboxMessage message, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("boom");
     }
 }

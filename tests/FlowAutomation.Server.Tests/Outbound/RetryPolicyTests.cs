@@ -1,4 +1,4 @@
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Outbox;
 
 namespace FlowAutomation.Server.Tests.Outbound;
 

@@ -1,5 +1,5 @@
-using FlowAutomation.Server.Outbound;
 using FlowAutomation.Server.Storage;
+using FlowAutomation.Server.Tests.Support;
 
 namespace FlowAutomation.Server.Tests.Storage;
 

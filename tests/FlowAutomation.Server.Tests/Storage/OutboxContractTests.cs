@@ -1,4 +1,5 @@
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Model;
+using FlowAutomation.Server.Storage;
 
 namespace FlowAutomation.Server.Tests.Storage;
 
@@ -10,7 +11,7 @@ public abstract class OutboxContractTests
 
     protected abstract Task<IOutbox> CreateOutboxAsync();
 
-    protected static OutboundMessage Message(string id, string? conversation = "conv-1", OutboundContent? content = null, DateTimeOffset? createdAt = null, TimeSpan? life = null) =>
+    protected static OutboxMessage Message(string id, string? conversation = "conv-1", SendableContent? content = null, DateTimeOffset? createdAt = null, TimeSpan? life = null) =>
         new(id, conversation, "biz-1", "user-1", content ?? new TextContent("Hi " + id), createdAt ?? T0, (createdAt ?? T0) + (life ?? TimeSpan.FromHours(24)));
 
     [Fact]
@@ -32,7 +33,7 @@ public abstract class OutboxContractTests
         var outbox = await CreateOutboxAsync();
         var messages = new[]
         {
-            Message("t", "c1", new TextContent("Hello", ReplyToMessageId: "in-1")) with { CallbackData = "cb" },
+            Message("t", "c1", new TextContent("Hello") { ReplyToMessageId = "in-1" }) with { CallbackData = "cb" },
             Message("i", "c2", new ImageContent("https://cdn.example/a.png")),
             Message("p", "c3", new SharePostContent("7301")) with { Sender = null },
         };

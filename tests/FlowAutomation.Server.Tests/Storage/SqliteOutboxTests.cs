@@ -1,5 +1,4 @@
 using Dapper;
-using FlowAutomation.Server.Outbound;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 

@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using FlowAutomation.Server.Studio;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowAutomation.Server.Tests.Studio;
 

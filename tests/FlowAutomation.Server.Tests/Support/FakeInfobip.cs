@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using FlowAutomation.Server.Outbound;
+using FlowAutomation.Server.Sending;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

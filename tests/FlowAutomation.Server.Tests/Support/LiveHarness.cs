@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FlowAutomation.Server.FollowUps;
-using FlowAutomation.Server.Outbound;
-using FlowAutomation.Server.Runtime;
+using FlowAutomation.Server.Inbox;
+using FlowAutomation.Server.Outbox;
 using FlowAutomation.Server.Storage;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using FlowAutomation.Server.Webhooks;
+using FlowAutomation.Server.Inbox;
 
 namespace FlowAutomation.Server.Tests.Support;
 

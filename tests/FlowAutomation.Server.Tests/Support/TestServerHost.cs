@@ -1,6 +1,6 @@
 using System.Text;
 using FlowAutomation.Server.Hosting;
-using FlowAutomation.Server.Webhooks;
+using FlowAutomation.Server.Inbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -62,7 +62,7 @@ internal sealed class TestServerHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         var configuration = new Dictionary<string, string?>
         {
-            ["Storage:Provider"] = "InMemory",
+            ["Storage:Provider"] = "TemporaryFile",
             ["Flows:Directory"] = flowsDirectory,
             ["Flows:Watch"] = "false",
             ["Webhooks:Infobip:Secret"] = InfobipSecret,

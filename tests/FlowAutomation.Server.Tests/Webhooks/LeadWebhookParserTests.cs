@@ -1,5 +1,6 @@
 using System.Text;
 using FlowAutomation.Model;
+using FlowAutomation.Server.Inbox;
 using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.Server.Webhooks;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FlowAutomation.Model;
+using FlowAutomation.Server.Inbox;
 using FlowAutomation.Server.Tests.Support;
-using FlowAutomation.Server.Webhooks;
 
 namespace FlowAutomation.Server.Tests.Webhooks;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dapper;
-using FlowAutomation.Server.Runtime;
+using FlowAutomation.Server.Inbox;
 using FlowAutomation.Server.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,4 +1,5 @@
 using FlowAutomation.Guard;
+using FlowAutomation.Model;
 using FlowAutomation.Policy;
 using FlowAutomation.State;
 using static FlowAutomation.Tests.Guard.GuardTestData;
@@ -77,7 +78,7 @@ public sealed class GuardDecisionTests
     [Fact]
     public void Describe_Allowed_GivesTheSlotAndTheExpiry()
     {
-        var decision = MessageGuard.Decide(WroteAt(T0, Profile), OutboundMessage.ForText("hi", H(1)), Profile, T0 + TimeSpan.FromSeconds(30));
+        var decision = MessageGuard.Decide(WroteAt(T0, Profile), MessageDraft.ForText("hi", H(1)), Profile, T0 + TimeSpan.FromSeconds(30));
 
         Assert.Equal("allowed: message 1 of 10 in the reply window open until 2026-03-04 09:05 UTC; valid until 2026-03-02 10:05:30 UTC", decision.Describe());
     }
@@ -85,7 +86,7 @@ public sealed class GuardDecisionTests
     [Fact]
     public void Describe_TextTooLong_GivesLengthAndLimit()
     {
-        var decision = MessageGuard.Decide(WroteAt(T0, Profile), OutboundMessage.ForText(new string('a', 6001)), Profile, T0);
+        var decision = MessageGuard.Decide(WroteAt(T0, Profile), MessageDraft.ForText(new string('a', 6001)), Profile, T0);
 
         Assert.Equal("refused (text_too_long): the text is 6,001 characters; the limit is 6,000", decision.Describe());
     }
@@ -93,7 +94,7 @@ public sealed class GuardDecisionTests
     [Fact]
     public void Describe_ImageTooLarge_GivesSizes()
     {
-        var decision = MessageGuard.Decide(WroteAt(T0, Profile), OutboundMessage.ForImage("https://cdn.shop.example/a.png", 4L * 1024 * 1024), Profile, T0);
+        var decision = MessageGuard.Decide(WroteAt(T0, Profile), MessageDraft.ForImage("https://cdn.shop.example/a.png", 4L * 1024 * 1024), Profile, T0);
 
         Assert.Equal("refused (image_too_large): the image is 4 MB (4,194,304 bytes); the limit is 3 MB (3,145,728 bytes)", decision.Describe());
     }
@@ -102,7 +103,7 @@ public sealed class GuardDecisionTests
     public void Describe_ImageFoundAtTheUrl_SaysHowItWasFound()
     {
         string Describe(ImageFacts found) =>
-            MessageGuard.Decide(WroteAt(T0, Profile), OutboundMessage.ForImage("https://cdn.shop.example/a.png") with { Image = found }, Profile, T0).Describe();
+            MessageGuard.Decide(WroteAt(T0, Profile), MessageDraft.ForImage("https://cdn.shop.example/a.png") with { Image = found }, Profile, T0).Describe();
 
         Assert.Equal(
             "refused (image_too_large): the image is 5 MB (5,242,880 bytes); the limit is 3 MB (3,145,728 bytes) (measured at the URL)",
@@ -115,22 +116,22 @@ public sealed class GuardDecisionTests
             Describe(ImageFacts.Unreachable("no answer within 5 s")));
     }
 
-    public static TheoryData<string, OutboundMessage, Func<ConversationState, ConversationState>, string> Refusals => new()
+    public static TheoryData<string, MessageDraft, Func<ConversationState, ConversationState>, string> Refusals => new()
     {
-        { "message_type_unsupported", OutboundMessage.ForUnsupported(OutboundKind.Sticker), s => s, "TikTok does not accept sticker messages" },
-        { "text_empty", OutboundMessage.ForText(" "), s => s, "the text is empty" },
-        { "image_url_invalid", OutboundMessage.ForImage("ftp://x/a.png"), s => s, "'ftp://x/a.png' is not an http or https URL" },
-        { "image_format_unsupported", OutboundMessage.ForImage("https://x.example/a.gif"), s => s, "image format 'gif' is not allowed" },
-        { "share_post_invalid", OutboundMessage.ForSharePost("a b"), s => s, "'a b' is not a TikTok post id" },
-        { "validity_too_long", OutboundMessage.ForText("hi", H(72)), s => s, "validity 72h is longer than the 48h the policy allows" },
+        { "message_type_unsupported", MessageDraft.ForUnsupported(OutboundKind.Sticker), s => s, "TikTok does not accept sticker messages" },
+        { "text_empty", MessageDraft.ForText(" "), s => s, "the text is empty" },
+        { "image_url_invalid", MessageDraft.ForImage("ftp://x/a.png"), s => s, "'ftp://x/a.png' is not an http or https URL" },
+        { "image_format_unsupported", MessageDraft.ForImage("https://x.example/a.gif"), s => s, "image format 'gif' is not allowed" },
+        { "share_post_invalid", MessageDraft.ForSharePost("a b"), s => s, "'a b' is not a TikTok post id" },
+        { "validity_too_long", MessageDraft.ForText("hi", H(72)), s => s, "validity 72h is longer than the 48h the policy allows" },
         { "contact_reported", Hello, s => s.MarkReported(), "reported as spam" },
-        { "media_region_blocked", OutboundMessage.ForImage("https://x.example/a.png") with { RecipientCountry = "vn" }, s => s, "images are not sent to customers in VN" },
+        { "media_region_blocked", MessageDraft.ForImage("https://x.example/a.png") with { RecipientCountry = "vn" }, s => s, "images are not sent to customers in VN" },
         { "not_user_initiated", Hello, _ => NewConversation(), "the customer must write first" },
     };
 
     [Theory]
     [MemberData(nameof(Refusals))]
-    public void Describe_EachRefusal_NamesCodeAndCause(string code, OutboundMessage message, Func<ConversationState, ConversationState> arrange, string expected)
+    public void Describe_EachRefusal_NamesCodeAndCause(string code, MessageDraft message, Func<ConversationState, ConversationState> arrange, string expected)
     {
         var profile = Profile with { MediaBlockedCountries = ["VN"] };
 

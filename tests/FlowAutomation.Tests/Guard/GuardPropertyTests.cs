@@ -1,4 +1,5 @@
 using FlowAutomation.Guard;
+using FlowAutomation.Model;
 using FlowAutomation.Policy;
 using FlowAutomation.State;
 using FsCheck;
@@ -25,25 +26,25 @@ public sealed class GuardPropertyTests
         PolicyProfile.TikTokTiered with { MessagesPerWindow = 2, LeadOpensWindow = false, DefaultValidity = TimeSpan.FromHours(1) },
     ];
 
-    private static readonly OutboundMessage[] Messages =
+    private static readonly MessageDraft[] Messages =
     [
-        OutboundMessage.ForText("Hi! Here is our price list."),
-        OutboundMessage.ForText("Thanks 👍🏽", TimeSpan.FromHours(1)),
-        OutboundMessage.ForText("  "),
-        OutboundMessage.ForText(new string('x', 6001)),
-        OutboundMessage.ForText("too late", TimeSpan.FromHours(49)),
-        OutboundMessage.ForImage("https://cdn.shop.example/price-list.png", 1024),
-        OutboundMessage.ForImage("https://cdn.shop.example/anim.gif"),
-        OutboundMessage.ForImage("ftp://cdn.shop.example/a.png"),
-        OutboundMessage.ForImage("https://cdn.shop.example/big.jpg", 4L * 1024 * 1024),
-        OutboundMessage.ForImage("https://cdn.shop.example/small.png", 4L * 1024 * 1024) with { Image = new ImageFacts { Bytes = 2048, Format = "png" } },
-        OutboundMessage.ForImage("https://cdn.shop.example/grown.png", 1024) with { Image = new ImageFacts { Bytes = 4L * 1024 * 1024, Format = "png" } },
-        OutboundMessage.ForImage("https://cdn.shop.example/photo.png") with { Image = new ImageFacts { Bytes = 2048, Format = "jpeg" } },
-        OutboundMessage.ForImage("https://cdn.shop.example/anim.png") with { Image = new ImageFacts { Bytes = 2048, Format = "gif" } },
-        OutboundMessage.ForImage("https://cdn.shop.example/gone.png") with { Image = ImageFacts.Unreachable("HTTP 404 Not Found") },
-        OutboundMessage.ForSharePost("7301234567890"),
-        OutboundMessage.ForSharePost("https://www.tiktok.com/@shop/video/7301234567890"),
-        OutboundMessage.ForUnsupported(OutboundKind.Video),
+        MessageDraft.ForText("Hi! Here is our price list."),
+        MessageDraft.ForText("Thanks 👍🏽", TimeSpan.FromHours(1)),
+        MessageDraft.ForText("  "),
+        MessageDraft.ForText(new string('x', 6001)),
+        MessageDraft.ForText("too late", TimeSpan.FromHours(49)),
+        MessageDraft.ForImage("https://cdn.shop.example/price-list.png", 1024),
+        MessageDraft.ForImage("https://cdn.shop.example/anim.gif"),
+        MessageDraft.ForImage("ftp://cdn.shop.example/a.png"),
+        MessageDraft.ForImage("https://cdn.shop.example/big.jpg", 4L * 1024 * 1024),
+        MessageDraft.ForImage("https://cdn.shop.example/small.png", 4L * 1024 * 1024) with { Image = new ImageFacts { Bytes = 2048, Format = "png" } },
+        MessageDraft.ForImage("https://cdn.shop.example/grown.png", 1024) with { Image = new ImageFacts { Bytes = 4L * 1024 * 1024, Format = "png" } },
+        MessageDraft.ForImage("https://cdn.shop.example/photo.png") with { Image = new ImageFacts { Bytes = 2048, Format = "jpeg" } },
+        MessageDraft.ForImage("https://cdn.shop.example/anim.png") with { Image = new ImageFacts { Bytes = 2048, Format = "gif" } },
+        MessageDraft.ForImage("https://cdn.shop.example/gone.png") with { Image = ImageFacts.Unreachable("HTTP 404 Not Found") },
+        MessageDraft.ForSharePost("7301234567890"),
+        MessageDraft.ForSharePost("https://www.tiktok.com/@shop/video/7301234567890"),
+        MessageDraft.ForUnsupported(OutboundKind.Video),
     ];
 
     private static readonly TimeSpan[] Jumps =

@@ -10,7 +10,7 @@ internal static class GuardTestData
     /// <summary>Monday 2026-03-02 09:05 UTC.</summary>
     public static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 5, 0, TimeSpan.Zero);
 
-    public static readonly OutboundMessage Hello = OutboundMessage.ForText("Hello!");
+    public static readonly MessageDraft Hello = MessageDraft.ForText("Hello!");
 
     public static TimeSpan H(double hours) => TimeSpan.FromHours(hours);
 

@@ -1,4 +1,5 @@
 using FlowAutomation.Guard;
+using FlowAutomation.Model;
 using FlowAutomation.Policy;
 using FlowAutomation.State;
 using static FlowAutomation.Tests.Guard.GuardTestData;
@@ -10,7 +11,7 @@ public sealed class MessageGuardTests
 {
     private static readonly PolicyProfile Profile = PolicyProfile.TikTok;
 
-    private static GuardDecision Decide(ConversationState state, OutboundMessage message, DateTimeOffset now) => MessageGuard.Decide(state, message, Profile, now);
+    private static GuardDecision Decide(ConversationState state, MessageDraft message, DateTimeOffset now) => MessageGuard.Decide(state, message, Profile, now);
 
     [Fact]
     public void Decide_CustomerNeverWrote_RefusesNotUserInitiated()
@@ -88,7 +89,7 @@ public sealed class MessageGuardTests
     public void Decide_RefusedMessage_TakesNoSlot()
     {
         var state = WroteAt(T0, Profile);
-        var refused = Decide(state, OutboundMessage.ForText(""), T0);
+        var refused = Decide(state, MessageDraft.ForText(""), T0);
 
         Assert.Same(state, MessageGuard.Reserve(state, refused));
         Assert.Equal(10, state.ToConversationFacts(Profile, T0).MessagesLeft);
@@ -128,13 +129,13 @@ public sealed class MessageGuardTests
     [Fact]
     public void Decide_Text6000Characters_Allowed()
     {
-        Assert.True(Decide(WroteAt(T0, Profile), OutboundMessage.ForText(new string('a', 6000)), T0).IsAllowed);
+        Assert.True(Decide(WroteAt(T0, Profile), MessageDraft.ForText(new string('a', 6000)), T0).IsAllowed);
     }
 
     [Fact]
     public void Decide_Text6001Characters_RefusesTextTooLongWithLengthAndLimit()
     {
-        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForText(new string('a', 6001)), T0);
+        var decision = Decide(WroteAt(T0, Profile), MessageDraft.ForText(new string('a', 6001)), T0);
 
         Assert.Equal(GuardReason.TextTooLong, decision.Reason);
         Assert.Equal((6001, 6000), (decision.TextLength, decision.TextLimit));
@@ -146,8 +147,8 @@ public sealed class MessageGuardTests
         const string thumbsUp = "👍🏽"; // 4 UTF-16 units, one character
         var state = WroteAt(T0, Profile);
 
-        var exactly = Decide(state, OutboundMessage.ForText(string.Concat(Enumerable.Repeat(thumbsUp, 6000))), T0);
-        var over = Decide(state, OutboundMessage.ForText(string.Concat(Enumerable.Repeat(thumbsUp, 6001))), T0);
+        var exactly = Decide(state, MessageDraft.ForText(string.Concat(Enumerable.Repeat(thumbsUp, 6000))), T0);
+        var over = Decide(state, MessageDraft.ForText(string.Concat(Enumerable.Repeat(thumbsUp, 6001))), T0);
 
         Assert.True(exactly.IsAllowed, exactly.Describe());
         Assert.Equal(6001, over.TextLength);
@@ -159,7 +160,7 @@ public sealed class MessageGuardTests
     [InlineData("\n\t")]
     public void Decide_BlankText_RefusesTextEmpty(string text)
     {
-        Assert.Equal(GuardReason.TextEmpty, Decide(WroteAt(T0, Profile), OutboundMessage.ForText(text), T0).Reason);
+        Assert.Equal(GuardReason.TextEmpty, Decide(WroteAt(T0, Profile), MessageDraft.ForText(text), T0).Reason);
     }
 
     [Theory]
@@ -171,7 +172,7 @@ public sealed class MessageGuardTests
     [InlineData("")]
     public void Decide_ImageUrlNotHttp_RefusesImageUrlInvalid(string url)
     {
-        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForImage(url), T0);
+        var decision = Decide(WroteAt(T0, Profile), MessageDraft.ForImage(url), T0);
 
         Assert.Equal(GuardReason.ImageUrlInvalid, decision.Reason);
         Assert.Equal(url, decision.Detail);
@@ -183,7 +184,7 @@ public sealed class MessageGuardTests
     [InlineData("https://cdn.shop.example/photo", "")]
     public void Decide_ImageFormatNotAllowed_RefusesImageFormatUnsupportedWithFormat(string url, string format)
     {
-        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForImage(url), T0);
+        var decision = Decide(WroteAt(T0, Profile), MessageDraft.ForImage(url), T0);
 
         Assert.Equal(GuardReason.ImageFormatUnsupported, decision.Reason);
         Assert.Equal(format, decision.Format);
@@ -195,7 +196,7 @@ public sealed class MessageGuardTests
     [InlineData("https://cdn.shop.example/a.jpeg")]
     public void Decide_ImageJpgOrPng_Allowed(string url)
     {
-        Assert.True(Decide(WroteAt(T0, Profile), OutboundMessage.ForImage(url), T0).IsAllowed);
+        Assert.True(Decide(WroteAt(T0, Profile), MessageDraft.ForImage(url), T0).IsAllowed);
     }
 
     [Fact]
@@ -204,8 +205,8 @@ public sealed class MessageGuardTests
         var state = WroteAt(T0, Profile);
         const long limit = 3L * 1024 * 1024;
 
-        var exactly = Decide(state, OutboundMessage.ForImage("https://cdn.shop.example/a.png", limit), T0);
-        var over = Decide(state, OutboundMessage.ForImage("https://cdn.shop.example/a.png", limit + 1), T0);
+        var exactly = Decide(state, MessageDraft.ForImage("https://cdn.shop.example/a.png", limit), T0);
+        var over = Decide(state, MessageDraft.ForImage("https://cdn.shop.example/a.png", limit + 1), T0);
 
         Assert.True(exactly.IsAllowed);
         Assert.Equal(GuardReason.ImageTooLarge, over.Reason);
@@ -217,7 +218,7 @@ public sealed class MessageGuardTests
     {
         var measured = new ImageFacts { Bytes = 5L * 1024 * 1024, Format = "png" };
 
-        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForImage("https://cdn.shop.example/a.png", 1024) with { Image = measured }, T0);
+        var decision = Decide(WroteAt(T0, Profile), MessageDraft.ForImage("https://cdn.shop.example/a.png", 1024) with { Image = measured }, T0);
 
         Assert.Equal(GuardReason.ImageTooLarge, decision.Reason);
         Assert.Equal(5L * 1024 * 1024, decision.ImageBytes);
@@ -233,7 +234,7 @@ public sealed class MessageGuardTests
     {
         var found = new ImageFacts { Bytes = 1024, Format = format, FormatSource = "read from the file's first bytes" };
 
-        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForImage("https://cdn.shop.example/a.png") with { Image = found }, T0);
+        var decision = Decide(WroteAt(T0, Profile), MessageDraft.ForImage("https://cdn.shop.example/a.png") with { Image = found }, T0);
 
         Assert.Equal(allowed ? GuardReason.None : GuardReason.ImageFormatUnsupported, decision.Reason);
         Assert.Equal(allowed ? null : format, decision.Format);
@@ -244,7 +245,7 @@ public sealed class MessageGuardTests
     {
         var profile = Profile with { ImageFormats = ["jpg"] };
 
-        var decision = MessageGuard.Decide(WroteAt(T0, profile), OutboundMessage.ForImage("https://cdn.shop.example/a.jpg") with { Image = new ImageFacts { Format = "jpeg" } }, profile, T0);
+        var decision = MessageGuard.Decide(WroteAt(T0, profile), MessageDraft.ForImage("https://cdn.shop.example/a.jpg") with { Image = new ImageFacts { Format = "jpeg" } }, profile, T0);
 
         Assert.True(decision.IsAllowed);
     }
@@ -252,7 +253,7 @@ public sealed class MessageGuardTests
     [Fact]
     public void Decide_ImageThatCannotBeFetched_RefusesImageUrlInvalidWithTheCause()
     {
-        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForImage("https://cdn.shop.example/a.png") with { Image = ImageFacts.Unreachable("HTTP 404 Not Found") }, T0);
+        var decision = Decide(WroteAt(T0, Profile), MessageDraft.ForImage("https://cdn.shop.example/a.png") with { Image = ImageFacts.Unreachable("HTTP 404 Not Found") }, T0);
 
         Assert.Equal(GuardReason.ImageUrlInvalid, decision.Reason);
         Assert.Equal(("https://cdn.shop.example/a.png", "HTTP 404 Not Found"), (decision.Detail, decision.Finding));
@@ -261,7 +262,7 @@ public sealed class MessageGuardTests
     [Fact]
     public void Decide_ImageNotMeasured_DecidesOnTheDeclaredSize()
     {
-        var image = OutboundMessage.ForImage("https://cdn.shop.example/a.png", 4L * 1024 * 1024) with { Image = ImageFacts.NotMeasured };
+        var image = MessageDraft.ForImage("https://cdn.shop.example/a.png", 4L * 1024 * 1024) with { Image = ImageFacts.NotMeasured };
 
         Assert.Equal(GuardReason.ImageTooLarge, Decide(WroteAt(T0, Profile), image, T0).Reason);
     }
@@ -272,13 +273,13 @@ public sealed class MessageGuardTests
     [InlineData("id 123")]
     public void Decide_SharePostNotAnId_RefusesSharePostInvalid(string postId)
     {
-        Assert.Equal(GuardReason.SharePostInvalid, Decide(WroteAt(T0, Profile), OutboundMessage.ForSharePost(postId), T0).Reason);
+        Assert.Equal(GuardReason.SharePostInvalid, Decide(WroteAt(T0, Profile), MessageDraft.ForSharePost(postId), T0).Reason);
     }
 
     [Fact]
     public void Decide_SharePostId_Allowed()
     {
-        Assert.True(Decide(WroteAt(T0, Profile), OutboundMessage.ForSharePost("7301234567890"), T0).IsAllowed);
+        Assert.True(Decide(WroteAt(T0, Profile), MessageDraft.ForSharePost("7301234567890"), T0).IsAllowed);
     }
 
     [Fact]
@@ -286,8 +287,8 @@ public sealed class MessageGuardTests
     {
         var state = WroteAt(T0, Profile);
 
-        var exactly = Decide(state, OutboundMessage.ForText("hi", H(48)), T0);
-        var over = Decide(state, OutboundMessage.ForText("hi", H(48) + TimeSpan.FromSeconds(1)), T0);
+        var exactly = Decide(state, MessageDraft.ForText("hi", H(48)), T0);
+        var over = Decide(state, MessageDraft.ForText("hi", H(48) + TimeSpan.FromSeconds(1)), T0);
 
         Assert.True(exactly.IsAllowed);
         Assert.Equal(GuardReason.ValidityTooLong, over.Reason);
@@ -301,7 +302,7 @@ public sealed class MessageGuardTests
     [InlineData(OutboundKind.File)]
     public void Decide_TypeTikTokDoesNotTake_RefusesMessageTypeUnsupported(OutboundKind kind)
     {
-        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForUnsupported(kind), T0);
+        var decision = Decide(WroteAt(T0, Profile), MessageDraft.ForUnsupported(kind), T0);
 
         Assert.Equal(GuardReason.MessageTypeUnsupported, decision.Reason);
         Assert.Equal(kind, decision.Kind);
@@ -315,7 +316,7 @@ public sealed class MessageGuardTests
     public void Decide_MediaBlockedCountry_RefusesImagesOnly(OutboundKind kind, string? country, GuardReason expected)
     {
         var profile = Profile with { MediaBlockedCountries = ["IN", "VN"] };
-        var message = kind == OutboundKind.Image ? OutboundMessage.ForImage("https://cdn.shop.example/a.png") : Hello;
+        var message = kind == OutboundKind.Image ? MessageDraft.ForImage("https://cdn.shop.example/a.png") : Hello;
 
         var decision = MessageGuard.Decide(WroteAt(T0, profile), message with { RecipientCountry = country }, profile, T0);
 
@@ -334,7 +335,7 @@ public sealed class MessageGuardTests
     [Fact]
     public void Decide_BadContentInClosedWindow_ReportsTheContentFirst()
     {
-        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForImage("https://cdn.shop.example/a.gif"), T0 + H(100));
+        var decision = Decide(WroteAt(T0, Profile), MessageDraft.ForImage("https://cdn.shop.example/a.gif"), T0 + H(100));
 
         Assert.Equal(GuardReason.ImageFormatUnsupported, decision.Reason);
     }
@@ -348,7 +349,7 @@ public sealed class MessageGuardTests
     [Fact]
     public void Decide_TooLongTextWithBadValidity_ReportsTheTextFirst()
     {
-        var decision = Decide(WroteAt(T0, Profile), OutboundMessage.ForText(new string('a', 6001), H(72)), T0);
+        var decision = Decide(WroteAt(T0, Profile), MessageDraft.ForText(new string('a', 6001), H(72)), T0);
 
         Assert.Equal(GuardReason.TextTooLong, decision.Reason);
     }

@@ -17,7 +17,7 @@ public sealed class MessageValidityTests
     [Fact]
     public void Decide_ShortValidity_ExpiresAfterIt()
     {
-        var decision = MessageGuard.Decide(WroteAt(T0, PolicyProfile.TikTok), OutboundMessage.ForText("hi", H(2)), PolicyProfile.TikTok, T0 + H(10));
+        var decision = MessageGuard.Decide(WroteAt(T0, PolicyProfile.TikTok), MessageDraft.ForText("hi", H(2)), PolicyProfile.TikTok, T0 + H(10));
 
         Assert.Equal(T0 + H(12), decision.ExpiresAt);
     }
@@ -78,6 +78,6 @@ public sealed class MessageValidityTests
     [Fact]
     public void ForText_NonPositiveValidity_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => OutboundMessage.ForText("hi", TimeSpan.Zero));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MessageDraft.ForText("hi", TimeSpan.Zero));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowAutomation.Guard;
+using FlowAutomation.Model;
 using FlowAutomation.Policy;
 
 namespace FlowAutomation.Tests.Guard;
@@ -18,7 +19,7 @@ internal sealed class ReferencePolicy(PolicyProfile profile)
     public void LeadSubmitted(DateTimeOffset at) => history.Add(("lead", at));
 
     /// <summary>"allowed" or the reason code; a send that is allowed goes into the history.</summary>
-    public string Decide(OutboundMessage message, DateTimeOffset now, out DateTimeOffset expiresAt)
+    public string Decide(MessageDraft message, DateTimeOffset now, out DateTimeOffset expiresAt)
     {
         expiresAt = default;
 
@@ -30,12 +31,12 @@ internal sealed class ReferencePolicy(PolicyProfile profile)
 
         if (message.Kind == OutboundKind.Text)
         {
-            if (message.Text!.Trim().Length == 0)
+            if (((TextContent)message.Content).Text.Trim().Length == 0)
             {
                 return "text_empty";
             }
 
-            if (new StringInfo(message.Text).LengthInTextElements > profile.TextMaxLength)
+            if (new StringInfo(((TextContent)message.Content).Text).LengthInTextElements > profile.TextMaxLength)
             {
                 return "text_too_long";
             }
@@ -43,7 +44,7 @@ internal sealed class ReferencePolicy(PolicyProfile profile)
 
         if (message.Kind == OutboundKind.Image)
         {
-            if (!Uri.TryCreate(message.ImageUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            if (!Uri.TryCreate(((ImageContent)message.Content).Url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
             {
                 return "image_url_invalid";
             }
@@ -65,13 +66,13 @@ internal sealed class ReferencePolicy(PolicyProfile profile)
                 return "image_format_unsupported";
             }
 
-            if ((message.Image?.Bytes ?? message.ImageBytes) > profile.ImageMaxBytes)
+            if ((message.Image?.Bytes ?? message.DeclaredImageBytes) > profile.ImageMaxBytes)
             {
                 return "image_too_large";
             }
         }
 
-        if (message.Kind == OutboundKind.SharePost && !message.PostId!.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (message.Kind == OutboundKind.SharePost && !((SharePostContent)message.Content).PostId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
             return "share_post_invalid";
         }

@@ -46,13 +46,13 @@ public sealed class AssignmentTests
 
     private readonly ManualTimeProvider _clock = new(Monday10Sgt);
 
-    private FlowEngine Engine(IConversationStore store) => Engine(new EngineStore(store, new RecordingOutbox()));
+    private FlowEngine Engine(IConversationStore store) => Engine(new EngineStore(store, new RecordingOutbox(), new VirtualFollowUpScheduler(_clock), new TraceLog()));
 
     private FlowEngine Engine(IEngineStore store)
     {
         var compilation = new FlowCompiler(Options.Policy).CompileTexts(("flows/assign.yaml", Flows));
         Assert.False(compilation.HasErrors);
-        return new FlowEngine(compilation.Flows, store, new VirtualFollowUpScheduler(_clock), _clock, new TraceLog(), Options);
+        return new FlowEngine(compilation.Flows, store, _clock, Options);
     }
 
     private static Task<EventOutcome> SayAsync(FlowEngine engine, string conversation, string text) =>
@@ -90,7 +90,7 @@ public sealed class AssignmentTests
     public async Task RoundRobin_EventRunsAgainAfterALostCommit_AdvancesTheTurnOnce()
     {
         var store = new InMemoryConversationStore();
-        var racing = new LosesFirstCommit(store);
+        var racing = new LosesFirstCommit(store, _clock);
         await SayAsync(Engine(racing), "c-1", "price?");
 
         await SayAsync(Engine(store), "c-2", "price?");
@@ -139,9 +139,9 @@ public sealed class AssignmentTests
     }
 
     /// <summary>An engine store that lets another writer save the conversation once, right before the first commit.</summary>
-    private sealed class LosesFirstCommit(IConversationStore inner) : IEngineStore
+    private sealed class LosesFirstCommit(IConversationStore inner, ManualTimeProvider clock) : IEngineStore
     {
-        private readonly EngineStore _store = new(inner, new RecordingOutbox());
+        private readonly EngineStore _store = new(inner, new RecordingOutbox(), new VirtualFollowUpScheduler(clock), new TraceLog());
 
         public int Lost { get; private set; }
 
@@ -153,15 +153,18 @@ public sealed class AssignmentTests
         public ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken) =>
             _store.FindTurnsAsync(teams, cancellationToken);
 
-        public async ValueTask<ConversationState?> CommitAsync(ConversationState state, IReadOnlyList<OutgoingMessage> messages, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken)
+        public ValueTask<IReadOnlyList<FollowUpJob>> PendingFollowUpsAsync(string conversationId, CancellationToken cancellationToken) =>
+            _store.PendingFollowUpsAsync(conversationId, cancellationToken);
+
+        public async ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken)
         {
             if (Lost == 0)
             {
                 Lost++;
-                await inner.UpdateAsync(state.ConversationId, s => s.WithTag("touched"), cancellationToken);
+                await inner.UpdateAsync(commit.ConversationId, s => s.WithTag("touched"), cancellationToken);
             }
 
-            return await _store.CommitAsync(state, messages, turns, cancellationToken);
+            return await _store.CommitAsync(commit, cancellationToken);
         }
     }
 }

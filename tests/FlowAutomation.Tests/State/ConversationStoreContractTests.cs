@@ -123,7 +123,7 @@ public abstract class ConversationStoreContractTests
         var guard = new ConversationGuard(store, PolicyProfile.TikTok);
         await guard.RecordInboundAsync("c-race", T0);
 
-        var decisions = await RunAtOnce(64, _ => guard.DecideAsync("c-race", OutboundMessage.ForText("Hi!"), T0 + TimeSpan.FromMinutes(1)).AsTask());
+        var decisions = await RunAtOnce(64, _ => guard.DecideAsync("c-race", MessageDraft.ForText("Hi!"), T0 + TimeSpan.FromMinutes(1)).AsTask());
 
         Assert.Equal(10, decisions.Count(d => d.IsAllowed));
         Assert.All(decisions.Where(d => !d.IsAllowed), d => Assert.Equal(GuardReason.QuotaExhausted, d.Reason));

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace FlowAutomation.Server.Common;
+
+/// <summary>Small, non-throwing readers over <see cref="JsonElement"/> used by the webhook parsers.</summary>
+internal static class JsonFields
+{
+    /// <summary>The reason given for a string or property name that is not text, after the place it is at.</summary>
+    public const string NotTextReason = "is not valid text (invalid UTF-8 or an unpaired surrogate)";
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
+
+    /// <summary>
+    /// The body as a JSON document whose every string and property name is text, or null with the reason: <c>body is
+    /// not JSON</c>, or the place of a string that is not text (invalid UTF-8 bytes, or an escaped unpaired
+    /// surrogate: the JSON reader lets both through, and reading them later would throw).
+    /// </summary>
+    public static JsonDocument? TryParse(ReadOnlyMemory<byte> body, out string? error)
+    {
+        error = "body is not JSON";
+        if (body.IsEmpty)
+            return null;
+        try
+        {
+            return Checked(JsonDocument.Parse(body, Options), "", out error);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A JSON document held in a string (TikTok's <c>content</c>), checked as <see cref="TryParse(ReadOnlyMemory{byte}, out string?)"/>
+    /// does; the places named in <paramref name="error"/> start with <paramref name="path"/>. Null with a null error
+    /// when the text is not JSON.
+    /// </summary>
+    public static JsonDocument? TryParse(string text, string path, out string? error)
+    {
+        error = null;
+        try
+        {
+            return Checked(JsonDocument.Parse(text, Options), path, out error);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonDocument? Checked(JsonDocument document, string path, out string? error)
+    {
+        error = FindInvalidText(document.RootElement, path);
+        if (error is null)
+            return document;
+        document.Dispose();
+        return null;
+    }
+
+    /// <summary>The first string or property name (in document order) that cannot be read as text, as a reason; null when all can.</summary>
+    private static string? FindInvalidText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsText(element) ? null : $"{(path.Length == 0 ? "body" : path)} {NotTextReason}";
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FindInvalidText(item, $"{path}[{index++}]") is { } error)
+                        return error;
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!IsName(property))
+                        return $"a property name in {(path.Length == 0 ? "the body" : path)} {NotTextReason}";
+                    if (FindInvalidText(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}") is { } error)
+                        return error;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsText(JsonElement value)
+    {
+        try
+        {
+            _ = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsName(JsonProperty property)
+    {
+        try
+        {
+            _ = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The property if <paramref name="element"/> is an object that has it and it is not null.</summary>
+    public static JsonElement? Get(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
+            ? value
+            : null;
+
+    public static JsonElement? Object(this JsonElement element, string name) =>
+        element.Get(name) is { ValueKind: JsonValueKind.Object } value ? value : null;
+
+    /// <summary>A string property; numbers are read as their JSON text (ids are sometimes numeric). Empty is null.</summary>
+    public static string? String(this JsonElement element, string name) => element.Get(name) switch
+    {
+        { ValueKind: JsonValueKind.String } value => value.GetString() is { Length: > 0 } text ? text : null,
+        { ValueKind: JsonValueKind.Number } value => value.GetRawText(),
+        _ => null,
+    };
+
+    public static long? Int64(this JsonElement element, string name) => element.Get(name) switch
+    {
+        { ValueKind: JsonValueKind.Number } value when value.TryGetInt64(out var number) => number,
+        { ValueKind: JsonValueKind.String } value when long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) => number,
+        _ => null,
+    };
+
+    public static bool? Boolean(this JsonElement element, string name) => element.Get(name) switch
+    {
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Reads an ISO 8601 time, including Infobip's <c>2019-11-09T16:00:00.000+0000</c> (offset without colon).
+    /// </summary>
+    public static DateTimeOffset? Time(this JsonElement element, string name)
+    {
+        var text = element.String(name);
+        if (text is null)
+            return null;
+        if (text.Length > 5 && (text[^5] == '+' || text[^5] == '-') && text[^4..].All(char.IsAsciiDigit))
+            text = string.Concat(text.AsSpan(0, text.Length - 2), ":", text.AsSpan(text.Length - 2));
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+    }
+
+    public static DateTimeOffset? FromUnixSeconds(long? seconds) =>
+        seconds is { } s && s is > 0 and < 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
+
+    public static DateTimeOffset? FromUnixMilliseconds(long? milliseconds) =>
+        milliseconds is { } ms && ms is > 0 and < 253402300799999 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>A stable id for an event that has none: the SHA-256 of the raw body, so a redelivery maps to the same key.</summary>
+    public static string BodyHash(ReadOnlySpan<byte> body) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
+}

@@ -1,0 +1,21 @@
+using FlowAutomation.Server.Common;
+
+namespace FlowAutomation.Server.Inbox;
+
+/// <summary>Configuration section <c>Inbox</c>: how taken events are run.</summary>
+internal sealed class InboxOptions
+{
+    public const string SectionName = "Inbox";
+
+    /// <summary>Lanes run in parallel; a conversation always goes to the same lane, so its events run in order.</summary>
+    [Between(1, 256)]
+    public int Lanes { get; set; } = 4;
+
+    /// <summary>Attempts before an event that keeps failing is set aside as <c>failed</c> (visible in <c>/api/status</c>).</summary>
+    [Positive]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Wait between attempts.</summary>
+    [NotNegative]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+}

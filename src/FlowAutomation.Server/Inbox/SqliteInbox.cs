@@ -1,0 +1,227 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using FlowAutomation.Runtime;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Runtime;
+using FlowAutomation.Server.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace FlowAutomation.Server.Inbox;
+
+/// <summary>
+/// The service's <see cref="IInboundSink"/>: a webhook's records are taken in one SQLite transaction — each dedup key
+/// recorded, each new customer event (and each message a person sent from TikTok's app, which counts toward the
+/// quota) written to the <c>inbox</c> table as <c>pending</c>, every other record written as <c>recorded</c> (delivery
+/// and seen reports also marked on the outbox row they are about) — and only then acknowledged. Concurrent requests
+/// share a transaction (group commit), so a burst costs one commit per batch; each record is written in a savepoint
+/// of its own, so one that cannot be stored fails only its own request (503), never the others.
+/// A record is a duplicate when its key is in <c>inbound_dedup</c> (recent keys, purged after
+/// <c>Storage:DedupRetention</c>) or already in the inbox, whose rows stay: a redelivery is a duplicate whatever its age.
+/// After the commit the new items go to the <see cref="InboxProcessor"/>; one that is taken but not yet processed
+/// when the process dies is still <c>pending</c> and is processed on the next start.
+/// </summary>
+internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor processor, TimeProvider time, ILogger<SqliteInbox> logger) : IInboundSink, IAsyncDisposable
+{
+    private const int MaxBatchRecords = 512;
+    private const string RecordSavepoint = "inbox_record";
+    private readonly Channel<Pending> _requests = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _gate = new();
+    private Task? _writer;
+
+    public ValueTask<InboundAcceptance> AcceptAsync(IReadOnlyList<InboundRecord> records, CancellationToken cancellationToken = default)
+    {
+        if (records.Count == 0)
+            return ValueTask.FromResult(new InboundAcceptance(0, 0));
+        var pending = new Pending(records);
+        EnsureWriter();
+        if (!_requests.Writer.TryWrite(pending))
+            throw new InvalidOperationException("the inbox is closed");
+        return new ValueTask<InboundAcceptance>(pending.Completion.Task.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>The items taken but not processed yet, oldest first.</summary>
+    public static async Task<IReadOnlyList<InboxItem>> PendingAsync(SqliteDatabase database, CancellationToken cancellationToken) =>
+        [.. (await SqliteInboxTable.PendingAsync(database, cancellationToken)).Select(r => r.Kind == nameof(BusinessEcho)
+            ? (InboxItem)new InboxAgentMessage(r.Seq, StoreJson.Deserialize<BusinessEcho>(r.Payload).ToAgentMessage())
+            : new InboxEvent(r.Seq, StoreJson.Deserialize<StoredEvent>(r.Payload).ToEvent()))];
+
+    public async ValueTask DisposeAsync()
+    {
+        _requests.Writer.TryComplete();
+        if (_writer is not null)
+            await _writer;
+    }
+
+    private void EnsureWriter()
+    {
+        if (_writer is not null)
+            return;
+        lock (_gate)
+        {
+            if (_writer is not null)
+                return;
+            // Not on the caller's execution context: the writer outlives the request that started it.
+            using (ExecutionContext.SuppressFlow())
+                _writer = Task.Run(WriteLoopAsync);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>();
+        while (await _requests.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var count = 0;
+            while (count < MaxBatchRecords && _requests.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                count += pending.Records.Count;
+            }
+            try
+            {
+                var items = await database.WriteUrgentAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch));
+                foreach (var pending in batch)
+                {
+                    if (pending.NotTaken > 0)
+                        pending.Completion.TrySetException(new RecordsNotTakenException(pending.NotTaken, pending.Records.Count));
+                    else
+                        pending.Completion.TrySetResult(new InboundAcceptance(pending.Accepted, pending.Records.Count - pending.Accepted));
+                }
+                foreach (var item in items)
+                    processor.Enqueue(item);
+            }
+            catch (Exception exception)
+            {
+                foreach (var pending in batch)
+                    pending.Completion.TrySetException(exception);
+            }
+        }
+    }
+
+    private async Task<List<InboxItem>> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, List<Pending> batch)
+    {
+        var items = new List<InboxItem>();
+        var now = time.GetUtcNow();
+        foreach (var pending in batch)
+        {
+            (pending.Accepted, pending.NotTaken) = (0, 0);
+            foreach (var record in pending.Records)
+            {
+                // A savepoint per record: one that cannot be stored is undone alone. An error that ends the whole
+                // transaction (the store is down) makes the savepoint's rollback throw, and the batch fails.
+                await transaction.SaveAsync(RecordSavepoint);
+                InboxItem? item;
+                bool taken;
+                try
+                {
+                    (taken, item) = await TakeAsync(connection, transaction, record, now);
+                }
+                catch (Exception exception)
+                {
+                    await transaction.RollbackAsync(RecordSavepoint);
+                    await transaction.ReleaseAsync(RecordSavepoint);
+                    logger.InboxRecordRefused(exception, record.DedupKey);
+                    pending.NotTaken++;
+                    continue;
+                }
+                await transaction.ReleaseAsync(RecordSavepoint);
+                if (!taken)
+                    continue;
+                pending.Accepted++;
+                if (item is not null)
+                    items.Add(item);
+            }
+        }
+        return items;
+    }
+
+    /// <summary>Takes one record: false when it is a duplicate; the item for the engine when it has work to do.</summary>
+    private static async Task<(bool Taken, InboxItem? Item)> TakeAsync(SqliteConnection connection, SqliteTransaction transaction, InboundRecord record, DateTimeOffset now)
+    {
+        if (!await SqliteDedupStore.TryReserveAsync(record.DedupKey, now, connection, transaction))
+            return (false, null);
+        switch (record)
+        {
+            case InboundEnvelope envelope:
+                var stored = StoredEvent.From(envelope);
+                return await InsertAsync(connection, transaction, record, "pending", stored.ConversationId, envelope.ContactId, StoreJson.Serialize(stored), now) is { } seq
+                    ? (true, new InboxEvent(seq, stored.ToEvent()))
+                    : (false, null);
+            case BusinessEcho { CountsTowardQuota: true } echo:
+                return await InsertAsync(connection, transaction, record, "pending", echo.ConversationId, echo.ContactId, StoreJson.Serialize(echo), now) is { } agentSeq
+                    ? (true, new InboxAgentMessage(agentSeq, echo.ToAgentMessage()))
+                    : (false, null);
+        }
+        if (await InsertAsync(connection, transaction, record, "recorded", ConversationOf(record), ContactOf(record),
+                JsonSerializer.Serialize(record, record.GetType(), StoreJson.Options), now) is null)
+            return (false, null);
+        switch (record)
+        {
+            case DeliveryReport report:
+                await SqliteOutbox.RecordReportAsync(connection, transaction, report.ProviderMessageId, report.Status, report.EffectiveAt, seen: false, CancellationToken.None);
+                break;
+            case SeenReport seen:
+                await SqliteOutbox.RecordReportAsync(connection, transaction, seen.ProviderMessageId, null, seen.EffectiveAt, seen: true, CancellationToken.None);
+                break;
+        }
+        return (true, null);
+    }
+
+    /// <summary>The new row's sequence number; null when the inbox holds the key already (a redelivery older than the dedup retention).</summary>
+    private static Task<long?> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, InboundRecord record, string status, string? conversationId, string? contactId, string payload, DateTimeOffset now) =>
+        SqliteInboxTable.InsertAsync(connection, transaction, record.DedupKey, record.Provider.ToString(), record.GetType().Name, conversationId, contactId, payload, status == "pending", now);
+
+    private static string? ConversationOf(InboundRecord record) => record switch
+    {
+        BusinessEcho e => e.ConversationId,
+        ReadReceipt r => r.ConversationId,
+        ReactionRecord r => r.ConversationId,
+        _ => null,
+    };
+
+    private static string? ContactOf(InboundRecord record) => record switch
+    {
+        BusinessEcho e => e.ContactId,
+        ReadReceipt r => r.ContactId,
+        ReactionRecord r => r.ContactId,
+        DeliveryReport d => d.Recipient,
+        SeenReport s => s.Recipient,
+        _ => null,
+    };
+
+    private sealed class Pending(IReadOnlyList<InboundRecord> records)
+    {
+        public IReadOnlyList<InboundRecord> Records { get; } = records;
+
+        public int Accepted { get; set; }
+
+        /// <summary>Records that could not be stored (the request is answered 503; the others are taken).</summary>
+        public int NotTaken { get; set; }
+
+        public TaskCompletionSource<InboundAcceptance> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// What the inbox keeps of a customer event: enough to run it after a restart, and both times — the provider's
+    /// (<see cref="ProviderAt"/>) and ours (<see cref="ReceivedAt"/>); the event's own time is the one decisions use
+    /// (bounded by the webhook stage). A lead without a TikTok conversation runs in a conversation named by its contact id
+    /// (<c>lead:&lt;lead id&gt;</c>).
+    /// </summary>
+    internal sealed record StoredEvent(string ConversationId, string ContactId, string? ContactName, string? ContactCountry, string? BusinessId, string EventId, Model.FlowEvent Event)
+    {
+        /// <summary>The time the provider gave (null in rows written before it was kept).</summary>
+        public DateTimeOffset? ProviderAt { get; init; }
+
+        public DateTimeOffset? ReceivedAt { get; init; }
+
+        public static StoredEvent From(InboundEnvelope e) =>
+            new(e.ConversationId ?? e.ContactId, e.ContactId, e.ContactName, e.ContactCountry, e.BusinessId, e.ProviderMessageId, e.Event)
+            {
+                ProviderAt = e.OccurredAt,
+                ReceivedAt = e.ReceivedAt,
+            };
+
+        public InboundEvent ToEvent() => new(ConversationId, ContactId, Event, ContactName, ContactCountry, null, EventId) { ProviderAt = ProviderAt, ReceivedAt = ReceivedAt };
+    }
+}

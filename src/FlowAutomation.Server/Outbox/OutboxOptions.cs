@@ -1,0 +1,35 @@
+using FlowAutomation.Server.Common;
+
+namespace FlowAutomation.Server.Outbox;
+
+/// <summary>Configuration section <c>Outbox</c>: how the dispatcher claims, retries and backs off.</summary>
+internal sealed class OutboxOptions
+{
+    public const string SectionName = "Outbox";
+
+    /// <summary>Attempts before a transiently failing message is marked failed.</summary>
+    [Positive]
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>Delay before the second attempt; doubles with each attempt (before jitter).</summary>
+    [Positive]
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    [Positive]
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a claimed message is reserved for one dispatcher before another may reclaim it.</summary>
+    [Positive]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often an idle dispatcher looks for due messages (an enqueue wakes it sooner).</summary>
+    [Positive]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Between(1, 1000)]
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Sends in flight at once (different conversations only), from 1 to 64; another value stops the service at start.</summary>
+    [Between(1, 64)]
+    public int MaxParallelSends { get; set; } = 4;
+}

@@ -1,0 +1,42 @@
+using FlowAutomation.Runtime;
+using FlowAutomation.Server.Storage;
+
+namespace FlowAutomation.Server.Outbox;
+
+/// <summary>Wakes an idle dispatcher when something is enqueued (an engine commit with messages), instead of waiting for its next poll.</summary>
+public sealed class OutboxSignal : IDisposable, ICommitListener
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Notify()
+    {
+        try
+        {
+            _semaphore.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled; one wake-up is enough.
+        }
+    }
+
+    /// <summary>Completes when notified or when <paramref name="timeout"/> passes on <paramref name="time"/>.</summary>
+    internal async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(timeout, time, stop.Token);
+        var wake = _semaphore.WaitAsync(stop.Token);
+        await Task.WhenAny(delay, wake);
+        await stop.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    ValueTask ICommitListener.CommittedAsync(EngineCommit commit, CancellationToken cancellationToken)
+    {
+        if (commit.Messages.Count > 0)
+            Notify();
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose() => _semaphore.Dispose();
+}

@@ -1,0 +1,50 @@
+using FlowAutomation.Model;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>
+/// A message the guard allowed, as it is queued in the outbox. <see cref="Id"/> is the idempotency key (the
+/// runtime derives it from the decision, so a retried decision enqueues nothing new) and goes to the provider as
+/// the destination <c>messageId</c>. The message is never handed to the provider at or after <see cref="ExpiresAt"/>.
+/// </summary>
+/// <param name="Sender">The business id; null means the configured default (<c>Infobip:Sender</c>).</param>
+/// <param name="Destination">The TikTok user id the inbound message came from.</param>
+public sealed record OutboxMessage(
+    string Id,
+    string? ConversationId,
+    string? Sender,
+    string Destination,
+    SendableContent Content,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    string? CallbackData = null);
+
+public enum OutboxStatus
+{
+    /// <summary>Waiting for its first attempt or a retry at <see cref="OutboxEntry.NextAttemptAt"/>.</summary>
+    Pending,
+
+    /// <summary>Claimed by a dispatcher until <see cref="OutboxEntry.ClaimedUntil"/>; reclaimed after that.</summary>
+    InFlight,
+
+    Sent,
+    Failed,
+    Expired,
+}
+
+/// <summary>An outbox row: the message and where it is in its life cycle.</summary>
+public sealed record OutboxEntry(
+    OutboxMessage Message,
+    OutboxStatus Status,
+    int Attempts,
+    DateTimeOffset NextAttemptAt,
+    DateTimeOffset? ClaimedUntil,
+    string? ProviderMessageId,
+    string? LastError,
+    DateTimeOffset? CompletedAt)
+{
+    public string Id => Message.Id;
+
+    public static OutboxEntry Pending(OutboxMessage message) =>
+        new(message, OutboxStatus.Pending, 0, message.CreatedAt, null, null, null, null);
+}

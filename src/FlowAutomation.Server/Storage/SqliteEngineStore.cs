@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using System.Text;
+using FlowAutomation.Runtime;
+using FlowAutomation.Scheduling;
+using FlowAutomation.Server.Common;
+using FlowAutomation.State;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>
+/// The engine's store on SQLite. A commit is one transaction on the writer connection holding everything the
+/// <see cref="EngineCommit"/> carries (<see cref="SqliteEngineCommit"/>): the state's compare-and-swap, the team turns,
+/// the outbox rows, the follow-up rows, the audit records and the work item's marker. Once it is durable the
+/// <paramref name="listeners"/> do the work outside the database (wake the dispatcher, hand follow-ups to Quartz, log).
+/// </summary>
+internal sealed class SqliteEngineStore(SqliteDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, ILogger<SqliteEngineStore> logger) : IEngineStore
+{
+    /// <summary>Infobip takes message ids of up to 200 characters; longer ids are replaced by a digest.</summary>
+    public const int MaxMessageIdLength = 200;
+
+    private readonly ICommitListener[] _listeners = [.. listeners];
+
+    public async ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await SqliteConversationStore.FindAsync(connection, null, conversationId, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, int>> CountOpenAsync(IReadOnlyCollection<string> assignees, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await SqliteAssignments.CountOpenAsync(connection, assignees, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await SqliteAssignments.FindTurnsAsync(connection, teams, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<FollowUpJob>> PendingFollowUpsAsync(string conversationId, CancellationToken cancellationToken) =>
+        await SqliteFollowUpTable.PendingAsync(database, conversationId, cancellationToken);
+
+    public async ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        var result = await database.WriteIfAsync(
+            (connection, transaction) => SqliteEngineCommit.WriteAsync(connection, transaction, commit, time.GetUtcNow(), cancellationToken),
+            written => written == CommitResult.Committed, cancellationToken);
+        if (result != CommitResult.Committed)
+            return result;
+        foreach (var listener in _listeners)
+        {
+            try
+            {
+                await listener.CommittedAsync(commit, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                logger.AfterCommitFailed(exception, commit.ConversationId);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The outbox row for an allowed message: sent to the contact (the TikTok user id), from the configured sender,
+    /// with the engine's stable id (so a re-run enqueues nothing new) and the guard's expiry.
+    /// </summary>
+    public static OutboxMessage ToOutbox(OutgoingMessage message) =>
+        new(MessageId(message.Id), message.ConversationId, null, message.ContactId, message.Content, message.DecidedAt, message.ExpiresAt);
+
+    public static string MessageId(string id) =>
+        id.Length <= MaxMessageIdLength ? id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+}

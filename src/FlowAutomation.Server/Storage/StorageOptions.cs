@@ -1,0 +1,36 @@
+using FlowAutomation.Server.Common;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>Configuration section <c>Storage</c>.</summary>
+internal sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>A SQLite connection string, or just a file path (<c>--db app.db</c>); relative to the working folder.</summary>
+    [NotBlank]
+    public string Database { get; set; } = "flowautomation.db";
+
+    /// <summary>SQLite's <c>synchronous</c> setting: <c>Normal</c> survives a process crash, <c>Full</c> also a power cut (slower).</summary>
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Normal;
+
+    /// <summary>How long inbound dedup keys are kept; TikTok retries a webhook for up to 72 h.</summary>
+    [Positive]
+    public TimeSpan DedupRetention { get; set; } = TimeSpan.FromDays(7);
+
+    public string ConnectionString => Database.Contains('=', StringComparison.Ordinal) ? Database : $"Data Source={Database}";
+
+    public SqliteDatabase CreateDatabase()
+    {
+        switch (Provider)
+        {
+            case StorageProvider.TemporaryFile or StorageProvider.InMemory:
+                var file = Path.Combine(Path.GetTempPath(), $"flowautomation-{Guid.NewGuid():n}.db");
+                return new SqliteDatabase($"Data Source={file}") { Synchronous = SqliteSynchronous.Off, DeleteOnDispose = file };
+            default:
+                return new SqliteDatabase(ConnectionString) { Synchronous = Synchronous };
+        }
+    }
+}
