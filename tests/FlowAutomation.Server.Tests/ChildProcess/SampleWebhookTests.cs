@@ -50,16 +50,33 @@ public sealed class SampleWebhookTests : IDisposable
         await using var service = await ServiceProcess.StartAsync(_folder, port, ["--Webhooks:Infobip:Secret=dev-secret"], Guard, quiet: false);
         var webhook = service.BaseUrl + "/webhooks/infobip/tiktok";
 
+        var before = SingaporeBusinessHours(TimeProvider.System.GetUtcNow());
         var answer = await SampleScript.SendAsync("dev-secret", webhook, Guard);
-        // The welcome flow answers every first message; other shipped flows may answer too, depending on the hour.
-        var reply = await service.WaitForLineAsync(l => l.Contains("would send to user-1001", StringComparison.Ordinal) && l.Contains("welcome", StringComparison.Ordinal), "the welcome reply in the log", Guard);
+        // The sample asks "How much is the serum?": in Singapore business hours the price-inquiry flow (priority 100,
+        // stop) answers with the price list; at other hours the welcome flow greets the new contact.
+        var reply = await service.WaitForLineAsync(l => l.Contains("would send to user-1001", StringComparison.Ordinal) && l.Contains('"'), "the first reply in the log", Guard);
+        var after = SingaporeBusinessHours(TimeProvider.System.GetUtcNow());
         await SampleScript.SendAsync("dev-secret", webhook, Guard);
         await service.WaitForLineAsync(l => service.Output.Split('\n').Count(x => x.Contains("Handled message.received sample-msg-", StringComparison.Ordinal)) == 2, "the second message handled", Guard);
 
         Assert.Contains("\"accepted\":1", answer, StringComparison.Ordinal);
         Assert.Contains("No messaging provider is configured", service.Output, StringComparison.Ordinal);
         Assert.Contains("(conversation sample-conv-1, message sample-conv-1/sample-msg-", reply, StringComparison.Ordinal);
-        Assert.Contains("\"Hi there, welcome to Blossom Beauty! 🌸⏎Ask us about prices, orders or shipping, and we'll get right back to you.\"", reply, StringComparison.Ordinal);
+        const string Welcome = "\"Hi there, welcome to Blossom Beauty! 🌸⏎Ask us about prices, orders or shipping, and we'll get right back to you.\"";
+        const string PriceList = "\"Hi there! Here is our price list. A sales advisor will follow up shortly.\"";
+        if (before && after)
+            Assert.Contains(PriceList, reply, StringComparison.Ordinal);
+        else if (!before && !after)
+            Assert.Contains(Welcome, reply, StringComparison.Ordinal);
+        else
+            Assert.True(reply.Contains(Welcome, StringComparison.Ordinal) || reply.Contains(PriceList, StringComparison.Ordinal), reply);
+    }
+
+    /// <summary>The shipped price-inquiry flow's hours: Monday to Friday, 09:00 to 18:00 in Asia/Singapore.</summary>
+    private static bool SingaporeBusinessHours(DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Singapore"));
+        return local.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && local.Hour is >= 9 and < 18;
     }
 
     private void CopyFlows()
