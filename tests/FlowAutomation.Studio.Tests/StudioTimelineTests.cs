@@ -107,7 +107,7 @@ public sealed class StudioTimelineTests(BrowserFixture browser, ITestOutputHelpe
         });
 
         await studio.PickScenarioAsync("flows/thousand.scenario.yaml");
-        await Assertions.Expect(studio.Page.Locator("[data-testid=timeline-entry]")).ToHaveCountAsync(3000);
+        await Assertions.Expect(studio.Page.GetByTestId("timeline").Locator(".tl-body")).ToHaveAttributeAsync("data-entries", "3000");
         await studio.Page.WaitForFunctionAsync("() => performance.getEntriesByName('timeline-render').length > 0");
         var milliseconds = await studio.Page.EvaluateAsync<double>("() => performance.getEntriesByName('timeline-render').at(-1).duration");
 
@@ -115,6 +115,17 @@ public sealed class StudioTimelineTests(BrowserFixture browser, ITestOutputHelpe
         // The figure goes to docs/performance.md; the bound here is generous, so that a busy machine does not fail it.
         Assert.InRange(milliseconds, 1, 15_000);
         await Assertions.Expect(studio.Page.Locator("[data-testid=verdict][data-passed=true]")).ToHaveCountAsync(1);
+        // Only the rows in view are in the page, and the last one is there once scrolled to.
+        Assert.InRange(await studio.Page.Locator("[data-testid=timeline-entry]").CountAsync(), 10, 400);
+        await studio.Page.GetByTestId("timeline").Locator(".tl-body").EvaluateAsync("""
+            async el => {
+                // Rows are measured as they come into view: scroll to the end again once they have been.
+                el.scrollTop = el.scrollHeight;
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                el.scrollTop = el.scrollHeight;
+            }
+            """);
+        await Assertions.Expect(studio.Page.Locator("[data-testid=timeline-entry][data-lane=customer]").Last).ToContainTextAsync("question 999");
         Assert.Empty(studio.Errors);
     }
 
@@ -127,7 +138,7 @@ public sealed class StudioTimelineTests(BrowserFixture browser, ITestOutputHelpe
 
         await studio.Entries("blocked", "quota_exhausted").ClickAsync();
         await Assertions.Expect(studio.Page.Locator("[data-testid=mini-canvas] .is-selected")).ToHaveCountAsync(1);
-        await studio.Entries("blocked", "quota_exhausted").ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(studio.Page.Locator("[data-testid=timeline-entry][data-lane=customer]")).ToBeInViewportAsync();
 
         var bytes = await studio.Page.ScreenshotAsync(new PageScreenshotOptions { Path = StudioPage.PicturePath("timeline.png") });
         Assert.True(bytes.Length > 20_000, "the screenshot shows the page");

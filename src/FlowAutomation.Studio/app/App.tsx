@@ -308,9 +308,10 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
     }
   };
   const scenarioDiagnostics: PlacedDiagnostic[] = useMemo(() => {
-    if (!run || !scenario) return [];
+    const mine = run && scenario ? run.result.diagnostics.filter((d) => d.path === scenario.name) : [];
+    if (!run || mine.length === 0) return [];
     const at = parseYamlFile(run.text);
-    return run.result.diagnostics.filter((d) => d.path === scenario.name).map((d) => {
+    return mine.map((d) => {
       const [from, to] = diagnosticRange(at, d);
       return { from, to, severity: d.severity, code: d.code, message: d.message };
     });

@@ -1,6 +1,6 @@
 // One file's flows on the canvas, laid out by elkjs from the nodes' measured sizes.
 import { applyNodeChanges, Background, Controls, MarkerType, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Diagnostic } from "../api/types";
 import type { FlowGraph, GraphNode } from "../model/flowGraph";
 import type { Badge } from "../model/liveBadges";
@@ -48,7 +48,7 @@ function slots(graph: FlowGraph): Map<string, Slot> {
   return result;
 }
 
-export function FlowCanvas({ graph, problems, selectedId, onSelect, badges, compact }: Props) {
+export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId, onSelect, badges, compact }: Props) {
   const paletteHeight = compact ? 0 : paletteSpace;
   const [nodes, setNodes] = useState<StudioNode[]>([]);
   const measured = useRef(new Map<string, Size>());
@@ -170,4 +170,4 @@ export function FlowCanvas({ graph, problems, selectedId, onSelect, badges, comp
       <Controls showInteractive={false} />
     </ReactFlow>
   );
-}
+});

@@ -51,13 +51,27 @@ export interface WindowSpan { opensAt: number; closesAt: number }
 /** The reply windows the timeline went through, each once, in order. */
 export function windowSpans(entries: readonly TimelineEntry[]): WindowSpan[] {
   const spans: WindowSpan[] = [];
+  const seen = new Set<number>();
   for (const e of entries) {
     if (!e.window) continue;
     const opensAt = time(e.window.opensAt);
-    if (spans.some((s) => s.opensAt === opensAt)) continue;
+    if (seen.has(opensAt)) continue;
+    seen.add(opensAt);
     spans.push({ opensAt, closesAt: time(e.window.closesAt) });
   }
   return spans;
+}
+
+/** The time covered by at least one window, as few spans as can say it (for drawing many windows). */
+export function coverage(spans: readonly WindowSpan[]): WindowSpan[] {
+  const sorted = [...spans].sort((a, b) => a.opensAt - b.opensAt);
+  const merged: WindowSpan[] = [];
+  for (const s of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && s.opensAt <= last.closesAt) merged[merged.length - 1] = { opensAt: last.opensAt, closesAt: Math.max(last.closesAt, s.closesAt) };
+    else merged.push({ ...s });
+  }
+  return merged;
 }
 
 /** How the reply window stands at an entry: none yet, open (with room, little room, or none left), or closed. */

@@ -2,10 +2,10 @@
 // the middle, the business's messages on the right; a band beside each entry for the reply window it falls in; above,
 // the reply windows to scale with every event on them, the messages left in the window, and each expectation's verdict.
 // Selecting an entry selects the flow node and the YAML that produced it (App).
-import { memo, useLayoutEffect, useMemo, type ReactNode } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { PendingFollowUp, TimelineEntry, TimelineVerdict, TimelineWindow } from "../api/types";
 import { Icon } from "../canvas/icons";
-import { bandAt, clockWords, durationWords, offsetWords, overviewRange, tally, windowsAlong, windowSpans, type Band } from "../model/timeline";
+import { bandAt, clockWords, coverage, durationWords, offsetWords, overviewRange, tally, windowsAlong, windowSpans, type Band } from "../model/timeline";
 
 interface Props {
   entries: readonly TimelineEntry[];
@@ -23,7 +23,8 @@ interface Props {
   empty?: ReactNode;
 }
 
-const laneColumn = { customer: 3, flows: 4, business: 5 } as const;
+// Each row holds one entry: it may use the lanes beside its own, and stays to its lane's side (left, middle, right).
+const laneColumn = { customer: "3 / 5", flows: "3 / 6", business: "4 / 6" } as const;
 
 export function Timeline(props: Props) {
   const { entries, selected, onSelect } = props;
@@ -33,6 +34,7 @@ export function Timeline(props: Props) {
   const totals = useMemo(() => tally(entries), [entries]);
   const focus = selected ?? entries.length - 1;
   const focusWindow = along[focus] ?? null;
+  const { body, onScroll, shown, measure, virtual } = useWindowedRows(entries);
 
   // How long the timeline took from its data to the screen (the browser test reads this measure).
   useLayoutEffect(() => {
@@ -72,17 +74,22 @@ export function Timeline(props: Props) {
         <span className="lane-title lane-flows"><Icon name="bolt" size={13} /> Flows</span>
         <span className="lane-title lane-business"><Icon name="chat" size={13} /> Business</span>
       </div>
-      <div className="tl-body">
+      <div className="tl-body" ref={body} onScroll={onScroll} data-entries={entries.length}>
         {entries.length === 0 && <div className="tl-empty muted">{props.empty ?? "Nothing happened yet."}</div>}
-        {entries.map((e, i) => (
-          <Row key={e.index} entry={e} start={start} window={along[i] ?? null} showTime={i === 0 || entries[i - 1]!.at !== e.at}
-            selected={selected === e.index} onSelect={onSelect} />
-        ))}
+        {shown.top > 0 && <div style={{ height: shown.top }} />}
+        {entries.slice(shown.from, shown.to).map((e, k) => {
+          const i = shown.from + k;
+          return (
+            <Row key={e.index} entry={e} start={start} window={along[i] ?? null} showTime={i === 0 || entries[i - 1]!.at !== e.at}
+              selected={selected === e.index} onSelect={onSelect} measure={virtual ? measure : undefined} />
+          );
+        })}
+        {shown.bottom > 0 && <div style={{ height: shown.bottom }} />}
         {props.pending?.map((p) => (
           <div className="tl-row tl-pending" key={p.id} data-testid="timeline-pending" onClick={() => props.onSelectPending?.(p)}>
             <div className="tl-time"><b>{start ? offsetWords(p.dueAt, start) : ""}</b><span>{clockWords(p.dueAt)}</span></div>
             <div className="tl-band band-none" />
-            <div className="tl-cell" style={{ gridColumn: laneColumn.flows }}>
+            <div className="tl-cell tl-cell-flows" style={{ gridColumn: laneColumn.flows }}>
               <div className="tl-note tl-note-pending">
                 <Icon name="clock" size={14} />
                 <span>follow-up <b>{p.followUp}</b> of {p.flow} waits: due {clockWords(p.dueAt)}{props.now ? ` (in ${durationWords(Date.parse(p.dueAt) - Date.parse(props.now))})` : ""}</span>
@@ -95,17 +102,18 @@ export function Timeline(props: Props) {
   );
 }
 
-const Row = memo(function Row({ entry: e, start, window, showTime, selected, onSelect }: {
+const Row = memo(function Row({ entry: e, start, window, showTime, selected, onSelect, measure }: {
   entry: TimelineEntry; start: string | null; window: TimelineWindow | null; showTime: boolean; selected: boolean; onSelect(e: TimelineEntry): void;
+  measure?: (index: number, element: HTMLDivElement | null) => void;
 }) {
   const band = bandAt(window, e.at);
   return (
-    <div className={`tl-row ${selected ? "is-selected" : ""} ${e.kind === "event" && e.depth === 0 && e.lane !== "flows" ? "tl-step" : ""}`}
+    <div ref={measure ? (el) => measure(e.index, el) : undefined} data-index={e.index} className={`tl-row ${selected ? "is-selected" : ""} ${e.kind === "event" && e.depth === 0 && e.lane !== "flows" ? "tl-step" : ""}`}
       data-testid="timeline-entry" data-kind={e.kind} data-lane={e.lane} data-status={e.status ?? undefined} data-reason={e.reason ?? undefined}
       data-flow={e.flow ?? undefined} data-node={e.node ?? undefined} onClick={() => onSelect(e)}>
       <div className="tl-time">{showTime && <><b>{start ? offsetWords(e.at, start) : ""}</b><span>{clockWords(e.at)}</span></>}</div>
       <div className={`tl-band band-${band}`} title={bandTitle(band, window)} />
-      <div className="tl-cell" style={{ gridColumn: laneColumn[e.lane] }}>
+      <div className={`tl-cell tl-cell-${e.lane}`} style={{ gridColumn: laneColumn[e.lane] }}>
         <Card entry={e} window={window} selected={selected} />
       </div>
     </div>
@@ -220,6 +228,8 @@ function Overview({ entries, spans, start, focus, focusWindow }: {
   entries: readonly TimelineEntry[]; spans: ReturnType<typeof windowSpans>; start: string | null; focus: string | null; focusWindow: TimelineWindow | null;
 }) {
   const [from, to] = overviewRange(entries, spans, start);
+  // Windows that overlap are drawn as the time they cover together; the one at the selected entry stands out.
+  const drawn = useMemo(() => (spans.length > 20 ? coverage(spans) : spans), [spans]);
   // A little room at both ends, so that ticks at the very start or end show whole.
   const x = (t: number) => 12 + ((t - from) / (to - from)) * 976;
   const ticks = (pick: (e: TimelineEntry) => boolean) =>
@@ -237,10 +247,13 @@ function Overview({ entries, spans, start, focus, focusWindow }: {
       </div>
       <svg className="tl-overview-svg" viewBox="0 0 1000 48" preserveAspectRatio="none" aria-hidden="true">
         <line x1="0" x2="1000" y1="24" y2="24" className="ov-axis" vectorEffect="non-scaling-stroke" />
-        {spans.map((s) => (
-          <rect key={s.opensAt} x={x(s.opensAt)} width={Math.max(1, x(s.closesAt) - x(s.opensAt))} y={17} height={14} rx={3}
-            className={focusWindow && Date.parse(focusWindow.opensAt) === s.opensAt ? "ov-window ov-window-focus" : "ov-window"} vectorEffect="non-scaling-stroke" />
+        {drawn.map((s) => (
+          <rect key={s.opensAt} x={x(s.opensAt)} width={Math.max(1, x(s.closesAt) - x(s.opensAt))} y={17} height={14} rx={3} className="ov-window" vectorEffect="non-scaling-stroke" />
         ))}
+        {focusWindow && (
+          <rect x={x(Date.parse(focusWindow.opensAt))} width={Math.max(1, x(Date.parse(focusWindow.closesAt)) - x(Date.parse(focusWindow.opensAt)))} y={17} height={14} rx={3}
+            className="ov-window ov-window-focus" vectorEffect="non-scaling-stroke" />
+        )}
         <g transform="translate(0 3) scale(1 10)"><path d={customer} className="ov-tick ov-customer" vectorEffect="non-scaling-stroke" /></g>
         <g transform="translate(0 35) scale(1 10)"><path d={sent} className="ov-tick ov-sent" vectorEffect="non-scaling-stroke" /></g>
         <g transform="translate(0 33) scale(1 13)"><path d={refused} className="ov-tick ov-refused" vectorEffect="non-scaling-stroke" /></g>
@@ -296,4 +309,104 @@ function Verdicts({ verdicts, onSelect }: { verdicts: readonly TimelineVerdict[]
       </ul>
     </div>
   );
+}
+
+/** Above this many entries, only the rows in view (and some around them) are in the page. */
+const windowFrom = 200;
+const overscan = 800;
+
+/** A first guess of a row's height, before it has been measured. */
+function estimateHeight(e: TimelineEntry): number {
+  if (e.status === "blocked") return 96;
+  if (e.lane === "customer") return 58;
+  if (e.action === "reply") return 38;
+  return 32;
+}
+
+/**
+ * Windowed rows for long timelines: each row's height is a guess until it has been in the page, then measured (and
+ * watched while it stays); the rows above and below the ones in view are a spacer each, so that the scroll bar and
+ * positions are those of the whole timeline. Short timelines are drawn whole.
+ */
+function useWindowedRows(entries: readonly TimelineEntry[]) {
+  const virtual = entries.length > windowFrom;
+  const body = useRef<HTMLDivElement>(null);
+  // Heights are of this timeline's rows: a new timeline starts from guesses again.
+  const store = useRef({ entries, heights: new Map<number, number>(), elements: new Map<number, HTMLDivElement>() });
+  if (store.current.entries !== entries) store.current = { entries, heights: new Map(), elements: new Map() };
+  const heights = { current: store.current.heights };
+  const [measured, setMeasured] = useState(0);
+  const [view, setView] = useState({ top: 0, height: 1200 });
+  const observer = useRef<ResizeObserver | null>(null);
+  const pending = useRef(false);
+
+  const bump = useCallback(() => {
+    if (pending.current) return;
+    pending.current = true;
+    requestAnimationFrame(() => {
+      pending.current = false;
+      setMeasured((n) => n + 1);
+    });
+  }, []);
+
+  useEffect(() => {
+    if (!virtual) return;
+    observer.current = new ResizeObserver((items) => {
+      let changed = false;
+      for (const item of items) {
+        const index = Number((item.target as HTMLElement).dataset.index);
+        const height = (item.target as HTMLElement).offsetHeight;
+        if (height > 0 && store.current.heights.get(index) !== height) {
+          store.current.heights.set(index, height);
+          changed = true;
+        }
+      }
+      if (changed) bump();
+    });
+    return () => observer.current?.disconnect();
+  }, [virtual, bump]);
+
+  const measure = useCallback((index: number, element: HTMLDivElement | null) => {
+    const elements = store.current.elements;
+    const previous = elements.get(index);
+    if (previous && previous !== element) observer.current?.unobserve(previous);
+    if (element) {
+      elements.set(index, element);
+      observer.current?.observe(element);
+    } else elements.delete(index);
+  }, []);
+
+  // Where each row starts: measured heights, guesses for the others.
+  const offsets = useMemo(() => {
+    const result = new Float64Array(entries.length + 1);
+    if (!virtual) return result;
+    entries.forEach((e, i) => (result[i + 1] = result[i]! + (heights.current.get(e.index) ?? estimateHeight(e))));
+    return result;
+    // `measured` says the heights changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [entries, virtual, measured]);
+
+  useEffect(() => {
+    if (body.current) setView({ top: body.current.scrollTop, height: body.current.clientHeight || 1200 });
+  }, [entries]);
+
+  const onScroll = useCallback(() => {
+    const el = body.current;
+    if (el && virtual) setView({ top: el.scrollTop, height: el.clientHeight });
+  }, [virtual]);
+
+  if (!virtual) return { body, onScroll, measure, virtual, shown: { from: 0, to: entries.length, top: 0, bottom: 0 } };
+  const first = (y: number) => {
+    let lo = 0, hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (offsets[mid + 1]! <= y) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const from = first(Math.max(0, view.top - overscan));
+  const to = Math.min(entries.length, first(view.top + view.height + overscan) + 1);
+  const total = offsets[entries.length]!;
+  return { body, onScroll, measure, virtual, shown: { from, to, top: offsets[from]!, bottom: total - offsets[to]! } };
 }
