@@ -23,7 +23,6 @@ public sealed class StudioLiveTests(BrowserFixture browser) : IClassFixture<Brow
         await Assertions.Expect(page.Locator("[data-node-id='1:trigger'] [data-testid=live-badges]")).ToHaveTextAsync("2 events1 fired");
         await Assertions.Expect(page.Locator("[data-node-id='1:then/3'] [data-testid=live-badges]")).ToHaveTextAsync("1 sent");
         await Assertions.Expect(page.Locator("[data-node-id='1:then/4'] [data-testid=live-badges]")).ToHaveTextAsync("0 sent1 quota_exhausted");
-
         await page.GetByTestId("all-flows-tab").ClickAsync();
         await Assertions.Expect(page.Locator("[data-flow-id=new-arrivals] [data-testid=live-badges]")).ToHaveTextAsync("2 in1 fired4 sent1 quota_exhausted");
         Assert.Empty(service.Errors);

@@ -10,8 +10,8 @@ namespace FlowAutomation.Server.Studio;
 /// <summary>
 /// "Debug in the editor": a recorded conversation as a scenario. Its events are the ones the service took for it (the
 /// inbox: the customer's messages, leads and referrals, and the messages a person sent from TikTok's app), at their
-/// own times, from the first one; a last <c>advance</c> moves the clock to the conversation's last record, so that the
-/// follow-ups that ran then run again. Its expectations are what the running flows did (the messages sent, in order,
+/// own times to the second, from the first one; when follow-ups fell due after the last of them, a last <c>advance</c>
+/// moves the clock to the last one, so that they run again. Its expectations are what the running flows did (the messages sent, in order,
 /// and the refusals), so that a change to the flows shows as the expectations it breaks.
 /// </summary>
 internal static class RecordedScenario
@@ -20,7 +20,7 @@ internal static class RecordedScenario
     public static string? Build(string conversationId, ConversationState? state, IReadOnlyList<InboxItem> inbound, IReadOnlyList<AuditedRecord> trail, bool trailComplete)
     {
         var steps = inbound
-            .Select(i => (At: i.Event?.Event.At ?? i.AgentMessage!.At, i.Seq, Item: i))
+            .Select(i => (At: Second(i.Event?.Event.At ?? i.AgentMessage!.At), i.Seq, Item: i))
             .OrderBy(s => s.At).ThenBy(s => s.Seq)
             .ToList();
         if (steps.Count == 0)
@@ -49,9 +49,9 @@ internal static class RecordedScenario
             sb.Append("    ").Append(item.Event is { } e ? Event(e.Event) : Agent(item.AgentMessage!)).Append('\n');
         }
 
-        var last = trail.Count == 0 ? steps[^1].At : trail.Max(r => r.Record.At);
-        if (last > steps[^1].At)
-            sb.Append("  - at: ").Append(Offset(last, start)).Append("\n    advance: true\n");
+        var dueAfter = trail.Select(r => r.Record).OfType<EventTrace>().Where(e => e.Type == "follow_up").Select(e => Second(e.At)).Where(at => at > steps[^1].At).ToList();
+        if (dueAfter.Count > 0)
+            sb.Append("  - at: ").Append(Offset(dueAfter.Max(), start)).Append("\n    advance: true\n");
 
         if (trailComplete)
             Expectations(sb, trail);
@@ -140,12 +140,11 @@ internal static class RecordedScenario
         return sb.Append('"').ToString();
     }
 
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString(at.Millisecond == 0 && at.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>The time to the second (a scenario's times are), earlier fractions dropped: the order stays.</summary>
+    private static DateTimeOffset Second(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
-    /// <summary>An offset from the start (<c>5m</c>, <c>1d2h</c>) when it is whole seconds, else the absolute time.</summary>
-    private static string Offset(DateTimeOffset at, DateTimeOffset start)
-    {
-        var offset = at - start;
-        return offset.Ticks % TimeSpan.TicksPerSecond == 0 ? Durations.Format(offset) : Time(at);
-    }
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>An offset from the start: <c>0s</c>, <c>5m</c>, <c>1d2h3s</c>.</summary>
+    private static string Offset(DateTimeOffset at, DateTimeOffset start) => Durations.Format(at - start);
 }

@@ -56,17 +56,20 @@ internal sealed class StudioScenarios(IReadOnlyList<ScenarioRoot> roots, StudioC
         var flowErrors = compilation.Diagnostics.Count(d => d.IsError);
 
         var diagnostics = new DiagnosticBag();
-        var scenario = ScenarioLoader.LoadText(name, request.Text ?? string.Empty, diagnostics);
-        if (scenario is null || flowErrors > 0)
+        var document = ScenarioLoader.ReadText(name, request.Text ?? string.Empty, diagnostics);
+        var scenario = document?.Scenario;
+        if (document is null || flowErrors > 0)
             return NotRun(name, scenario, diagnostics, flowErrors, flowFiles);
 
-        var result = await ScenarioRunner.RunTextAsync(name, request.Text ?? string.Empty, compilation.Flows, policy, new ScenarioRunOptions(), cancellationToken);
+        var result = await ScenarioRunner.RunLoadedAsync(document, compilation.Flows, policy, new ScenarioRunOptions(), diagnostics, cancellationToken);
         if (result.Run is not { } run)
         {
             var all = new DiagnosticBag();
             all.AddRange(result.Diagnostics);
             return NotRun(name, scenario, all, 0, flowFiles);
         }
+
+        scenario = run.Scenario;
 
         var summary = run.Trace.OfType<SummaryTrace>().LastOrDefault();
         return new StudioScenarioRun(

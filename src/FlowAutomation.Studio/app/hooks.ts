@@ -30,6 +30,7 @@ export function useScenarioRun(api: StudioApi, scenario: ScenarioDoc | null, flo
     const abort = new AbortController();
     const timer = setTimeout(() => {
       setRunning(true);
+      performance.mark("timeline-request");
       api.runScenario(scenario.name, scenario.text, flows, abort.signal)
         .then((result) => {
           performance.mark("timeline-data");

@@ -100,6 +100,15 @@ public static class ScenarioRunner
             return new ScenarioResult(path, null, diagnostics.ToSortedList());
         }
 
+        return await RunLoadedAsync(document, flows, basePolicy, options, diagnostics, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="RunTextAsync"/>, for a scenario already read (its reader's diagnostics in <paramref name="diagnostics"/>).</summary>
+    public static async Task<ScenarioResult> RunLoadedAsync(ScenarioDocument document, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, PolicyProfile basePolicy, ScenarioRunOptions? options = null, DiagnosticBag? diagnostics = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var path = document.Path;
+        diagnostics ??= new DiagnosticBag();
         var policy = LoadPolicy(document, diagnostics, basePolicy);
         CheckFlowReferences(document.Expect, [.. flows.Select(f => f.Id)], diagnostics);
         if (diagnostics.HasErrors || document.Scenario is not { } scenario)

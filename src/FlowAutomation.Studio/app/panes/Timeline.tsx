@@ -36,13 +36,16 @@ export function Timeline(props: Props) {
   const focusWindow = along[focus] ?? null;
   const { body, onScroll, shown, measure, virtual } = useWindowedRows(entries);
 
-  // How long the timeline took from its data to the screen (the browser test reads this measure).
+  // How long the timeline took from its data to the screen (the browser test reads these measures).
   useLayoutEffect(() => {
     if (entries.length === 0 || performance.getEntriesByName("timeline-data", "mark").length === 0) return;
     const frame = requestAnimationFrame(() => {
       performance.mark("timeline-painted");
       performance.measure("timeline-render", "timeline-data", "timeline-painted");
+      // With a scenario run: from the request to the screen (the run on the server and the transfer included).
+      if (performance.getEntriesByName("timeline-request", "mark").length > 0) performance.measure("timeline-run-and-render", "timeline-request", "timeline-painted");
       performance.clearMarks("timeline-data");
+      performance.clearMarks("timeline-request");
     });
     return () => cancelAnimationFrame(frame);
   }, [entries]);
