@@ -29,12 +29,7 @@ internal sealed class ServicePage : IAsyncDisposable
         Page = page;
         Address = app.Urls.First();
         _client = new HttpClient { BaseAddress = new Uri(Address) };
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-                Errors.Add($"console: {message.Text}");
-        };
-        page.PageError += (_, error) => Errors.Add($"page error: {error}");
+        StudioPage.WatchErrors(page, Errors);
     }
 
     public string Address { get; }

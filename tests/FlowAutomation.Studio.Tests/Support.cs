@@ -68,12 +68,18 @@ internal sealed class StudioPage : IAsyncDisposable
         Folder = folder;
         _context = context;
         Page = page;
+        WatchErrors(page, Errors);
+    }
+
+    /// <summary>Collects every console error and page error the page logs.</summary>
+    public static void WatchErrors(IPage page, List<string> errors)
+    {
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
-                Errors.Add($"console: {message.Text}");
+                errors.Add($"console: {message.Text}");
         };
-        page.PageError += (_, error) => Errors.Add($"page error: {error}");
+        page.PageError += (_, error) => errors.Add($"page error: {error}");
     }
 
     public StudioApp App { get; }

@@ -126,17 +126,9 @@ internal static class StudioEndpoints
         {
             return await action();
         }
-        catch (StudioPathException ex)
+        catch (Exception ex) when (Refusal(ex) is { } refusal)
         {
-            return Results.Json(new { error = ex.Message }, Json, statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (FileNotFoundException ex)
-        {
-            return Results.Json(new { error = ex.Message }, Json, statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Results.Json(new { error = ex.Message }, Json, statusCode: StatusCodes.Status409Conflict);
+            return refusal;
         }
     }
 
@@ -146,17 +138,18 @@ internal static class StudioEndpoints
         {
             return action();
         }
-        catch (StudioPathException ex)
+        catch (Exception ex) when (Refusal(ex) is { } refusal)
         {
-            return Results.Json(new { error = ex.Message }, Json, statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (FileNotFoundException ex)
-        {
-            return Results.Json(new { error = ex.Message }, Json, statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Results.Json(new { error = ex.Message }, Json, statusCode: StatusCodes.Status409Conflict);
+            return refusal;
         }
     }
+
+    /// <summary>The answer for a path the page may not have (400), a file that is not there (404) or one that cannot be read or written now (409).</summary>
+    private static IResult? Refusal(Exception ex) => ex switch
+    {
+        StudioPathException => Error(ex.Message, StatusCodes.Status400BadRequest),
+        FileNotFoundException => Error(ex.Message, StatusCodes.Status404NotFound),
+        IOException or UnauthorizedAccessException => Error(ex.Message, StatusCodes.Status409Conflict),
+        _ => null,
+    };
 }

@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowAutomation.Policy;
 
@@ -12,11 +10,7 @@ namespace FlowAutomation.Scenarios;
 /// </summary>
 public static class ScenarioSchemaGenerator
 {
-    public static string Generate() => Build().ToJsonString(new JsonSerializerOptions
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    }) + "\n";
+    public static string Generate() => Language.FlowSchemaGenerator.Write(Build());
 
     public static JsonObject Build() => new()
     {

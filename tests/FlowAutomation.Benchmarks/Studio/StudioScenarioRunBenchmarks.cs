@@ -1,11 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using FlowAutomation.Server.Studio;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowAutomation.Benchmarks.Studio;
 
@@ -41,15 +37,7 @@ public class StudioScenarioRunBenchmarks
         File.WriteAllText(Path.Combine(folder, "answer.yaml"), "flow: answer\non: message.received\nwhen:\n  message.text: { contains: question }\nthen:\n  - reply: \"Thanks for asking; we will answer shortly.\"\n");
         _request = new { name = "flows/thousand.scenario.yaml", text = ThousandEvents(), flows = Array.Empty<object>() };
 
-        _app = StudioHost.Create(folder, "http://127.0.0.1:0", scenarioFolders: []);
-        _app.App.StartAsync().GetAwaiter().GetResult();
-        var address = _app.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
-        using var session = new HttpRequestMessage(HttpMethod.Post, "/studio/api/session");
-        session.Headers.Add(StudioTokenAccess.HeaderName, _app.LaunchAddress().Split("#token=")[1]);
-        using var response = _client.Send(session);
-        var token = JsonDocument.Parse(response.Content.ReadAsStream()).RootElement.GetProperty("token").GetString()!;
-        _client.DefaultRequestHeaders.Add(StudioTokenAccess.HeaderName, token);
+        (_app, _client) = StudioCompileBenchmarks.StartSignedIn(folder, scenarioFolders: []);
         if (RunOverHttp().GetAwaiter().GetResult() < 1_000_000)
             throw new InvalidOperationException("the run did not answer with the timeline");
     }
