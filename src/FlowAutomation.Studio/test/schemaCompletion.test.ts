@@ -43,4 +43,11 @@ describe("completion from docs/scenario.schema.json, in the scenario editor", ()
     const doc = "scenario: s\nstart: 2026-03-02T09:00:00Z\nevents: []\nexpect:\n  blocked:\n    - reason: quo\n";
     expect(scenarioLabels(doc, "reason: quo")).toEqual(["quota_exhausted"]);
   });
+
+  it("completes past the first 3,000 characters, where a new state's first parse stops", () => {
+    const events = Array.from({ length: 100 }, (_, i) => `  - at: ${i}m\n    message.received: { text: "question ${i}" }\n`).join("");
+    const doc = `scenario: s\nstart: 2026-03-02T09:00:00Z\nevents:\n${events}expect:\n  blocked:\n    - reason: quo\n`;
+    expect(doc.length).toBeGreaterThan(3000);
+    expect(scenarioLabels(doc, "reason: quo")).toEqual(["quota_exhausted"]);
+  });
 });
