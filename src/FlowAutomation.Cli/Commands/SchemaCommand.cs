@@ -23,8 +23,8 @@ internal static class SchemaCommand
         kind.CompletionSources.Add(Kinds);
         kind.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<string>();
-            if (!Kinds.Contains(value, StringComparer.Ordinal))
+            // A word that looks like an option is RejectingUnknownOptions' error, not a kind.
+            if (result.Tokens is [{ Value: var value }] && !value.StartsWith('-') && !Kinds.Contains(value, StringComparer.Ordinal))
                 result.AddError($"schema takes 'flow' (the default) or 'scenario', not '{value}'");
         });
         var output = new Option<string>("--out") { Description = "Write the schema to FILE instead of standard output.", HelpName = "FILE" };
