@@ -121,4 +121,17 @@ public sealed class FlowCtlTests : IDisposable
         using var json = JsonDocument.Parse(File.ReadAllText(path));
         Assert.Equal("http://json-schema.org/draft-07/schema#", json.RootElement.GetProperty("$schema").GetString());
     }
+
+    [Fact]
+    public async Task Schema_Scenario_WritesTheScenarioSchema_AndAnotherKindIsAUsageError()
+    {
+        var (exit, output, _) = await RunAsync("schema", "scenario");
+        var (badExit, _, err) = await RunAsync("schema", "flows");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("https://flowautomation.dev/schema/scenario-v1.json", json.RootElement.GetProperty("$id").GetString());
+        Assert.Equal(2, badExit);
+        Assert.Contains("'flow' (the default) or 'scenario'", err, StringComparison.Ordinal);
+    }
 }

@@ -68,12 +68,18 @@ internal sealed class StudioPage : IAsyncDisposable
         Folder = folder;
         _context = context;
         Page = page;
+        WatchErrors(page, Errors);
+    }
+
+    /// <summary>Collects every console error and page error the page logs.</summary>
+    public static void WatchErrors(IPage page, List<string> errors)
+    {
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
-                Errors.Add($"console: {message.Text}");
+                errors.Add($"console: {message.Text}");
         };
-        page.PageError += (_, error) => Errors.Add($"page error: {error}");
+        page.PageError += (_, error) => errors.Add($"page error: {error}");
     }
 
     public StudioApp App { get; }
@@ -84,24 +90,74 @@ internal sealed class StudioPage : IAsyncDisposable
 
     public List<string> Errors { get; } = [];
 
-    public static async Task<StudioPage> OpenAsync(IBrowser browser)
+    /// <summary>
+    /// flowctl studio over a copy of <paramref name="flows"/> (the repository's flows/ by default; <paramref name="extra"/>
+    /// adds files to the copy), with the repository's samples/ as the other scenario folder.
+    /// </summary>
+    public static async Task<StudioPage> OpenAsync(IBrowser browser, string? flows = null, IReadOnlyDictionary<string, string>? extra = null, int width = 1440, int height = 900)
     {
         var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "flowautomation-studio-browser", Guid.NewGuid().ToString("n"), "flows");
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.EnumerateFiles(Repo.Path("flows")))
-            File.Copy(file, System.IO.Path.Combine(folder, System.IO.Path.GetFileName(file)));
-        var app = StudioHost.Create(folder, "http://127.0.0.1:0");
+        Copy(flows ?? Repo.Path("flows"), folder);
+        return await StartAsync(browser, folder, [Repo.Path("samples")], extra, width, height);
+    }
+
+    /// <summary>
+    /// flowctl studio over a copy of one folder of samples/ (<c>samples/guard</c>: its scenarios and its flows/), the
+    /// copy's samples/ being the other scenario folder, so that the scenarios name the very flows the studio edits.
+    /// </summary>
+    public static async Task<StudioPage> OpenSampleAsync(IBrowser browser, string sample, IReadOnlyDictionary<string, string>? extra = null, int width = 1440, int height = 900)
+    {
+        var samples = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "flowautomation-studio-browser", Guid.NewGuid().ToString("n"), "samples");
+        Copy(Repo.Path("samples", sample), System.IO.Path.Combine(samples, sample));
+        return await StartAsync(browser, System.IO.Path.Combine(samples, sample, "flows"), [samples], extra, width, height);
+    }
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+            File.Copy(file, System.IO.Path.Combine(to, System.IO.Path.GetFileName(file)));
+        foreach (var dir in Directory.EnumerateDirectories(from))
+            Copy(dir, System.IO.Path.Combine(to, System.IO.Path.GetFileName(dir)));
+    }
+
+    private static async Task<StudioPage> StartAsync(IBrowser browser, string folder, IReadOnlyList<string> scenarioFolders, IReadOnlyDictionary<string, string>? extra, int width, int height)
+    {
+        foreach (var (name, text) in extra ?? new Dictionary<string, string>())
+            await File.WriteAllTextAsync(System.IO.Path.Combine(folder, name), text);
+        var app = StudioHost.Create(folder, "http://127.0.0.1:0", scenarioFolders: scenarioFolders);
         await app.App.StartAsync();
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
-        // Generous waits: the machine may be shared with other builds; every wait still ends on a real signal.
-        context.SetDefaultTimeout(90_000);
-        Assertions.SetDefaultExpectTimeout(90_000);
-        var page = await context.NewPageAsync();
+        var (context, page) = await NewPageAsync(browser, width, height);
         var studio = new StudioPage(app, folder, context, page);
         await page.GotoAsync(app.LaunchAddress());
         await Assertions.Expect(page.GetByTestId("file")).Not.ToHaveCountAsync(0);
         return studio;
     }
+
+    public static async Task<(IBrowserContext Context, IPage Page)> NewPageAsync(IBrowser browser, int width = 1440, int height = 900)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        // Generous waits: the machine may be shared with other builds; every wait still ends on a real signal.
+        context.SetDefaultTimeout(90_000);
+        Assertions.SetDefaultExpectTimeout(90_000);
+        return (context, await context.NewPageAsync());
+    }
+
+    /// <summary>Opens the Scenarios view and picks a scenario file (<c>root/path</c>, as the list names it).</summary>
+    public async Task PickScenarioAsync(string name)
+    {
+        await Page.GetByTestId("scenario-tab").ClickAsync();
+        await Page.Locator($"[data-testid=scenario-file][data-path='{name}']").ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("scenario-editor").Locator(".cm-line").First).Not.ToHaveTextAsync("");
+    }
+
+    /// <summary>Every timeline entry of a kind and status (and reason).</summary>
+    public ILocator Entries(string status, string? reason = null) =>
+        Page.Locator($"[data-testid=timeline-entry][data-status='{status}']{(reason is null ? "" : $"[data-reason='{reason}']")}");
+
+    /// <summary>UPDATE_GOLDEN=1 writes a picture for the docs into docs/; otherwise it goes to the test's output folder.</summary>
+    public static string PicturePath(string name) =>
+        Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1" ? Repo.Path("docs", name) : System.IO.Path.Combine(AppContext.BaseDirectory, name);
 
     /// <summary>Opens a file from the list and waits until its text is in the editor and its flows are drawn.</summary>
     public async Task OpenFileAsync(string name, int flows)
@@ -120,7 +176,10 @@ internal sealed class StudioPage : IAsyncDisposable
     {
         await _context.DisposeAsync();
         await App.DisposeAsync();
-        Directory.Delete(System.IO.Path.GetDirectoryName(Folder)!, recursive: true);
+        var root = Folder;
+        while (System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(root)) != "flowautomation-studio-browser")
+            root = System.IO.Path.GetDirectoryName(root)!;
+        Directory.Delete(root, recursive: true);
     }
 }
 

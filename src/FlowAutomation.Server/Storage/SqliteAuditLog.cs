@@ -14,20 +14,14 @@ public sealed record AuditEntry(long Seq, string? ConversationId, DateTimeOffset
 /// </summary>
 internal sealed class SqliteAuditLog(SqliteDatabase database)
 {
-    private static readonly JsonSerializerOptions RecordJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static async Task AppendAsync(SqliteConnection connection, SqliteTransaction? transaction, string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken)
     {
         if (records.Count == 0)
             return;
         var rows = records.Select(record => Row(conversationId, record)).ToList();
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO audit (conversation_id, at, kind, flow, name, status, reason, detail, record)
-            VALUES (@ConversationId, @At, @Kind, @Flow, @Name, @Status, @Reason, @Detail, @Record)
+            INSERT INTO audit (conversation_id, at, kind, flow, node, name, status, reason, detail, record)
+            VALUES (@ConversationId, @At, @Kind, @Flow, @Node, @Name, @Status, @Reason, @Detail, @Record)
             """, rows, transaction, cancellationToken: cancellationToken));
     }
 
@@ -51,7 +45,7 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
             ConversationId = conversationId,
             At = record.At.ToUnixTimeMilliseconds(),
             Kind = record.Kind,
-            Record = JsonSerializer.Serialize(record, record.GetType(), RecordJson),
+            Record = AuditRecordJson.Serialize(record),
         };
         switch (record)
         {
@@ -67,6 +61,7 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
                 break;
             case ActionTrace a:
                 row.Flow = a.Flow;
+                row.Node = a.Node;
                 row.Name = a.Action;
                 row.Status = a.StatusName;
                 row.Reason = a.Reason;
@@ -86,6 +81,7 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
         public long At { get; set; }
         public string Kind { get; set; } = "";
         public string? Flow { get; set; }
+        public string? Node { get; set; }
         public string? Name { get; set; }
         public string? Status { get; set; }
         public string? Reason { get; set; }

@@ -118,5 +118,12 @@ internal static class SqliteSchema
         UPDATE conversations SET closed = 1 WHERE json_extract(state, '$.Closed') = 1;
         CREATE INDEX ix_conversations_open_assignee ON conversations (assignee) WHERE closed = 0;
         """,
+
+        // 4: the studio's counts — each action record names its node (the YAML path of the action in its flow), and
+        // the audit log is read by time.
+        """
+        ALTER TABLE audit ADD COLUMN node TEXT;
+        CREATE INDEX ix_audit_at ON audit (at);
+        """,
     ];
 }

@@ -22,6 +22,9 @@ internal sealed record StudioFlowWords(string Id, string Path, int Line, int Col
 
 internal sealed record StudioFollowUpWords(int Line, int Column, string Delay, IReadOnlyList<string> Conditions);
 
+/// <summary>A file's text as the page has it (saved or not).</summary>
+internal sealed record StudioText(string Path, string? Text);
+
 /// <summary>What the compile endpoint answers: every diagnostic of the folder's set, and words for the flows that compiled.</summary>
 internal sealed record StudioCompileResult(bool Valid, int Errors, int Warnings, IReadOnlyList<StudioDiagnostic> Diagnostics, IReadOnlyList<StudioFlowWords> Flows);
 
@@ -33,11 +36,32 @@ internal sealed class StudioCompiler(StudioFolder folder, PolicyProfile policy)
 {
     public StudioCompileResult Compile(string? path, string? text)
     {
-        var overlay = path is null ? null : folder.Resolve(path); // refuses a path outside the folder
-        var files = new List<(string Path, string Text)>();
+        var compilation = CompileSet(path is null ? [] : [new StudioText(path, text ?? string.Empty)]);
+        var errors = compilation.Diagnostics.Count(d => d.IsError);
+        return new StudioCompileResult(
+            errors == 0,
+            errors,
+            compilation.Diagnostics.Count - errors,
+            [.. compilation.Diagnostics.Select(StudioDiagnostic.From)],
+            [.. compilation.Flows.Select(Words)]);
+    }
+
+    /// <summary>
+    /// The folder's set as the page has it: each file of <paramref name="overlays"/> with the page's text (saved or not,
+    /// a new file too), the others as on disk. Every overlay's path must be a flow file inside the folder.
+    /// </summary>
+    public FlowCompilation CompileSet(IReadOnlyList<StudioText> overlays)
+    {
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var overlay in overlays)
+        {
+            folder.Resolve(overlay.Path); // refuses a path outside the folder
+            given[overlay.Path] = overlay.Text ?? string.Empty;
+        }
+        var files = given.Select(g => (g.Key, g.Value)).ToList();
         foreach (var relative in folder.List())
         {
-            if (relative == path)
+            if (given.ContainsKey(relative))
                 continue;
             try
             {
@@ -48,18 +72,8 @@ internal sealed class StudioCompiler(StudioFolder folder, PolicyProfile policy)
                 // A file that vanished or cannot be read between the listing and the read is left out of this round.
             }
         }
-        if (overlay is not null)
-            files.Add((path!, text ?? string.Empty));
-        files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-
-        var compilation = new FlowCompiler(policy).CompileTexts([.. files]);
-        var errors = compilation.Diagnostics.Count(d => d.IsError);
-        return new StudioCompileResult(
-            errors == 0,
-            errors,
-            compilation.Diagnostics.Count - errors,
-            [.. compilation.Diagnostics.Select(StudioDiagnostic.From)],
-            [.. compilation.Flows.Select(Words)]);
+        files.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        return new FlowCompiler(policy).CompileTexts([.. files]);
     }
 
     private static StudioFlowWords Words(FlowDefinition flow) => new(

@@ -9,12 +9,23 @@ namespace FlowAutomation.Server.Studio;
 /// <summary>What the service says after a save: whether the folder's new set runs, or the running set stays (its errors).</summary>
 internal sealed record StudioReload(bool Loaded, IReadOnlyList<StudioDiagnostic> Diagnostics);
 
-/// <summary>Everything the studio's endpoints need: the folder, the policy it compiles with, who may call, and what runs after a save.</summary>
-internal sealed record StudioSite(StudioFolder Folder, PolicyProfile Policy, IStudioAccess Access, Func<StudioReload>? AfterSave = null);
+/// <summary>
+/// Everything the studio's endpoints need: the folder, the policy it compiles with, who may call, what runs after a
+/// save, the folders scenarios are picked from (null: <see cref="StudioScenarios.DefaultRoots"/>), and the running
+/// service's records (<c>flowctl serve</c> only).
+/// </summary>
+internal sealed record StudioSite(StudioFolder Folder, PolicyProfile Policy, IStudioAccess Access, Func<StudioReload>? AfterSave = null)
+{
+    public IReadOnlyList<string>? ScenarioFolders { get; init; }
+
+    public StudioLive? Live { get; init; }
+}
 
 internal sealed record StudioCompileRequest(string? Path, string? Text);
 
 internal sealed record StudioSaveRequest(string Path, string Text, string? BaseVersion);
+
+internal sealed record StudioScenarioSaveRequest(string Root, string Path, string Text, string? BaseVersion);
 
 /// <summary>
 /// The studio at <c>/studio</c>: the page (the embedded bundle; it holds no data, so it is served to anyone) and its
@@ -40,8 +51,9 @@ internal static class StudioEndpoints
     public static IEndpointRouteBuilder MapStudio(this IEndpointRouteBuilder endpoints, StudioSite site)
     {
         var compiler = new StudioCompiler(site.Folder, site.Policy);
+        var scenarios = new StudioScenarios(StudioScenarios.DefaultRoots(site.Folder, site.ScenarioFolders), compiler, site.Folder, site.Policy);
         var open = endpoints.MapGroup(BasePath + "/api");
-        open.MapGet("/info", () => Results.Json(new { mode = site.Access.Mode, header = site.Access.Header, folder = Path.GetFileName(site.Folder.Root) }, Json));
+        open.MapGet("/info", () => Results.Json(new { mode = site.Access.Mode, header = site.Access.Header, folder = Path.GetFileName(site.Folder.Root), live = site.Live is not null }, Json));
         open.MapPost("/session", (HttpContext http) =>
             site.Access is StudioTokenAccess tokens && tokens.Exchange(http.Request.Headers[StudioTokenAccess.HeaderName].ToString()) is { } session
                 ? Results.Json(new { token = session }, Json)
@@ -71,6 +83,8 @@ internal static class StudioEndpoints
             return Results.Json(new { saved = true, version = result.Version, reload = site.AfterSave?.Invoke() }, Json);
         }));
         api.MapGet("/schema", () => Results.Text(FlowSchemaGenerator.Generate(), "application/json; charset=utf-8"));
+        api.MapScenarios(scenarios);
+        api.MapLive(site.Live);
 
         // Routing ignores a trailing slash: "/studio" is sent to "/studio/" (so the page's relative paths resolve), which is the page.
         endpoints.MapGet(BasePath, (HttpContext http) => http.Request.Path.Value!.EndsWith('/') ? ServePage(http, string.Empty) : Results.Redirect(BasePath + "/"));
@@ -102,23 +116,40 @@ internal static class StudioEndpoints
         return Results.Stream(stream, ContentTypes.TryGetContentType(path, out var type) ? type : "application/octet-stream");
     }
 
-    private static IResult Guarded(Func<IResult> action)
+    internal static JsonSerializerOptions JsonOptions => Json;
+
+    internal static IResult Error(string message, int status) => Results.Json(new { error = message }, Json, statusCode: status);
+
+    internal static async Task<IResult> GuardedAsync(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception ex) when (Refusal(ex) is { } refusal)
+        {
+            return refusal;
+        }
+    }
+
+    internal static IResult Guarded(Func<IResult> action)
     {
         try
         {
             return action();
         }
-        catch (StudioPathException ex)
+        catch (Exception ex) when (Refusal(ex) is { } refusal)
         {
-            return Results.Json(new { error = ex.Message }, Json, statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (FileNotFoundException ex)
-        {
-            return Results.Json(new { error = ex.Message }, Json, statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Results.Json(new { error = ex.Message }, Json, statusCode: StatusCodes.Status409Conflict);
+            return refusal;
         }
     }
+
+    /// <summary>The answer for a path the page may not have (400), a file that is not there (404) or one that cannot be read or written now (409).</summary>
+    private static IResult? Refusal(Exception ex) => ex switch
+    {
+        StudioPathException => Error(ex.Message, StatusCodes.Status400BadRequest),
+        FileNotFoundException => Error(ex.Message, StatusCodes.Status404NotFound),
+        IOException or UnauthorizedAccessException => Error(ex.Message, StatusCodes.Status409Conflict),
+        _ => null,
+    };
 }

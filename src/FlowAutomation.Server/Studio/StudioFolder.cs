@@ -11,21 +11,37 @@ internal sealed record SaveResult(bool Saved, string Version, StudioFile? OnDisk
 /// <summary>A path the page asked for that it may not have, with the reason to show.</summary>
 internal sealed class StudioPathException(string message) : Exception(message);
 
+/// <summary>Which files of a folder the studio lists and touches.</summary>
+internal enum StudioFileKind
+{
+    /// <summary>Flow files: <c>.yaml</c> and <c>.yml</c>, scenario files excepted.</summary>
+    Flows,
+
+    /// <summary>Scenario files: <c>*.scenario.yaml</c> and <c>*.scenario.yml</c>.</summary>
+    Scenarios,
+}
+
 /// <summary>
-/// The folder of flow files the studio edits, and the only files it can touch: a relative path with forward
-/// slashes, no <c>..</c>, no absolute path, ending in .yaml or .yml, whose real location (after following every
-/// symbolic link) is inside the folder. Writes are atomic (a temporary file beside the target, then a rename) and
-/// refused when the file changed on disk since the page read it (its SHA-256 no longer matches the version sent).
+/// A folder the studio reads (the flow files it edits, or scenario files), and the only files it can touch there: a
+/// relative path with forward slashes, no <c>..</c>, no absolute path, a file of its <see cref="Kind"/>, whose real
+/// location (after following every symbolic link) is inside the folder. Writes are atomic (a temporary file beside
+/// the target, then a rename) and refused when the file changed on disk since the page read it (its SHA-256 no
+/// longer matches the version sent).
 /// </summary>
 internal sealed class StudioFolder
 {
     private readonly Lock _writeGate = new();
 
-    public StudioFolder(string root)
+    public StudioFolder(string root, StudioFileKind kind = StudioFileKind.Flows)
     {
         Root = Path.GetFullPath(root);
         RealRoot = RealPath(Root);
+        Kind = kind;
     }
+
+    public StudioFileKind Kind { get; }
+
+    private bool Holds(string path) => Kind == StudioFileKind.Flows ? Compilation.FlowFiles.IsFlowFile(path) : Compilation.FlowFiles.IsScenarioFile(path);
 
     /// <summary>The folder as given, made absolute.</summary>
     public string Root { get; }
@@ -33,14 +49,14 @@ internal sealed class StudioFolder
     /// <summary>The folder with symbolic links resolved: what every file's real path must stay inside.</summary>
     private string RealRoot { get; }
 
-    /// <summary>The flow files in the folder (recursively, not following links to folders), relative, in ordinal order.</summary>
+    /// <summary>The folder's files of its kind (recursively, not following links to folders), relative, in ordinal order.</summary>
     public IReadOnlyList<string> List()
     {
         if (!Directory.Exists(Root))
             return [];
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
         return [.. Directory.EnumerateFiles(Root, "*", options)
-            .Where(Compilation.FlowFiles.IsFlowFile)
+            .Where(Holds)
             .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)];
     }
@@ -49,7 +65,7 @@ internal sealed class StudioFolder
     {
         var full = Resolve(path);
         if (!File.Exists(full))
-            throw new FileNotFoundException($"no flow file '{path}' in the studio's folder");
+            throw new FileNotFoundException($"no {(Kind == StudioFileKind.Flows ? "flow" : "scenario")} file '{path}' in the studio's folder");
         var bytes = File.ReadAllBytes(full);
         return new StudioFile(path, Decode(bytes), Version(bytes));
     }
@@ -117,8 +133,10 @@ internal sealed class StudioFolder
         var segments = path.Split('/');
         if (segments.Any(s => s is "" or "." or ".."))
             throw new StudioPathException($"'{path}': '..', '.' and empty segments are refused");
-        if (!Compilation.FlowFiles.IsFlowFile(path))
-            throw new StudioPathException($"'{path}': only .yaml and .yml files can be opened");
+        if (!Holds(path))
+            throw new StudioPathException(Kind == StudioFileKind.Flows
+                ? $"'{path}': only .yaml and .yml files (not scenarios) can be opened"
+                : $"'{path}': only scenario files (*.scenario.yaml, *.scenario.yml) can be opened");
 
         var full = Path.GetFullPath(Path.Combine(Root, path));
         // Every existing part of the path, with its symbolic links followed, must stay inside the folder's real location.

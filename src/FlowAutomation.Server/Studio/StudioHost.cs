@@ -1,7 +1,11 @@
 using System.Net;
 using FlowAutomation.Policy;
 using FlowAutomation.Server.Admin;
+using FlowAutomation.Scheduling;
 using FlowAutomation.Server.Runtime;
+using FlowAutomation.Server.Inbox;
+using FlowAutomation.Server.Storage;
+using FlowAutomation.State;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -37,7 +41,8 @@ public static class StudioHost
     /// Builds <c>flowctl studio</c>'s web application for <paramref name="folder"/> on <paramref name="urls"/> (which
     /// must be loopback; see <see cref="LoopbackProblem"/>). Start it, then call <see cref="StudioApp.LaunchAddress"/>.
     /// </summary>
-    public static StudioApp Create(string folder, string urls, PolicyProfile? policy = null)
+    /// <param name="scenarioFolders">Folders scenarios are picked from besides <paramref name="folder"/>; by default <c>samples/</c> of the working folder when it exists.</param>
+    public static StudioApp Create(string folder, string urls, PolicyProfile? policy = null, IReadOnlyList<string>? scenarioFolders = null)
     {
         if (LoopbackProblem(urls) is { } problem)
             throw new ArgumentException(problem, nameof(urls));
@@ -51,22 +56,34 @@ public static class StudioHost
         var app = builder.Build();
         app.UseHostFiltering();
         app.MapGet("/", () => Results.Redirect(StudioEndpoints.BasePath + "/"));
-        app.MapStudio(new StudioSite(new StudioFolder(folder), policy ?? PolicyProfile.TikTok, access));
+        app.MapStudio(new StudioSite(new StudioFolder(folder), policy ?? PolicyProfile.TikTok, access) { ScenarioFolders = scenarioFolders });
         return new StudioApp(app, access);
     }
 
-    /// <summary>The studio in the service: the flow folder it runs, behind the admin key; a save reloads the running set.</summary>
+    /// <summary>
+    /// The studio in the service: the flow folder it runs, behind the admin key; a save reloads the running set; what
+    /// the flows did live comes from the service's records. <c>Studio:Scenarios</c> (a list of folders) replaces the
+    /// default <c>samples/</c> as the folders scenarios are picked from, besides the flow folder.
+    /// </summary>
     internal static IEndpointRouteBuilder MapStudioInService(this IEndpointRouteBuilder endpoints)
     {
         var services = endpoints.ServiceProvider;
         var flows = services.GetRequiredService<FlowHost>();
         var access = new StudioAdminKeyAccess(services.GetRequiredService<IOptions<AdminOptions>>());
+        var live = new StudioLive(
+            services.GetRequiredService<IAuditReader>(), services.GetRequiredService<IInboxHistory>(), services.GetRequiredService<IConversationStore>(), services.GetRequiredService<IFollowUpScheduler>(),
+            flows, services.GetRequiredService<TimeProvider>());
+        var scenarioFolders = services.GetRequiredService<IConfiguration>().GetSection("Studio:Scenarios").Get<string[]>();
         return endpoints.MapStudio(new StudioSite(new StudioFolder(flows.Directory), flows.EngineOptions.Policy, access, () =>
         {
             var loaded = flows.Reload();
             var diagnostics = loaded ? flows.Current.Diagnostics : flows.LastRefused?.Diagnostics ?? [];
             return new StudioReload(loaded, [.. diagnostics.Select(StudioDiagnostic.From)]);
-        }));
+        })
+        {
+            ScenarioFolders = scenarioFolders,
+            Live = live,
+        });
     }
 }
 

@@ -3,18 +3,26 @@
 import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, StudioApi } from "./api/client";
-import type { CompileResult, Diagnostic, StudioFile, StudioInfo } from "./api/types";
+import type { CompileResult, Diagnostic, LivePath, PendingFollowUp, ScenarioRoot, StudioFile, StudioInfo, StudioSpan, TimelineEntry, TimelineVerdict } from "./api/types";
 import { AllFlowsCanvas } from "./canvas/AllFlowsCanvas";
 import { FlowCanvas } from "./canvas/FlowCanvas";
+import { Icon } from "./canvas/icons";
 import { CanvasActionsContext } from "./canvas/nodes";
+import type { PlacedDiagnostic } from "./editor/diagnosticLines";
 import { YamlEditor, type YamlEditorHandle } from "./editor/YamlEditor";
+import { useLiveCounts, useScenarioRun, type ScenarioDoc } from "./hooks";
 import { cardKey, type FlowCard } from "./model/chains";
 import { diagnosticRange, diagnosticsByNode, nodeAtOffset } from "./model/diagnostics";
 import { applyEdit, EditError, type ActionKind, type Edit } from "./model/edits";
 import { buildFlowGraph, nodeId, type FlowGraph, type GraphNode } from "./model/flowGraph";
+import { cardBadges, nodeBadges } from "./model/liveBadges";
+import { entryNode } from "./model/timeline";
 import { documentIndexAt, offsetOf, parseYamlFile } from "./model/yamlFile";
 import { ConflictDialog, FileList, Palette, Problems, SignIn, TopBar } from "./panes/Chrome";
-import type { Route } from "./routes";
+import { ConversationHeader, ConversationList } from "./panes/Conversations";
+import { ScenarioPanel } from "./panes/ScenarioPanel";
+import { Timeline } from "./panes/Timeline";
+import { timelineViews, type Route } from "./routes";
 
 export function App() {
   const [info, setInfo] = useState<StudioInfo | null>(null);
@@ -30,16 +38,36 @@ export function App() {
       .catch((e: Error) => setError(e.message));
   }, []);
 
-  if (api) return <Studio api={api} />;
+  if (api) return <Studio api={api} live={info?.live ?? false} />;
   if (!info) return <div className="signin"><p>{error ?? "Opening the studio…"}</p></div>;
   return <SignIn info={info} error={error} onKey={(key) => StudioApi.connect(info, key).then((a) => (a ? setApi(a) : setError("wrong key")), (e: Error) => setError(e.message))} />;
 }
 
 const compileDelay = 250;
 
-function Studio({ api }: { api: StudioApi }) {
+const newScenario = `scenario: a new scenario
+start: 2026-03-02T09:00:00Z
+contact: { id: u-1, name: Ann Lee, country: SG }
+events:
+  - at: 0s
+    message.received: { text: "Hi, how much is the bundle?" }
+expect:
+  sent_count: 1
+`;
+
+function Studio({ api, live }: { api: StudioApi; live: boolean }) {
   const editor = useRef<YamlEditorHandle>(null);
+  const scenarioEditor = useRef<YamlEditorHandle>(null);
   const [schema, setSchema] = useState<object | null | undefined>(undefined);
+  const [scenarioSchema, setScenarioSchema] = useState<object | null>(null);
+  const [roots, setRoots] = useState<ScenarioRoot[]>([]);
+  const [scenario, setScenario] = useState<ScenarioDoc | null>(null);
+  const [scenarioDisk, setScenarioDisk] = useState<string | null>(null);
+  const [scenarioLoads, setScenarioLoads] = useState(0);
+  const [selectedEntry, setSelectedEntry] = useState<number | null>(null);
+  const [period, setPeriod] = useState<string | null>(null);
+  const [conversation, setConversation] = useState<LivePath | null>(null);
+  const [debugging, setDebugging] = useState(false);
   const [folder, setFolder] = useState("");
   const [files, setFiles] = useState<string[]>([]);
   const [disk, setDisk] = useState<Map<string, StudioFile>>(new Map());
@@ -57,7 +85,9 @@ function Studio({ api }: { api: StudioApi }) {
   // Start: the schema (for completion and hover), then every file of the folder (the all-flows view needs them).
   useEffect(() => {
     void (async () => {
+      setScenarioSchema(await api.scenarioSchema().catch(() => null));
       setSchema(await api.schema().catch(() => null));
+      void api.scenarios().then((r) => setRoots(r.roots), () => undefined);
       const list = await api.files();
       setFolder(list.folder);
       setFiles(list.files.map((f) => f.path));
@@ -68,20 +98,20 @@ function Studio({ api }: { api: StudioApi }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const openFile = useCallback((next: string, content: string) => {
+  const openFile = useCallback((next: string, content: string, keepRoute = false) => {
     setPath(next);
     setSelectedId(null);
-    setRoute({ view: "flow" });
+    if (!keepRoute) setRoute({ view: "flow" });
     textRef.current = content;
     setText(content);
     // The editor exists once the schema has loaded; it is created with the page's first file.
     requestAnimationFrame(() => editor.current?.load(content));
   }, []);
 
-  const switchTo = (next: string) => {
-    if (next === path) return setRoute({ view: "flow" });
+  const switchTo = (next: string, keepRoute = false) => {
+    if (next === path) return keepRoute ? undefined : setRoute({ view: "flow" });
     if (path) setDrafts((d) => new Map(d).set(path, textRef.current));
-    openFile(next, drafts.get(next) ?? disk.get(next)?.text ?? "");
+    openFile(next, drafts.get(next) ?? disk.get(next)?.text ?? "", keepRoute);
   };
 
   const onChange = useCallback((t: string) => {
@@ -237,35 +267,179 @@ function Studio({ api }: { api: StudioApi }) {
   const dirty = new Set([...drafts.entries()].filter(([p, t]) => disk.get(p)?.text !== t).map(([p]) => p));
   if (path && disk.get(path)?.text !== text) dirty.add(path);
   const errors = allDiagnostics.filter((d) => d.severity === "error").length;
+  const timelineView = timelineViews.includes(route.view);
+
+  // Scenarios: run against the flows as the page has them (every file whose text differs from disk goes along).
+  const overlays = useMemo(() => files.map((p) => ({ path: p, text: textOf(p) })).filter((o) => o.text !== disk.get(o.path)?.text), [files, textOf, disk]);
+  const overlaysKey = overlays.map((o) => `${o.path}\u0000${o.text}`).join("\u0001");
+  const { run, running, error: runError } = useScenarioRun(api, scenario, overlays, overlaysKey, route.view === "scenario");
+
+  // A scenario set from outside the editor (picked, new, recorded) goes into the scenario editor once it is there.
+  useEffect(() => {
+    if (route.view !== "scenario" || !scenario) return;
+    const frame = requestAnimationFrame(() => scenarioEditor.current?.load(scenario.text));
+    return () => cancelAnimationFrame(frame);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [scenarioLoads, route.view === "scenario"]);
+
+  const setScenarioFromOutside = (doc: ScenarioDoc, onDisk: string | null) => {
+    setScenario(doc);
+    setScenarioDisk(onDisk);
+    setSelectedEntry(null);
+    setScenarioLoads((n) => n + 1);
+  };
+  const pickScenario = (root: string, file: string) =>
+    api.scenario(root, file)
+      .then((f) => setScenarioFromOutside({ name: `${root}/${file}`, text: f.text, root, path: file, version: f.version }, f.text))
+      .catch((e: Error) => setStatus(e.message));
+  const onScenarioText = useCallback((t: string) => setScenario((s) => (s ? (s.text === t ? s : { ...s, text: t }) : { name: "new.scenario.yaml", text: t })), []);
+  const saveScenario = async (root: string, file: string, base: string | null) => {
+    if (!scenario) return;
+    const body = scenario.text;
+    try {
+      const result = await api.saveScenario(root, file, body, base);
+      if (!result.saved) return setStatus(result.error);
+      setScenario((s) => (s ? { ...s, name: `${root}/${file}`, root, path: file, version: result.version } : s));
+      setScenarioDisk(body);
+      setStatus(`Saved ${root}/${file}`);
+      void api.scenarios().then((r) => setRoots(r.roots), () => undefined);
+    } catch (e) {
+      setStatus(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const scenarioDiagnostics: PlacedDiagnostic[] = useMemo(() => {
+    const mine = run && scenario ? run.result.diagnostics.filter((d) => d.path === scenario.name) : [];
+    if (!run || mine.length === 0) return [];
+    const at = parseYamlFile(run.text);
+    return mine.map((d) => {
+      const [from, to] = diagnosticRange(at, d);
+      return { from, to, severity: d.severity, code: d.code, message: d.message };
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [run]);
+
+  // Selecting an entry: its flow node and YAML (the file holding the flow is opened), and a scenario's own line.
+  const selectSpan = (span: StudioSpan | null) => {
+    if (!span || !scenario || route.view !== "scenario") return;
+    const at = parseYamlFile(scenario.text);
+    scenarioEditor.current?.select(offsetOf(at, span.line, span.column), offsetOf(at, span.endLine, span.endColumn));
+  };
+  const selectFlowNode = (target: { flow: string | null; node: string | null }) => {
+    const found = entryNode(target, cards);
+    if (!found) return;
+    if (found.file !== path) {
+      switchTo(found.file, true);
+      pendingSelect.current = { nodeId: found.nodeId };
+    } else selectNode(found.nodeId);
+  };
+  const selectEntry = (e: TimelineEntry) => {
+    setSelectedEntry(e.index);
+    selectSpan(e.source);
+    selectFlowNode(e);
+  };
+  const selectVerdict = (v: TimelineVerdict) => selectSpan(v.source);
+  const selectPending = (p: PendingFollowUp) => selectFlowNode({ flow: p.flow, node: p.node });
+
+  // The service: counts drawn on the canvas, and conversations.
+  const { counts } = useLiveCounts(api, live ? period : null);
+  const badges = useMemo(() => (counts ? nodeBadges(graph.nodes, counts) : undefined), [counts, graph]);
+  const cardBadgeMap = useMemo(() => (counts ? new Map(cards.map((c) => [c.key, cardBadges(c, counts)])) : undefined), [counts, cards]);
+  const openConversation = (id: string) =>
+    api.conversation(id)
+      .then((p) => {
+        performance.mark("timeline-data");
+        setConversation(p);
+        setSelectedEntry(null);
+      })
+      .catch((e: Error) => setStatus(e.message));
+  const debugConversation = async () => {
+    if (!conversation) return;
+    setDebugging(true);
+    try {
+      const recorded = await api.recordedScenario(conversation.conversation.id);
+      setScenarioFromOutside({ name: `${recorded.name.replace(/[^A-Za-z0-9_.-]+/g, "-")}.scenario.yaml`, text: recorded.text }, null);
+      setRoute({ view: "scenario" });
+    } catch (e) {
+      setStatus(e instanceof Error ? e.message : String(e));
+    } finally {
+      setDebugging(false);
+    }
+  };
 
   if (schema === undefined) return <div className="signin"><p>Opening the studio…</p></div>;
+
+  const result = run?.result;
+  const scenarioHeader = scenario && (
+    <div className="tl-title">
+      <div>
+        <div className="tl-title-name" data-testid="timeline-title">{result?.name ?? scenario.name}</div>
+        <div className="muted">
+          {result?.ran ? <>the dry-run engine, on the flows as they are in the editor{overlays.length > 0 ? ` (${overlays.length} unsaved file${overlays.length > 1 ? "s" : ""})` : ""}</> : "not run yet"}
+        </div>
+      </div>
+      {result?.ran && <span className={`verdict-pill ${result.passed ? "ok" : "problem-error"}`} data-testid="scenario-verdict">{result.passed ? "passes" : "fails"}</span>}
+    </div>
+  );
+  const notRun = result && !result.ran
+    ? result.flowErrors > 0 ? `The flows have ${result.flowErrors} error${result.flowErrors > 1 ? "s" : ""}: fix them (see Problems) and the scenario runs again.`
+      : "The scenario has problems: they are shown under their lines in the scenario editor."
+    : null;
 
   return (
     <CanvasActionsContext.Provider value={actions}>
       <div className="studio">
         <TopBar folder={folder} route={route} onRoute={setRoute} dirty={path !== null && dirty.has(path)} canEdit={path !== null}
           errors={errors} warnings={allDiagnostics.length - errors} checking={compiled === null}
-          onUndo={() => editor.current?.undo()} onRedo={() => editor.current?.redo()} onSave={() => void save()} status={status} />
-        <div className="main">
-          <FileList files={files} current={path} dirty={dirty} counts={fileCounts} onOpen={switchTo} />
-          <section className="canvas-pane" aria-label="Canvas">
+          onUndo={() => editor.current?.undo()} onRedo={() => editor.current?.redo()} onSave={() => void save()} status={status ?? runError}
+          live={live} period={period} onPeriod={setPeriod} />
+        <div className={`main view-${route.view}`}>
+          {route.view === "scenario" ? (
+            <ScenarioPanel ref={scenarioEditor} roots={roots} scenario={scenario} schema={scenarioSchema} running={running}
+              dirty={scenario !== null && scenario.text !== scenarioDisk} diagnostics={scenarioDiagnostics}
+              onPick={(r, f) => void pickScenario(r, f)} onNew={() => setScenarioFromOutside({ name: "new.scenario.yaml", text: newScenario }, null)}
+              onChange={onScenarioText} onSave={() => scenario?.root && scenario.path && void saveScenario(scenario.root, scenario.path, scenario.version ?? null)}
+              onSaveAs={(name) => roots[0] && void saveScenario(roots[0].name, `${name}.scenario.yaml`, null)} />
+          ) : route.view === "conversations" ? (
+            <ConversationList api={api} current={conversation?.conversation.id ?? null} onOpen={(id) => void openConversation(id)} />
+          ) : (
+            <FileList files={files} current={path} dirty={dirty} counts={fileCounts} onOpen={switchTo} />
+          )}
+          <section className="canvas-pane" aria-label={timelineView ? "Timeline" : "Canvas"}>
             {route.view === "flow" ? (
               <>
                 <Palette onAdd={addAction} target={paletteTarget?.label ?? ""} />
                 <ReactFlowProvider key={path ?? ""}>
-                  <FlowCanvas graph={graph} problems={problems} selectedId={selectedId} onSelect={selectNode} />
+                  <FlowCanvas graph={graph} problems={problems} selectedId={selectedId} onSelect={selectNode} badges={badges} />
                 </ReactFlowProvider>
               </>
-            ) : (
+            ) : route.view === "all" ? (
               <ReactFlowProvider>
-                <AllFlowsCanvas cards={cards} counts={cardCounts} onOpen={(card) => {
+                <AllFlowsCanvas cards={cards} counts={cardCounts} badges={cardBadgeMap} onOpen={(card) => {
                   switchTo(card.file);
                   pendingSelect.current = { nodeId: nodeId(card.doc, "trigger") };
                 }} />
               </ReactFlowProvider>
+            ) : route.view === "scenario" ? (
+              <Timeline entries={result?.entries ?? []} start={result?.start} expectations={result?.expectations} selected={selectedEntry}
+                onSelect={selectEntry} onSelectVerdict={selectVerdict}
+                header={<>{scenarioHeader}{result?.note && <div className="tl-note-banner" data-testid="scenario-note">{result.note}</div>}{notRun && <div className="tl-note-banner problem" data-testid="scenario-not-run">{notRun}</div>}</>}
+                empty={scenario ? (running ? "Running…" : notRun ?? "No events.") : "Pick a scenario on the left, or write a new one, to see it unfold on the virtual clock."} />
+            ) : (
+              <Timeline entries={conversation?.entries ?? []} pending={conversation?.pending} now={conversation?.conversation.now} selected={selectedEntry}
+                onSelect={selectEntry} onSelectPending={selectPending}
+                header={conversation && <ConversationHeader conversation={conversation.conversation} onDebug={() => void debugConversation()} debugging={debugging} />}
+                empty={conversation ? "Nothing recorded for this conversation." : "Look a conversation up on the left to see its path through the flows."} />
             )}
           </section>
           <section className="editor-pane" aria-label="YAML">
+            {timelineView ? (
+              <div className="mini-canvas" data-testid="mini-canvas">
+                <div className="mini-title"><Icon name="bolt" size={12} /> {graph.nodes.find((n) => n.id === selectedId)?.flowId ?? "the flows"} · {path ?? ""}</div>
+                <ReactFlowProvider key={`mini-${path ?? ""}`}>
+                  <FlowCanvas graph={graph} problems={problems} selectedId={selectedId} onSelect={selectNode} badges={badges} compact />
+                </ReactFlowProvider>
+              </div>
+            ) : null}
             <div className="pane-title editor-title"><span className="mono">{path ?? ""}</span>{path && dirty.has(path) && <span className="dot dirty-dot" title="unsaved changes" />}</div>
             <YamlEditor ref={editor} schema={schema} diagnostics={placed} onChange={onChange} onCursor={onCursor} />
             <Problems diagnostics={allDiagnostics} onOpen={openProblem} />

@@ -76,6 +76,14 @@ public static class FlowFiles
         AttributesToSkip = FileAttributes.ReparsePoint,
     };
 
+    /// <summary>
+    /// A <c>.yaml</c> or <c>.yml</c> file that is not a scenario (<c>*.scenario.yaml</c>, <c>*.scenario.yml</c>): scenarios
+    /// may live beside the flows they test without being read as flows.
+    /// </summary>
     public static bool IsFlowFile(string path) =>
-        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+        (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)) && !IsScenarioFile(path);
+
+    /// <summary>A scenario file's name: <c>*.scenario.yaml</c> or <c>*.scenario.yml</c>.</summary>
+    public static bool IsScenarioFile(string path) =>
+        path.EndsWith(".scenario.yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".scenario.yml", StringComparison.OrdinalIgnoreCase);
 }

@@ -13,7 +13,10 @@ public static class FlowSchemaGenerator
 {
     public const string DurationPattern = @"^(([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?|[Pp].+)$";
 
-    public static string Generate() => Build().ToJsonString(new JsonSerializerOptions
+    public static string Generate() => Write(Build());
+
+    /// <summary>A schema as the checked-in files hold it: indented, characters as they are, a final line break.</summary>
+    public static string Write(JsonObject schema) => schema.ToJsonString(new JsonSerializerOptions
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -11,7 +11,7 @@ namespace FlowAutomation.Runtime;
 /// follow-ups to schedule. Returns the tags it added (so that the caller can raise <c>contact.tagged</c> where the
 /// rule network did not) and whether a <c>stop</c> ended the list.
 /// </summary>
-internal sealed class ActionExecutor(EngineOptions options)
+internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
 {
     private readonly TemplateRenderer _templates = new(TemplateLimits.For(options.Policy));
 
@@ -20,6 +20,7 @@ internal sealed class ActionExecutor(EngineOptions options)
         var added = new List<string>();
         foreach (var action in actions)
         {
+            var node = paths.Of(action);
             switch (action)
             {
                 case TagAction tag:
@@ -29,7 +30,7 @@ internal sealed class ActionExecutor(EngineOptions options)
                         added.Add(t);
                     }
 
-                    Done(run, flowId, "tag", ConditionFormatter.Describe(action));
+                    Done(run, flowId, node, "tag", ConditionFormatter.Describe(action));
                     break;
                 case UntagAction untag:
                     foreach (var t in untag.Tags)
@@ -37,37 +38,37 @@ internal sealed class ActionExecutor(EngineOptions options)
                         run.State = run.State.WithoutTag(t);
                     }
 
-                    Done(run, flowId, "untag", ConditionFormatter.Describe(action));
+                    Done(run, flowId, node, "untag", ConditionFormatter.Describe(action));
                     break;
                 case AssignAction assign:
-                    Assign(run, flowId, assign);
+                    Assign(run, flowId, node, assign);
                     break;
                 case UnassignAction:
                     run.State = run.State.Unassigned();
-                    Done(run, flowId, "unassign", "unassigned");
+                    Done(run, flowId, node, "unassign", "unassigned");
                     break;
                 case ReplyAction reply:
-                    Reply(run, flowId, trigger, reply);
+                    Reply(run, flowId, node, trigger, reply);
                     break;
                 case SetAction set:
-                    Set(run, flowId, trigger, set);
+                    Set(run, flowId, node, trigger, set);
                     break;
                 case FollowUpAction followUp:
                     var job = new FollowUpJob(run.State.ConversationId, run.State.ContactId ?? run.State.ConversationId, flowId, followUp.Id, run.Now, run.Now + followUp.After, trigger);
                     run.Schedule.Add(job);
                     run.Trace.Add(new ActionTrace(run.Now, flowId, "follow_up", ActionStatus.Scheduled, null, null,
-                        $"follow-up {followUp.Id} scheduled for {job.DueAt:yyyy-MM-dd HH:mm} UTC ({ConditionFormatter.Describe(followUp)})"));
+                        $"follow-up {followUp.Id} scheduled for {job.DueAt:yyyy-MM-dd HH:mm} UTC ({ConditionFormatter.Describe(followUp)})") { Node = node });
                     break;
                 case ReportSpamAction:
                     run.State = run.State.MarkReported();
-                    Done(run, flowId, "report_spam", "reported the contact as spam");
+                    Done(run, flowId, node, "report_spam", "reported the contact as spam");
                     break;
                 case CloseAction:
                     run.State = run.State.MarkClosed();
-                    Done(run, flowId, "close", "closed the conversation");
+                    Done(run, flowId, node, "close", "closed the conversation");
                     break;
                 case StopAction:
-                    Done(run, flowId, "stop", "stop: no further actions or lower-priority flows for this event");
+                    Done(run, flowId, node, "stop", "stop: no further actions or lower-priority flows for this event");
                     return (added, true);
             }
         }
@@ -75,7 +76,7 @@ internal sealed class ActionExecutor(EngineOptions options)
         return (added, false);
     }
 
-    private static void Assign(EventRun run, string flowId, AssignAction assign)
+    private static void Assign(EventRun run, string flowId, string? node, AssignAction assign)
     {
         var agent = assign.Agent ?? run.Teams.Pick(assign.Team!, assign.Strategy);
         run.State = run.State with { Assignee = agent, Team = assign.Team };
@@ -85,11 +86,11 @@ internal sealed class ActionExecutor(EngineOptions options)
             (not null, not null) => $"assigned to {agent} of team {assign.Team} ({(assign.Strategy == AssignStrategy.LeastOpen ? "least open" : "round robin")})",
             _ => $"assigned to team {assign.Team}",
         };
-        Done(run, flowId, "assign", detail);
+        Done(run, flowId, node, "assign", detail);
     }
 
     /// <summary>Sets each field to its rendered value; a value that cannot be rendered leaves its field as it was.</summary>
-    private void Set(EventRun run, string flowId, FlowEvent trigger, SetAction set)
+    private void Set(EventRun run, string flowId, string? node, FlowEvent trigger, SetAction set)
     {
         var facts = run.Facts(trigger, options);
         var done = new List<string>();
@@ -98,7 +99,7 @@ internal sealed class ActionExecutor(EngineOptions options)
             var value = _templates.Render(field.Value, facts, run.Now);
             if (value.Failed)
             {
-                run.Trace.Add(new ActionTrace(run.Now, flowId, "set", ActionStatus.Skipped, value.ReasonCode, null, $"{field.Field} not set: {value.Failure}"));
+                run.Trace.Add(new ActionTrace(run.Now, flowId, "set", ActionStatus.Skipped, value.ReasonCode, null, $"{field.Field} not set: {value.Failure}") { Node = node });
                 continue;
             }
 
@@ -108,11 +109,11 @@ internal sealed class ActionExecutor(EngineOptions options)
 
         if (done.Count > 0)
         {
-            Done(run, flowId, "set", string.Join(", ", done));
+            Done(run, flowId, node, "set", string.Join(", ", done));
         }
     }
 
-    private void Reply(EventRun run, string flowId, FlowEvent trigger, ReplyAction reply)
+    private void Reply(EventRun run, string flowId, string? node, FlowEvent trigger, ReplyAction reply)
     {
         SendableContent content;
         string shown;
@@ -124,7 +125,12 @@ internal sealed class ActionExecutor(EngineOptions options)
                 {
                     // Not a guard decision: nothing was rendered to decide on. Recorded as a refusal with its reason.
                     run.Blocked++;
-                    run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, text.ReasonCode, null, $"not sent: {text.Failure}"));
+                    run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, text.ReasonCode, null, $"not sent: {text.Failure}")
+                    {
+                        Node = node,
+                        Content = ContentName(reply.Kind),
+                        Window = TraceWindow.From(run.State.Allowance(options.Policy, run.Now)),
+                    });
                     return;
                 }
 
@@ -150,7 +156,12 @@ internal sealed class ActionExecutor(EngineOptions options)
         if (!decision.IsAllowed)
         {
             run.Blocked++;
-            run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, decision.ReasonCode, shown, $"blocked {Quote(reply.Kind, shown)}: {decision.Describe()}"));
+            run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, decision.ReasonCode, shown, $"blocked {Quote(reply.Kind, shown)}: {decision.Describe()}")
+            {
+                Node = node,
+                Content = ContentName(reply.Kind),
+                Window = TraceWindow.From(run.State.Allowance(options.Policy, run.Now)),
+            });
             return;
         }
 
@@ -159,7 +170,12 @@ internal sealed class ActionExecutor(EngineOptions options)
         run.Sent++;
         // For an allowed message the guard counts the message itself: "message 3 of 10".
         var used = decision.MessagesAllowed is { } allowed ? $" (message {decision.MessagesUsed} of {allowed} in the window)" : string.Empty;
-        run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Sent, null, shown, $"sent {Quote(reply.Kind, shown)}{used}"));
+        run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Sent, null, shown, $"sent {Quote(reply.Kind, shown)}{used}")
+        {
+            Node = node,
+            Content = ContentName(reply.Kind),
+            Window = TraceWindow.From(run.State.Allowance(options.Policy, run.Now)),
+        });
     }
 
     private static string Quote(ReplyKind kind, string shown) => kind switch
@@ -169,6 +185,13 @@ internal sealed class ActionExecutor(EngineOptions options)
         _ => "shared post " + shown,
     };
 
-    private static void Done(EventRun run, string flowId, string action, string detail) =>
-        run.Trace.Add(new ActionTrace(run.Now, flowId, action, ActionStatus.Done, null, null, detail));
+    private static string ContentName(ReplyKind kind) => kind switch
+    {
+        ReplyKind.Text => "text",
+        ReplyKind.Image => "image",
+        _ => "share_post",
+    };
+
+    private static void Done(EventRun run, string flowId, string? node, string action, string detail) =>
+        run.Trace.Add(new ActionTrace(run.Now, flowId, action, ActionStatus.Done, null, null, detail) { Node = node });
 }

@@ -23,7 +23,10 @@ public sealed partial class FlowEngine
             var stored = await _store.FindAsync(job.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(job.ConversationId, job.ContactId);
             var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire") { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images };
-            run.Trace.Add(new EventTrace(run.Now, "follow_up", $"follow-up {job.FollowUpId} of {job.FlowId} is due", 0));
+            run.Trace.Add(new EventTrace(run.Now, "follow_up", $"follow-up {job.FollowUpId} of {job.FlowId} is due", 0)
+            {
+                Window = TraceWindow.From(run.State.Allowance(Options.Policy, run.Now)),
+            });
             FireInto(run, job);
             if (!await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false)
                 && await CommitAsync(run, new FollowUpFired(job.Id), cancellationToken).ConfigureAwait(false) is not CommitResult.Conflict)
@@ -39,13 +42,14 @@ public sealed partial class FlowEngine
     {
         if (_followUps.Find(job.FollowUpId) is not { } followUp)
         {
-            Skip(run, job, "the flow no longer has this follow-up (the flows were changed)");
+            Skip(run, job, null, "the flow no longer has this follow-up (the flows were changed)");
             return;
         }
 
+        var node = _paths.Of(followUp);
         if (followUp.UnlessCustomerReplied && run.State.LastInboundAt > job.ActivatedAt)
         {
-            run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Cancelled, null, null, $"follow-up {job.FollowUpId} cancelled: the customer replied"));
+            run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Cancelled, null, null, $"follow-up {job.FollowUpId} cancelled: the customer replied") { Node = node });
             return;
         }
 
@@ -54,7 +58,7 @@ public sealed partial class FlowEngine
             var explanation = _followUps.Explain(job.FollowUpId, run.Facts(job.Trigger, Options));
             if (!explanation.Fired)
             {
-                Skip(run, job, "its 'when' does not hold now");
+                Skip(run, job, node, "its 'when' does not hold now");
                 if (Options.ExplainConditions)
                 {
                     run.Trace.Add(new RuleTrace(run.Now, job.FollowUpId, "follow_up", false, ExplanationLines.WhyNot(explanation), ExplanationLines.From(explanation.Condition)));
@@ -64,7 +68,7 @@ public sealed partial class FlowEngine
             }
         }
 
-        run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Done, null, null, $"follow-up {job.FollowUpId} runs"));
+        run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Done, null, null, $"follow-up {job.FollowUpId} runs") { Node = node });
         var (tags, _) = _actions.Run(run, job.FlowId, job.Trigger, followUp.Then);
 
         // Tags a follow-up adds raise contact.tagged like any other tag (the network chains only a flow's own tags).
@@ -76,18 +80,18 @@ public sealed partial class FlowEngine
         }
     }
 
-    private static void Skip(EventRun run, FollowUpJob job, string why) =>
-        run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Skipped, null, null, $"follow-up {job.FollowUpId} skipped: {why}"));
+    private static void Skip(EventRun run, FollowUpJob job, string? node, string why) =>
+        run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Skipped, null, null, $"follow-up {job.FollowUpId} skipped: {why}") { Node = node });
 
     /// <summary>The customer wrote: follow-ups waiting with <c>unless: customer_replied</c> are cancelled when the run commits.</summary>
     private async ValueTask CancelOnReplyAsync(EventRun run, CancellationToken cancellationToken)
     {
         foreach (var job in await _store.PendingFollowUpsAsync(run.State.ConversationId, cancellationToken).ConfigureAwait(false))
         {
-            if (_followUps.Find(job.FollowUpId) is { UnlessCustomerReplied: true })
+            if (_followUps.Find(job.FollowUpId) is { UnlessCustomerReplied: true } followUp)
             {
                 run.Cancel.Add((job, "the customer replied"));
-                run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Cancelled, null, null, $"follow-up {job.FollowUpId} cancelled: the customer replied"));
+                run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Cancelled, null, null, $"follow-up {job.FollowUpId} cancelled: the customer replied") { Node = _paths.Of(followUp) });
             }
         }
     }

@@ -44,6 +44,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
     private readonly IEngineStore _store;
     private readonly TimeProvider _clock;
     private readonly ActionExecutor _actions;
+    private readonly ActionPaths _paths;
     private readonly ConversationGate _gate = new();
 
     public FlowEngine(IEnumerable<FlowDefinition> flows, IEngineStore store, TimeProvider clock, EngineOptions? options = null)
@@ -55,7 +56,8 @@ public sealed partial class FlowEngine : IFollowUpHandler
         _store = store;
         _clock = clock;
         Teams = new TeamDirectory(Options.Teams, list);
-        _actions = new ActionExecutor(Options);
+        _paths = new ActionPaths(list);
+        _actions = new ActionExecutor(Options, _paths);
     }
 
     public EngineOptions Options { get; }
@@ -87,7 +89,9 @@ public sealed partial class FlowEngine : IFollowUpHandler
             var run = new EventRun(stored, now, key) { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images };
             run.State = run.State.WithContact(inbound.ContactId, inbound.ContactName, inbound.ContactCountry, inbound.ContactLanguage);
             var e = inbound.Event;
-            run.Trace.Add(new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0) { ProviderAt = inbound.ProviderAt, ReceivedAt = inbound.ReceivedAt });
+            var received = new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0) { ProviderAt = inbound.ProviderAt, ReceivedAt = inbound.ReceivedAt };
+            var receivedIndex = run.Trace.Count;
+            run.Trace.Add(received);
             switch (e.Kind)
             {
                 case EventKind.MessageReceived:
@@ -99,6 +103,9 @@ public sealed partial class FlowEngine : IFollowUpHandler
                     run.State = run.State.RecordLeadSubmission(e.At, Options.Policy);
                     break;
             }
+
+            // The window as the event left it: what the flows' replies are decided against.
+            run.Trace[receivedIndex] = received with { Window = TraceWindow.From(run.State.Allowance(Options.Policy, now)) };
 
             Evaluate(run, e);
             if (await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false))

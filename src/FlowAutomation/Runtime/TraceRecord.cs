@@ -22,6 +22,23 @@ public sealed record EventTrace(DateTimeOffset At, string Type, string Descripti
 
     /// <summary>For an event from a provider: when the live service received it.</summary>
     public DateTimeOffset? ReceivedAt { get; init; }
+
+    /// <summary>The reply window after the event (a customer's message, a lead, a person's message, a follow-up falling due); null before any window.</summary>
+    public TraceWindow? Window { get; init; }
+}
+
+/// <summary>
+/// The reply window and its count at one moment, the numbers behind a guard decision: when the window opened and
+/// closes, whether it is still open, the messages used in it (or after it, once closed) and the limit.
+/// </summary>
+public sealed record TraceWindow(DateTimeOffset OpensAt, DateTimeOffset ClosesAt, bool Open, int Used, int? Allowed)
+{
+    /// <summary>The messages the guard would still allow; null when unlimited.</summary>
+    public int? Left => Allowed is { } allowed ? Math.Max(0, allowed - Used) : null;
+
+    /// <summary>The window of an allowance, or null when no window was ever opened.</summary>
+    public static TraceWindow? From(State.WindowAllowance allowance) =>
+        allowance.HasWindow ? new TraceWindow(allowance.WindowStart, allowance.WindowEnd, allowance.IsOpen, allowance.Used, allowance.Allowed) : null;
 }
 
 /// <summary>
@@ -56,6 +73,19 @@ public enum ActionStatus
 public sealed record ActionTrace(DateTimeOffset At, string Flow, string Action, ActionStatus Status, string? Reason, string? Message, string Detail) : TraceRecord(At)
 {
     public override string Kind => "action";
+
+    /// <summary>
+    /// Where the action is in its flow, as the YAML path of its list item: <c>then/2</c>, or <c>then/4/follow_up/then/0</c>
+    /// for an action inside a follow-up (a follow-up's own records name the follow-up). With <see cref="Flow"/> it finds
+    /// the YAML that produced the record.
+    /// </summary>
+    public string? Node { get; init; }
+
+    /// <summary>For a reply: what it sends, <c>text</c>, <c>image</c> or <c>share_post</c>.</summary>
+    public string? Content { get; init; }
+
+    /// <summary>For a reply, sent or refused: the reply window and its count right after the decision.</summary>
+    public TraceWindow? Window { get; init; }
 
     public string StatusName => Status.ToString().ToLowerInvariant();
 }

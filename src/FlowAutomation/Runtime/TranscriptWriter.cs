@@ -80,7 +80,7 @@ public static class TranscriptWriter
         {
             object line = record switch
             {
-                EventTrace e => new { kind = e.Kind, at = e.At, type = e.Type, description = e.Description, depth = e.Depth },
+                EventTrace e => new { kind = e.Kind, at = e.At, type = e.Type, description = e.Description, depth = e.Depth, window = Window(e.Window) },
                 RuleTrace r => new
                 {
                     kind = r.Kind,
@@ -91,7 +91,20 @@ public static class TranscriptWriter
                     why_not = r.WhyNot,
                     conditions = r.Conditions.Select(c => new { path = c.Path, @operator = c.Operator, expected = c.Expected, actual = c.Actual, note = c.Note, result = c.Result }),
                 },
-                ActionTrace a => new { kind = a.Kind, at = a.At, flow = a.Flow, action = a.Action, status = a.StatusName, reason = a.Reason, message = a.Message, detail = a.Detail },
+                ActionTrace a => new
+                {
+                    kind = a.Kind,
+                    at = a.At,
+                    flow = a.Flow,
+                    node = a.Node,
+                    action = a.Action,
+                    status = a.StatusName,
+                    reason = a.Reason,
+                    content = a.Content,
+                    message = a.Message,
+                    detail = a.Detail,
+                    window = Window(a.Window),
+                },
                 SummaryTrace s => new { kind = s.Kind, at = s.At, events = s.Events, fired = s.FlowsFired, sent = s.Sent, blocked = s.Blocked, follow_ups_pending = s.FollowUpsPending },
                 _ => new { kind = record.Kind, at = record.At },
             };
@@ -100,6 +113,10 @@ public static class TranscriptWriter
 
         return sb.ToString();
     }
+
+    /// <summary>The window's numbers as JSON: opens_at, closes_at, open, used, and allowed and left unless unlimited.</summary>
+    private static object? Window(TraceWindow? w) =>
+        w is null ? null : new { opens_at = w.OpensAt, closes_at = w.ClosesAt, open = w.Open, used = w.Used, allowed = w.Allowed, left = w.Left };
 
     private static string Symbol(ActionStatus status) => status switch
     {

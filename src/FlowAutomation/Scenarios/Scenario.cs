@@ -58,6 +58,9 @@ public sealed record ScenarioExpectations(
     ImmutableArray<FlowReference> NotFired)
 {
     public static ScenarioExpectations None { get; } = new(null, null, [], [], null, null, false, [], []);
+
+    /// <summary>Where each key of <c>expect</c> is written (sent_count, tags, assigned…), for verdicts that point at their line.</summary>
+    public ImmutableDictionary<string, SourceSpan> KeySpans { get; init; } = ImmutableDictionary<string, SourceSpan>.Empty;
 }
 
 /// <summary>A policy override as written in the scenario, applied to the profile by the runner.</summary>

@@ -10,10 +10,12 @@ namespace FlowAutomation.Scenarios;
 /// <summary>Binds the <c>events</c> list: each item has <c>at</c> and one event, in time order.</summary>
 internal static class ScenarioEventBinder
 {
-    private static readonly string[] MessageKeys = ["text", "image", "share_post", "type", "referral"];
-    private static readonly string[] LeadKeys = ["form_id", "form_name", "ad_id", "campaign_id", "fields"];
-    private static readonly string[] ReferralKeys = ["source", "ad_id", "ref"];
-    private static readonly string[] AgentKeys = ["text"];
+    internal static readonly string[] MessageKeys = ["text", "image", "share_post", "type", "referral"];
+    internal static readonly string[] MessageTypes = ["text", "image", "share_post", "other"];
+    internal static readonly string[] LeadKeys = ["form_id", "form_name", "ad_id", "campaign_id", "fields"];
+    internal static readonly string[] ReferralKeys = ["source", "ad_id", "ref"];
+    internal static readonly string[] ReferralSources = ["ad", "short_link"];
+    internal static readonly string[] AgentKeys = ["text"];
 
     /// <summary>
     /// Binds every event, reporting every mistake. <paramref name="start"/> is null when the scenario's start is missing or

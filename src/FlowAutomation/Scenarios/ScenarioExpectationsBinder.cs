@@ -18,7 +18,11 @@ internal static class ScenarioExpectationsBinder
         "message_type_unsupported", "contact_reported", Templates.TemplateResult.TemplateFailed,
     ];
 
-    private static readonly string[] MatcherKeys = ["text", "text_contains", "image", "share_post"];
+    internal static readonly string[] MatcherKeys = ["text", "text_contains", "image", "share_post"];
+
+    internal static readonly string[] BlockedKeys = ["reason", "flow"];
+
+    internal static readonly string[] AssignedKeys = ["agent", "team"];
 
     public static ScenarioExpectations Bind(NodeReader reader, YamlNode node)
     {
@@ -29,8 +33,9 @@ internal static class ScenarioExpectationsBinder
         }
 
         var expect = ScenarioExpectations.None;
-        foreach (var (key, _, value) in reader.Entries(map, Keys, "expect").Items)
+        foreach (var (key, keyNode, value) in reader.Entries(map, Keys, "expect").Items)
         {
+            expect = expect with { KeySpans = expect.KeySpans.SetItem(key, reader.Span(keyNode)) };
             expect = key switch
             {
                 "sent" => expect with { Sent = Sent(reader, value) },
@@ -106,7 +111,7 @@ internal static class ScenarioExpectationsBinder
             }
 
             string? reason = null, flow = null;
-            foreach (var (key, _, value) in reader.Entries(m, ["reason", "flow"], "a blocked expectation", ["reason"]).Items)
+            foreach (var (key, _, value) in reader.Entries(m, BlockedKeys, "a blocked expectation", ["reason"]).Items)
             {
                 var text = reader.Text(value, key);
                 if (key == "flow")
@@ -151,7 +156,7 @@ internal static class ScenarioExpectationsBinder
         }
 
         expect = expect with { AssignedChecked = true };
-        foreach (var (key, _, value) in reader.Entries(map, ["agent", "team"], "assigned").Items)
+        foreach (var (key, _, value) in reader.Entries(map, AssignedKeys, "assigned").Items)
         {
             expect = key == "agent" ? expect with { AssignedAgent = reader.Text(value, key) } : expect with { AssignedTeam = reader.Text(value, key) };
         }

@@ -24,6 +24,5 @@ public static class ScenarioFiles
         return [.. files.Distinct(StringComparer.Ordinal)];
     }
 
-    public static bool IsScenarioFile(string path) =>
-        path.EndsWith(".scenario.yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".scenario.yml", StringComparison.OrdinalIgnoreCase);
+    public static bool IsScenarioFile(string path) => Compilation.FlowFiles.IsScenarioFile(path);
 }

@@ -23,9 +23,12 @@ public sealed record ScenarioRunOptions
     public bool ExplainAll { get; init; }
 }
 
-/// <summary>A scenario's run: the trace, the outcome, and the unmet expectations (empty when it passes).</summary>
-public sealed record ScenarioRun(Scenario Scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> Flows, IReadOnlyList<TraceRecord> Trace, ScenarioOutcome Outcome, ImmutableArray<string> Failures)
+/// <summary>A scenario's run: the trace, the outcome, each expectation's verdict, and the unmet ones (empty when it passes).</summary>
+public sealed record ScenarioRun(Scenario Scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> Flows, IReadOnlyList<TraceRecord> Trace, ScenarioOutcome Outcome, ImmutableArray<ExpectationVerdict> Verdicts)
 {
+    /// <summary>The unmet expectations, each as a sentence, in the order they are written.</summary>
+    public ImmutableArray<string> Failures { get; } = [.. Verdicts.Where(v => !v.Passed).Select(v => v.Failure!)];
+
     public bool Passed => Failures.IsEmpty;
 }
 
@@ -98,6 +101,15 @@ public static class ScenarioRunner
             return new ScenarioResult(path, null, diagnostics.ToSortedList());
         }
 
+        return await RunLoadedAsync(document, flows, basePolicy, options, diagnostics, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="RunTextAsync"/>, for a scenario already read (its reader's diagnostics in <paramref name="diagnostics"/>).</summary>
+    public static async Task<ScenarioResult> RunLoadedAsync(ScenarioDocument document, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, PolicyProfile basePolicy, ScenarioRunOptions? options = null, DiagnosticBag? diagnostics = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var path = document.Path;
+        diagnostics ??= new DiagnosticBag();
         var policy = LoadPolicy(document, diagnostics, basePolicy);
         CheckFlowReferences(document.Expect, [.. flows.Select(f => f.Id)], diagnostics);
         if (diagnostics.HasErrors || document.Scenario is not { } scenario)
@@ -149,7 +161,7 @@ public static class ScenarioRunner
         var outcome = Outcome(outbox, trace, await store.FindAsync(rig.ConversationId, cancellationToken).ConfigureAwait(false) ?? seed);
         var pending = await scheduler.PendingAsync(rig.ConversationId, cancellationToken).ConfigureAwait(false);
         trace.Write(new SummaryTrace(clock.GetUtcNow(), scenario.Events.Length, [.. outcome.Fired.Order(StringComparer.Ordinal)], outcome.Sent.Length, outcome.Blocked.Length, pending.Count));
-        return new ScenarioRun(scenario, flows, trace.Records, outcome, ScenarioExpectationChecker.Check(scenario.Expect, outcome));
+        return new ScenarioRun(scenario, flows, trace.Records, outcome, ScenarioExpectationChecker.Verdicts(scenario.Expect, outcome));
     }
 
     private static ScenarioOutcome Outcome(RecordingOutbox outbox, TraceLog trace, ConversationState state)

@@ -53,15 +53,22 @@ public class StudioCompileBenchmarks
         if (!check.Valid || check.Flows.Count < 10)
             throw new InvalidOperationException("the 200-line file does not compile: " + string.Join("\n", check.Diagnostics.Take(5).Select(d => d.Message)));
 
-        _app = StudioHost.Create(folder, "http://127.0.0.1:0");
-        _app.App.StartAsync().GetAwaiter().GetResult();
-        var address = _app.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
+        (_app, _client) = StartSignedIn(folder);
+    }
+
+    /// <summary>flowctl studio's application on a free loopback port, and a client signed in to it.</summary>
+    internal static (StudioApp App, HttpClient Client) StartSignedIn(string folder, IReadOnlyList<string>? scenarioFolders = null)
+    {
+        var app = StudioHost.Create(folder, "http://127.0.0.1:0", scenarioFolders: scenarioFolders);
+        app.App.StartAsync().GetAwaiter().GetResult();
+        var address = app.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var client = new HttpClient { BaseAddress = new Uri(address) };
         using var session = new HttpRequestMessage(HttpMethod.Post, "/studio/api/session");
-        session.Headers.Add(StudioTokenAccess.HeaderName, _app.LaunchAddress().Split("#token=")[1]);
-        using var response = _client.Send(session);
+        session.Headers.Add(StudioTokenAccess.HeaderName, app.LaunchAddress().Split("#token=")[1]);
+        using var response = client.Send(session);
         var token = JsonDocument.Parse(response.Content.ReadAsStream()).RootElement.GetProperty("token").GetString()!;
-        _client.DefaultRequestHeaders.Add(StudioTokenAccess.HeaderName, token);
+        client.DefaultRequestHeaders.Add(StudioTokenAccess.HeaderName, token);
+        return (app, client);
     }
 
     [GlobalCleanup]

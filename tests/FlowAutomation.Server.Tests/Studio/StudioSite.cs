@@ -26,16 +26,25 @@ internal sealed class StudioSite : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<StudioSite> StartAsync(IReadOnlyDictionary<string, string>? files = null)
+    /// <summary>The other scenario folder: <c>samples</c> beside <see cref="Folder"/>.</summary>
+    public string Samples => Path.Combine(Root, "samples");
+
+    public static async Task<StudioSite> StartAsync(IReadOnlyDictionary<string, string>? files = null, IReadOnlyDictionary<string, string>? samples = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "flowautomation-studio-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(Path.Combine(root, "flows"));
+        Directory.CreateDirectory(Path.Combine(root, "samples"));
         foreach (var (name, text) in files ?? new Dictionary<string, string> { ["tag.yaml"] = "# a comment\nflow: tag-all\non: message.received\nthen:\n  - tag: seen\n" })
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, "flows", name))!);
             await File.WriteAllTextAsync(Path.Combine(root, "flows", name), text);
         }
-        var app = StudioHost.Create(Path.Combine(root, "flows"), "http://127.0.0.1:0");
+        foreach (var (name, text) in samples ?? new Dictionary<string, string>())
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, "samples", name))!);
+            await File.WriteAllTextAsync(Path.Combine(root, "samples", name), text);
+        }
+        var app = StudioHost.Create(Path.Combine(root, "flows"), "http://127.0.0.1:0", scenarioFolders: [Path.Combine(root, "samples")]);
         await app.App.StartAsync();
         var address = app.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient { BaseAddress = new Uri(address) };

@@ -32,6 +32,19 @@ public sealed class FlowFilesTests : IDisposable
     }
 
     [Fact]
+    public void Expand_FolderWithScenarioFiles_LeavesThemOut_SoScenariosMayLiveBesideTheirFlows()
+    {
+        Write("a.yaml");
+        Write("a.scenario.yaml", "scenario: s\n");
+        Write("tests/b.Scenario.yml", "scenario: s\n");
+
+        var files = FlowFiles.Expand([_root.FullName], _root.FullName, new DiagnosticBag());
+
+        Assert.Equal(["a.yaml"], files.Select(f => f.DisplayPath));
+        Assert.DoesNotContain(new FlowCompiler().CompilePaths([_root.FullName]).Diagnostics, d => d.Span.Path.Contains("scenario", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void Expand_SameFileTwice_ListsItOnce()
     {
         var file = Write("a.yaml");

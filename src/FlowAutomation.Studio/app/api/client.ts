@@ -1,6 +1,8 @@
 // The one place the page talks to the server (src/FlowAutomation.Server/Studio/StudioEndpoints.cs). The credential
 // (the studio's session token, or the service's admin key) goes in a request header, never in a cookie.
-import type { CompileResult, SaveResult, StudioFile, StudioInfo } from "./types";
+import type {
+  CompileResult, ConversationSummary, LiveCounts, LivePath, SaveResult, ScenarioFile, ScenarioRoot, ScenarioRun, StudioFile, StudioInfo,
+} from "./types";
 
 const storageKey = "flowautomation.studio.credential";
 
@@ -68,6 +70,48 @@ export class StudioApi {
 
   async schema(): Promise<object> {
     return this.call("GET", "api/schema");
+  }
+
+  scenarioSchema(): Promise<object> {
+    return this.call("GET", "api/schema/scenario");
+  }
+
+  /** The scenario files of each scenario folder (the folder being edited, samples/). */
+  scenarios(): Promise<{ roots: ScenarioRoot[] }> {
+    return this.call("GET", "api/scenarios");
+  }
+
+  scenario(root: string, path: string): Promise<ScenarioFile> {
+    return this.call("GET", `api/scenario?root=${encodeURIComponent(root)}&path=${encodeURIComponent(path)}`);
+  }
+
+  async saveScenario(root: string, path: string, text: string, baseVersion: string | null): Promise<SaveResult> {
+    const response = await this.send("PUT", "api/scenario", { root, path, text, baseVersion });
+    if (response.status === 409) return (await response.json()) as SaveResult;
+    return json<SaveResult>(response);
+  }
+
+  /** Runs a scenario's text on the dry-run engine against the folder's flows, with the page's texts of `flows` in place of the saved ones. */
+  runScenario(name: string, text: string, flows: { path: string; text: string }[], signal?: AbortSignal): Promise<ScenarioRun> {
+    return this.call("POST", "api/scenarios/run", { name, text, flows }, signal);
+  }
+
+  /** Counts per flow and node over a period (`last`: 1h, 24h, 7d, 30d or all); the service only. */
+  liveCounts(last: string): Promise<LiveCounts> {
+    return this.call("GET", `api/live/counts?last=${encodeURIComponent(last)}`);
+  }
+
+  conversations(search: string): Promise<{ conversations: ConversationSummary[] }> {
+    return this.call("GET", `api/live/conversations?q=${encodeURIComponent(search)}`);
+  }
+
+  conversation(id: string): Promise<LivePath> {
+    return this.call("GET", `api/live/conversation?id=${encodeURIComponent(id)}`);
+  }
+
+  /** A recorded conversation as a scenario ("Debug in the editor"). */
+  recordedScenario(id: string): Promise<{ name: string; text: string }> {
+    return this.call("GET", `api/live/scenario?id=${encodeURIComponent(id)}`);
   }
 
   private async call<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {

@@ -2,18 +2,20 @@
 import { Background, Controls, Handle, MarkerType, Position, ReactFlow, useReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
 import { useEffect, useMemo, useState } from "react";
 import { tagChains, type FlowCard } from "../model/chains";
+import type { Badge } from "../model/liveBadges";
 import { Icon } from "./icons";
 import { layout } from "./layout";
-import { triggerWords } from "./nodes";
+import { Badges, triggerWords } from "./nodes";
 
-type CardData = { card: FlowCard; errors: number; warnings: number; open: boolean };
+type CardData = { card: FlowCard; errors: number; warnings: number; open: boolean; badges?: Badge[] };
 type CardNode = Node<CardData, "card">;
 
 function CardView({ data }: NodeProps<CardNode>) {
-  const { card, errors, warnings } = data;
+  const { card, errors, warnings, badges } = data;
   return (
     <div className={`card ${errors > 0 ? "has-error" : warnings > 0 ? "has-warning" : ""}`} data-testid="flow-card" data-flow-id={card.id}>
       <Handle type="target" position={Position.Left} />
+      {badges && <Badges badges={badges} />}
       <div className="card-trigger"><Icon name="bolt" size={13} /> {triggerWords[card.trigger] ?? card.trigger}</div>
       <div className="card-name">{card.name ?? card.id}</div>
       <div className="card-meta"><span className="mono">{card.id}</span> · {card.file}</div>
@@ -34,17 +36,19 @@ interface Props {
   cards: FlowCard[];
   counts: Map<string, { errors: number; warnings: number }>;
   onOpen(card: FlowCard): void;
+  /** Each flow's totals in the service (live counts on), by card key. */
+  badges?: Map<string, Badge[]>;
 }
 
-export function AllFlowsCanvas({ cards, counts, onOpen }: Props) {
+export function AllFlowsCanvas({ cards, counts, onOpen, badges }: Props) {
   const chains = useMemo(() => tagChains(cards), [cards]);
   const [positions, setPositions] = useState<Map<string, { x: number; y: number }>>(new Map());
   const flow = useReactFlow();
-  const structure = cards.map((c) => c.key).join("|") + "#" + chains.map((c) => c.id).join("|");
+  const structure = cards.map((c) => c.key).join("|") + "#" + chains.map((c) => c.id).join("|") + (badges ? "#badges" : "");
 
   useEffect(() => {
     let cancelled = false;
-    void layout(cards.map((c) => ({ id: c.key, width: 260, height: c.addsTags.length > 0 ? 124 : 96 })), chains, "RIGHT").then((p) => {
+    void layout(cards.map((c) => ({ id: c.key, width: 260, height: (c.addsTags.length > 0 ? 124 : 96) + (badges ? 30 : 0) })), chains, "RIGHT").then((p) => {
       if (cancelled) return;
       setPositions(p);
       requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1 }));
@@ -59,7 +63,7 @@ export function AllFlowsCanvas({ cards, counts, onOpen }: Props) {
     id: card.key,
     type: "card",
     position: positions.get(card.key) ?? { x: 0, y: 0 },
-    data: { card, errors: counts.get(card.key)?.errors ?? 0, warnings: counts.get(card.key)?.warnings ?? 0, open: false },
+    data: { card, errors: counts.get(card.key)?.errors ?? 0, warnings: counts.get(card.key)?.warnings ?? 0, open: false, badges: badges?.get(card.key) },
   }));
   const edges: Edge[] = chains.map((c) => ({
     id: c.id, source: c.source, target: c.target, label: `tag: ${c.tag}`, type: "smoothstep", animated: true,

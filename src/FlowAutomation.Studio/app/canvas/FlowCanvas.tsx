@@ -1,8 +1,9 @@
 // One file's flows on the canvas, laid out by elkjs from the nodes' measured sizes.
 import { applyNodeChanges, Background, Controls, MarkerType, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Diagnostic } from "../api/types";
 import type { FlowGraph, GraphNode } from "../model/flowGraph";
+import type { Badge } from "../model/liveBadges";
 import { layout } from "./layout";
 import { nodeTypes, type Slot, type StudioNode } from "./nodes";
 
@@ -11,12 +12,16 @@ interface Props {
   problems: Map<string, Diagnostic[]>;
   selectedId: string | null;
   onSelect(id: string): void;
+  /** What each node did in the service (flowctl serve, live counts on). */
+  badges?: Map<string, Badge[]>;
+  /** Without the palette above the flows (the small canvas beside a timeline). */
+  compact?: boolean;
 }
 
 type Size = { width: number; height: number };
 
 /** The palette floats along the canvas's top; the flows start below it. */
-const paletteHeight = 56;
+const paletteSpace = 56;
 
 function estimate(node: GraphNode): Size {
   const d = node.data;
@@ -43,12 +48,15 @@ function slots(graph: FlowGraph): Map<string, Slot> {
   return result;
 }
 
-export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
+export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId, onSelect, badges, compact }: Props) {
+  const paletteHeight = compact ? 0 : paletteSpace;
   const [nodes, setNodes] = useState<StudioNode[]>([]);
   const measured = useRef(new Map<string, Size>());
   const used = useRef(new Map<string, Size>());
   const [relayout, setRelayout] = useState(0);
   const fitted = useRef(false);
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
   const flow = useReactFlow();
   const paneWidth = useStore((s) => s.width);
   const paneHeight = useStore((s) => s.height);
@@ -62,11 +70,11 @@ export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
         id: g.id,
         type: "studio" as const,
         position: positions.get(g.id) ?? { x: 0, y: 0 },
-        data: { graph: g, diagnostics: problems.get(g.id) ?? [], slot: slotOf.get(g.id) },
+        data: { graph: g, diagnostics: problems.get(g.id) ?? [], slot: compact ? undefined : slotOf.get(g.id), badges: badges?.get(g.id) },
         selected: g.id === selectedId,
       }));
     });
-  }, [graph, problems, selectedId]);
+  }, [graph, problems, selectedId, badges, compact]);
 
   useEffect(() => {
     let cancelled = false;
@@ -94,6 +102,11 @@ export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
         const x = Math.max(24, (paneWidth - (maxX - minX) * zoom) / 2) - minX * zoom;
         void flow.setViewport({ x, y: paletteHeight + 12 - minY * zoom, zoom });
       }
+      // Beside a timeline: the selected node in the middle once the flows are placed.
+      const chosen = compact && selectedRef.current ? selectedRef.current : null;
+      const at = chosen ? positions.get(chosen) : undefined;
+      const size = chosen ? used.current.get(chosen) : undefined;
+      if (at && size) void flow.setCenter(at.x + size.width / 2, at.y + size.height / 2, { zoom: 0.85 });
     });
     return () => {
       cancelled = true;
@@ -110,7 +123,9 @@ export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
     const left = node.position.x * zoom + x;
     const top = node.position.y * zoom + y;
     const visible = left >= 0 && top >= paletteHeight && left + node.measured.width * zoom <= paneWidth && top + node.measured.height * zoom <= paneHeight;
-    if (!visible) void flow.setCenter(node.position.x + node.measured.width / 2, node.position.y + node.measured.height / 2, { zoom, duration: 200 });
+    // Beside a timeline the small canvas follows the selection: the selected node in the middle, readable.
+    if (compact) void flow.setCenter(node.position.x + node.measured.width / 2, node.position.y + node.measured.height / 2, { zoom: Math.max(zoom, 0.8), duration: 200 });
+    else if (!visible) void flow.setCenter(node.position.x + node.measured.width / 2, node.position.y + node.measured.height / 2, { zoom, duration: 200 });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedId]);
 
@@ -155,4 +170,4 @@ export function FlowCanvas({ graph, problems, selectedId, onSelect }: Props) {
       <Controls showInteractive={false} />
     </ReactFlow>
   );
-}
+});

@@ -22,6 +22,17 @@ const paths: Record<string, string> = {
   save: "M5 3h11l3 3v15H5V3zM8 3v5h7V3M8 21v-7h8v7",
   grid: "M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z",
   file: "M6 2h9l5 5v15H6V2zM15 2v5h5",
+  play: "M7 4l13 8-13 8V4z",
+  refresh: "M20 11A8 8 0 1 0 18 17M20 4v7h-7",
+  block: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM5.6 5.6l12.8 12.8",
+  search: "M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM21 21l-5-5",
+  bug: "M8 9h8v7a4 4 0 0 1-8 0V9zM9 9V7a3 3 0 0 1 6 0v2M4 13h4M16 13h4M5 19l3-2M19 19l-3-2M5 7l3 2M19 7l-3 2",
+  forward: "M4 6l8 6-8 6V6zM12 6l8 6-8 6V6z",
+  timeline: "M4 6h16M4 12h10M4 18h13",
+  chart: "M4 20V10M10 20V4M16 20v-7M22 20H2",
+  send: "M3 11l18-8-8 18-2-8-8-2z",
+  lead: "M5 3h14v18H5zM9 8h6M9 12h6M9 16h3",
+  link: "M10 14a4 4 0 0 0 6 0l3-3a4 4 0 0 0-6-6l-1 1M14 10a4 4 0 0 0-6 0l-3 3a4 4 0 0 0 6 6l1-1",
 };
 
 export type IconName = keyof typeof paths;

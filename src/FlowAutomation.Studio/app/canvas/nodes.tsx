@@ -4,6 +4,7 @@ import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { createContext, useContext, type ReactNode } from "react";
 import type { Diagnostic } from "../api/types";
 import type { Edit } from "../model/edits";
+import type { Badge } from "../model/liveBadges";
 import type { GraphNode } from "../model/flowGraph";
 import type { YamlPath } from "../model/yamlFile";
 import { BubbleEditor, ChipEditor, InlineInput } from "./editors";
@@ -18,7 +19,7 @@ export const CanvasActionsContext = createContext<CanvasActions>({ edit: () => u
 /** Where an action stands in its list, for moving and removing it. */
 export interface Slot { seq: YamlPath; index: number; count: number }
 
-export type StudioNodeData = { graph: GraphNode; diagnostics: Diagnostic[]; slot?: Slot };
+export type StudioNodeData = { graph: GraphNode; diagnostics: Diagnostic[]; slot?: Slot; badges?: Badge[] };
 export type StudioNode = Node<StudioNodeData, "studio">;
 
 export const triggerWords: Record<string, string> = {
@@ -31,13 +32,14 @@ export const triggerWords: Record<string, string> = {
 const oncePerWords: Record<string, string> = { contact: "once per contact", conversation: "once per conversation", window: "once per reply window" };
 
 export function StudioNodeView({ data, selected }: NodeProps<StudioNode>) {
-  const { graph, diagnostics, slot } = data;
+  const { graph, diagnostics, slot, badges } = data;
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const status = errors > 0 ? "has-error" : diagnostics.length > 0 ? "has-warning" : "";
   return (
     <div className={`node node-${graph.kind} ${status} ${selected ? "is-selected" : ""}`} data-testid="flow-node" data-node-id={graph.id} data-kind={graph.kind}>
       {graph.kind !== "trigger" && <Handle type="target" position={Position.Top} />}
       {slot && <ActionToolbar doc={graph.doc} slot={slot} />}
+      {badges && badges.length > 0 && <Badges badges={badges} />}
       <Body node={graph} />
       {diagnostics.length > 0 && (
         <ul className="node-problems">
@@ -50,6 +52,15 @@ export function StudioNodeView({ data, selected }: NodeProps<StudioNode>) {
         </ul>
       )}
       <Handle type="source" position={Position.Bottom} />
+    </div>
+  );
+}
+
+/** What the node did in the service over the chosen period. */
+export function Badges({ badges }: { badges: readonly Badge[] }) {
+  return (
+    <div className="badges" data-testid="live-badges">
+      {badges.map((b, i) => <span key={i} className={`badge badge-${b.tone}`} title={b.title} data-testid="live-badge">{b.label}</span>)}
     </div>
   );
 }

@@ -28,6 +28,7 @@ interface Props {
   diagnostics: readonly PlacedDiagnostic[];
   onChange(text: string): void;
   onCursor(offset: number): void;
+  testId?: string;
 }
 
 const setHighlight = StateEffect.define<{ from: number; to: number } | null>();
@@ -43,7 +44,7 @@ const highlight = StateField.define<DecorationSet>({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-export const YamlEditor = forwardRef<YamlEditorHandle, Props>(function YamlEditor({ schema, diagnostics, onChange, onCursor }, ref) {
+export const YamlEditor = forwardRef<YamlEditorHandle, Props>(function YamlEditor({ schema, diagnostics, onChange, onCursor, testId }, ref) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const callbacks = useRef({ onChange, onCursor });
@@ -114,5 +115,5 @@ export const YamlEditor = forwardRef<YamlEditorHandle, Props>(function YamlEdito
     text: () => view.current!.state.doc.toString(),
   }));
 
-  return <div className="yaml-editor" ref={host} data-testid="yaml-editor" />;
+  return <div className="yaml-editor" ref={host} data-testid={testId ?? "yaml-editor"} />;
 });

@@ -3,7 +3,7 @@
 // copy of the schema, in a state of its own holding the same text.
 import { CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { yaml, yamlLanguage } from "@codemirror/lang-yaml";
-import { ensureSyntaxTree } from "@codemirror/language";
+import { ensureSyntaxTree, syntaxTreeAvailable } from "@codemirror/language";
 import { EditorState, type Extension } from "@codemirror/state";
 import { type EditorView, hoverTooltip } from "@codemirror/view";
 import { stateExtensions } from "codemirror-json-schema";
@@ -11,12 +11,15 @@ import { yamlCompletion, yamlSchemaHover } from "codemirror-json-schema/yaml";
 
 export function schemaAssist(schema: object): Extension[] {
   const source = JSON.stringify(schema);
-  // A new state's syntax tree is parsed within a small time budget; on a busy machine it can stop short, and the
-  // schema lookups would then see half a document. Finish the parse before answering.
+  // A new state's syntax tree is parsed within a 20 ms budget and only its first 3,000 characters; on a busy machine
+  // or in a long file it stops short, and the schema lookups would see half a document. Finish the parse, then take
+  // the next state: ensureSyntaxTree completes the parse context, while syntaxTree() (what the schema library reads)
+  // returns the tree a state was created with, so the finished tree is the one of the state after it.
   const fresh = (state: EditorState) => {
     const copy = EditorState.create({ doc: state.doc, selection: state.selection, extensions: [yaml(), stateExtensions(JSON.parse(source))] });
-    ensureSyntaxTree(copy, copy.doc.length, 1000);
-    return copy;
+    if (syntaxTreeAvailable(copy, copy.doc.length)) return copy;
+    ensureSyntaxTree(copy, copy.doc.length, 10_000);
+    return copy.update({}).state;
   };
   const complete = (ctx: CompletionContext) =>
     yamlCompletion()(new CompletionContext(fresh(ctx.state), ctx.pos, ctx.explicit)) as CompletionResult | never[];

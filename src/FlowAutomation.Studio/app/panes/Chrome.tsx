@@ -3,22 +3,43 @@ import { useState } from "react";
 import type { Diagnostic, StudioFile, StudioInfo } from "../api/types";
 import { Icon } from "../canvas/icons";
 import type { ActionKind } from "../model/edits";
+import { periods } from "../model/liveBadges";
 import type { Route } from "../routes";
 
 export function TopBar(props: {
   folder: string; route: Route; onRoute(r: Route): void; dirty: boolean; canEdit: boolean;
   errors: number; warnings: number; checking: boolean;
   onUndo(): void; onRedo(): void; onSave(): void; status: string | null;
+  /** In the service: the period of the live counts drawn on the canvas (null: off). */
+  live: boolean; period: string | null; onPeriod(period: string | null): void;
 }) {
   const { route, onRoute } = props;
+  const tab = (view: Route["view"], label: string, icon: string) => (
+    <button role="tab" aria-selected={route.view === view} className={route.view === view ? "active" : ""} onClick={() => onRoute({ view } as Route)} data-testid={`${view}-tab`}>
+      <Icon name={icon} size={13} /> {label}
+    </button>
+  );
   return (
     <header className="topbar">
       <div className="brand"><span className="brand-mark">FA</span> FlowAutomation <span className="brand-studio">Studio</span></div>
       <div className="folder"><Icon name="file" size={14} /> {props.folder}/</div>
       <nav className="tabs" role="tablist">
-        <button role="tab" aria-selected={route.view === "flow"} className={route.view === "flow" ? "active" : ""} onClick={() => onRoute({ view: "flow" })}>This file</button>
-        <button role="tab" aria-selected={route.view === "all"} className={route.view === "all" ? "active" : ""} onClick={() => onRoute({ view: "all" })} data-testid="all-flows-tab">All flows</button>
+        {tab("flow", "This file", "file")}
+        <button role="tab" aria-selected={route.view === "all"} className={route.view === "all" ? "active" : ""} onClick={() => onRoute({ view: "all" })} data-testid="all-flows-tab">
+          <Icon name="grid" size={13} /> All flows
+        </button>
+        {tab("scenario", "Scenarios", "timeline")}
+        {props.live && tab("conversations", "Conversations", "chat")}
       </nav>
+      {props.live && (
+        <label className="live-select" title="What the flows did in the service, drawn on the canvas">
+          <Icon name="chart" size={14} />
+          <select value={props.period ?? ""} onChange={(e) => props.onPeriod(e.target.value || null)} data-testid="live-period" aria-label="Live counts">
+            <option value="">Live counts: off</option>
+            {periods.map((p) => <option key={p.value} value={p.value}>Live: {p.label}</option>)}
+          </select>
+        </label>
+      )}
       <div className="health" data-testid="health">
         {props.checking ? <span className="muted">checking…</span>
           : props.errors > 0 ? <span className="problem-error">{props.errors} error{props.errors > 1 ? "s" : ""}</span>
