@@ -40,10 +40,7 @@ public sealed class RuleEngineDifferentialTests
     {
         Prop.ForAll(Cases, c =>
         {
-            var options = new RuleNetworkOptions { MaxChainDepth = c.MaxDepth };
-            var network = RuleNetwork.Build(c.Flows, options);
-            var nrules = NRulesEngine.Build(c.Flows, options, c.Sessions);
-            var history = FiringHistory.From((id, _) => c.History.Contains(id));
+            var (network, nrules, history) = Engines(c);
             foreach (var facts in c.Events)
             {
                 var expected = NaiveEvaluator.Evaluate(c.Flows, facts, (id, _) => c.History.Contains(id), c.MaxDepth);
@@ -64,10 +61,7 @@ public sealed class RuleEngineDifferentialTests
     {
         Prop.ForAll(Cases, c =>
         {
-            var options = new RuleNetworkOptions { MaxChainDepth = c.MaxDepth };
-            var network = RuleNetwork.Build(c.Flows, options);
-            var nrules = NRulesEngine.Build(c.Flows, options, c.Sessions);
-            var history = FiringHistory.From((id, _) => c.History.Contains(id));
+            var (network, nrules, history) = Engines(c);
             foreach (var facts in c.Events)
             {
                 Assert.Equal(Canonical(network.Explain(facts, history)), Canonical(nrules.Explain(facts, history)));
@@ -80,6 +74,12 @@ public sealed class RuleEngineDifferentialTests
     /// <summary>What a flow's actions see of the facts: the event, the contact's tags, the conversation.</summary>
     private static string Seen(FactSnapshot facts) =>
         $"{facts.Event} {string.Join(",", facts.Contact.Tags.Order(StringComparer.Ordinal))} {facts.Contact.Name} {facts.Contact.Country} {facts.Conversation}";
+
+    private static (RuleNetwork Network, NRulesEngine NRules, IFiringHistory History) Engines(Case c)
+    {
+        var options = new RuleNetworkOptions { MaxChainDepth = c.MaxDepth };
+        return (RuleNetwork.Build(c.Flows, options), NRulesEngine.Build(c.Flows, options, c.Sessions), FiringHistory.From((id, _) => c.History.Contains(id)));
+    }
 
     private static List<NaiveEvaluator.Firing> Firings(RuleEvaluationResult result) =>
         [.. result.Activations.Select(a => new NaiveEvaluator.Firing(a.Flow.Id, a.Event.Kind, a.Event.Tag, a.Depth))];
