@@ -7,7 +7,8 @@ namespace FlowAutomation.Benchmarks.Rules;
 /// <summary>
 /// How the NRules engine should use its sessions (issue 11, docs/nrules.md "Session lifetime"): the benchmark's flow
 /// set at 1,000 flows, each event inserted and fired in a fresh session, in one session retracted after each event, or
-/// in one session that keeps its events and is replaced after N of them. Per event.
+/// in one session that keeps its events and is replaced after N of them; the rules' actions interpreted or compiled.
+/// Per event.
 /// Run: dotnet run -c Release --project tests/FlowAutomation.Benchmarks -- --filter '*NRulesSessionBenchmarks*'
 /// </summary>
 [MemoryDiagnoser]
@@ -26,6 +27,10 @@ public class NRulesSessionBenchmarks
     [Params("fresh", "retract", "recycle-64", "recycle-256", "recycle-1024")]
     public string Lifetime { get; set; } = "recycle-256";
 
+    /// <summary>Whether the rules' actions are interpreted (the engine's default) or compiled to IL.</summary>
+    [Params(true, false)]
+    public bool InterpretActions { get; set; } = true;
+
     [GlobalSetup]
     public void Setup()
     {
@@ -38,7 +43,7 @@ public class NRulesSessionBenchmarks
             "fresh" => new NRulesEngineOptions { Lifetime = SessionLifetime.FreshPerEvent },
             "retract" => new NRulesEngineOptions { Lifetime = SessionLifetime.RetractEachEvent },
             _ => new NRulesEngineOptions { Lifetime = SessionLifetime.Recycle, RecycleAfter = int.Parse(Lifetime["recycle-".Length..], System.Globalization.CultureInfo.InvariantCulture) },
-        };
+        } with { InterpretActions = InterpretActions };
         engine = NRulesEngine.Build(flows, null, options);
     }
 

@@ -54,6 +54,7 @@ public sealed class FlowRuleSet
         ChainsTags = chainsTags;
         Flows = [.. agenda.Flows];
         ByRuleName = entries.Where(e => e.Flow.Enabled).ToFrozenDictionary(e => RuleName(e.Flow), StringComparer.Ordinal);
+        ById = entries.ToFrozenDictionary(e => e.Flow.Id, StringComparer.Ordinal);
     }
 
     public FlowRuleSetOptions Options { get; }
@@ -72,8 +73,11 @@ public sealed class FlowRuleSet
     /// <summary>The flows by rank, as the explanations need them.</summary>
     internal FlowEntry[] Entries { get; }
 
-    /// <summary>The flows' entries by rule name.</summary>
+    /// <summary>The enabled flows' entries by rule name.</summary>
     internal FrozenDictionary<string, FlowEntry> ByRuleName { get; }
+
+    /// <summary>Every flow's entry by flow id.</summary>
+    internal FrozenDictionary<string, FlowEntry> ById { get; }
 
     /// <summary>
     /// Builds the rule definitions of a flow set (normally <c>FlowCompilation.Flows</c>). Flow ids must be unique;
