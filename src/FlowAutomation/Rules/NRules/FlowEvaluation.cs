@@ -15,7 +15,7 @@ internal sealed class FlowEvaluation
     private const string StopKey = "flowautomation:stop";
 
     private readonly FlowRuleSet set;
-    private readonly IFiringHistory? history;
+    private IFiringHistory? history;
     private readonly List<Activation> activations = [];
     private readonly List<FlowRule> fired = [];
     private HashSet<int>? firedOnce;
@@ -40,6 +40,12 @@ internal sealed class FlowEvaluation
     public bool DepthLimitReached { get; private set; }
 
     public RuleEvaluationResult Result => new([.. activations], EventCount, DepthLimitReached);
+
+    /// <summary>
+    /// Forgets the caller's history once the session has fired, so that a session that keeps its events (see
+    /// <see cref="SessionLifetime.Recycle"/>) does not keep the caller's state alive with them.
+    /// </summary>
+    public void ForgetHistory() => history = null;
 
     /// <summary>
     /// A flow's rule fired: its condition holds and no flow before it on the agenda stopped the event. A <c>once_per</c>

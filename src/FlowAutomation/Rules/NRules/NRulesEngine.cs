@@ -108,6 +108,7 @@ internal sealed class NRulesEngine : IRuleEngine
         {
             lease.Session.Insert(e);
             lease.Session.Fire();
+            e.Evaluation.ForgetHistory();
         }
         catch (RuleRhsExpressionEvaluationException failure) when (failure.InnerException is { } inner)
         {
