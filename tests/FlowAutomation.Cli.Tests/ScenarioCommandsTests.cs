@@ -204,12 +204,12 @@ public sealed class ScenarioCommandsTests : IDisposable
     }
 
     [Fact]
-    public void DryRun_EngineNRules_PrintsTheNetworksTranscript()
+    public async Task DryRun_EngineNRules_PrintsTheNetworksTranscript()
     {
         var path = Scenario("engines", "  sent_count: 2\n");
 
-        var (networkExit, network, _) = Run("dry-run", path, "--explain", "all");
-        var (exit, nrules, _) = Run("dry-run", path, "--explain", "all", "--engine", "nrules");
+        var (networkExit, network, _) = await RunAsync("dry-run", path, "--explain", "all");
+        var (exit, nrules, _) = await RunAsync("dry-run", path, "--explain", "all", "--engine", "nrules");
 
         Assert.Equal(0, networkExit);
         Assert.Equal(0, exit);
@@ -218,22 +218,22 @@ public sealed class ScenarioCommandsTests : IDisposable
     }
 
     [Fact]
-    public void Test_EngineNRules_RunsTheScenarios()
+    public async Task Test_EngineNRules_RunsTheScenarios()
     {
         Scenario("a-passes", "  sent_count: 2\n");
         Scenario("b-fails", "  not_fired: [hello]\n");
 
-        var (exit, output, _) = Run("test", _dir, "--engine", "nrules");
+        var (exit, output, _) = await RunAsync("test", _dir, "--engine", "nrules");
 
         Assert.Equal(1, exit);
-        Assert.Equal(Run("test", _dir, "--engine", "network").Out, output);
+        Assert.Equal((await RunAsync("test", _dir, "--engine", "network")).Out, output);
         Assert.EndsWith("1 passed, 1 failed\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Test_UnknownEngine_IsAUsageError()
+    public async Task Test_UnknownEngine_IsAUsageError()
     {
-        var (exit, _, err) = Run("test", _dir, "--engine", "drools");
+        var (exit, _, err) = await RunAsync("test", _dir, "--engine", "drools");
 
         Assert.Equal(2, exit);
         Assert.Contains("--engine must be one of network, nrules, not 'drools'", err, StringComparison.Ordinal);
