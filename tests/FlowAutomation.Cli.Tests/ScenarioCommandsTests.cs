@@ -202,4 +202,40 @@ public sealed class ScenarioCommandsTests : IDisposable
         Assert.Equal(0, exit);
         Assert.EndsWith("1 passed, 0 failed\n", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DryRun_EngineNRules_PrintsTheNetworksTranscript()
+    {
+        var path = Scenario("engines", "  sent_count: 2\n");
+
+        var (networkExit, network, _) = await RunAsync("dry-run", path, "--explain", "all");
+        var (exit, nrules, _) = await RunAsync("dry-run", path, "--explain", "all", "--engine", "nrules");
+
+        Assert.Equal(0, networkExit);
+        Assert.Equal(0, exit);
+        Assert.Contains("✘ other did not fire", nrules, StringComparison.Ordinal);
+        Assert.Equal(network, nrules);
+    }
+
+    [Fact]
+    public async Task Test_EngineNRules_RunsTheScenarios()
+    {
+        Scenario("a-passes", "  sent_count: 2\n");
+        Scenario("b-fails", "  not_fired: [hello]\n");
+
+        var (exit, output, _) = await RunAsync("test", _dir, "--engine", "nrules");
+
+        Assert.Equal(1, exit);
+        Assert.Equal((await RunAsync("test", _dir, "--engine", "network")).Out, output);
+        Assert.EndsWith("1 passed, 1 failed\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Test_UnknownEngine_IsAUsageError()
+    {
+        var (exit, _, err) = await RunAsync("test", _dir, "--engine", "drools");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--engine must be one of network, nrules, not 'drools'", err, StringComparison.Ordinal);
+    }
 }

@@ -27,6 +27,14 @@ internal static class CommandOptions
         return option;
     }
 
+    /// <summary><c>--engine network|nrules</c>: the rule engine the scenarios run on (docs/nrules.md); both give the same results.</summary>
+    public static Option<string> RuleEngine() =>
+        Choice("--engine", "The rule engine: network (the default) or nrules (the flows as NRules rules); both give the same results.", "network", "nrules");
+
+    /// <summary>The <see cref="Rules.RuleEngineKind"/> an <c>--engine</c> value names.</summary>
+    public static Rules.RuleEngineKind RuleEngineKind(string value) =>
+        value == "nrules" ? Rules.RuleEngineKind.NRules : Rules.RuleEngineKind.Network;
+
     /// <summary><c>--flows DIR</c>: the flow folder, instead of the one a scenario names.</summary>
     public static Option<string> ScenarioFlows() => new("--flows")
     {

@@ -4,7 +4,7 @@ using FlowAutomation.Scenarios;
 namespace FlowAutomation.Cli.Commands;
 
 /// <summary>
-/// <c>flowctl dry-run &lt;scenario&gt; [--flows DIR] [--format text|json] [--explain FLOW|all]</c>: runs a scripted
+/// <c>flowctl dry-run &lt;scenario&gt; [--flows DIR] [--format text|json] [--explain FLOW|all] [--engine network|nrules]</c>: runs a scripted
 /// conversation on a virtual clock and prints what happened and why. Exit 0 when the scenario's expectations hold
 /// (or it has none), 1 when they do not or the files have errors, 2 usage.
 /// </summary>
@@ -21,12 +21,14 @@ internal static class DryRunCommand
             HelpName = "FLOW|all",
         };
         explain.CompletionSources.Add("all");
+        var engine = CommandOptions.RuleEngine();
         var command = new Command("dry-run", "Run a scripted conversation on a virtual clock and explain every decision.")
         {
             scenario,
             flows,
             format,
             explain,
+            engine,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -36,6 +38,7 @@ internal static class DryRunCommand
                 FlowsOverride = parse.GetValue(flows),
                 ExplainAll = explained.Contains("all"),
                 ExplainFlows = [.. explained.Where(e => e != "all")],
+                RuleEngine = CommandOptions.RuleEngineKind(parse.GetRequiredValue(engine)),
             };
             return RunAsync(parse.GetRequiredValue(scenario), options, parse.GetRequiredValue(format), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
         });

@@ -4,7 +4,7 @@ using FlowAutomation.Scenarios;
 namespace FlowAutomation.Cli.Commands;
 
 /// <summary>
-/// <c>flowctl test &lt;scenario files or folders...&gt; [--flows DIR]</c>: one line per scenario, then
+/// <c>flowctl test &lt;scenario files or folders...&gt; [--flows DIR] [--engine network|nrules]</c>: one line per scenario, then
 /// "N passed, N failed"; exit 0 only when every scenario passes. In folders, scenario files are the
 /// <c>*.scenario.yaml</c> (or <c>.yml</c>) files; a file named on the command line is run whatever its name.
 /// </summary>
@@ -18,10 +18,16 @@ internal static class TestCommand
             Arity = ArgumentArity.OneOrMore,
         }.RejectingUnknownOptions();
         var flows = CommandOptions.ScenarioFlows();
-        var command = new Command("test", "Run scenarios and check their expectations; the last line is \"N passed, N failed\".") { paths, flows };
+        var engine = CommandOptions.RuleEngine();
+        var command = new Command("test", "Run scenarios and check their expectations; the last line is \"N passed, N failed\".") { paths, flows, engine };
         command.SetAction((parse, cancellationToken) =>
         {
-            var options = new ScenarioRunOptions { FlowsOverride = parse.GetValue(flows), ExplainConditions = false };
+            var options = new ScenarioRunOptions
+            {
+                FlowsOverride = parse.GetValue(flows),
+                ExplainConditions = false,
+                RuleEngine = CommandOptions.RuleEngineKind(parse.GetRequiredValue(engine)),
+            };
             return RunAsync(parse.GetRequiredValue(paths), options, parse.InvocationConfiguration.Output, cancellationToken);
         });
         return command;

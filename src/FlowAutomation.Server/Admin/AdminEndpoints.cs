@@ -68,7 +68,12 @@ internal static class AdminEndpoints
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
             var text = await reader.ReadToEndAsync(ct);
             var set = flows.Current;
-            var options = new ScenarioRunOptions { ExplainAll = explain == "all", ExplainFlows = explain is null or "all" ? [] : [.. explain.Split(',')] };
+            var options = new ScenarioRunOptions
+            {
+                ExplainAll = explain == "all",
+                ExplainFlows = explain is null or "all" ? [] : [.. explain.Split(',')],
+                RuleEngine = flows.EngineOptions.RuleEngine,
+            };
             var result = await ScenarioRunner.RunTextAsync("posted.scenario.yaml", text, set.Compilation.Flows, set.Compilation.Policy, options, ct);
             if (result.Run is not { } run)
             {

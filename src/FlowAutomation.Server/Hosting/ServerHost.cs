@@ -68,6 +68,8 @@ public static class ServerHost
         services.AddSettings<InboxOptions>(configuration, InboxOptions.SectionName);
         services.AddSettings<FlowOptions>(configuration, FlowOptions.SectionName)
             .Validate(o => PolicyProfiles.TryGet(o.Policy, out _), $"Flows:Policy must be one of {string.Join(", ", PolicyProfiles.Names)}");
+        services.AddSettings<RulesOptions>(configuration, RulesOptions.SectionName)
+            .Validate(o => o.IsValid, $"Rules:Engine must be one of {string.Join(", ", FlowAutomation.Rules.RuleEngines.Names)}");
         services.AddSettings<FollowUpOptions>(configuration, FollowUpOptions.SectionName);
         services.AddSettings<AdminOptions>(configuration, AdminOptions.SectionName);
 

@@ -23,7 +23,7 @@ internal sealed record RefusedReload(IReadOnlyList<Diagnostic> Diagnostics, Date
 /// running set and logs the diagnostics. The first load refuses to start the service on errors.
 /// Also the follow-up handler Quartz calls: follow-ups fire on the current engine.
 /// </summary>
-internal sealed class FlowHost(IEngineStore store, TimeProvider time, IOptions<FlowOptions> options, IImageInspector images, ILogger<FlowHost> logger)
+internal sealed class FlowHost(IEngineStore store, TimeProvider time, IOptions<FlowOptions> options, IOptions<RulesOptions> rules, IImageInspector images, ILogger<FlowHost> logger)
     : IFollowUpHandler
 {
     private readonly Lock _reloadGate = new();
@@ -31,7 +31,7 @@ internal sealed class FlowHost(IEngineStore store, TimeProvider time, IOptions<F
 
     public string Directory => Path.GetFullPath(options.Value.Directory);
 
-    public EngineOptions EngineOptions { get; } = options.Value.ToEngineOptions() with { Images = images };
+    public EngineOptions EngineOptions { get; } = options.Value.ToEngineOptions() with { Images = images, RuleEngine = rules.Value.Kind };
 
     public FlowSet Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("the flows are not loaded yet");
 

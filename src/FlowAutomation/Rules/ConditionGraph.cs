@@ -73,7 +73,7 @@ internal enum SlotKind : byte
 /// <see cref="SignalKey"/>); <see cref="Slot"/> is the keyword or equality index that produces them;
 /// <see cref="NumberSlot"/> the path whose text the test reads as a number (-1: none).
 /// </summary>
-internal sealed class Atom(AtomKind kind, SlotKind slotKind, int slot, int[] keys, TestCondition? test, BusinessHoursCondition? hours, string? folded, int numberSlot = -1)
+internal sealed class Atom(AtomKind kind, SlotKind slotKind, int slot, int[] keys, CompiledTest? test, BusinessHoursCondition? hours, int numberSlot = -1)
 {
     public int NumberSlot { get; } = numberSlot;
 
@@ -85,12 +85,10 @@ internal sealed class Atom(AtomKind kind, SlotKind slotKind, int slot, int[] key
 
     public int[] Keys { get; } = keys;
 
-    public TestCondition? Test { get; } = test;
+    /// <summary>The test with its operands folded (null for business hours): what <see cref="ConditionSemantics.Holds(CompiledTest, FactValue)"/> evaluates.</summary>
+    public CompiledTest? Test { get; } = test;
 
     public BusinessHoursCondition? Hours { get; } = hours;
-
-    /// <summary>The folded operand of <c>starts_with</c> and <c>ends_with</c>.</summary>
-    public string? Folded { get; } = folded;
 
     /// <summary>True when the atom holds exactly when one of its keys was hit, so that a hit key proves it.</summary>
     public bool IsExactByAnyKey => Kind is AtomKind.KeywordAny or AtomKind.TextIn or AtomKind.TagAny

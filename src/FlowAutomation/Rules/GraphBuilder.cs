@@ -65,7 +65,7 @@ internal sealed class GraphBuilder
                 return new ExplainNode(condition, Intern("N" + inner.Node.ToString(CultureInfo.InvariantCulture), new Node(NodeKind.Not, inner.Node, 1)), [inner]);
             case BusinessHoursCondition hours:
                 var key = string.Join('|', "H", string.Join(',', hours.Days.Order()), hours.From.Ticks, hours.To.Ticks, hours.ToIsEndOfDay, hours.Zone.Id);
-                return new ExplainNode(condition, AtomNode(key, () => new Atom(AtomKind.BusinessHours, SlotKind.None, -1, [], null, hours, null)), []);
+                return new ExplainNode(condition, AtomNode(key, () => new Atom(AtomKind.BusinessHours, SlotKind.None, -1, [], null, hours)), []);
             case TestCondition test:
                 return new ExplainNode(condition, AtomNode(AtomKey(test), () => CreateAtom(test)), []);
             default:
@@ -133,6 +133,7 @@ internal sealed class GraphBuilder
 
     private Atom CreateAtom(TestCondition t)
     {
+        var compiled = new CompiledTest(t);
         var isText = t.Path.Kind == ValueKind.Text;
         switch (t.Operator)
         {
@@ -145,7 +146,7 @@ internal sealed class GraphBuilder
                     TestOperator.NotContains => AtomKind.KeywordNone,
                     _ => AtomKind.KeywordAny,
                 };
-                return new Atom(kind, SlotKind.Keyword, slot, keywordKeys, t, null, null);
+                return new Atom(kind, SlotKind.Keyword, slot, keywordKeys, compiled, null);
             case TestOperator.Equals or TestOperator.In or TestOperator.NotEquals or TestOperator.NotIn when isText:
                 var valueSlot = ValueSlotFor(t.Path);
                 var valueKeys = t.Values.Select(v => ValueKey(valueSlot, TextRules.Fold(v))).Distinct().ToArray();
@@ -153,19 +154,17 @@ internal sealed class GraphBuilder
                 if (ConditionSemantics.ReadsNumber(t))
                 {
                     // The text's key, or its number: not anchorable, since a text such as "$1,000" matches 1000 without a key.
-                    return new Atom(negated ? AtomKind.TextOrNumberNotIn : AtomKind.TextOrNumberIn, SlotKind.Equality, valueSlot, valueKeys, t, null, null, NumberSlotFor(t.Path));
+                    return new Atom(negated ? AtomKind.TextOrNumberNotIn : AtomKind.TextOrNumberIn, SlotKind.Equality, valueSlot, valueKeys, compiled, null, NumberSlotFor(t.Path));
                 }
 
-                return new Atom(negated ? AtomKind.TextNotIn : AtomKind.TextIn, SlotKind.Equality, valueSlot, valueKeys, t, null, null);
+                return new Atom(negated ? AtomKind.TextNotIn : AtomKind.TextIn, SlotKind.Equality, valueSlot, valueKeys, compiled, null);
             case TestOperator.Gt or TestOperator.Gte or TestOperator.Lt or TestOperator.Lte when isText:
-                return new Atom(AtomKind.NumberCompare, SlotKind.None, -1, [], t, null, null, NumberSlotFor(t.Path));
+                return new Atom(AtomKind.NumberCompare, SlotKind.None, -1, [], compiled, null, NumberSlotFor(t.Path));
             case TestOperator.Has or TestOperator.HasAny or TestOperator.Lacks:
                 var tags = t.Values.Select(v => TagKey(TextRules.Fold(v))).Distinct().ToArray();
-                return new Atom(t.Operator == TestOperator.Lacks ? AtomKind.TagNone : AtomKind.TagAny, SlotKind.Tags, 0, tags, t, null, null);
-            case TestOperator.StartsWith or TestOperator.EndsWith:
-                return new Atom(AtomKind.General, SlotKind.None, -1, [], t, null, TextRules.Fold(t.Values[0]));
+                return new Atom(t.Operator == TestOperator.Lacks ? AtomKind.TagNone : AtomKind.TagAny, SlotKind.Tags, 0, tags, compiled, null);
             default:
-                return new Atom(AtomKind.General, SlotKind.None, -1, [], t, null, null);
+                return new Atom(AtomKind.General, SlotKind.None, -1, [], compiled, null);
         }
     }
 

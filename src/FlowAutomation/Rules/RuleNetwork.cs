@@ -14,7 +14,7 @@ namespace FlowAutomation.Rules;
 /// shared nodes are evaluated at most once per event. See docs/rule-network.md.
 /// </para>
 /// </summary>
-public sealed class RuleNetwork
+public sealed class RuleNetwork : IRuleEngine
 {
     private RuleSession? pooled;
 
@@ -55,6 +55,8 @@ public sealed class RuleNetwork
 
     public RuleNetworkOptions Options { get; }
 
+    public RuleEngineKind Kind => RuleEngineKind.Network;
+
     /// <summary>Every flow, enabled or not, in agenda order: higher priority first, then file order.</summary>
     public ImmutableArray<FlowDefinition> Flows { get; }
 
@@ -93,46 +95,23 @@ public sealed class RuleNetwork
     /// </summary>
     public static RuleNetwork Build(IEnumerable<FlowDefinition> flows, RuleNetworkOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(flows);
         options ??= RuleNetworkOptions.Default;
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxChainDepth);
-        var ranked = flows.Select((f, i) => (Flow: f, Index: i))
-            .OrderByDescending(x => x.Flow.Priority).ThenBy(x => x.Flow.Order).ThenBy(x => x.Index)
-            .Select(x => x.Flow).ToList();
-        var duplicate = ranked.GroupBy(f => f.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new ArgumentException($"flow id '{duplicate.Key}' occurs more than once", nameof(flows));
-        }
-
-        var builder = new GraphBuilder();
-        var roots = new int[ranked.Count];
-        var explains = new ExplainNode?[ranked.Count];
-        for (var r = 0; r < ranked.Count; r++)
-        {
-            RejectBlankKeywords(ranked[r]);
-            roots[r] = builder.Compile(ranked[r].When, out explains[r]);
-        }
-
-        var graph = builder.Graph();
+        var agenda = FlowAgenda.Build(flows);
+        var ranked = agenda.Flows;
+        var builder = agenda.Builder;
+        var graph = agenda.Graph;
         var plans = new TriggerPlan[Enum.GetValues<EventKind>().Length];
         var exact = new bool[ranked.Count];
         foreach (var trigger in Enum.GetValues<EventKind>())
         {
             var members = Enumerable.Range(0, ranked.Count).Where(r => ranked[r].Enabled && ranked[r].Trigger == trigger).ToList();
-            plans[(int)trigger] = PlanTrigger(graph, roots, ranked, members, builder.Keys, exact);
-        }
-
-        var entries = new FlowEntry[ranked.Count];
-        for (var r = 0; r < ranked.Count; r++)
-        {
-            var flow = ranked[r];
-            entries[r] = new FlowEntry(flow, r, roots[r], exact[r], explains[r], Stops(flow), TagChanges(flow));
+            plans[(int)trigger] = PlanTrigger(graph, agenda.Roots, ranked, members, builder.Keys, exact);
         }
 
         return new RuleNetwork(
             options,
-            entries,
+            [.. Enumerable.Range(0, ranked.Count).Select(r => agenda.Entry(r, exact[r]))],
             graph,
             builder.KeywordIndexes(options.DenseAutomatonLimit),
             builder.ValueIndexes(),
@@ -173,7 +152,7 @@ public sealed class RuleNetwork
         return new RuleExplainer(this).Explain(facts, history, [.. chosen.Distinct()]);
     }
 
-    private static TriggerPlan PlanTrigger(ConditionGraph graph, int[] roots, List<FlowDefinition> flows, List<int> members, IReadOnlyList<SignalKey> keys, bool[] exact)
+    private static TriggerPlan PlanTrigger(ConditionGraph graph, int[] roots, IReadOnlyList<FlowDefinition> flows, List<int> members, IReadOnlyList<SignalKey> keys, bool[] exact)
     {
         // How many flows of the trigger mention each anchorable key: the planner's cost of anchoring on it.
         var frequency = new Dictionary<int, int>();
@@ -242,7 +221,7 @@ public sealed class RuleNetwork
             }
         }
 
-        var allPlain = members.TrueForAll(r => exact[r] && !Stops(flows[r]) && flows[r].OncePer == OncePer.None);
+        var allPlain = members.TrueForAll(r => exact[r] && !FlowAgenda.Stops(flows[r]) && flows[r].OncePer == OncePer.None);
         return TriggerPlan.Create(members.Count, [.. keywordSlots], [.. valueSlots], usesTags, [.. always], singles, pairs, keys, allPlain);
     }
 
@@ -265,47 +244,5 @@ public sealed class RuleNetwork
 
                 break;
         }
-    }
-
-    private static bool Stops(FlowDefinition flow) => flow.Then.Any(a => a is StopAction);
-
-    /// <summary>The tags the flow's top-level actions add or remove, in order, up to its first <c>stop</c>.</summary>
-    private static ImmutableArray<TagChange> TagChanges(FlowDefinition flow)
-    {
-        var changes = ImmutableArray.CreateBuilder<TagChange>();
-        foreach (var action in flow.Then)
-        {
-            switch (action)
-            {
-                case StopAction:
-                    return changes.ToImmutable();
-                case TagAction tag:
-                    changes.AddRange(tag.Tags.Select(t => new TagChange(t, true)));
-                    break;
-                case UntagAction untag:
-                    changes.AddRange(untag.Tags.Select(t => new TagChange(t, false)));
-                    break;
-            }
-        }
-
-        return changes.ToImmutable();
-    }
-
-    private static void RejectBlankKeywords(FlowDefinition flow)
-    {
-        if (flow.When is { } when && HasBlankKeyword(when))
-        {
-            throw new ArgumentException($"flow '{flow.Id}' has a blank keyword", nameof(flow));
-        }
-
-        static bool HasBlankKeyword(Condition c) => c switch
-        {
-            AllCondition all => all.Items.Any(HasBlankKeyword),
-            AnyCondition any => any.Items.Any(HasBlankKeyword),
-            NotCondition not => HasBlankKeyword(not.Inner),
-            TestCondition { Operator: TestOperator.Contains or TestOperator.ContainsAny or TestOperator.ContainsAll or TestOperator.NotContains } t =>
-                t.Values.Any(string.IsNullOrWhiteSpace),
-            _ => false,
-        };
     }
 }

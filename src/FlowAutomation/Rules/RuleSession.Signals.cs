@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using FlowAutomation.Model;
 
 namespace FlowAutomation.Rules;
@@ -192,9 +191,9 @@ public sealed partial class RuleSession
         AtomKind.KeywordNone or AtomKind.TextNotIn or AtomKind.TagNone => !AnyHit(atom.Keys),
         AtomKind.KeywordAll => AllHit(atom.Keys),
         AtomKind.BusinessHours => ConditionSemantics.InBusinessHours(atom.Hours!, facts.Event.At),
-        AtomKind.NumberCompare => ConditionSemantics.Compare(atom.Test!.Operator, NumberOf(atom.NumberSlot), atom.Test.Number!.Value),
-        AtomKind.TextOrNumberIn => AnyHit(atom.Keys) || ConditionSemantics.IsOneOfNumbers(atom.Test!, NumberOf(atom.NumberSlot)),
-        AtomKind.TextOrNumberNotIn => !AnyHit(atom.Keys) && !ConditionSemantics.IsOneOfNumbers(atom.Test!, NumberOf(atom.NumberSlot)),
+        AtomKind.NumberCompare => ConditionSemantics.Compare(atom.Test!.Operator, NumberOf(atom.NumberSlot), atom.Test.Test.Number!.Value),
+        AtomKind.TextOrNumberIn => AnyHit(atom.Keys) || ConditionSemantics.IsOneOfNumbers(atom.Test!.Test, NumberOf(atom.NumberSlot)),
+        AtomKind.TextOrNumberNotIn => !AnyHit(atom.Keys) && !ConditionSemantics.IsOneOfNumbers(atom.Test!.Test, NumberOf(atom.NumberSlot)),
         _ => EvaluateGeneral(atom),
     };
 
@@ -236,43 +235,8 @@ public sealed partial class RuleSession
         return true;
     }
 
-    private bool EvaluateGeneral(Atom atom)
-    {
-        var test = atom.Test!;
-        var value = PathResolver.Resolve(test.Path, facts);
-        switch (test.Operator)
-        {
-            case TestOperator.Exists:
-                return ConditionSemantics.IsPresent(value) == test.Flag;
-            case TestOperator.NotEquals:
-                return value.IsMissing || !ConditionSemantics.ScalarEquals(test, value);
-        }
-
-        if (value.IsMissing)
-        {
-            return false;
-        }
-
-        switch (test.Operator)
-        {
-            case TestOperator.StartsWith:
-                return Fold(value.Text!, collapseWhitespace: false).StartsWith(atom.Folded, StringComparison.Ordinal);
-            case TestOperator.EndsWith:
-                return Fold(value.Text!, collapseWhitespace: false).EndsWith(atom.Folded, StringComparison.Ordinal);
-            case TestOperator.Matches:
-                try
-                {
-                    return test.Regex!.IsMatch(value.Text!);
-                }
-                catch (RegexMatchTimeoutException)
-                {
-                    return false;
-                }
-
-            default:
-                return ConditionSemantics.Compare(test, value);
-        }
-    }
+    /// <summary>A test no signal answers (<c>starts_with</c>, <c>matches</c>, numbers, flags, <c>exists</c>): its one meaning.</summary>
+    private bool EvaluateGeneral(Atom atom) => ConditionSemantics.Holds(atom.Test!, PathResolver.Resolve(atom.Test!.Path, facts));
 
     /// <summary>Receives automaton hits: marks "found anywhere" and, where the edges allow it, "found as a whole word".</summary>
     private readonly ref struct KeywordSink(RuleSession session, KeywordIndex index, ReadOnlySpan<char> text) : IKeywordHitSink

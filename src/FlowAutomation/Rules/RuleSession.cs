@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using FlowAutomation.Model;
 
 namespace FlowAutomation.Rules;
@@ -117,15 +116,7 @@ public sealed partial class RuleSession
             {
                 foreach (var change in entries[activationRanks[i]].TagChanges)
                 {
-                    if (!change.Add)
-                    {
-                        tags = RemoveFolded(tags, change.Tag);
-                    }
-                    else if (!HoldsFolded(tags, change.Tag))
-                    {
-                        tags = tags.Add(change.Tag);
-                        (raised ??= []).Add(change.Tag);
-                    }
+                    TagChain.Apply(ref tags, change, ref raised);
                 }
             }
 
@@ -142,7 +133,7 @@ public sealed partial class RuleSession
             contact = contact with { Tags = tags };
             foreach (var tag in raised)
             {
-                EvaluateEvent(new FactSnapshot(FlowEvent.ContactTagged(root.Event.At, tag), contact, root.Conversation), depth, history);
+                EvaluateEvent(TagChain.Raise(root, contact, tag), depth, history);
             }
 
             levelStart = levelEnd;
@@ -171,31 +162,5 @@ public sealed partial class RuleSession
         ComputeSignals(plan);
         CollectCandidates(plan);
         RunAgenda(plan, history);
-    }
-
-    private static bool HoldsFolded(ImmutableHashSet<string> tags, string tag)
-    {
-        foreach (var held in tags)
-        {
-            if (TextRules.FoldedEquals(held, tag))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static ImmutableHashSet<string> RemoveFolded(ImmutableHashSet<string> tags, string tag)
-    {
-        foreach (var held in tags)
-        {
-            if (TextRules.FoldedEquals(held, tag))
-            {
-                tags = tags.Remove(held);
-            }
-        }
-
-        return tags;
     }
 }

@@ -35,6 +35,47 @@ internal static class TextRules
         return fa[..Fold(a, fa, false)].SequenceEqual(fb[..Fold(b, fb, false)]);
     }
 
+    /// <summary><c>starts_with</c>: the folded text starts with the (already folded) operand, compared ordinally.</summary>
+    public static bool FoldedStartsWith(string text, string foldedOperand)
+    {
+        Span<char> folded = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        return folded[..Fold(text, folded, false)].StartsWith(foldedOperand, StringComparison.Ordinal);
+    }
+
+    /// <summary><c>ends_with</c>: the folded text ends with the (already folded) operand, compared ordinally.</summary>
+    public static bool FoldedEndsWith(string text, string foldedOperand)
+    {
+        Span<char> folded = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        return folded[..Fold(text, folded, false)].EndsWith(foldedOperand, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Whether the keyword (folded, as <see cref="FoldKeyword"/> makes it) occurs in the text (folded with whitespace runs
+    /// collapsed), every occurrence considered; with <paramref name="wholeWord"/>, one that passes
+    /// <see cref="IsWholeWord"/> is needed. The rule network's automaton finds the same occurrences and applies the same test.
+    /// </summary>
+    public static bool ContainsKeyword(ReadOnlySpan<char> text, string keyword, bool wholeWord, bool needLeft, bool needRight)
+    {
+        for (var from = 0; from <= text.Length - keyword.Length;)
+        {
+            var at = text[from..].IndexOf(keyword, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            at += from;
+            if (!wholeWord || IsWholeWord(text, at, at + keyword.Length, needLeft, needRight))
+            {
+                return true;
+            }
+
+            from = at + 1;
+        }
+
+        return false;
+    }
+
     /// <summary>A keyword as the automaton holds it: folded, trimmed, inner whitespace runs collapsed to one space.</summary>
     public static string FoldKeyword(string keyword)
     {

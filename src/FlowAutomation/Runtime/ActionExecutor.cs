@@ -9,7 +9,7 @@ namespace FlowAutomation.Runtime;
 /// <summary>
 /// Runs a flow's actions, in order, against an <see cref="EventRun"/>: state changes, guard decisions for replies,
 /// follow-ups to schedule. Returns the tags it added (so that the caller can raise <c>contact.tagged</c> where the
-/// rule network did not) and whether a <c>stop</c> ended the list.
+/// rule engine did not) and whether a <c>stop</c> ended the list.
 /// </summary>
 internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
 {

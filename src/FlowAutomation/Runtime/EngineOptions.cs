@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
 using FlowAutomation.Policy;
+using FlowAutomation.Rules;
 
 namespace FlowAutomation.Runtime;
 
-/// <summary>How the engine runs: the policy profile, the teams for <c>assign</c>, and how much it explains.</summary>
+/// <summary>How the engine runs: the policy profile, the teams for <c>assign</c>, the rule engine, and how much it explains.</summary>
 public sealed record EngineOptions
 {
     public PolicyProfile Policy { get; init; } = PolicyProfile.TikTok;
@@ -24,6 +25,12 @@ public sealed record EngineOptions
     /// nothing: the dry run decides images on their URL and declared size, without network.
     /// </summary>
     public IImageInspector Images { get; init; } = DeclaredImageInspector.Instance;
+
+    /// <summary>
+    /// Which rule engine evaluates the flows: the rule network (the default) or NRules. Both give the same activations,
+    /// in the same order, and the same explanations (docs/nrules.md).
+    /// </summary>
+    public RuleEngineKind RuleEngine { get; init; } = RuleEngineKind.Network;
 
     /// <summary>How deep chains of <c>contact.tagged</c> events may go in one evaluation.</summary>
     public int MaxChainDepth { get; init; } = 8;

@@ -4,10 +4,10 @@ using FlowAutomation.Rules;
 
 namespace FlowAutomation.Runtime;
 
-/// <summary>Turns the rule network's explanations into trace records.</summary>
+/// <summary>Turns the rule engine's explanations into trace records.</summary>
 internal static class ExplanationLines
 {
-    /// <summary>The network's reason without its "not fired: " lead, which the transcript says in its own words.</summary>
+    /// <summary>The engine's reason without its "not fired: " lead, which the transcript says in its own words.</summary>
     public static string WhyNot(FlowExplanation explanation) =>
         explanation.Reason.StartsWith("not fired: ", StringComparison.Ordinal) ? explanation.Reason["not fired: ".Length..] : explanation.Reason;
 
@@ -52,7 +52,7 @@ public sealed partial class FlowEngine
             return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), fired, null, []);
         }
 
-        var explanation = _network.Explain(facts, [flow.Id]).Flows[0];
+        var explanation = _rules.Explain(facts, [flow.Id]).Flows[0];
         return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), fired, fired ? null : ExplanationLines.WhyNot(explanation), ExplanationLines.From(explanation.Condition));
     }
 
@@ -72,7 +72,7 @@ public sealed partial class FlowEngine
             }
         }
 
-        var wanted = _network.Flows
+        var wanted = _rules.Flows
             .Where(f => !fired.Contains(f.Id) && (Options.ExplainFlows.Contains(f.Id) || (Options.ExplainAll && f.Trigger == facts.Event.Kind)))
             .Select(f => f.Id)
             .ToList();
@@ -81,7 +81,7 @@ public sealed partial class FlowEngine
             return;
         }
 
-        foreach (var explanation in _network.Explain(facts, wanted, new StateHistory(run)).Flows)
+        foreach (var explanation in _rules.Explain(facts, wanted, new StateHistory(run)).Flows)
         {
             run.Trace.Add(new RuleTrace(run.Now, explanation.Flow.Id, EventNames.Name(facts.Event.Kind), false, ExplanationLines.WhyNot(explanation), ExplanationLines.From(explanation.Condition)));
         }

@@ -71,7 +71,7 @@ public sealed partial class FlowEngine
         run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Done, null, null, $"follow-up {job.FollowUpId} runs") { Node = node });
         var (tags, _) = _actions.Run(run, job.FlowId, job.Trigger, followUp.Then);
 
-        // Tags a follow-up adds raise contact.tagged like any other tag (the network chains only a flow's own tags).
+        // Tags a follow-up adds raise contact.tagged like any other tag (the rule engine chains only a flow's own tags).
         foreach (var tag in tags)
         {
             var tagged = FlowEvent.ContactTagged(run.Now, tag);

@@ -30,7 +30,7 @@ public sealed record EventOutcome(ImmutableArray<string> Fired, int Sent, int Bl
 }
 
 /// <summary>
-/// The engine the dry run and the live service share: event in, conversation state loaded, rule network evaluated,
+/// The engine the dry run and the live service share: event in, conversation state loaded, rules evaluated,
 /// actions run in order (replies through the guard to the outbox), and everything the run did committed as one
 /// <see cref="EngineCommit"/> (state, messages, follow-ups to schedule and cancel, trace). Events of one conversation
 /// run one at a time and in order; conversations run in parallel. Only the clock and the store differ between the dry
@@ -39,7 +39,7 @@ public sealed record EventOutcome(ImmutableArray<string> Fired, int Sent, int Bl
 public sealed partial class FlowEngine : IFollowUpHandler
 {
     private const int MaxAttempts = 100;
-    private readonly RuleNetwork _network;
+    private readonly IRuleEngine _rules;
     private readonly FollowUpIndex _followUps;
     private readonly IEngineStore _store;
     private readonly TimeProvider _clock;
@@ -51,8 +51,8 @@ public sealed partial class FlowEngine : IFollowUpHandler
     {
         Options = options ?? new EngineOptions();
         var list = flows.ToImmutableArray();
-        _network = RuleNetwork.Build(list, new RuleNetworkOptions { MaxChainDepth = Options.MaxChainDepth });
-        _followUps = new FollowUpIndex(list);
+        _rules = RuleEngines.Build(list, Options.RuleEngine, new RuleNetworkOptions { MaxChainDepth = Options.MaxChainDepth });
+        _followUps = new FollowUpIndex(list, Options.RuleEngine);
         _store = store;
         _clock = clock;
         Teams = new TeamDirectory(Options.Teams, list);
@@ -64,7 +64,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
 
     public TeamDirectory Teams { get; }
 
-    public ImmutableArray<FlowDefinition> Flows => _network.Flows;
+    public ImmutableArray<FlowDefinition> Flows => _rules.Flows;
 
     /// <summary>Runs one customer event to the end: every flow it fires, every action, committed.</summary>
     public ValueTask<EventOutcome> HandleAsync(InboundEvent inbound, CancellationToken cancellationToken = default) =>
@@ -125,12 +125,12 @@ public sealed partial class FlowEngine : IFollowUpHandler
         throw new InvalidOperationException($"conversation '{inbound.ConversationId}' kept changing while an event was processed");
     }
 
-    /// <summary>Evaluates the network for an event and runs the activations in agenda order (chained tag events included).</summary>
+    /// <summary>Evaluates the rules for an event and runs the activations in agenda order (chained tag events included).</summary>
     private void Evaluate(EventRun run, FlowEvent e)
     {
         var facts = run.Facts(e, Options);
         var history = new StateHistory(run);
-        var evaluation = _network.Evaluate(facts, history);
+        var evaluation = _rules.Evaluate(facts, history);
         ExplainNotFired(run, facts, evaluation.Activations.AsSpan());
         var lastEvent = e;
         foreach (var activation in evaluation.Activations)

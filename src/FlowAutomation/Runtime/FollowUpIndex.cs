@@ -6,15 +6,15 @@ using FlowAutomation.Rules;
 namespace FlowAutomation.Runtime;
 
 /// <summary>
-/// Finds follow-ups by id, and evaluates their <c>when</c> with the same rule network semantics as flows: each
-/// conditional follow-up is compiled as a flow of its own (its trigger is the original flow's) into a small network.
+/// Finds follow-ups by id, and evaluates their <c>when</c> with the same rule engine as the flows: each conditional
+/// follow-up is compiled as a flow of its own (its trigger is the original flow's) into a small flow set of its own.
 /// </summary>
 internal sealed class FollowUpIndex
 {
     private readonly FrozenDictionary<string, FollowUpAction> _byId;
-    private readonly RuleNetwork _conditions;
+    private readonly IRuleEngine _conditions;
 
-    public FollowUpIndex(ImmutableArray<FlowDefinition> flows)
+    public FollowUpIndex(ImmutableArray<FlowDefinition> flows, RuleEngineKind engine)
     {
         var all = new Dictionary<string, (FlowDefinition Flow, FollowUpAction Action)>(StringComparer.Ordinal);
         foreach (var flow in flows)
@@ -23,9 +23,9 @@ internal sealed class FollowUpIndex
         }
 
         _byId = all.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Action, StringComparer.Ordinal);
-        _conditions = RuleNetwork.Build(all.Values
+        _conditions = RuleEngines.Build(all.Values
             .Where(x => x.Action.When is not null)
-            .Select(x => x.Flow with { Id = x.Action.Id, Priority = 0, OncePer = OncePer.None, Enabled = true, When = x.Action.When, Then = [] }));
+            .Select(x => x.Flow with { Id = x.Action.Id, Priority = 0, OncePer = OncePer.None, Enabled = true, When = x.Action.When, Then = [] }), engine);
     }
 
     public FollowUpAction? Find(string id) => _byId.GetValueOrDefault(id);

@@ -4,13 +4,14 @@ using FlowAutomation.Diagnostics;
 using FlowAutomation.Language;
 using FlowAutomation.Model;
 using FlowAutomation.Policy;
+using FlowAutomation.Rules;
 using FlowAutomation.Runtime;
 using FlowAutomation.State;
 using FlowAutomation.Testing;
 
 namespace FlowAutomation.Scenarios;
 
-/// <summary>How to run a scenario: where its flows are (overriding the scenario's own <c>flows:</c>) and what to explain.</summary>
+/// <summary>How to run a scenario: where its flows are (overriding the scenario's own <c>flows:</c>), what to explain, on which rule engine.</summary>
 public sealed record ScenarioRunOptions
 {
     public string? FlowsOverride { get; init; }
@@ -21,6 +22,9 @@ public sealed record ScenarioRunOptions
     public ImmutableHashSet<string> ExplainFlows { get; init; } = [];
 
     public bool ExplainAll { get; init; }
+
+    /// <summary>The rule engine the flows run on (<c>--engine</c>); transcripts are the same on both.</summary>
+    public RuleEngineKind RuleEngine { get; init; } = RuleEngineKind.Network;
 }
 
 /// <summary>A scenario's run: the trace, the outcome, each expectation's verdict, and the unmet ones (empty when it passes).</summary>
@@ -132,6 +136,7 @@ public static class ScenarioRunner
             ExplainConditions = options.ExplainConditions,
             ExplainFlows = options.ExplainFlows,
             ExplainAll = options.ExplainAll,
+            RuleEngine = options.RuleEngine,
         }, contact.Id, contact.Name, contact.Country, contact.Language);
         var (clock, scheduler, store, outbox, trace) = (rig.Clock, rig.Scheduler, rig.Store, rig.Outbox, rig.Trace);
 

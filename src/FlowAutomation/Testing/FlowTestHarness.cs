@@ -10,8 +10,8 @@ namespace FlowAutomation.Testing;
 
 /// <summary>
 /// Tests flows from C#: given a flow set, drive a conversation on a virtual clock and assert on what was sent,
-/// refused and fired. The same engine, guard and rule network as production; only the clock, the scheduler, the
-/// store and the outbox are in memory.
+/// refused and fired. The same engine, guard and rule engine as production (the network, or NRules with
+/// <see cref="EngineOptions.RuleEngine"/>); only the clock, the scheduler, the store and the outbox are in memory.
 /// <code>
 /// var h = FlowTestHarness.FromYaml(yaml);
 /// await h.ReceiveAsync("How much is it?");

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using FlowAutomation.Compilation;
+using FlowAutomation.Rules;
 using FlowAutomation.Runtime;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Server.FollowUps;
@@ -188,5 +189,32 @@ public sealed class ServerHostTests
 
         Assert.NotNull(database.DeleteOnDispose);
         Assert.Equal(SqliteSynchronous.Off, database.Synchronous);
+    }
+
+    [Fact]
+    public async Task Start_RulesEngineNRules_RunsTheFlowsOnNRules()
+    {
+        await using var host = await TestServerHost.StartAsync(new Dictionary<string, string?> { ["Rules:Engine"] = "nrules" });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/scenarios/run")
+        {
+            Content = new StringContent("scenario: posted\nstart: 2026-03-02T02:00:00Z\nevents:\n  - at: 0s\n    message.received: { text: hi }\nexpect:\n  fired: [tag-every-message]\n", System.Text.Encoding.UTF8, "application/yaml"),
+        };
+        request.Headers.Add("X-Api-Key", TestServerHost.AdminKey);
+
+        using var response = await host.Client.SendAsync(request);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(RuleEngineKind.NRules, host.App.Services.GetRequiredService<FlowHost>().EngineOptions.RuleEngine);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(body.GetProperty("passed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Start_UnknownRulesEngine_FailsFast()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TestServerHost.StartAsync(new Dictionary<string, string?> { ["Rules:Engine"] = "drools" }));
+
+        Assert.Contains("Rules:Engine must be one of network, nrules", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using FlowAutomation.Rules;
 using FlowAutomation.Scenarios;
 
 namespace FlowAutomation.Tests.Samples;
@@ -33,6 +34,29 @@ public sealed class SampleScenariosTests
         var stem = path[..^".scenario.yaml".Length];
         RepoPaths.AssertMatchesFile(stem + ".transcript.txt", ScenarioTranscript.ToText(result.Run));
         RepoPaths.AssertMatchesFile(stem + ".transcript.jsonl", ScenarioTranscript.ToJsonLines(result.Run));
+    }
+
+    /// <summary>
+    /// The same scenario on the NRules engine gives the very transcripts the network gives (the network's are the golden
+    /// files above): as the dry run runs it, and with every flow explained, so that every activation, its order and
+    /// every explanation are the same on both engines.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Run_SampleScenarioOnNRules_TranscriptsEqualTheNetworks(string relativePath)
+    {
+        var path = RepoPaths.Of(relativePath);
+        foreach (var options in new[] { new ScenarioRunOptions(), new ScenarioRunOptions { ExplainAll = true } })
+        {
+            var network = await ScenarioRunner.RunFileAsync(path, options);
+            var nrules = await ScenarioRunner.RunFileAsync(path, options with { RuleEngine = RuleEngineKind.NRules });
+
+            Assert.NotNull(network.Run);
+            Assert.NotNull(nrules.Run);
+            Assert.Empty(nrules.Run.Failures);
+            Assert.Equal(ScenarioTranscript.ToText(network.Run), ScenarioTranscript.ToText(nrules.Run));
+            Assert.Equal(ScenarioTranscript.ToJsonLines(network.Run), ScenarioTranscript.ToJsonLines(nrules.Run));
+        }
     }
 
     [Fact]
