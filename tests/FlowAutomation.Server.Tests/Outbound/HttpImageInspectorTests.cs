@@ -11,7 +11,7 @@ namespace FlowAutomation.Server.Tests.Outbound;
 public sealed class HttpImageInspectorTests : IAsyncLifetime
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ImageOptions _options = new();
     private ImageServer _server = null!;
 

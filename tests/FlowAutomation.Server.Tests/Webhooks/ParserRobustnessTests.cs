@@ -9,7 +9,7 @@ namespace FlowAutomation.Server.Tests.Webhooks;
 /// <summary>Parsing never throws: every truncation of every sample and random bytes give a result.</summary>
 public sealed class ParserRobustnessTests
 {
-    private static readonly ManualTimeProvider Time = new();
+    private static readonly FakeTimeProvider Time = TestClock.Create();
 
     private static readonly Func<byte[], WebhookParseResult>[] Parsers =
     [
