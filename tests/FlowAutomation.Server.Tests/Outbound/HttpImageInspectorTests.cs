@@ -70,7 +70,7 @@ public sealed class HttpImageInspectorTests : IAsyncLifetime
     {
         var facts = await Inspector().InspectAsync($"http://127.0.0.1:{ServiceProcess.FreePort()}/a.png", CancellationToken.None).AsTask().WaitAsync(Guard);
 
-        Assert.StartsWith("cannot connect: ", facts.Failure);
+        Assert.StartsWith("cannot connect: ", facts.Failure, StringComparison.Ordinal);
     }
 
     [Fact]
