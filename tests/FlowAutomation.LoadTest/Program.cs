@@ -72,7 +72,7 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     service.BeginErrorReadLine();
     try
     {
-        await running.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(60), TimeProvider.System, cancellationToken); // the load test runs on the real clock
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
 
         Console.WriteLine($"warm-up: {options.Warmup} requests");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FlowAutomation.Compilation;
 using FlowAutomation.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -138,7 +139,7 @@ internal static class ServeCommand
     /// Stops what did start (background services, Quartz) before the app is disposed, so that they end as in any stop
     /// rather than being cut off; the start's failure is already printed, so a failure to stop adds nothing.
     /// </summary>
-    private static async Task StopAfterFailedStartAsync(IHost app)
+    private static async Task StopAfterFailedStartAsync(WebApplication app)
     {
         try
         {

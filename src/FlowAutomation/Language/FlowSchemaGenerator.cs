@@ -154,7 +154,7 @@ public static class FlowSchemaGenerator
         return new JsonObject { ["oneOf"] = objects };
     }
 
-    private static JsonNode ActionValue(string name) => name switch
+    private static JsonObject ActionValue(string name) => name switch
     {
         "tag" or "untag" => new JsonObject { ["oneOf"] = new JsonArray(Ref("name"), new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = Ref("name") }) },
         "assign" => new JsonObject

@@ -54,7 +54,7 @@ public sealed class SampleWebhookTests : IDisposable
         var answer = await SampleScript.SendAsync("dev-secret", webhook, Guard);
         // The sample asks "How much is the serum?": in Singapore business hours the price-inquiry flow (priority 100,
         // stop) answers with the price list; at other hours the welcome flow greets the new contact.
-        var reply = await service.WaitForLineAsync(l => l.Contains("would send to user-1001", StringComparison.Ordinal) && l.Contains('"'), "the first reply in the log", Guard);
+        var reply = await service.WaitForLineAsync(l => l.Contains("would send to user-1001", StringComparison.Ordinal) && l.Contains('"', StringComparison.Ordinal), "the first reply in the log", Guard);
         var after = SingaporeBusinessHours(TimeProvider.System.GetUtcNow());
         await SampleScript.SendAsync("dev-secret", webhook, Guard);
         await service.WaitForLineAsync(l => service.Output.Split('\n').Count(x => x.Contains("Handled message.received sample-msg-", StringComparison.Ordinal)) == 2, "the second message handled", Guard);

@@ -82,11 +82,11 @@ public sealed class AssignmentServiceTests
     }
 
     private static InboundEvent Event(string conversation) =>
-        new(conversation, "u-" + conversation, FlowEvent.TextReceived(ManualTimeProvider.DefaultStart, "price?"), EventId: "m-" + conversation);
+        new(conversation, "u-" + conversation, FlowEvent.TextReceived(TestClock.Start, "price?"), EventId: "m-" + conversation);
 
     private static FlowEngine Engine(SqliteDatabase database)
     {
-        var time = new FlowAutomation.Scheduling.ManualTimeProvider(ManualTimeProvider.DefaultStart);
+        var time = new FlowAutomation.Scheduling.ManualTimeProvider(TestClock.Start);
         var options = new EngineOptions { Teams = ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add("sales", ["ana", "ben", "cy"]) };
         var flows = new FlowCompiler(options.Policy).CompileTexts(("flows.yaml", Flows)).Flows;
         return new FlowEngine(flows, new SqliteEngineStore(database, [], time, NullLogger<SqliteEngineStore>.Instance), time, options);

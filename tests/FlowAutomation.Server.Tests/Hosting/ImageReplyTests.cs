@@ -40,9 +40,9 @@ public sealed class ImageReplyTests
         var blocked = audit.EnumerateArray().Where(e => e.GetProperty("status").GetString() == "blocked")
             .Select(e => (e.GetProperty("reason").GetString(), e.GetProperty("detail").GetString())).ToList();
         Assert.Equal(["image_too_large", "image_format_unsupported", "image_url_invalid"], blocked.Select(b => b.Item1));
-        Assert.Contains("5 MB (5,242,880 bytes); the limit is 3 MB (3,145,728 bytes) (measured at the URL)", blocked[0].Item2);
-        Assert.Contains("image format 'gif' is not allowed by the policy (read from the file's first bytes)", blocked[1].Item2);
-        Assert.Contains($"the image at '{refused}' could not be fetched: cannot connect", blocked[2].Item2);
+        Assert.Contains("5 MB (5,242,880 bytes); the limit is 3 MB (3,145,728 bytes) (measured at the URL)", blocked[0].Item2, StringComparison.Ordinal);
+        Assert.Contains("image format 'gif' is not allowed by the policy (read from the file's first bytes)", blocked[1].Item2, StringComparison.Ordinal);
+        Assert.Contains($"the image at '{refused}' could not be fetched: cannot connect", blocked[2].Item2, StringComparison.Ordinal);
         Assert.Equal(2, (await live.AdminAsync("/api/conversations/conv-1")).GetProperty("state").GetProperty("windowSends").GetInt32());
     }
 }

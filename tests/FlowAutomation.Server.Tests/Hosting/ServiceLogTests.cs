@@ -38,7 +38,7 @@ public sealed class ServiceLogTests
             "the reply to be sent and the event to be handled", Guard);
 
         string Once(string text) => Assert.Single(logs.Lines, l => l.Contains(text, StringComparison.Ordinal));
-        Assert.StartsWith("Warning ", Once("No messaging provider is configured (Infobip:BaseUrl and Infobip:ApiKey are empty): each reply is written to this log instead of being sent"));
+        Assert.StartsWith("Warning ", Once("No messaging provider is configured (Infobip:BaseUrl and Infobip:ApiKey are empty): each reply is written to this log instead of being sent"), StringComparison.Ordinal);
         Once("No provider configured: would send to user-1 (conversation conv-1, message conv-1/ib-msg-1/1): \"Hi there!⏎How can we help?\"");
         Once("Sent message conv-1/ib-msg-1/1 to user-1 (conversation conv-1)");
         Once("Flow echo fired on message.received in conversation conv-1");

@@ -11,7 +11,7 @@ namespace FlowAutomation.Server.Tests.Outbound;
 public sealed class HttpImageInspectorTests : IAsyncLifetime
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ImageOptions _options = new();
     private ImageServer _server = null!;
 
@@ -70,7 +70,7 @@ public sealed class HttpImageInspectorTests : IAsyncLifetime
     {
         var facts = await Inspector().InspectAsync($"http://127.0.0.1:{ServiceProcess.FreePort()}/a.png", CancellationToken.None).AsTask().WaitAsync(Guard);
 
-        Assert.StartsWith("cannot connect: ", facts.Failure);
+        Assert.StartsWith("cannot connect: ", facts.Failure, StringComparison.Ordinal);
     }
 
     [Fact]

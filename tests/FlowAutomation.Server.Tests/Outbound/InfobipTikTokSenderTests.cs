@@ -8,7 +8,7 @@ namespace FlowAutomation.Server.Tests.Outbound;
 
 public sealed class InfobipTikTokSenderTests : IAsyncLifetime
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private FakeInfobip _provider = null!;
 
     public async Task InitializeAsync() => _provider = await FakeInfobip.StartAsync();

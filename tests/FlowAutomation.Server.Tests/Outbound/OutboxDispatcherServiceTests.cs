@@ -11,7 +11,7 @@ namespace FlowAutomation.Server.Tests.Outbound;
 public sealed class OutboxDispatcherServiceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
-    private readonly ManualTimeProvider _time = new();
+    private readonly WatchedClock _time = new();
     private readonly InMemoryOutbox _outbox = new();
     private readonly OutboxSignal _signal = new();
     private readonly OutboxOptions _options = new() { PollInterval = TimeSpan.FromSeconds(5) };
@@ -37,11 +37,7 @@ public sealed class OutboxDispatcherServiceTests : IAsyncLifetime
         _outbox.EnqueueAsync(new OutboxMessage(id, "conv-" + id, "biz-1", "user-1", new TextContent("hi"), _time.GetUtcNow(), _time.GetUtcNow().AddHours(1))).AsTask();
 
     /// <summary>Waits (without sleeping) until the idle service has armed its poll timer.</summary>
-    private async Task WhenIdleAsync()
-    {
-        while (_time.ActiveTimers == 0)
-            await Task.Yield();
-    }
+    private Task WhenIdleAsync() => _time.TimerArmed;
 
     [Fact]
     public async Task Run_EnqueueAndSignal_SendsWithoutWaitingForThePoll()
@@ -87,5 +83,20 @@ public sealed class OutboxDispatcherServiceTests : IAsyncLifetime
 
         Assert.Equal(OutboxStatus.Pending, (await _outbox.FindAsync("m1"))!.Status);
         Assert.Empty(_provider.Requests);
+    }
+
+    /// <summary>The test clock, telling when the service arms a timer (its idle wait for the next poll).</summary>
+    private sealed class WatchedClock() : FakeTimeProvider(TestClock.Start)
+    {
+        private readonly TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task TimerArmed => _armed.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _armed.TrySetResult();
+            return timer;
+        }
     }
 }

@@ -12,7 +12,7 @@ namespace FlowAutomation.Server.Tests.Outbound;
 public sealed class OutboxDispatcherTests : IAsyncLifetime
 {
     private const string Unavailable = """{"errorCode":"E500","description":"Temporarily unavailable"}""";
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly InMemoryOutbox _outbox = new();
     private readonly OutboxOptions _options = new() { BaseDelay = TimeSpan.FromSeconds(2), MaxDelay = TimeSpan.FromMinutes(5), MaxAttempts = 5 };
     private FakeInfobip _provider = null!;
@@ -63,7 +63,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
 
         Assert.Equal(new DispatchSummary(1, 0, 1, 0, 0), first);
         Assert.Equal(OutboxStatus.Pending, afterFirst.Status);
-        Assert.Equal(ManualTimeProvider.DefaultStart.AddSeconds(1), afterFirst.NextAttemptAt);
+        Assert.Equal(TestClock.Start.AddSeconds(1), afterFirst.NextAttemptAt);
         Assert.Equal("HTTP 503 E500: Temporarily unavailable", afterFirst.LastError);
         Assert.Equal(DispatchSummary.Empty, tooEarly);
         Assert.Equal(1, retry.Sent);

@@ -6,7 +6,6 @@ using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.State;
 using Microsoft.Extensions.Logging.Abstractions;
-using ManualTimeProvider = FlowAutomation.Server.Tests.Support.ManualTimeProvider;
 
 namespace FlowAutomation.Server.Tests.Storage;
 
@@ -24,7 +23,7 @@ public sealed class SqliteEngineStoreTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _database.MigratedAsync();
-        _store = new SqliteEngineStore(_database.Database, [_listener], new ManualTimeProvider(Now), NullLogger<SqliteEngineStore>.Instance);
+        _store = new SqliteEngineStore(_database.Database, [_listener], new FakeTimeProvider(Now), NullLogger<SqliteEngineStore>.Instance);
     }
 
     public async Task DisposeAsync()

@@ -27,7 +27,7 @@ internal sealed class TestServerHost : IAsyncDisposable
     public const string TikTokSecret = "tt-secret";
     public const string LeadSecret = "lead-secret";
 
-    private TestServerHost(WebApplication app, ManualTimeProvider time, RecordingSink? sink, string flowsDirectory)
+    private TestServerHost(WebApplication app, FakeTimeProvider time, RecordingSink? sink, string flowsDirectory)
     {
         App = app;
         Time = time;
@@ -42,14 +42,14 @@ internal sealed class TestServerHost : IAsyncDisposable
 
     public WebApplication App { get; }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public RecordingSink Sink => RecordingSink ?? throw new InvalidOperationException("this host runs the real inbox");
 
     public HttpClient Client { get; }
 
     public static async Task<TestServerHost> StartAsync(
-        IDictionary<string, string?>? settings = null, RecordingSink? sink = null, ManualTimeProvider? time = null, Action<IServiceCollection>? services = null,
+        IDictionary<string, string?>? settings = null, RecordingSink? sink = null, FakeTimeProvider? time = null, Action<IServiceCollection>? services = null,
         bool realInbox = false, IReadOnlyDictionary<string, string>? flows = null)
     {
         var flowsDirectory = Path.Combine(Path.GetTempPath(), "flowautomation-server-tests", "flows-" + Guid.NewGuid().ToString("n"));
@@ -77,7 +77,7 @@ internal sealed class TestServerHost : IAsyncDisposable
             configuration[key] = value;
         builder.Configuration.AddInMemoryCollection(configuration);
 
-        time ??= new ManualTimeProvider();
+        time ??= TestClock.Create();
         if (!realInbox)
             sink ??= new RecordingSink();
         builder.Services.AddSingleton<TimeProvider>(time);

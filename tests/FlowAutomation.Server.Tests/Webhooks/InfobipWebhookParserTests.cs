@@ -8,7 +8,7 @@ namespace FlowAutomation.Server.Tests.Webhooks;
 
 public sealed class InfobipWebhookParserTests
 {
-    private static readonly ManualTimeProvider Time = new();
+    private static readonly FakeTimeProvider Time = TestClock.Create();
     private readonly InfobipWebhookParser _parser = new(Time);
 
     private WebhookParseResult Inbound(string json) => _parser.ParseInbound(Encoding.UTF8.GetBytes(json));

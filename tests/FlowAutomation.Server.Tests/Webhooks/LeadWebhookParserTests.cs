@@ -8,7 +8,7 @@ namespace FlowAutomation.Server.Tests.Webhooks;
 
 public sealed class LeadWebhookParserTests
 {
-    private static readonly ManualTimeProvider Time = new();
+    private static readonly FakeTimeProvider Time = TestClock.Create();
     private readonly LeadWebhookParser _parser = new(Time);
 
     private WebhookParseResult Parse(string json) => _parser.Parse(Encoding.UTF8.GetBytes(json));

@@ -8,7 +8,7 @@ public sealed class TikTokSignatureVerifierTests
 {
     private const string Secret = "client-secret";
     private const string Body = """{"event":"im_receive_msg","content":"{}"}""";
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
 
     private TikTokSignatureVerifier Verifier(string? secret = Secret, bool allowUnsigned = false) =>
         new(new TikTokWebhookOptions { ClientSecret = secret, Tolerance = TimeSpan.FromMinutes(5), AllowUnsigned = allowUnsigned }, _time);

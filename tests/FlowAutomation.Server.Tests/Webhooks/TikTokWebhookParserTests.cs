@@ -8,7 +8,7 @@ namespace FlowAutomation.Server.Tests.Webhooks;
 
 public sealed class TikTokWebhookParserTests
 {
-    private static readonly ManualTimeProvider Time = new();
+    private static readonly FakeTimeProvider Time = TestClock.Create();
     private readonly TikTokWebhookParser _parser = new(Time);
 
     private WebhookParseResult Parse(string json) => _parser.Parse(Encoding.UTF8.GetBytes(json));

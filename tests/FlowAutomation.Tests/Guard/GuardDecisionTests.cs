@@ -51,7 +51,7 @@ public sealed class GuardDecisionTests
     {
         var decision = MessageGuard.Decide(NewConversation().RecordLeadSubmission(T0, Profile), Hello, Profile, T0 + H(60));
 
-        Assert.EndsWith("(48h after the lead form submission)", decision.Describe());
+        Assert.EndsWith("(48h after the lead form submission)", decision.Describe(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class GuardDecisionTests
         var decision = MessageGuard.Decide(arrange(WroteAt(T0, profile)), message, profile, T0);
 
         Assert.Equal(code, decision.ReasonCode);
-        Assert.StartsWith($"refused ({code}): ", decision.Describe());
-        Assert.Contains(expected, decision.Describe());
+        Assert.StartsWith($"refused ({code}): ", decision.Describe(), StringComparison.Ordinal);
+        Assert.Contains(expected, decision.Describe(), StringComparison.Ordinal);
     }
 }

@@ -82,7 +82,7 @@ public sealed class YamlReaderHostileInputTests
         var text = new StringBuilder("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for (var i = 1; i <= 9; i++)
         {
-            text.Append($"l{i}: &l{i} ").Append(string.Format(System.Globalization.CultureInfo.InvariantCulture, level, $"l{i - 1}")).Append('\n');
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"l{i}: &l{i} ").Append(string.Format(System.Globalization.CultureInfo.InvariantCulture, level, $"l{i - 1}")).Append('\n');
         }
 
         var (source, diagnostics) = await ReadAsync(text.ToString());

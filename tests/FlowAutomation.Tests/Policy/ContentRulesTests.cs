@@ -102,6 +102,6 @@ public sealed class ContentRulesTests
             """));
 
         Assert.Equal(["FA2007", "FA2006", "FA2008"], result.Diagnostics.Select(d => d.Code));
-        Assert.Contains("use the id '7301234567890' from the URL", result.Diagnostics[2].Message);
+        Assert.Contains("use the id '7301234567890' from the URL", result.Diagnostics[2].Message, StringComparison.Ordinal);
     }
 }

@@ -117,7 +117,7 @@ public sealed class PolicyOverridesTests
     {
         var error = Assert.Single(Apply(("reply_windw", "24h")).Errors);
 
-        Assert.StartsWith("unknown policy setting; did you mean 'reply_window'?; known settings: profile, default_validity, image_formats", error.Message);
+        Assert.StartsWith("unknown policy setting; did you mean 'reply_window'?; known settings: profile, default_validity, image_formats", error.Message, StringComparison.Ordinal);
         Assert.Equal("policy setting 'reply_windw': " + error.Message, error.ToString());
     }
 

@@ -48,7 +48,7 @@ public sealed class PolicyProfilesTests
     {
         var error = Assert.Throws<ArgumentException>(() => PolicyProfiles.Get("tiktok-tierd"));
 
-        Assert.StartsWith("unknown policy profile 'tiktok-tierd'; did you mean 'tiktok-tiered'?; known profiles: tiktok, tiktok-tiered", error.Message);
+        Assert.StartsWith("unknown policy profile 'tiktok-tierd'; did you mean 'tiktok-tiered'?; known profiles: tiktok, tiktok-tiered", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class PolicyProfilesTests
         Assert.Same(PolicyProfile.TikTok, result.Profile);
         var error = Assert.Single(result.Errors);
         Assert.Equal(("profile", "whatsapp"), (error.Key, error.Value));
-        Assert.Contains("known profiles: tiktok, tiktok-tiered", error.Message);
+        Assert.Contains("known profiles: tiktok, tiktok-tiered", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

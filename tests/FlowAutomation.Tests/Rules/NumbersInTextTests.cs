@@ -75,7 +75,7 @@ public sealed class NumbersInTextTests
         Prop.ForAll(Arb.From(texts), text =>
         {
             var read = ConditionSemantics.TryReadNumber(text, out var number);
-            Assert.True(NaiveNumbers.Read(text) == (read ? number : null), $"'{text}': reader {(read ? number : "not a number")}, naive {NaiveNumbers.Read(text)?.ToString() ?? "not a number"}");
+            Assert.True(NaiveNumbers.Read(text) == (read ? number : null), $"'{text}': reader {(read ? number : "not a number")}, naive {NaiveNumbers.Read(text)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not a number"}");
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(5000));
     }
 

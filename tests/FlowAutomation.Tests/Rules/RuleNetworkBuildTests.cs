@@ -13,7 +13,7 @@ public sealed class RuleNetworkBuildTests
         var yaml = new StringBuilder();
         for (var i = 0; i < count; i++)
         {
-            yaml.Append($"flow: f{i}\non: message.received\nwhen:\n  message.text: {{ contains_any: [w{i % 7}, w{(i + 1) % 7}] }}\n  contact.country: {(i % 2 == 0 ? "SG" : "sg")}\nthen:\n  - close: true\n---\n");
+            yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"flow: f{i}\non: message.received\nwhen:\n  message.text: {{ contains_any: [w{i % 7}, w{(i + 1) % 7}] }}\n  contact.country: {(i % 2 == 0 ? "SG" : "sg")}\nthen:\n  - close: true\n---\n");
         }
 
         return yaml.ToString();

@@ -3,6 +3,7 @@ using FlowAutomation.Compilation;
 using FlowAutomation.Model;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Templates;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FlowAutomation.Tests.Templates;
 
@@ -155,13 +156,24 @@ public sealed class TemplateRendererTests
     }
 
     [Fact]
-    public void Render_TimeLimitPassed_FailsWithTheTimeInTheReason()
+    public async Task Render_TimeLimitPassed_FailsWithTheTimeInTheReason()
     {
-        // The clock fires every timer at once: the render's time is up before its first statement.
-        var renderer = new TemplateRenderer(new TemplateLimits { Clock = new ExpiredClock(), RenderTime = TimeSpan.FromMilliseconds(50) });
+        // A loop that would run for minutes; the clock passes the render's limit while it runs.
+        var clock = new FakeTimeProvider(At);
+        var renderer = new TemplateRenderer(new TemplateLimits { Clock = clock, RenderTime = TimeSpan.FromMilliseconds(50), LoopLimit = int.MaxValue });
+        var template = Reply("{{ for i in 1..2000000000 }}{{ end }}Hi {{ contact.name }}");
 
-        var result = renderer.Render(Reply("Hi {{ contact.name }}"), Facts("Ann"), At);
+        var render = Task.Run(() => renderer.Render(template, Facts("Ann"), At));
+        using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (!render.IsCompleted && !guard.IsCancellationRequested)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(50)); // fires nothing until the render has armed its timer
+                await Task.Yield();
+            }
+        }
 
+        var result = await render.WaitAsync(TimeSpan.FromSeconds(1));
         Assert.Equal(TemplateResult.TemplateFailed, result.ReasonCode);
         Assert.StartsWith("the template took longer than 50 ms", result.Failure, StringComparison.Ordinal);
     }
@@ -195,30 +207,5 @@ public sealed class TemplateRendererTests
         var result = Renderer.Render(Reply("{{ now.year }}-{{ now.month }}"), Facts("Ann"), new DateTimeOffset(1999, 12, 31, 23, 0, 0, TimeSpan.Zero));
 
         Assert.Equal("1999-12", result.Text);
-    }
-
-    /// <summary>A clock whose timers fire as soon as they are set.</summary>
-    private sealed class ExpiredClock : TimeProvider
-    {
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new Timer(callback, state);
-
-        private sealed class Timer(TimerCallback callback, object? state) : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period)
-            {
-                if (dueTime != Timeout.InfiniteTimeSpan)
-                {
-                    callback(state);
-                }
-
-                return true;
-            }
-
-            public void Dispose()
-            {
-            }
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
     }
 }
