@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FlowAutomation.Guard;
 using FlowAutomation.Language;
 using FlowAutomation.Model;
@@ -14,6 +15,7 @@ namespace FlowAutomation.Runtime;
 internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
 {
     private readonly TemplateRenderer _templates = new(TemplateLimits.For(options.Policy));
+    private readonly ConditionalWeakTable<FlowAction, string> _descriptions = [];
 
     public (List<string> TagsAdded, bool Stopped) Run(EventRun run, string flowId, FlowEvent trigger, IEnumerable<FlowAction> actions)
     {
@@ -24,13 +26,16 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
             switch (action)
             {
                 case TagAction tag:
-                    foreach (var t in tag.Tags.Where(t => !run.State.Tags.Contains(t)))
+                    foreach (var t in tag.Tags)
                     {
-                        run.State = run.State.WithTag(t);
-                        added.Add(t);
+                        if (!run.State.Tags.Contains(t))
+                        {
+                            run.State = run.State.WithTag(t);
+                            added.Add(t);
+                        }
                     }
 
-                    Done(run, flowId, node, "tag", ConditionFormatter.Describe(action));
+                    Done(run, flowId, node, "tag", Described(action));
                     break;
                 case UntagAction untag:
                     foreach (var t in untag.Tags)
@@ -38,7 +43,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                         run.State = run.State.WithoutTag(t);
                     }
 
-                    Done(run, flowId, node, "untag", ConditionFormatter.Describe(action));
+                    Done(run, flowId, node, "untag", Described(action));
                     break;
                 case AssignAction assign:
                     Assign(run, flowId, node, assign);
@@ -184,6 +189,9 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
         ReplyKind.Image => "image " + shown,
         _ => "shared post " + shown,
     };
+
+    /// <summary>An action's description for the trace, made once per action: a compiled action never changes.</summary>
+    private string Described(FlowAction action) => _descriptions.GetValue(action, static a => ConditionFormatter.Describe(a));
 
     private static string ContentName(ReplyKind kind) => kind switch
     {

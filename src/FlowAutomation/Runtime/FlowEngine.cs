@@ -133,6 +133,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
         var evaluation = _rules.Evaluate(facts, history);
         ExplainNotFired(run, facts, evaluation.Activations.AsSpan());
         var lastEvent = e;
+        var explained = new FiredExplanations(this, evaluation.Activations);
         foreach (var activation in evaluation.Activations)
         {
             if (activation.Depth > 0 && !ReferenceEquals(activation.Event, lastEvent))
@@ -142,7 +143,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
             }
 
             var flow = activation.Flow;
-            run.Trace.Add(RuleRecord(run, activation.Facts, flow, fired: true));
+            run.Trace.Add(explained.Record(run, activation));
             run.Fired.Add(flow.Id);
             run.State = run.State.RecordFired(flow.Id, run.Now);
             _actions.Run(run, flow.Id, activation.Event, flow.Then);

@@ -33,8 +33,11 @@ internal static class KeywordFlowSet
         return [.. words.Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>The flows as YAML files of at most 500 flows each (the loader refuses a file of more than 100,000 nodes).</summary>
-    public static List<(string Path, string Text)> Yaml(int flows, string[] vocabulary, Random random)
+    /// <summary>
+    /// The flows as YAML files of at most 500 flows each (the loader refuses a file of more than 100,000 nodes);
+    /// <paramref name="then"/> gives flow i's action lines (an <c>assign</c> to a team when not given).
+    /// </summary>
+    public static List<(string Path, string Text)> Yaml(int flows, string[] vocabulary, Random random, Func<int, string>? then = null)
     {
         var files = new List<(string, string)>();
         var yaml = new StringBuilder();
@@ -58,7 +61,7 @@ internal static class KeywordFlowSet
                 .Append("when:\n")
                 .Append("  message.text: { contains_any: [").AppendJoin(", ", words).Append("] }\n")
                 .Append("  contact.country: ").Append(Countries[random.Next(Countries.Length)]).Append('\n')
-                .Append("then:\n  - assign: { team: sales }\n---\n");
+                .Append("then:\n").Append(then?.Invoke(i) ?? "  - assign: { team: sales }\n").Append("---\n");
         }
 
         files.Add(($"bench/flows-{files.Count:D3}.yaml", yaml.ToString()));
