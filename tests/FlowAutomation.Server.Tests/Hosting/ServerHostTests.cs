@@ -106,8 +106,8 @@ public sealed class ServerHostTests
         Assert.IsType<SqliteInbox>(services.GetRequiredService<IInboundSink>());
         Assert.IsType<SqliteConversationStore>(services.GetRequiredService<IConversationStore>());
         Assert.IsType<SqliteEngineStore>(services.GetRequiredService<IEngineStore>());
-        Assert.IsType<QuartzFollowUpScheduler>(services.GetRequiredService<IFollowUpScheduler>());
-        Assert.Equal([typeof(QuartzFollowUpScheduler), typeof(OutboxSignal), typeof(CommitLog)], services.GetServices<ICommitListener>().Select(l => l.GetType()));
+        Assert.IsType<HangfireFollowUpScheduler>(services.GetRequiredService<IFollowUpScheduler>());
+        Assert.Equal([typeof(HangfireFollowUpScheduler), typeof(OutboxSignal), typeof(CommitLog)], services.GetServices<ICommitListener>().Select(l => l.GetType()));
     }
 
     [Fact]
