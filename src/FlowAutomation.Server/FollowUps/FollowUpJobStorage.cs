@@ -17,9 +17,11 @@ internal static class FollowUpJobStorage
         return storage.Provider switch
         {
             // One node per SQLite file: Hangfire's jobs live in this process beside it.
+            // Job ids are GUIDs: an id recorded on a row before a restart never names another follow-up's job after it
+            // (numbered ids start again at 1 in a fresh storage).
             StorageProvider.Sqlite or StorageProvider.TemporaryFile or StorageProvider.InMemory => new InMemoryStorage(new InMemoryStorageOptions
             {
-                IdType = InMemoryStorageIdType.Long,
+                IdType = InMemoryStorageIdType.Guid,
             }),
             _ => throw new ArgumentOutOfRangeException(nameof(storage), storage.Provider, "no Hangfire storage for this storage provider"),
         };

@@ -103,7 +103,7 @@ internal sealed partial class HangfireFollowUpScheduler(
         var handed = 0;
         foreach (var (id, dueAt, hangfireJobId) in rows)
         {
-            if (hangfireJobId is not null && IsLive(hangfireJobId))
+            if (hangfireJobId is not null && IsLive(hangfireJobId, id))
                 continue;
             if (await HandOverAsync(id, DateTimeOffset.FromUnixTimeMilliseconds(dueAt), hangfireJobId, cancellationToken))
                 handed++;
@@ -123,12 +123,17 @@ internal sealed partial class HangfireFollowUpScheduler(
         IsReady = false;
     }
 
-    /// <summary>Whether Hangfire still holds the job in a state that leads to a run.</summary>
-    public bool IsLive(string hangfireJobId)
+    /// <summary>
+    /// Whether Hangfire still holds the job, in a state that leads to a run, as the job of follow-up
+    /// <paramref name="id"/> (a storage that started afresh may have given the id to another job).
+    /// </summary>
+    public bool IsLive(string hangfireJobId, string id)
     {
         using var connection = storage.GetConnection();
-        var state = connection.GetJobData(hangfireJobId)?.State;
-        return state == ScheduledState.StateName || state == EnqueuedState.StateName || state == ProcessingState.StateName;
+        var data = connection.GetJobData(hangfireJobId);
+        var state = data?.State;
+        return (state == ScheduledState.StateName || state == EnqueuedState.StateName || state == ProcessingState.StateName)
+            && data?.Job?.Args is [string carried, ..] && carried == id;
     }
 
     /// <summary>

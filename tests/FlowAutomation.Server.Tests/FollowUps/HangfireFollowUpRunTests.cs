@@ -79,7 +79,7 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
         var data = connection.GetJobData(row.HangfireJobId);
         Assert.Equal(ScheduledState.StateName, data.State);
         Assert.Equal(job.Id, data.Job.Args[0]);
-        Assert.True(scheduler.IsLive(row.HangfireJobId));
+        Assert.True(scheduler.IsLive(row.HangfireJobId, job.Id));
     }
 
     [Fact]
@@ -115,8 +115,29 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
 
         var rows = await HangfireFollowUps.RowsAsync(_database.Database);
         Assert.Equal(2, rows.Count);
-        Assert.All(rows, r => Assert.True(after.IsLive(r.HangfireJobId!)));
+        Assert.All(rows, r => Assert.True(after.IsLive(r.HangfireJobId!, r.Id)));
         Assert.Equal(0, again);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_RecordedIdNowNamesAnotherFollowUpsJob_HandsTheFollowUpOver()
+    {
+        var storage = NewStorage();
+        var scheduler = await StartAsync(storage, new SchedulingClock(Start), new CountingHandler(), fire: false);
+        var first = Job(TimeSpan.FromHours(1));
+        var second = Job(TimeSpan.FromHours(2), "c-2");
+        await scheduler.ScheduleAsync(first, default);
+        await scheduler.ScheduleAsync(second, default);
+        var secondsJob = (await HangfireFollowUps.RowsAsync(_database.Database)).Single(r => r.Id == second.Id).HangfireJobId;
+        await using (var connection = await _database.Database.OpenAsync())
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE follow_ups SET hangfire_job_id = @secondsJob WHERE id = @id", new { secondsJob, id = first.Id });
+
+        var handed = await scheduler.ReconcileAsync();
+
+        var rows = await HangfireFollowUps.RowsAsync(_database.Database);
+        Assert.Equal(1, handed);
+        Assert.Equal(2, rows.Select(r => r.HangfireJobId).Distinct().Count());
+        Assert.All(rows, r => Assert.True(scheduler.IsLive(r.HangfireJobId!, r.Id)));
     }
 
     [Fact]
@@ -130,10 +151,10 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
 
         var handed = await scheduler.ReconcileAsync();
 
-        var second = Assert.Single(await HangfireFollowUps.RowsAsync(_database.Database)).HangfireJobId!;
+        var row = Assert.Single(await HangfireFollowUps.RowsAsync(_database.Database));
         Assert.Equal(1, handed);
-        Assert.NotEqual(first, second);
-        Assert.True(scheduler.IsLive(second));
+        Assert.NotEqual(first, row.HangfireJobId);
+        Assert.True(scheduler.IsLive(row.HangfireJobId!, row.Id));
     }
 
     [Fact]
