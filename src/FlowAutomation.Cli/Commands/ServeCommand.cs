@@ -136,7 +136,7 @@ internal static class ServeCommand
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
     /// <summary>
-    /// Stops what did start (background services, Quartz) before the app is disposed, so that they end as in any stop
+    /// Stops what did start (background services, Hangfire) before the app is disposed, so that they end as in any stop
     /// rather than being cut off; the start's failure is already printed, so a failure to stop adds nothing.
     /// </summary>
     private static async Task StopAfterFailedStartAsync(WebApplication app)

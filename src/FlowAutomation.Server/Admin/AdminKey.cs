@@ -15,8 +15,12 @@ internal static class AdminKey
         var given = context.Request.Headers[options.ApiKeyHeader].ToString();
         if (string.IsNullOrEmpty(given))
             return Results.Json(new { error = $"missing API key header '{options.ApiKeyHeader}'" }, statusCode: StatusCodes.Status401Unauthorized);
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(options.ApiKey)))
+        return Matches(given, options.ApiKey)
             ? null
             : Results.Json(new { error = "wrong API key" }, statusCode: StatusCodes.Status401Unauthorized);
     }
+
+    /// <summary>Whether <paramref name="given"/> is the configured key (compared in constant time).</summary>
+    public static bool Matches(string given, string key) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }

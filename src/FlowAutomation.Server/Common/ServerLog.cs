@@ -78,17 +78,20 @@ internal static partial class ServerLog
     [LoggerMessage(37, LogLevel.Information, "Refused ({Reason}) a reply of flow {Flow} in conversation {ConversationId}: {Detail}")]
     public static partial void MessageRefused(this ILogger logger, string reason, string flow, string conversationId, string detail);
 
-    [LoggerMessage(40, LogLevel.Information, "Follow-ups: Quartz started; {Rescheduled} follow-ups handed to it again on start")]
+    [LoggerMessage(40, LogLevel.Information, "Follow-ups: Hangfire started; {Rescheduled} follow-ups handed to it again on start")]
     public static partial void FollowUpsStarted(this ILogger logger, int rescheduled);
 
     [LoggerMessage(41, LogLevel.Information, "Follow-up {JobId} skipped: {Why}")]
     public static partial void FollowUpSkipped(this ILogger logger, string jobId, string why);
 
-    [LoggerMessage(42, LogLevel.Error, "Follow-up {JobId} failed; it stays scheduled and is handed to Quartz again by the next reconciliation")]
+    [LoggerMessage(42, LogLevel.Error, "Follow-up {JobId} failed; it stays scheduled and is handed to Hangfire again by the next reconciliation")]
     public static partial void FollowUpFailed(this ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(43, LogLevel.Warning, "Follow-up reconciliation failed")]
     public static partial void FollowUpReconcileFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(44, LogLevel.Debug, "Follow-up {JobId} started {EarlyMs} ms before its due time; it waits out the rest")]
+    public static partial void FollowUpEarly(this ILogger logger, string jobId, double earlyMs);
 
     [LoggerMessage(50, LogLevel.Information, "Flows loaded from {Directory}: {Count} flows, {Warnings} warnings")]
     public static partial void FlowsLoaded(this ILogger logger, string directory, int count, int warnings);

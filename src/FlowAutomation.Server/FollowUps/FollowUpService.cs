@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 namespace FlowAutomation.Server.FollowUps;
 
 /// <summary>
-/// Starts Quartz (after the schema and the flows) firing due follow-ups into <paramref name="handler"/> (the runtime),
-/// reconciles periodically, and shuts Quartz down, waiting for running follow-ups.
+/// Starts Hangfire (after the schema and the flows) firing due follow-ups into <paramref name="handler"/> (the
+/// runtime), reconciles periodically, and stops Hangfire's server, cancelling runs still waiting for their due time.
 /// </summary>
-internal sealed class FollowUpService(QuartzFollowUpScheduler scheduler, IFollowUpHandler handler, IOptions<FollowUpOptions> options, TimeProvider time, ILogger<FollowUpService> logger) : BackgroundService
+internal sealed class FollowUpService(HangfireFollowUpScheduler scheduler, IFollowUpHandler handler, IOptions<FollowUpOptions> options, TimeProvider time, ILogger<FollowUpService> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -27,7 +27,7 @@ namespace FlowAutomation.Server.Hosting;
 /// <see cref="AddFlowAutomationServer"/> on their own builder), replace what they need — <see cref="IInboundSink"/>,
 /// <see cref="IMessageSender"/>, <see cref="TimeProvider"/> — then map the endpoints with
 /// <see cref="MapFlowAutomationServer"/>. Registrations use TryAdd, so a service registered earlier wins. Hosted
-/// services start in order: schema, flows (refusing to start on errors), follow-ups (Quartz), the inbox
+/// services start in order: schema, flows (refusing to start on errors), follow-ups (Hangfire), the inbox
 /// (events left pending by a stop or crash first), dedup purge, outbox dispatcher.
 /// </summary>
 public static class ServerHost
@@ -72,6 +72,7 @@ public static class ServerHost
             .Validate(o => o.IsValid, $"Rules:Engine must be one of {string.Join(", ", FlowAutomation.Rules.RuleEngines.Names)}");
         services.AddSettings<FollowUpOptions>(configuration, FollowUpOptions.SectionName);
         services.AddSettings<AdminOptions>(configuration, AdminOptions.SectionName);
+        services.AddFollowUpDashboard();
 
         // Storage: one SQLite database for everything (Storage:Provider=TemporaryFile uses a throwaway file).
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateDatabase());
@@ -89,15 +90,16 @@ public static class ServerHost
 
         // Runtime: the engine on the current flows, its store, follow-ups and audit trail.
         // One commit per event (state, messages, follow-ups, audit, the inbox row's marker); after it is durable the
-        // listeners hand follow-ups to Quartz, wake the dispatcher and write the log lines.
+        // listeners hand follow-ups to Hangfire, wake the dispatcher and write the log lines.
         services.TryAddSingleton<IEngineStore>(sp => ActivatorUtilities.CreateInstance<SqliteEngineStore>(sp));
-        services.TryAddSingleton<QuartzFollowUpScheduler>();
-        services.TryAddSingleton<IFollowUpScheduler>(sp => sp.GetRequiredService<QuartzFollowUpScheduler>());
-        services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<QuartzFollowUpScheduler>());
+        services.TryAddSingleton(sp => FollowUpJobStorage.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton<HangfireFollowUpScheduler>();
+        services.TryAddSingleton<IFollowUpScheduler>(sp => sp.GetRequiredService<HangfireFollowUpScheduler>());
+        services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<HangfireFollowUpScheduler>());
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<OutboxSignal>());
         services.AddSingleton<ICommitListener, CommitLog>();
         services.TryAddSingleton<FlowHost>();
-        // Due follow-ups fire on the current flows; Quartz is handed the handler when it starts (FollowUpService).
+        // Due follow-ups fire on the current flows; Hangfire is handed the handler when it starts (FollowUpService).
         services.TryAddSingleton<IFollowUpHandler>(sp => sp.GetRequiredService<FlowHost>());
         services.TryAddSingleton<FlowWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<FlowWatcher>());
@@ -150,6 +152,7 @@ public static class ServerHost
     {
         endpoints.MapWebhooks();
         endpoints.MapAdminApi();
+        endpoints.MapFollowUpDashboard();
         endpoints.MapStudioInService();
         if (string.IsNullOrEmpty(endpoints.ServiceProvider.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
             endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost)).AdminDisabled();

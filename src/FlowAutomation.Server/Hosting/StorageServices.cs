@@ -42,8 +42,8 @@ internal sealed class StorageHealthCheck(StorageInitializer initializer, IServic
     }
 }
 
-/// <summary><c>/readyz</c>: the flows are loaded and Quartz runs.</summary>
-internal sealed class RuntimeHealthCheck(FlowHost flows, QuartzFollowUpScheduler followUps) : IHealthCheck
+/// <summary><c>/readyz</c>: the flows are loaded and follow-ups are reconciled with Hangfire.</summary>
+internal sealed class RuntimeHealthCheck(FlowHost flows, HangfireFollowUpScheduler followUps) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(!flows.IsLoaded ? HealthCheckResult.Unhealthy("flows are not loaded yet")

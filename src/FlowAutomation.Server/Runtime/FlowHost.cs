@@ -21,7 +21,7 @@ internal sealed record RefusedReload(IReadOnlyList<Diagnostic> Diagnostics, Date
 /// store), so a reload compiles the folder and, when it compiles without errors, builds a new engine and swaps
 /// the reference; events already running finish on the engine they started on. A reload with errors keeps the
 /// running set and logs the diagnostics. The first load refuses to start the service on errors.
-/// Also the follow-up handler Quartz calls: follow-ups fire on the current engine.
+/// Also the follow-up handler Hangfire runs: follow-ups fire on the current engine.
 /// </summary>
 internal sealed class FlowHost(IEngineStore store, TimeProvider time, IOptions<FlowOptions> options, IOptions<RulesOptions> rules, IImageInspector images, ILogger<FlowHost> logger)
     : IFollowUpHandler

@@ -7,7 +7,7 @@ namespace FlowAutomation.Server.Storage;
 /// The service's SQLite database: read connections from the pool, and one writer connection that every write
 /// transaction of this process takes in turn (<see cref="WriteAsync{T}"/>), so that our own writers queue in memory
 /// instead of meeting SQLITE_BUSY. Creates or migrates this component's tables on start; versions are kept per
-/// component in <c>schema_versions</c>, so other components' tables (Quartz's <c>QRTZ_</c> tables) share the file.
+/// component in <c>schema_versions</c>, so other components' tables could share the file.
 /// </summary>
 internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
 {
@@ -32,7 +32,7 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         // SQLite's own busy handler (short waits) rather than the driver's retry loop, for the rare writer outside
-        // this process's gate (Quartz's connections).
+        // this process's gate (another process on the same file).
         await connection.ExecuteAsync(new CommandDefinition(
             Synchronous switch
             {

@@ -11,7 +11,7 @@ namespace FlowAutomation.Server.Storage;
 /// The engine's store on SQLite. A commit is one transaction on the writer connection holding everything the
 /// <see cref="EngineCommit"/> carries (<see cref="SqliteEngineCommit"/>): the state's compare-and-swap, the team turns,
 /// the outbox rows, the follow-up rows, the audit records and the work item's marker. Once it is durable the
-/// <paramref name="listeners"/> do the work outside the database (wake the dispatcher, hand follow-ups to Quartz, log).
+/// <paramref name="listeners"/> do the work outside the database (wake the dispatcher, hand follow-ups to Hangfire, log).
 /// </summary>
 internal sealed class SqliteEngineStore(SqliteDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, ILogger<SqliteEngineStore> logger) : IEngineStore
 {

@@ -6,7 +6,7 @@ namespace FlowAutomation.Server.Storage;
 
 /// <summary>
 /// The <c>follow_ups</c> table, the record of truth of every follow-up with its status (<c>scheduled</c>,
-/// <c>fired</c>, <c>cancelled</c>); whatever times them (Quartz today) is handed the scheduled rows. Every write takes
+/// <c>fired</c>, <c>cancelled</c>); whatever times them (Hangfire today) is handed the scheduled rows. Every write takes
 /// the caller's transaction, so an engine commit writes its follow-ups with its state.
 /// </summary>
 internal static class SqliteFollowUpTable

@@ -20,7 +20,7 @@ public interface IFollowUpHandler
 
 /// <summary>
 /// Schedules follow-ups. Implementations: <see cref="VirtualFollowUpScheduler"/> on the dry run's virtual clock, and
-/// Quartz with its persistent store in the live service. Both pass FollowUpSchedulerContractTests.
+/// Hangfire with the <c>follow_ups</c> table in the live service. Both pass FollowUpSchedulerContractTests.
 /// </summary>
 public interface IFollowUpScheduler
 {

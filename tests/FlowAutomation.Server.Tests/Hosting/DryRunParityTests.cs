@@ -7,7 +7,7 @@ namespace FlowAutomation.Server.Tests.Hosting;
 /// <summary>
 /// The dry run and the live service share the engine, the guard and the rule network; only the clock, the scheduler,
 /// the store and the outbox differ. One conversation, played as a scenario and as signed webhooks into the running
-/// service (SQLite, Quartz, the dispatcher, a fake provider), must produce the same messages in the same order,
+/// service (SQLite, Hangfire, the dispatcher, a fake provider), must produce the same messages in the same order,
 /// including the guard's refusals at the quota, inside a follow-up too.
 /// </summary>
 public sealed class DryRunParityTests : IDisposable

@@ -7,7 +7,7 @@ namespace FlowAutomation.Server.Tests.Hosting;
 
 /// <summary>
 /// The service end to end on a TestServer: signed webhook → inbox → flow → guard → outbox → the fake provider,
-/// follow-ups on Quartz (on the manual clock), on SQLite.
+/// follow-ups on Hangfire (on the manual clock), on SQLite.
 /// </summary>
 public sealed class LiveServiceTests
 {
@@ -138,7 +138,7 @@ public sealed class LiveServiceTests
     }
 
     [Fact]
-    public async Task FollowUp_FallsDue_FiresOnQuartzAndIsSent()
+    public async Task FollowUp_FallsDue_FiresAndIsSent()
     {
         await using var live = await LiveHarness.StartAsync(Flows(NudgeFlow));
         using var response = await live.Host.PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipText);

@@ -52,8 +52,7 @@ public sealed class ServerHostTests
         Assert.Equal("sqlite", body.GetProperty("checks").GetProperty("storage").GetProperty("description").GetString());
         await using var connection = new SqliteConnection(database.ConnectionString);
         var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-        Assert.Equal(["audit", "conversations", "follow_ups", "inbound_dedup", "inbox", "outbox", "schema_versions", "team_turns"], tables.Where(t => !t.StartsWith("QRTZ_", StringComparison.OrdinalIgnoreCase) && !t.StartsWith("sqlite_", StringComparison.Ordinal)));
-        Assert.Contains(tables, t => t.StartsWith("QRTZ_", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(["audit", "conversations", "follow_ups", "inbound_dedup", "inbox", "outbox", "schema_versions", "team_turns"], tables.Where(t => !t.StartsWith("sqlite_", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -106,8 +105,8 @@ public sealed class ServerHostTests
         Assert.IsType<SqliteInbox>(services.GetRequiredService<IInboundSink>());
         Assert.IsType<SqliteConversationStore>(services.GetRequiredService<IConversationStore>());
         Assert.IsType<SqliteEngineStore>(services.GetRequiredService<IEngineStore>());
-        Assert.IsType<QuartzFollowUpScheduler>(services.GetRequiredService<IFollowUpScheduler>());
-        Assert.Equal([typeof(QuartzFollowUpScheduler), typeof(OutboxSignal), typeof(CommitLog)], services.GetServices<ICommitListener>().Select(l => l.GetType()));
+        Assert.IsType<HangfireFollowUpScheduler>(services.GetRequiredService<IFollowUpScheduler>());
+        Assert.Equal([typeof(HangfireFollowUpScheduler), typeof(OutboxSignal), typeof(CommitLog)], services.GetServices<ICommitListener>().Select(l => l.GetType()));
     }
 
     [Fact]

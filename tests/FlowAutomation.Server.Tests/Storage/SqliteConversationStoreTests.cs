@@ -74,6 +74,7 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
             await connection.ExecuteAsync("""
                 DROP INDEX ix_conversations_open_assignee; ALTER TABLE conversations DROP COLUMN closed; DROP TABLE team_turns;
                 DROP INDEX ix_audit_at; ALTER TABLE audit DROP COLUMN node;
+                ALTER TABLE follow_ups DROP COLUMN hangfire_job_id;
                 UPDATE schema_versions SET version = 2 WHERE component = 'server';
                 """);
         }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FlowAutomation.Server.Tests.Support;
 
 /// <summary>
-/// The whole service on a TestServer (real inbox, engine, SQLite, Quartz on the manual clock, dispatcher) with a
+/// The whole service on a TestServer (real inbox, engine, SQLite, Hangfire on the manual clock, dispatcher) with a
 /// fake Infobip on loopback, and ways to wait — without sleeping — for events processed, follow-ups finished and
 /// requests received.
 /// </summary>
@@ -33,7 +33,7 @@ internal sealed class LiveHarness : IAsyncDisposable
             Progress();
         };
         host.App.Services.GetRequiredService<OutboxDispatcher>().Dispatched += _ => Progress();
-        host.App.Services.GetRequiredService<QuartzFollowUpScheduler>().Completed += id =>
+        host.App.Services.GetRequiredService<HangfireFollowUpScheduler>().Completed += id =>
         {
             _followUps.Enqueue(id);
             Progress();
@@ -103,14 +103,14 @@ internal sealed class LiveHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// Fires the follow-ups due at the manual clock's time, in due order, through the code path Quartz's job runs
-    /// (<see cref="QuartzFollowUpScheduler.RunAsync"/>). In these tests Quartz stays in standby: its own waits are
-    /// computed from a clock read a moment earlier, which a manual clock that jumps can outrun. Quartz firing by
-    /// itself is tested on the contract suite (clock stepped to each due time) and in the child-process tests.
+    /// Fires the follow-ups due at the manual clock's time, in due order, through the code path Hangfire's job runs
+    /// (<see cref="HangfireFollowUpScheduler.RunAsync"/>). In these tests no Hangfire server runs (FollowUps:Fire is
+    /// false): the jobs are recorded in its storage and fired here, one at a time. Hangfire firing by itself is
+    /// tested on the contract suite (clock stepped to each due time) and in the child-process tests.
     /// </summary>
     public async Task<int> FireDueFollowUpsAsync()
     {
-        var scheduler = Host.App.Services.GetRequiredService<QuartzFollowUpScheduler>();
+        var scheduler = Host.App.Services.GetRequiredService<HangfireFollowUpScheduler>();
         List<string> due;
         await using (var connection = await Database.OpenAsync())
             due = [.. await Dapper.SqlMapper.QueryAsync<string>(connection,

@@ -5,7 +5,7 @@ namespace FlowAutomation.Tests.Scheduling;
 
 /// <summary>
 /// What every follow-up scheduler must do, whatever it stores jobs in. The virtual scheduler inherits it here;
-/// the Quartz scheduler of the live service inherits it in the server tests.
+/// the Hangfire scheduler of the live service inherits it in the server tests.
 /// </summary>
 public abstract class FollowUpSchedulerContractTests
 {
@@ -34,6 +34,12 @@ public abstract class FollowUpSchedulerContractTests
     /// <summary>Moves time to <paramref name="until"/> and returns when every job due by then has been handed to the handler.</summary>
     protected abstract Task RunUntilAsync(IFollowUpScheduler scheduler, ManualTimeProvider clock, RecordingHandler handler, DateTimeOffset until);
 
+    /// <summary>
+    /// Returns when the scheduler has done all it would do at the clock's current time: a scheduler that fires early
+    /// has fired by then. A test that asserts nothing fired waits for this first.
+    /// </summary>
+    protected virtual Task SettleAsync(IFollowUpScheduler scheduler, ManualTimeProvider clock) => Task.CompletedTask;
+
     protected static FollowUpJob Job(string followUpId, TimeSpan after, string conversation = "c-1") =>
         new(conversation, "u-1", followUpId.Split('#')[0], followUpId, Start, Start + after, FlowEvent.TextReceived(Start, "hi"));
 
@@ -58,15 +64,32 @@ public abstract class FollowUpSchedulerContractTests
     }
 
     [Fact]
-    public async Task Schedule_NotYetDue_DoesNotFire()
+    public async Task Schedule_NotYetDue_NeverFiresEarly()
     {
         var (scheduler, clock, handler) = Setup();
         await scheduler.ScheduleAsync(Job("nudge#1", TimeSpan.FromHours(24)), default);
 
         await RunUntilAsync(scheduler, clock, handler, Start.AddHours(23));
+        await SettleAsync(scheduler, clock);
 
         Assert.Empty(handler.Fired);
         Assert.Single(await scheduler.PendingAsync("c-1", default));
+    }
+
+    [Fact]
+    public async Task Schedule_DueInAFractionOfASecond_FiresAtItsDueTimeNotBefore()
+    {
+        var (scheduler, clock, handler) = Setup();
+        var due = TimeSpan.FromHours(1) + TimeSpan.FromMilliseconds(400);
+        await scheduler.ScheduleAsync(Job("nudge#1", due), default);
+
+        await RunUntilAsync(scheduler, clock, handler, Start + due - TimeSpan.FromMilliseconds(1));
+        await SettleAsync(scheduler, clock);
+        var early = handler.Fired.Count;
+        await RunUntilAsync(scheduler, clock, handler, Start + due);
+
+        Assert.Equal(0, early);
+        Assert.Equal(Start + due, Assert.Single(handler.Fired).At);
     }
 
     [Fact]

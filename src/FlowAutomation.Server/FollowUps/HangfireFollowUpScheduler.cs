@@ -1,0 +1,167 @@
+using Dapper;
+using FlowAutomation.Runtime;
+using FlowAutomation.Scheduling;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Storage;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Microsoft.Extensions.Options;
+
+namespace FlowAutomation.Server.FollowUps;
+
+/// <summary>
+/// Follow-ups on Hangfire. The <c>follow_ups</c> table (<see cref="SqliteFollowUpTable"/>) is the record of truth —
+/// every follow-up with its status (<c>scheduled</c>, <c>fired</c>, <c>cancelled</c>) and the id of the Hangfire job
+/// that times it — and Hangfire is the timer: one job per follow-up carrying only the row's id, scheduled at the due
+/// time (an absolute time on the injected clock). The engine writes the rows in its commit; once the commit is
+/// durable this scheduler, as an <see cref="ICommitListener"/>, hands the new follow-ups to Hangfire and deletes the
+/// jobs of cancelled ones. A row without a live job (a crash between the commit and the hand-over, in-memory storage
+/// after a restart, a failed run) is handed again by <see cref="ReconcileAsync"/>, on start and periodically. Used on
+/// its own (the scheduler contract), <see cref="ScheduleAsync"/> and <see cref="CancelAsync"/> write the row in a
+/// transaction of their own. How a run claims its row and waits out an early start: the <c>Running</c> part.
+/// </summary>
+internal sealed partial class HangfireFollowUpScheduler(
+    SqliteDatabase database, JobStorage storage, TimeProvider time, IOptions<FollowUpOptions> options, ILogger<HangfireFollowUpScheduler> logger)
+    : IFollowUpScheduler, ICommitListener, IAsyncDisposable
+{
+    /// <summary>The Hangfire queue follow-ups run on (a storage shared with other work keeps them apart).</summary>
+    public const string Queue = "follow_ups";
+
+    private readonly BackgroundJobClient _client = new(storage);
+    private BackgroundJobServer? _server;
+    private IFollowUpHandler? _handler;
+
+    /// <summary>Built and reconciled (firing or not).</summary>
+    public bool IsReady { get; private set; }
+
+    /// <summary>A Hangfire server runs follow-ups in this instance.</summary>
+    public bool IsFiring => _server is not null;
+
+    public JobStorage Storage => storage;
+
+    /// <summary>
+    /// Hands Hangfire the follow-ups it lacks, then (unless <paramref name="fire"/> is false) starts a Hangfire server
+    /// that fires each due follow-up into <paramref name="handler"/>.
+    /// </summary>
+    public async Task StartAsync(IFollowUpHandler handler, bool fire = true, CancellationToken cancellationToken = default)
+    {
+        _handler = handler;
+        var handed = await ReconcileAsync(cancellationToken);
+        if (fire)
+        {
+            _server = new BackgroundJobServer(new BackgroundJobServerOptions
+            {
+                Queues = [Queue],
+                WorkerCount = options.Value.Workers,
+                SchedulePollingInterval = options.Value.PollingInterval,
+                Activator = new FollowUpJobActivator(this),
+            }, storage);
+        }
+        IsReady = true;
+        logger.FollowUpsStarted(handed);
+    }
+
+    public async ValueTask ScheduleAsync(FollowUpJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (await database.WriteAsync((connection, transaction) => SqliteFollowUpTable.InsertAsync(connection, transaction, job, time.GetUtcNow(), cancellationToken), cancellationToken))
+            await HandOverAsync(job.Id, job.DueAt, replacing: null, cancellationToken);
+    }
+
+    public async ValueTask<bool> CancelAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (!await database.WriteAsync((connection, transaction) => SqliteFollowUpTable.CancelAsync(connection, transaction, jobId, time.GetUtcNow(), cancellationToken), cancellationToken))
+            return false;
+        await DeleteJobOfAsync(jobId, cancellationToken);
+        return true;
+    }
+
+    public async ValueTask<IReadOnlyList<FollowUpJob>> PendingAsync(string conversationId, CancellationToken cancellationToken) =>
+        await SqliteFollowUpTable.PendingAsync(database, conversationId, cancellationToken);
+
+    /// <summary>After an engine commit: the jobs of the follow-ups it cancelled are deleted, those it scheduled are handed over.</summary>
+    public async ValueTask CommittedAsync(EngineCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        foreach (var job in commit.Cancel)
+            await DeleteJobOfAsync(job.Id, cancellationToken);
+        foreach (var job in commit.Schedule)
+            await HandOverAsync(job.Id, job.DueAt, replacing: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Hands Hangfire every scheduled follow-up whose job is not live (missing, deleted, failed, or forgotten by a
+    /// restart); returns how many. Those already due are enqueued at once.
+    /// </summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken = default)
+    {
+        List<(string Id, long DueAt, string? HangfireJobId)> rows;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+            rows = [.. await connection.QueryAsync<(string, long, string?)>(new CommandDefinition(
+                "SELECT id, due_at, hangfire_job_id FROM follow_ups WHERE status = 'scheduled' ORDER BY due_at, seq", cancellationToken: cancellationToken))];
+        var handed = 0;
+        foreach (var (id, dueAt, hangfireJobId) in rows)
+        {
+            if (hangfireJobId is not null && IsLive(hangfireJobId, id))
+                continue;
+            if (await HandOverAsync(id, DateTimeOffset.FromUnixTimeMilliseconds(dueAt), hangfireJobId, cancellationToken))
+                handed++;
+        }
+        return handed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is { } server)
+        {
+            server.SendStop();
+            await server.WaitForShutdownAsync(CancellationToken.None);
+            server.Dispose();
+        }
+        _server = null;
+        IsReady = false;
+    }
+
+    /// <summary>
+    /// Whether Hangfire still holds the job, in a state that leads to a run, as the job of follow-up
+    /// <paramref name="id"/> (a storage that started afresh may have given the id to another job).
+    /// </summary>
+    public bool IsLive(string hangfireJobId, string id)
+    {
+        using var connection = storage.GetConnection();
+        var data = connection.GetJobData(hangfireJobId);
+        var state = data?.State;
+        return (state == ScheduledState.StateName || state == EnqueuedState.StateName || state == ProcessingState.StateName)
+            && data?.Job?.Args is [string carried, ..] && carried == id;
+    }
+
+    /// <summary>
+    /// Creates the Hangfire job of a follow-up (scheduled at its due time, or enqueued when it is due already) and
+    /// records its id on the row, in place of <paramref name="replacing"/>. When the row changed meanwhile (fired,
+    /// cancelled, or handed over by a racing reconciliation) the new job is deleted: one job per follow-up.
+    /// </summary>
+    private async Task<bool> HandOverAsync(string id, DateTimeOffset dueAt, string? replacing, CancellationToken cancellationToken)
+    {
+        var call = Job.FromExpression<FollowUpHangfireJob>(j => j.RunAsync(id, CancellationToken.None));
+        IState state = dueAt <= time.GetUtcNow() ? new EnqueuedState(Queue) : new ScheduledState(dueAt.UtcDateTime);
+        var hangfireJobId = _client.Create(call, state);
+        var recorded = await database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE follow_ups SET hangfire_job_id = @hangfireJobId WHERE id = @id AND status = 'scheduled' AND hangfire_job_id IS @replacing",
+            new { id, hangfireJobId, replacing }, transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
+        if (!recorded)
+            _client.Delete(hangfireJobId);
+        return recorded;
+    }
+
+    /// <summary>Deletes the Hangfire job recorded on a follow-up's row; a job that survives finds its row no longer scheduled.</summary>
+    private async Task DeleteJobOfAsync(string id, CancellationToken cancellationToken)
+    {
+        string? hangfireJobId;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+            hangfireJobId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT hangfire_job_id FROM follow_ups WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        if (hangfireJobId is not null)
+            _client.Delete(hangfireJobId);
+    }
+}
