@@ -34,11 +34,10 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
                    reason AS Reason, detail AS Detail, record AS Record
             FROM audit WHERE conversation_id = @conversationId AND seq > @afterSeq ORDER BY seq LIMIT @limit
             """, new { conversationId, afterSeq, limit }, cancellationToken: cancellationToken));
-        return rows.Select(r => new AuditEntry(r.Seq, r.ConversationId, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Kind, r.Flow, r.Name, r.Status, r.Reason, r.Detail,
-            JsonDocument.Parse(r.Record).RootElement.Clone())).ToList();
+        return rows.Select(r => r.ToEntry()).ToList();
     }
 
-    private static AuditRow Row(string? conversationId, TraceRecord record)
+    internal static AuditRow Row(string? conversationId, TraceRecord record)
     {
         var row = new AuditRow
         {
@@ -74,7 +73,7 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
         return row;
     }
 
-    private sealed class AuditRow
+    internal sealed class AuditRow
     {
         public long Seq { get; set; }
         public string? ConversationId { get; set; }
@@ -87,5 +86,8 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
         public string? Reason { get; set; }
         public string? Detail { get; set; }
         public string Record { get; set; } = "";
+
+        public AuditEntry ToEntry() =>
+            new(Seq, ConversationId, DateTimeOffset.FromUnixTimeMilliseconds(At), Kind, Flow, Name, Status, Reason, Detail, JsonDocument.Parse(Record).RootElement.Clone());
     }
 }

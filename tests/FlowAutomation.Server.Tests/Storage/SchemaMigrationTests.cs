@@ -43,7 +43,7 @@ public sealed class SchemaMigrationTests : IDisposable
 
         Assert.Equal(SchemaMigrations.ScriptNames("Sqlite").Count, scripts);
         Assert.Equal(await SchemaOfAsync(PreDbUpDatabaseAsync), await SchemaOfAsync(_legacy.ConnectionString));
-        Assert.Equal("kept", (await new SqliteOutbox(_legacy.Database).FindAsync("m1"))?.Message.Content is FlowAutomation.Server.Outbound.TextContent t ? t.Text : null);
+        Assert.Equal("kept", (await new SqliteOutbox(_legacy.Database).FindAsync("m1"))?.Message.Content is FlowAutomation.Model.TextContent t ? t.Text : null);
         Assert.Equal(scripts, await _legacy.Database.MigrateAsync());
     }
 
