@@ -12,10 +12,7 @@ internal sealed class PostgresAuditLog(PostgresDatabase database)
     {
         if (records.Count == 0)
             return;
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO audit (conversation_id, at, kind, flow, name, status, reason, detail, record)
-            VALUES (@ConversationId, @At, @Kind, @Flow, @Name, @Status, @Reason, @Detail, @Record)
-            """, records.Select(record => SqliteAuditLog.Row(conversationId, record)).ToList(), transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(SqliteAuditLog.InsertSql, records.Select(record => SqliteAuditLog.Row(conversationId, record)).ToList(), transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>Appends records in their own transaction.</summary>
@@ -30,11 +27,7 @@ internal sealed class PostgresAuditLog(PostgresDatabase database)
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string conversationId, long afterSeq = 0, int limit = 500, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SqliteAuditLog.AuditRow>(new CommandDefinition("""
-            SELECT seq AS Seq, conversation_id AS ConversationId, at AS At, kind AS Kind, flow AS Flow, name AS Name, status AS Status,
-                   reason AS Reason, detail AS Detail, record AS Record
-            FROM audit WHERE conversation_id = @conversationId AND seq > @afterSeq ORDER BY seq LIMIT @limit
-            """, new { conversationId, afterSeq, limit }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<SqliteAuditLog.AuditRow>(new CommandDefinition(SqliteAuditLog.ReadSql, new { conversationId, afterSeq, limit }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToEntry()).ToList();
     }
 }

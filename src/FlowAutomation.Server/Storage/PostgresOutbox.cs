@@ -42,19 +42,19 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : IOutbox
     }
 
     public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Sent', provider_message_id = @providerMessageId, claimed_until = NULL, completed_at = @at",
+        TransitionAsync(MarkSentSet,
             new { id, providerMessageId, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
     public ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Pending', next_attempt_at = @next, claimed_until = NULL, last_error = @reason",
+        TransitionAsync(ScheduleRetrySet,
             new { id, next = nextAttemptAt.ToUnixTimeMilliseconds(), reason }, cancellationToken);
 
     public ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Failed', last_error = @reason, claimed_until = NULL, completed_at = @at",
+        TransitionAsync(MarkFailedSet,
             new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
     public ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Expired', last_error = @reason, claimed_until = NULL, completed_at = @at",
+        TransitionAsync(MarkExpiredSet,
             new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
     public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)

@@ -19,21 +19,14 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
         if (records.Count == 0)
             return;
         var rows = records.Select(record => Row(conversationId, record)).ToList();
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO audit (conversation_id, at, kind, flow, node, name, status, reason, detail, record)
-            VALUES (@ConversationId, @At, @Kind, @Flow, @Node, @Name, @Status, @Reason, @Detail, @Record)
-            """, rows, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, rows, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>The conversation's trail, oldest first, after <paramref name="afterSeq"/>, at most <paramref name="limit"/> rows.</summary>
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string conversationId, long afterSeq = 0, int limit = 500, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition("""
-            SELECT seq AS Seq, conversation_id AS ConversationId, at AS At, kind AS Kind, flow AS Flow, name AS Name, status AS Status,
-                   reason AS Reason, detail AS Detail, record AS Record
-            FROM audit WHERE conversation_id = @conversationId AND seq > @afterSeq ORDER BY seq LIMIT @limit
-            """, new { conversationId, afterSeq, limit }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(ReadSql, new { conversationId, afterSeq, limit }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToEntry()).ToList();
     }
 
@@ -72,6 +65,19 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
         }
         return row;
     }
+
+    /// <summary>A record's insert (both providers), with <see cref="Row"/>'s values.</summary>
+    internal const string InsertSql = """
+        INSERT INTO audit (conversation_id, at, kind, flow, node, name, status, reason, detail, record)
+        VALUES (@ConversationId, @At, @Kind, @Flow, @Node, @Name, @Status, @Reason, @Detail, @Record)
+        """;
+
+    /// <summary>A conversation's trail after <c>afterSeq</c> (both providers), at most <c>limit</c> rows.</summary>
+    internal const string ReadSql = """
+        SELECT seq AS Seq, conversation_id AS ConversationId, at AS At, kind AS Kind, flow AS Flow, name AS Name, status AS Status,
+               reason AS Reason, detail AS Detail, record AS Record
+        FROM audit WHERE conversation_id = @conversationId AND seq > @afterSeq ORDER BY seq LIMIT @limit
+        """;
 
     internal sealed class AuditRow
     {

@@ -81,19 +81,19 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
     }
 
     public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Sent', provider_message_id = @providerMessageId, claimed_until = NULL, completed_at = @at",
+        TransitionAsync(MarkSentSet,
             new { id, providerMessageId, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
     public ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Pending', next_attempt_at = @next, claimed_until = NULL, last_error = @reason",
+        TransitionAsync(ScheduleRetrySet,
             new { id, next = nextAttemptAt.ToUnixTimeMilliseconds(), reason }, cancellationToken);
 
     public ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Failed', last_error = @reason, claimed_until = NULL, completed_at = @at",
+        TransitionAsync(MarkFailedSet,
             new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
     public ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Expired', last_error = @reason, claimed_until = NULL, completed_at = @at",
+        TransitionAsync(MarkExpiredSet,
             new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
     public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)
@@ -133,6 +133,12 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
     internal static string ReportSql(bool seen) => seen
         ? "UPDATE outbox SET seen_at = @at WHERE id = @messageId OR provider_message_id = @messageId"
         : "UPDATE outbox SET delivery_status = @deliveryStatus, delivered_at = CASE WHEN @deliveryStatus = 'DELIVERED' THEN @at ELSE delivered_at END WHERE id = @messageId OR provider_message_id = @messageId";
+
+    /// <summary>The transitions of an in-flight row (both providers), as <c>SET</c> clauses.</summary>
+    internal const string MarkSentSet = "status = 'Sent', provider_message_id = @providerMessageId, claimed_until = NULL, completed_at = @at";
+    internal const string ScheduleRetrySet = "status = 'Pending', next_attempt_at = @next, claimed_until = NULL, last_error = @reason";
+    internal const string MarkFailedSet = "status = 'Failed', last_error = @reason, claimed_until = NULL, completed_at = @at";
+    internal const string MarkExpiredSet = "status = 'Expired', last_error = @reason, claimed_until = NULL, completed_at = @at";
 
     internal sealed class OutboxRow
     {
