@@ -2,7 +2,9 @@ using System.Reflection;
 using Dapper;
 using DbUp;
 using DbUp.Engine;
+using FlowAutomation.Server.Hosting;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace FlowAutomation.Server.Storage;
@@ -41,14 +43,14 @@ internal static class SchemaMigrations
             .JournalToSqliteTable(JournalTable)
             .WithTransaction()
             .WithVariablesDisabled()
-            .LogTo(logger)
+            .LogTo(new WarningsOnly(logger))
             .Build();
         var legacy = await LegacySqliteVersionAsync(connectionString, cancellationToken);
         return await Task.Run(() =>
         {
             if (legacy > 0 && engine.GetExecutedScripts().Count == 0)
-                Check(engine.MarkAsExecuted(ScriptNames("Sqlite")[Math.Min(legacy, ScriptNames("Sqlite").Count) - 1]));
-            Check(engine.PerformUpgrade());
+                Check(engine.MarkAsExecuted(ScriptNames("Sqlite")[Math.Min(legacy, ScriptNames("Sqlite").Count) - 1]), NullLogger.Instance);
+            Check(engine.PerformUpgrade(), logger);
             return engine.GetExecutedScripts().Count;
         }, cancellationToken);
     }
@@ -66,11 +68,11 @@ internal static class SchemaMigrations
                 .JournalToPostgresqlTable("public", JournalTable)
                 .WithTransaction()
                 .WithVariablesDisabled()
-                .LogTo(logger)
+                .LogTo(new WarningsOnly(logger))
                 .Build();
             return await Task.Run(() =>
             {
-                Check(engine.PerformUpgrade());
+                Check(engine.PerformUpgrade(), logger);
                 return engine.GetExecutedScripts().Count;
             }, cancellationToken);
         }
@@ -93,9 +95,33 @@ internal static class SchemaMigrations
             "SELECT version FROM schema_versions WHERE component = @LegacyComponent", new { LegacyComponent }, cancellationToken: cancellationToken)) ?? 0);
     }
 
-    private static void Check(DatabaseUpgradeResult result)
+    private static void Check(DatabaseUpgradeResult result, ILogger logger)
     {
         if (!result.Successful)
             throw new InvalidOperationException($"the schema migration failed at {result.ErrorScript?.Name ?? "the journal"}: {result.Error?.Message}", result.Error);
+        foreach (var script in result.Scripts)
+            logger.SchemaScriptRun(script.Name);
+    }
+
+    /// <summary>DbUp's own lines (a dozen per start) left out but for its warnings and errors; the scripts run are logged by <see cref="Check"/>.</summary>
+    private sealed class WarningsOnly(ILogger logger) : DbUp.Engine.Output.IUpgradeLog
+    {
+        public void LogTrace(string format, params object[] args)
+        {
+        }
+
+        public void LogDebug(string format, params object[] args)
+        {
+        }
+
+        public void LogInformation(string format, params object[] args)
+        {
+        }
+
+        public void LogWarning(string format, params object[] args) => logger.SchemaMigrationMessage(LogLevel.Warning, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+
+        public void LogError(string format, params object[] args) => logger.SchemaMigrationMessage(LogLevel.Error, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+
+        public void LogError(Exception ex, string format, params object[] args) => LogError(format, args);
     }
 }
