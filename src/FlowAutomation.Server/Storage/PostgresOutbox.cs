@@ -1,5 +1,4 @@
 using Dapper;
-using FlowAutomation.Model;
 using Npgsql;
 using static FlowAutomation.Server.Storage.SqliteOutbox;
 

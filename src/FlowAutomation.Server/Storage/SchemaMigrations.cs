@@ -2,7 +2,7 @@ using System.Reflection;
 using Dapper;
 using DbUp;
 using DbUp.Engine;
-using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
