@@ -3,8 +3,14 @@ namespace FlowAutomation.Server.Common;
 /// <summary>The service's log messages (source-generated, no cost when the level is off).</summary>
 internal static partial class ServerLog
 {
-    [LoggerMessage(1, LogLevel.Information, "SQLite schema '{Component}' at version {Version}")]
+    [LoggerMessage(1, LogLevel.Information, "Schema '{Component}' up to date: {Version} migration scripts applied")]
     public static partial void SchemaMigrated(this ILogger logger, string component, int version);
+
+    [LoggerMessage(61, LogLevel.Information, "Schema migration script {Script} applied")]
+    public static partial void SchemaScriptRun(this ILogger logger, string script);
+
+    [LoggerMessage(EventId = 62, Message = "Schema migration: {Message}")]
+    public static partial void SchemaMigrationMessage(this ILogger logger, LogLevel level, string message);
 
     [LoggerMessage(2, LogLevel.Debug, "Purged {Count} dedup keys")]
     public static partial void DedupPurged(this ILogger logger, int count);

@@ -14,8 +14,8 @@ internal sealed class StorageInitializer(IServiceProvider services, ILogger<Stor
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var version = await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
-        logger.SchemaMigrated(SqliteDatabase.Component, version);
+        var version = await services.GetRequiredService<SqliteDatabase>().MigrateAsync(logger, cancellationToken);
+        logger.SchemaMigrated(SchemaMigrations.LegacyComponent, version);
         IsReady = true;
     }
 

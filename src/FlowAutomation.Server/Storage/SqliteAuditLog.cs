@@ -19,26 +19,18 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
         if (records.Count == 0)
             return;
         var rows = records.Select(record => Row(conversationId, record)).ToList();
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO audit (conversation_id, at, kind, flow, node, name, status, reason, detail, record)
-            VALUES (@ConversationId, @At, @Kind, @Flow, @Node, @Name, @Status, @Reason, @Detail, @Record)
-            """, rows, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, rows, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>The conversation's trail, oldest first, after <paramref name="afterSeq"/>, at most <paramref name="limit"/> rows.</summary>
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string conversationId, long afterSeq = 0, int limit = 500, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition("""
-            SELECT seq AS Seq, conversation_id AS ConversationId, at AS At, kind AS Kind, flow AS Flow, name AS Name, status AS Status,
-                   reason AS Reason, detail AS Detail, record AS Record
-            FROM audit WHERE conversation_id = @conversationId AND seq > @afterSeq ORDER BY seq LIMIT @limit
-            """, new { conversationId, afterSeq, limit }, cancellationToken: cancellationToken));
-        return rows.Select(r => new AuditEntry(r.Seq, r.ConversationId, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Kind, r.Flow, r.Name, r.Status, r.Reason, r.Detail,
-            JsonDocument.Parse(r.Record).RootElement.Clone())).ToList();
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(ReadSql, new { conversationId, afterSeq, limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToEntry()).ToList();
     }
 
-    private static AuditRow Row(string? conversationId, TraceRecord record)
+    internal static AuditRow Row(string? conversationId, TraceRecord record)
     {
         var row = new AuditRow
         {
@@ -74,7 +66,20 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
         return row;
     }
 
-    private sealed class AuditRow
+    /// <summary>A record's insert (both providers), with <see cref="Row"/>'s values.</summary>
+    internal const string InsertSql = """
+        INSERT INTO audit (conversation_id, at, kind, flow, node, name, status, reason, detail, record)
+        VALUES (@ConversationId, @At, @Kind, @Flow, @Node, @Name, @Status, @Reason, @Detail, @Record)
+        """;
+
+    /// <summary>A conversation's trail after <c>afterSeq</c> (both providers), at most <c>limit</c> rows.</summary>
+    internal const string ReadSql = """
+        SELECT seq AS Seq, conversation_id AS ConversationId, at AS At, kind AS Kind, flow AS Flow, name AS Name, status AS Status,
+               reason AS Reason, detail AS Detail, record AS Record
+        FROM audit WHERE conversation_id = @conversationId AND seq > @afterSeq ORDER BY seq LIMIT @limit
+        """;
+
+    internal sealed class AuditRow
     {
         public long Seq { get; set; }
         public string? ConversationId { get; set; }
@@ -87,5 +92,8 @@ internal sealed class SqliteAuditLog(SqliteDatabase database)
         public string? Reason { get; set; }
         public string? Detail { get; set; }
         public string Record { get; set; } = "";
+
+        public AuditEntry ToEntry() =>
+            new(Seq, ConversationId, DateTimeOffset.FromUnixTimeMilliseconds(At), Kind, Flow, Name, Status, Reason, Detail, JsonDocument.Parse(Record).RootElement.Clone());
     }
 }

@@ -55,7 +55,27 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
     public static async Task<ConversationState?> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var saved = state with { Version = state.Version + 1 };
-        var parameters = new
+        var sql = state.Version == 0 ? InsertSql : UpdateSql;
+        var changed = await connection.ExecuteAsync(new CommandDefinition(sql, SaveParameters(state, saved, at), transaction, cancellationToken: cancellationToken));
+        return changed == 1 ? saved : null;
+    }
+
+    /// <summary>The first save (both providers): nothing when the row exists.</summary>
+    internal const string InsertSql = """
+        INSERT INTO conversations (id, version, contact_id, contact_name, assignee, team, closed, last_inbound_at, window_end, updated_at, state)
+        VALUES (@id, @version, @contactId, @contactName, @assignee, @team, @closed, @lastInboundAt, @windowEnd, @updatedAt, @json)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    /// <summary>A later save (both providers): nothing unless the row is still at the version it was read at.</summary>
+    internal const string UpdateSql = """
+        UPDATE conversations SET version = @version, contact_id = @contactId, contact_name = @contactName, assignee = @assignee,
+            team = @team, closed = @closed, last_inbound_at = @lastInboundAt, window_end = @windowEnd, updated_at = @updatedAt, state = @json
+        WHERE id = @id AND version = @expected
+        """;
+
+    internal static object SaveParameters(ConversationState state, ConversationState saved, DateTimeOffset at) =>
+        new
         {
             id = saved.ConversationId,
             version = saved.Version,
@@ -70,18 +90,4 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
             updatedAt = at.ToUnixTimeMilliseconds(),
             json = StoreJson.SerializeState(saved),
         };
-        var sql = state.Version == 0
-            ? """
-              INSERT INTO conversations (id, version, contact_id, contact_name, assignee, team, closed, last_inbound_at, window_end, updated_at, state)
-              VALUES (@id, @version, @contactId, @contactName, @assignee, @team, @closed, @lastInboundAt, @windowEnd, @updatedAt, @json)
-              ON CONFLICT (id) DO NOTHING
-              """
-            : """
-              UPDATE conversations SET version = @version, contact_id = @contactId, contact_name = @contactName, assignee = @assignee,
-                  team = @team, closed = @closed, last_inbound_at = @lastInboundAt, window_end = @windowEnd, updated_at = @updatedAt, state = @json
-              WHERE id = @id AND version = @expected
-              """;
-        var changed = await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
-        return changed == 1 ? saved : null;
-    }
 }

@@ -6,14 +6,12 @@ namespace FlowAutomation.Server.Storage;
 /// <summary>
 /// The service's SQLite database: read connections from the pool, and one writer connection that every write
 /// transaction of this process takes in turn (<see cref="WriteAsync{T}"/>), so that our own writers queue in memory
-/// instead of meeting SQLITE_BUSY. Creates or migrates this component's tables on start; versions are kept per
-/// component in <c>schema_versions</c>, so other components' tables could share the file.
+/// instead of meeting SQLITE_BUSY. Creates or migrates its tables on start (<see cref="SchemaMigrations"/>); other
+/// components' tables could share the file.
 /// </summary>
 internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
 {
-    public const string Component = "server";
-
-    private readonly WriteGate _writeGate = new();
+        private readonly WriteGate _writeGate = new();
     private SqliteConnection? _writer;
 
     public string ConnectionString { get; } = connectionString;
@@ -97,25 +95,16 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates the tables or brings them to the latest version; safe to run on every start.</summary>
-    public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates the tables or brings them to the latest version (<see cref="SchemaMigrations"/>); safe to run on every
+    /// start. Returns how many migration scripts the database has run in all.
+    /// </summary>
+    public async Task<int> MigrateAsync(ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         await using (var connection = await OpenAsync(cancellationToken))
             await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
-        return await WriteAsync(async (connection, transaction) =>
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL)",
-                transaction: transaction, cancellationToken: cancellationToken));
-            var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT version FROM schema_versions WHERE component = @Component", new { Component }, transaction, cancellationToken: cancellationToken)) ?? 0;
-            for (var next = (int)version; next < SqliteSchema.Migrations.Length; next++)
-                await connection.ExecuteAsync(new CommandDefinition(SqliteSchema.Migrations[next], transaction: transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_versions (component, version) VALUES (@Component, @version) ON CONFLICT (component) DO UPDATE SET version = excluded.version",
-                new { Component, version = SqliteSchema.Migrations.Length }, transaction, cancellationToken: cancellationToken));
-            return SqliteSchema.Migrations.Length;
-        }, cancellationToken);
+        await using var lease = await AcquireWriterAsync(urgent: true, cancellationToken);
+        return await SchemaMigrations.MigrateSqliteAsync(ConnectionString, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cancellationToken);
     }
 
     /// <summary>A cheap round trip for the readiness check.</summary>

@@ -11,7 +11,7 @@ namespace FlowAutomation.Server.Storage;
 /// </summary>
 internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
 {
-    private const string Columns = """
+    internal const string Columns = """
         id AS Id, conversation_id AS ConversationId, sender AS Sender, destination AS Destination,
         content_type AS ContentType, text AS Text, reply_to_message_id AS ReplyToMessageId, media_url AS MediaUrl,
         post_id AS PostId, callback_data AS CallbackData, created_at AS CreatedAt, expires_at AS ExpiresAt,
@@ -26,7 +26,19 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
         EnqueueAsync(message, null, connection, transaction, cancellationToken);
 
     /// <summary>Queues the message in the caller's transaction; <paramref name="flowId"/> names the flow that sent it.</summary>
-    public static async Task<bool> EnqueueAsync(OutboxMessage message, string? flowId, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
+    public static async Task<bool> EnqueueAsync(OutboxMessage message, string? flowId, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default) =>
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, InsertParameters(message, flowId), transaction, cancellationToken: cancellationToken)) == 1;
+
+    /// <summary>The row's insert (both providers), with <see cref="InsertParameters"/>; nothing when the id is there.</summary>
+    internal const string InsertSql = """
+        INSERT INTO outbox (id, conversation_id, sender, destination, content_type, text, reply_to_message_id, media_url,
+                            post_id, callback_data, created_at, expires_at, status, attempts, next_attempt_at, flow_id)
+        VALUES (@Id, @ConversationId, @Sender, @Destination, @type, @text, @replyTo, @mediaUrl,
+                @postId, @CallbackData, @createdAt, @expiresAt, 'Pending', 0, @createdAt, @flowId)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    internal static object InsertParameters(OutboxMessage message, string? flowId)
     {
         (string type, string? text, string? replyTo, string? mediaUrl, string? postId) = message.Content switch
         {
@@ -35,20 +47,11 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
             SharePostContent p => ("SHARE_POST", (string?)null, (string?)null, (string?)null, p.PostId),
             _ => throw new ArgumentException($"Unknown content {message.Content.GetType().Name}.", nameof(message)),
         };
-        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO outbox (id, conversation_id, sender, destination, content_type, text, reply_to_message_id, media_url,
-                                post_id, callback_data, created_at, expires_at, status, attempts, next_attempt_at, flow_id)
-            VALUES (@Id, @ConversationId, @Sender, @Destination, @type, @text, @replyTo, @mediaUrl,
-                    @postId, @CallbackData, @createdAt, @expiresAt, 'Pending', 0, @createdAt, @flowId)
-            ON CONFLICT (id) DO NOTHING
-            """,
-            new
-            {
-                message.Id, message.ConversationId, message.Sender, message.Destination, type, text, replyTo, mediaUrl, postId,
-                message.CallbackData, createdAt = message.CreatedAt.ToUnixTimeMilliseconds(), expiresAt = message.ExpiresAt.ToUnixTimeMilliseconds(), flowId,
-            },
-            transaction, cancellationToken: cancellationToken));
-        return inserted == 1;
+        return new
+        {
+            message.Id, message.ConversationId, message.Sender, message.Destination, type, text, replyTo, mediaUrl, postId,
+            message.CallbackData, createdAt = message.CreatedAt.ToUnixTimeMilliseconds(), expiresAt = message.ExpiresAt.ToUnixTimeMilliseconds(), flowId,
+        };
     }
 
     public async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
@@ -78,19 +81,19 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
     }
 
     public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Sent', provider_message_id = @providerMessageId, claimed_until = NULL, completed_at = @at",
+        TransitionAsync(MarkSentSet,
             new { id, providerMessageId, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
     public ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Pending', next_attempt_at = @next, claimed_until = NULL, last_error = @reason",
+        TransitionAsync(ScheduleRetrySet,
             new { id, next = nextAttemptAt.ToUnixTimeMilliseconds(), reason }, cancellationToken);
 
     public ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Failed', last_error = @reason, claimed_until = NULL, completed_at = @at",
+        TransitionAsync(MarkFailedSet,
             new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
     public ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync("status = 'Expired', last_error = @reason, claimed_until = NULL, completed_at = @at",
+        TransitionAsync(MarkExpiredSet,
             new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
     public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)
@@ -122,14 +125,22 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
     /// </summary>
     public static async Task<bool> RecordReportAsync(SqliteConnection connection, SqliteTransaction transaction, string messageId, string? deliveryStatus, DateTimeOffset at, bool seen, CancellationToken cancellationToken)
     {
-        var sql = seen
-            ? "UPDATE outbox SET seen_at = @at WHERE id = @messageId OR provider_message_id = @messageId"
-            : "UPDATE outbox SET delivery_status = @deliveryStatus, delivered_at = CASE WHEN @deliveryStatus = 'DELIVERED' THEN @at ELSE delivered_at END WHERE id = @messageId OR provider_message_id = @messageId";
-        var changed = await connection.ExecuteAsync(new CommandDefinition(sql, new { messageId, deliveryStatus, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+        var changed = await connection.ExecuteAsync(new CommandDefinition(ReportSql(seen), new { messageId, deliveryStatus, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
         return changed > 0;
     }
 
-    private sealed class OutboxRow
+    /// <summary>A report's update (both providers): parameters <c>messageId</c>, <c>deliveryStatus</c>, <c>at</c>.</summary>
+    internal static string ReportSql(bool seen) => seen
+        ? "UPDATE outbox SET seen_at = @at WHERE id = @messageId OR provider_message_id = @messageId"
+        : "UPDATE outbox SET delivery_status = @deliveryStatus, delivered_at = CASE WHEN @deliveryStatus = 'DELIVERED' THEN @at ELSE delivered_at END WHERE id = @messageId OR provider_message_id = @messageId";
+
+    /// <summary>The transitions of an in-flight row (both providers), as <c>SET</c> clauses.</summary>
+    internal const string MarkSentSet = "status = 'Sent', provider_message_id = @providerMessageId, claimed_until = NULL, completed_at = @at";
+    internal const string ScheduleRetrySet = "status = 'Pending', next_attempt_at = @next, claimed_until = NULL, last_error = @reason";
+    internal const string MarkFailedSet = "status = 'Failed', last_error = @reason, claimed_until = NULL, completed_at = @at";
+    internal const string MarkExpiredSet = "status = 'Expired', last_error = @reason, claimed_until = NULL, completed_at = @at";
+
+    internal sealed class OutboxRow
     {
         public long Sequence { get; set; }
         public string Id { get; set; } = "";

@@ -52,7 +52,7 @@ public sealed class ServerHostTests
         Assert.Equal("sqlite", body.GetProperty("checks").GetProperty("storage").GetProperty("description").GetString());
         await using var connection = new SqliteConnection(database.ConnectionString);
         var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-        Assert.Equal(["audit", "conversations", "follow_ups", "inbound_dedup", "inbox", "outbox", "schema_versions", "team_turns"], tables.Where(t => !t.StartsWith("sqlite_", StringComparison.Ordinal)));
+        Assert.Equal(["audit", "conversations", "follow_ups", "inbound_dedup", "inbox", "outbox", "schema_journal", "team_turns"], tables.Where(t => !t.StartsWith("sqlite_", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -64,23 +64,22 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
     }
 
     [Fact]
-    public async Task MigrateAsync_FromVersion2_MarksClosedConversationsFromTheirState()
+    public async Task MigrateAsync_FromThePreDbUpVersion2_MarksClosedConversationsFromTheirState()
     {
-        var store = await CreateStoreAsync();
-        await store.TrySaveAsync(ConversationState.New("c-open").AssignTo("ana", "sales"));
-        await store.TrySaveAsync(ConversationState.New("c-closed").AssignTo("ana", "sales").MarkClosed());
-        await using (var connection = await _database.Database.OpenAsync())
+        using var legacy = new TempDatabase();
+        await PreDbUpSchema.CreateAsync(legacy.ConnectionString, 2);
+        await using (var connection = await legacy.Database.OpenAsync())
         {
-            await connection.ExecuteAsync("""
-                DROP INDEX ix_conversations_open_assignee; ALTER TABLE conversations DROP COLUMN closed; DROP TABLE team_turns;
-                DROP INDEX ix_audit_at; ALTER TABLE audit DROP COLUMN node;
-                ALTER TABLE follow_ups DROP COLUMN hangfire_job_id;
-                UPDATE schema_versions SET version = 2 WHERE component = 'server';
-                """);
+            foreach (var state in new[] { ConversationState.New("c-open").AssignTo("ana", "sales"), ConversationState.New("c-closed").AssignTo("ana", "sales").MarkClosed() })
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO conversations (id, version, assignee, team, updated_at, state) VALUES (@id, 1, 'ana', 'sales', 0, @json)",
+                    new { id = state.ConversationId, json = StoreJson.SerializeState(state with { Version = 1 }) });
+            }
         }
 
-        await _database.Database.MigrateAsync();
+        await legacy.Database.MigrateAsync();
 
-        Assert.Equal(1, (await store.CountOpenAsync(["ana"]))["ana"]);
+        Assert.Equal(1, (await new SqliteConversationStore(legacy.Database, TimeProvider.System).CountOpenAsync(["ana"]))["ana"]);
     }
 }

@@ -1,10 +1,11 @@
-namespace FlowAutomation.Server.Storage;
+namespace FlowAutomation.Server.Tests.Storage;
 
 /// <summary>
-/// The server's tables, as migrations: each entry migrates from the previous version. Append, never edit.
+/// The migrations of the code before DbUp, verbatim (src/FlowAutomation.Server/Storage/SqliteSchema.cs as it was),
+/// with its runner (<see cref="CreateAsync"/>): the databases users have, which the DbUp scripts must upgrade.
 /// Times are Unix milliseconds (INTEGER) except inside the conversation state document, which keeps them exactly.
 /// </summary>
-internal static class SqliteSchema
+internal static class PreDbUpSchema
 {
     public static readonly string[] Migrations =
     [
@@ -132,4 +133,17 @@ internal static class SqliteSchema
         ALTER TABLE follow_ups ADD COLUMN hangfire_job_id TEXT;
         """,
     ];
+
+    /// <summary>What the old <c>SqliteDatabase.MigrateAsync</c> did: run migrations up to <paramref name="version"/> and record it in <c>schema_versions</c>.</summary>
+    public static async Task CreateAsync(string connectionString, int version)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = connection.BeginTransaction();
+        await Dapper.SqlMapper.ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL)", transaction: transaction);
+        for (var next = 0; next < version; next++)
+            await Dapper.SqlMapper.ExecuteAsync(connection, Migrations[next], transaction: transaction);
+        await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO schema_versions (component, version) VALUES ('server', @version)", new { version }, transaction);
+        await transaction.CommitAsync();
+    }
 }

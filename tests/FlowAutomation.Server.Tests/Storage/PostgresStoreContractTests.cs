@@ -1,0 +1,76 @@
+using FlowAutomation.Server.Storage;
+using FlowAutomation.Server.Tests.Support;
+using FlowAutomation.State;
+using FlowAutomation.Tests.State;
+
+namespace FlowAutomation.Server.Tests.Storage;
+
+/// <summary>The conversation store's contract on PostgreSQL.</summary>
+public sealed class PostgresConversationStoreTests : ConversationStoreContractTests, IAsyncLifetime
+{
+    private TempPostgresDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await TempPostgresDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override Task<IConversationStore> CreateStoreAsync() =>
+        Task.FromResult<IConversationStore>(new PostgresConversationStore(_database.Database, TimeProvider.System));
+
+    [Fact]
+    public async Task TrySaveAsync_TwoNodesSaveTheSameVersionAtOnce_ExactlyOneWins()
+    {
+        var store = await CreateStoreAsync();
+        var saved = await store.TrySaveAsync(ConversationState.New("c-race"));
+        await using var other = new PostgresDatabase(_database.ConnectionString);
+        var otherNode = new PostgresConversationStore(other, TimeProvider.System);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+            await (i % 2 == 0 ? store : otherNode).TrySaveAsync(saved! with { ContactName = $"writer {i}" }))));
+
+        Assert.Single(results, r => r is not null);
+        Assert.Equal(2, (await store.FindAsync("c-race"))!.Version);
+    }
+}
+
+/// <summary>The dedup store's contract on PostgreSQL.</summary>
+public sealed class PostgresDedupStoreTests : DedupStoreContractTests, IAsyncLifetime
+{
+    private TempPostgresDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await TempPostgresDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override Task<IDedupStore> CreateStoreAsync() => Task.FromResult<IDedupStore>(new PostgresDedupStore(_database.Database));
+}
+
+/// <summary>The outbox's contract on PostgreSQL, and claims by two nodes at once.</summary>
+public sealed class PostgresOutboxTests : OutboxContractTests, IAsyncLifetime
+{
+    private TempPostgresDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await TempPostgresDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override Task<IOutbox> CreateOutboxAsync() => Task.FromResult<IOutbox>(new PostgresOutbox(_database.Database));
+
+    [Fact]
+    public async Task ClaimDueAsync_TwoNodesClaimingAtOnce_TakeEachRowOnceAndEachConversationsOldestOnly()
+    {
+        var outbox = await CreateOutboxAsync();
+        for (var i = 0; i < 60; i++)
+            await outbox.EnqueueAsync(Message($"m{i}", $"c{i % 30}"));
+        await using var other = new PostgresDatabase(_database.ConnectionString);
+        var nodes = new IOutbox[] { outbox, new PostgresOutbox(other) };
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+            await nodes[i % 2].ClaimDueAsync(T0, 10, TimeSpan.FromMinutes(1)))));
+
+        var ids = claims.SelectMany(c => c).Select(e => e.Message.Id).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(30, ids.Count);
+        Assert.All(ids, id => Assert.True(int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture) < 30, $"{id} is not its conversation's oldest"));
+    }
+}

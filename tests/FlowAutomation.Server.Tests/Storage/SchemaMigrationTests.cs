@@ -1,0 +1,116 @@
+using Dapper;
+using FlowAutomation.Server.Storage;
+using FlowAutomation.Server.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace FlowAutomation.Server.Tests.Storage;
+
+/// <summary>The DbUp scripts of both providers: new databases, databases the pre-DbUp code made, nodes starting together.</summary>
+public sealed class SchemaMigrationTests : IDisposable
+{
+    private readonly TempDatabase _legacy = new();
+    private readonly TempDatabase _fresh = new();
+    private readonly List<TempDatabase> _others = [];
+
+    public void Dispose()
+    {
+        _legacy.Dispose();
+        _fresh.Dispose();
+        foreach (var other in _others)
+            other.Dispose();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task MigrateAsync_DatabaseOfThePreDbUpCode_RunsOnlyTheScriptsItLacksAndKeepsItsRows(int oldVersion)
+    {
+        await PreDbUpSchema.CreateAsync(_legacy.ConnectionString, oldVersion);
+        await using (var connection = new SqliteConnection(_legacy.ConnectionString))
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO outbox (id, destination, content_type, text, created_at, expires_at, status, next_attempt_at)
+                VALUES ('m1', 'user-1', 'TEXT', 'kept', 0, 1, 'Pending', 0)
+                """);
+        }
+
+        var scripts = await _legacy.Database.MigrateAsync();
+
+        Assert.Equal(SchemaMigrations.ScriptNames("Sqlite").Count, scripts);
+        Assert.Equal(await SchemaOfAsync(PreDbUpDatabaseAsync), await SchemaOfAsync(_legacy.ConnectionString));
+        Assert.Equal("kept", (await new SqliteOutbox(_legacy.Database).FindAsync("m1"))?.Message.Content is FlowAutomation.Model.TextContent t ? t.Text : null);
+        Assert.Equal(scripts, await _legacy.Database.MigrateAsync());
+    }
+
+    [Fact]
+    public async Task MigrateAsync_NewDatabase_HasThePreDbUpCodesTablesAndIndexes()
+    {
+        await _fresh.Database.MigrateAsync();
+
+        Assert.Equal(await SchemaOfAsync(PreDbUpDatabaseAsync), await SchemaOfAsync(_fresh.ConnectionString));
+        await using var connection = new SqliteConnection(_fresh.ConnectionString);
+        var journal = (await connection.QueryAsync<string>($"SELECT ScriptName FROM {SchemaMigrations.JournalTable} ORDER BY ScriptName")).ToList();
+        Assert.Equal(SchemaMigrations.ScriptNames("Sqlite"), journal);
+    }
+
+    [Fact]
+    public async Task MigratePostgresAsync_ThreeNodesStartingTogether_RunEachScriptOnce()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+
+        var counts = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => SchemaMigrations.MigratePostgresAsync(database, NullLogger.Instance, CancellationToken.None))));
+
+        Assert.All(counts, count => Assert.Equal(SchemaMigrations.ScriptNames("Postgres").Count, count));
+        await using var connection = new NpgsqlConnection(database);
+        Assert.Equal(SchemaMigrations.ScriptNames("Postgres").Count, await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {SchemaMigrations.JournalTable}"));
+    }
+
+    [Fact]
+    public async Task MigratePostgresAsync_NewDatabase_HasSqlitesTablesAndColumns()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        await SchemaMigrations.MigratePostgresAsync(database, NullLogger.Instance, CancellationToken.None);
+        await _fresh.Database.MigrateAsync();
+
+        await using var postgres = new NpgsqlConnection(database);
+        var postgresColumns = (await postgres.QueryAsync<string>($"""
+            SELECT table_name || '.' || column_name FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name <> '{SchemaMigrations.JournalTable}'
+            """)).Order(StringComparer.Ordinal).ToList();
+        await using var sqlite = new SqliteConnection(_fresh.ConnectionString);
+        var sqliteColumns = (await sqlite.QueryAsync<string>($"""
+            SELECT m.name || '.' || c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+            WHERE m.type = 'table' AND m.name NOT IN ('{SchemaMigrations.JournalTable}', 'sqlite_sequence')
+            """)).Order(StringComparer.Ordinal).ToList();
+        // PostgreSQL has no rowid: its outbox keeps the insertion order in a column.
+        Assert.Equal(sqliteColumns, postgresColumns.Where(c => c != "outbox.seq"));
+    }
+
+    /// <summary>A database the pre-DbUp code made at its latest version.</summary>
+    private async Task<string> PreDbUpDatabaseAsync()
+    {
+        var other = new TempDatabase();
+        _others.Add(other);
+        await PreDbUpSchema.CreateAsync(other.ConnectionString, PreDbUpSchema.Migrations.Length);
+        return other.ConnectionString;
+    }
+
+    /// <summary>Every table and index with its SQL (whitespace folded), less the migration bookkeeping.</summary>
+    private static async Task<List<string>> SchemaOfAsync(Func<Task<string>> database) => await SchemaOfAsync(await database());
+
+    private static async Task<List<string>> SchemaOfAsync(string connectionString)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        var rows = await connection.QueryAsync<(string Name, string? Sql)>($"""
+            SELECT name, sql FROM sqlite_master
+            WHERE name NOT IN ('schema_versions', '{SchemaMigrations.JournalTable}', 'sqlite_sequence') AND name NOT LIKE 'sqlite_autoindex_%'
+            ORDER BY name
+            """);
+        return [.. rows.Select(r => r.Name + ": " + string.Join(' ', (r.Sql ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))];
+    }
+}

@@ -1,0 +1,35 @@
+using Dapper;
+using FlowAutomation.Server.Storage;
+using Npgsql;
+
+namespace FlowAutomation.Server.Tests.Support;
+
+/// <summary>A PostgreSQL database of its own for one test (on <see cref="PostgresServer"/>), migrated, dropped afterwards.</summary>
+internal sealed class TempPostgresDatabase : IAsyncDisposable
+{
+    private TempPostgresDatabase(string connectionString)
+    {
+        ConnectionString = connectionString;
+        Database = new PostgresDatabase(connectionString);
+    }
+
+    public string ConnectionString { get; }
+
+    public PostgresDatabase Database { get; }
+
+    public static async Task<TempPostgresDatabase> CreateAsync()
+    {
+        var database = new TempPostgresDatabase(await PostgresServer.CreateDatabaseAsync());
+        await database.Database.MigrateAsync();
+        return database;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Database.DisposeAsync();
+        var name = new NpgsqlConnectionStringBuilder(ConnectionString).Database;
+        await using var connection = new NpgsqlConnection(await PostgresServer.ConnectionStringAsync());
+        await connection.OpenAsync();
+        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    }
+}
