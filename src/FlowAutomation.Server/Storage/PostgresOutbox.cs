@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Npgsql;
 using static FlowAutomation.Server.Storage.SqliteOutbox;
@@ -10,16 +11,23 @@ namespace FlowAutomation.Server.Storage;
 /// unfinished row (by <c>seq</c>, the insertion order) is claimable, so one customer's messages go out in order
 /// whichever node sends them. The rows and their transitions are <see cref="SqliteOutbox"/>'s.
 /// </summary>
-internal sealed class PostgresOutbox(PostgresDatabase database) : IOutbox
+internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
 {
-    public async ValueTask<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default) =>
+    protected override string InsertionOrder => "seq";
+
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await database.OpenAsync(cancellationToken);
+
+    protected override Task<int> WriteAsync(Func<DbConnection, DbTransaction, Task<int>> work, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => work(connection, transaction), cancellationToken);
+
+    public override async ValueTask<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default) =>
         await database.WriteAsync((connection, transaction) => EnqueueAsync(connection, transaction, message, null, cancellationToken), cancellationToken);
 
     /// <summary>Queues the message in the caller's transaction; <paramref name="flowId"/> names the flow that sent it.</summary>
     public static async Task<bool> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxMessage message, string? flowId, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, InsertParameters(message, flowId), transaction, cancellationToken: cancellationToken)) == 1;
 
-    public async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
+    public override async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         var rows = await database.WriteAsync((connection, transaction) => connection.QueryAsync<OutboxRow>(new CommandDefinition($"""
             WITH picked AS (
@@ -40,46 +48,10 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : IOutbox
         return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Sequence).Select(r => r.ToEntry()).ToList();
     }
 
-    public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkSentSet,
-            new { id, providerMessageId, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
-
-    public ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
-        TransitionAsync(ScheduleRetrySet,
-            new { id, next = nextAttemptAt.ToUnixTimeMilliseconds(), reason }, cancellationToken);
-
-    public ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkFailedSet,
-            new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
-
-    public ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkExpiredSet,
-            new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
-
-    public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM outbox WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-        return row?.ToEntry();
-    }
-
-    public async ValueTask<OutboxEntry?> FindByProviderMessageIdAsync(string providerMessageId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QueryFirstOrDefaultAsync<OutboxRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM outbox WHERE provider_message_id = @providerMessageId ORDER BY seq LIMIT 1", new { providerMessageId }, cancellationToken: cancellationToken));
-        return row?.ToEntry();
-    }
-
     /// <summary>Records a delivery or seen report in the caller's transaction; false when no message matches.</summary>
     public static async Task<bool> RecordReportAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string messageId, string? deliveryStatus, DateTimeOffset at, bool seen, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(ReportSql(seen), new { messageId, deliveryStatus, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) > 0;
 
     /// <summary><see cref="SqliteOutbox.Columns"/> on the updated row (<c>o</c>), for the claim's RETURNING.</summary>
     private static readonly string Qualified = string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries).Select(c => "o." + c));
-
-    private async ValueTask<bool> TransitionAsync(string assignments, object parameters, CancellationToken cancellationToken) =>
-        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'", parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using FlowAutomation.Model;
 using Microsoft.Data.Sqlite;
@@ -9,8 +10,15 @@ namespace FlowAutomation.Server.Storage;
 /// takes the caller's connection and transaction, so the runtime commits the state change, the guard's
 /// reservation and the outbox row together.
 /// </summary>
-internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
+internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
 {
+    protected override string InsertionOrder => "rowid";
+
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await database.OpenAsync(cancellationToken);
+
+    protected override Task<int> WriteAsync(Func<DbConnection, DbTransaction, Task<int>> work, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => work(connection, transaction), cancellationToken);
+
     internal const string Columns = """
         id AS Id, conversation_id AS ConversationId, sender AS Sender, destination AS Destination,
         content_type AS ContentType, text AS Text, reply_to_message_id AS ReplyToMessageId, media_url AS MediaUrl,
@@ -19,7 +27,7 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
         provider_message_id AS ProviderMessageId, last_error AS LastError, completed_at AS CompletedAt
         """;
 
-    public async ValueTask<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default) =>
+    public override async ValueTask<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default) =>
         await database.WriteAsync((connection, transaction) => EnqueueAsync(message, null, connection, transaction, cancellationToken), cancellationToken);
 
     public static Task<bool> EnqueueAsync(OutboxMessage message, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default) =>
@@ -54,7 +62,7 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
         };
     }
 
-    public async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
+    public override async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         return await database.WriteAsync((connection, transaction) => ClaimAsync(connection, transaction, now, maxCount, lease, cancellationToken), cancellationToken);
     }
@@ -78,45 +86,6 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
             new { now = now.ToUnixTimeMilliseconds(), leaseUntil = (now + lease).ToUnixTimeMilliseconds(), maxCount },
             transaction, cancellationToken: cancellationToken));
         return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Sequence).Select(r => r.ToEntry()).ToList();
-    }
-
-    public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkSentSet,
-            new { id, providerMessageId, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
-
-    public ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
-        TransitionAsync(ScheduleRetrySet,
-            new { id, next = nextAttemptAt.ToUnixTimeMilliseconds(), reason }, cancellationToken);
-
-    public ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkFailedSet,
-            new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
-
-    public ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkExpiredSet,
-            new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
-
-    public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM outbox WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-        return row?.ToEntry();
-    }
-
-    public async ValueTask<OutboxEntry?> FindByProviderMessageIdAsync(string providerMessageId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QueryFirstOrDefaultAsync<OutboxRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM outbox WHERE provider_message_id = @providerMessageId", new { providerMessageId }, cancellationToken: cancellationToken));
-        return row?.ToEntry();
-    }
-
-    private async ValueTask<bool> TransitionAsync(string assignments, object parameters, CancellationToken cancellationToken)
-    {
-        var changed = await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'", parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
-        return changed == 1;
     }
 
     /// <summary>

@@ -1,0 +1,56 @@
+using System.Data.Common;
+using Dapper;
+using static FlowAutomation.Server.Storage.SqliteOutbox;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>
+/// What both providers' outboxes share: the transitions of an in-flight row and the lookups, the same SQL on SQLite and
+/// PostgreSQL. A provider supplies its connections and write transactions, its insertion order, and its claim.
+/// </summary>
+internal abstract class OutboxTable : IOutbox
+{
+    /// <summary>The column that orders rows as they were inserted (<c>rowid</c> on SQLite, <c>seq</c> on PostgreSQL).</summary>
+    protected abstract string InsertionOrder { get; }
+
+    protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction of the provider's and commits it.</summary>
+    protected abstract Task<int> WriteAsync(Func<DbConnection, DbTransaction, Task<int>> work, CancellationToken cancellationToken);
+
+    public abstract ValueTask<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default);
+
+    public abstract ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        TransitionAsync(MarkSentSet, new { id, providerMessageId, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
+
+    public ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
+        TransitionAsync(ScheduleRetrySet, new { id, next = nextAttemptAt.ToUnixTimeMilliseconds(), reason }, cancellationToken);
+
+    public ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        TransitionAsync(MarkFailedSet, new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
+
+    public ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        TransitionAsync(MarkExpiredSet, new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
+
+    public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM outbox WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return row?.ToEntry();
+    }
+
+    public async ValueTask<OutboxEntry?> FindByProviderMessageIdAsync(string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QueryFirstOrDefaultAsync<OutboxRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM outbox WHERE provider_message_id = @providerMessageId ORDER BY {InsertionOrder} LIMIT 1", new { providerMessageId }, cancellationToken: cancellationToken));
+        return row?.ToEntry();
+    }
+
+    private async ValueTask<bool> TransitionAsync(string assignments, object parameters, CancellationToken cancellationToken) =>
+        await WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'", parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
+}
