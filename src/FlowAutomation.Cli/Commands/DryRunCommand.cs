@@ -58,7 +58,15 @@ internal static class DryRunCommand
             return FlowCtl.Errors;
         }
 
-        await stdout.WriteAsync(format == "json" ? ScenarioTranscript.ToJsonLines(run) : ScenarioTranscript.ToText(run));
+        if (format == "json")
+        {
+            ScenarioTranscript.WriteJsonLines(run, stdout);
+        }
+        else
+        {
+            await stdout.WriteAsync(ScenarioTranscript.ToText(run));
+        }
+
         return run.Passed ? FlowCtl.Ok : FlowCtl.Errors;
     }
 }

@@ -47,8 +47,11 @@ public sealed record FlowEvent(EventKind Kind, DateTimeOffset At, InboundMessage
 /// <summary>What conditions and templates may read about the contact.</summary>
 public sealed record ContactFacts(string Id, string? Name, string? Country, string? Language, ImmutableHashSet<string> Tags, ImmutableDictionary<string, string> Fields)
 {
+    private static readonly ImmutableHashSet<string> NoTags = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
+    private static readonly ImmutableDictionary<string, string> NoFields = ImmutableDictionary.Create<string, string>(StringComparer.OrdinalIgnoreCase);
+
     public static ContactFacts Create(string id, string? name = null, string? country = null, string? language = null) =>
-        new(id, name, country, language, ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase), ImmutableDictionary.Create<string, string>(StringComparer.OrdinalIgnoreCase));
+        new(id, name, country, language, NoTags, NoFields);
 }
 
 /// <summary>What conditions and templates may read about the conversation at the moment of the event.</summary>

@@ -34,35 +34,7 @@ internal static class ExplanationBuilder
         Func<int, bool> nodeResult)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        var outcomes = new Dictionary<int, (FlowOutcome Outcome, string? StoppedBy)>();
-        string? stoppedBy = null;
-        foreach (var entry in agenda)
-        {
-            var flow = entry.Flow;
-            if (!flow.Enabled || flow.Trigger != facts.Event.Kind)
-            {
-                continue;
-            }
-
-            if (!conditionHolds(entry))
-            {
-                outcomes[entry.Rank] = (FlowOutcome.ConditionFalse, stoppedBy);
-            }
-            else if (stoppedBy is not null)
-            {
-                outcomes[entry.Rank] = (FlowOutcome.Stopped, stoppedBy);
-            }
-            else if (flow.OncePer != OncePer.None && history is not null && history.HasFired(flow, flow.OncePer, facts))
-            {
-                outcomes[entry.Rank] = (FlowOutcome.AlreadyFired, null);
-            }
-            else
-            {
-                outcomes[entry.Rank] = (FlowOutcome.Fired, null);
-                stoppedBy = entry.Stops ? flow.Id : null;
-            }
-        }
-
+        var outcomes = Outcomes(facts, history, agenda, chosen, conditionHolds);
         var flows = chosen.OrderBy(e => e.Rank).Select(entry =>
         {
             var flow = entry.Flow;
@@ -73,6 +45,68 @@ internal static class ExplanationBuilder
             return new FlowExplanation(flow, outcome, Reason(flow, outcome, by, facts), outcome == FlowOutcome.Stopped ? by : null, trace);
         });
         return new RuleExplanation(facts, [.. flows]);
+    }
+
+    /// <summary>
+    /// Replays the agenda of the event's trigger for the outcomes of the chosen flows (by rank). Only a chosen flow's
+    /// outcome is kept, and only a chosen flow, or a flow with a top-level <c>stop</c> (the only kind whose firing changes
+    /// a later flow's outcome), has its condition asked for; the replay ends after the last chosen flow. The outcomes
+    /// are those of a replay of every flow: a flow without a <c>stop</c> that fires leaves "stopped by" as it was (empty).
+    /// </summary>
+    private static Dictionary<int, (FlowOutcome Outcome, string? StoppedBy)> Outcomes(
+        FactSnapshot facts, IFiringHistory? history, IReadOnlyList<FlowEntry> agenda, IReadOnlyList<FlowEntry> chosen, Func<FlowEntry, bool> conditionHolds)
+    {
+        var wanted = new HashSet<int>();
+        var last = -1;
+        foreach (var entry in chosen)
+        {
+            if (entry.Flow.Enabled && entry.Flow.Trigger == facts.Event.Kind && wanted.Add(entry.Rank))
+            {
+                last = Math.Max(last, entry.Rank);
+            }
+        }
+
+        var outcomes = new Dictionary<int, (FlowOutcome Outcome, string? StoppedBy)>(wanted.Count);
+        string? stoppedBy = null;
+        foreach (var entry in agenda)
+        {
+            var flow = entry.Flow;
+            var isWanted = wanted.Contains(entry.Rank);
+            if (!flow.Enabled || flow.Trigger != facts.Event.Kind || !(isWanted || (entry.Stops && stoppedBy is null)))
+            {
+                continue;
+            }
+
+            (FlowOutcome, string?) outcome;
+            if (!conditionHolds(entry))
+            {
+                outcome = (FlowOutcome.ConditionFalse, stoppedBy);
+            }
+            else if (stoppedBy is not null)
+            {
+                outcome = (FlowOutcome.Stopped, stoppedBy);
+            }
+            else if (flow.OncePer != OncePer.None && history is not null && history.HasFired(flow, flow.OncePer, facts))
+            {
+                outcome = (FlowOutcome.AlreadyFired, null);
+            }
+            else
+            {
+                outcome = (FlowOutcome.Fired, null);
+                stoppedBy = entry.Stops ? flow.Id : null;
+            }
+
+            if (isWanted)
+            {
+                outcomes[entry.Rank] = outcome;
+                if (outcomes.Count == wanted.Count)
+                {
+                    break;
+                }
+            }
+        }
+
+        return outcomes;
     }
 
     private static string Reason(FlowDefinition flow, FlowOutcome outcome, string? stoppedBy, FactSnapshot facts) => outcome switch

@@ -17,6 +17,7 @@ namespace FlowAutomation.Rules;
 public sealed class RuleNetwork : IRuleEngine
 {
     private RuleSession? pooled;
+    private RuleSession? explainPooled;
 
     private RuleNetwork(
         RuleNetworkOptions options,
@@ -123,6 +124,12 @@ public sealed class RuleNetwork : IRuleEngine
 
     /// <summary>A session for one thread: it holds the per-event scratch state and is reused from event to event.</summary>
     public RuleSession CreateSession() => new(this);
+
+    /// <summary>A session for an explanation: the one kept for explanations when it is free, else a new one.</summary>
+    internal RuleSession RentExplainSession() => Interlocked.Exchange(ref explainPooled, null) ?? CreateSession();
+
+    /// <summary>Keeps <paramref name="session"/> for the next explanation.</summary>
+    internal void ReturnExplainSession(RuleSession session) => Interlocked.CompareExchange(ref explainPooled, session, null);
 
     /// <summary>
     /// Evaluates one event with a pooled session and copies the result out (allocates the result). For a loop over many

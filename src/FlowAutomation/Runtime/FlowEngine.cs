@@ -145,7 +145,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
             var flow = activation.Flow;
             run.Trace.Add(explained.Record(run, activation));
             run.Fired.Add(flow.Id);
-            run.State = run.State.RecordFired(flow.Id, run.Now);
+            run.RecordFired(flow.Id);
             _actions.Run(run, flow.Id, activation.Event, flow.Then);
         }
 
@@ -158,12 +158,12 @@ public sealed partial class FlowEngine : IFollowUpHandler
     /// <summary>Hands everything the run did to the store as one value (the state at the version it was read, for the compare-and-swap).</summary>
     private ValueTask<CommitResult> CommitAsync(EventRun run, CompletedWork? completes, CancellationToken cancellationToken) =>
         _store.CommitAsync(
-            new EngineCommit(run.State with { Version = run.BaseVersion }, run.Outgoing, run.Teams.Turns, run.Schedule, [.. run.Cancel.Select(c => c.Job)], run.Trace, completes),
+            new EngineCommit(run.Frozen(), run.Outgoing, run.Teams.Turns, run.Schedule, [.. run.Cancel.Select(c => c.Job)], run.Trace, completes),
             cancellationToken);
 
     /// <summary>Answers <c>once_per</c> from the state, including flows fired earlier in this very run.</summary>
     private sealed class StateHistory(EventRun run) : IFiringHistory
     {
-        public bool HasFired(FlowDefinition flow, OncePer scope, FactSnapshot facts) => run.State.HasFired(flow.Id, scope);
+        public bool HasFired(FlowDefinition flow, OncePer scope, FactSnapshot facts) => run.HasFired(flow.Id, scope);
     }
 }

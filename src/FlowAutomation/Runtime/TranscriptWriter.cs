@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace FlowAutomation.Runtime;
 
@@ -10,13 +8,6 @@ namespace FlowAutomation.Runtime;
 /// </summary>
 public static class TranscriptWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>The timeline: offsets from <paramref name="start"/>, events flush left, rules and actions indented.</summary>
     public static string ToText(IEnumerable<TraceRecord> records, DateTimeOffset start)
     {
@@ -73,50 +64,11 @@ public static class TranscriptWriter
         return sb.ToString();
     }
 
-    public static string ToJsonLines(IEnumerable<TraceRecord> records)
-    {
-        var sb = new StringBuilder();
-        foreach (var record in records)
-        {
-            object line = record switch
-            {
-                EventTrace e => new { kind = e.Kind, at = e.At, type = e.Type, description = e.Description, depth = e.Depth, window = Window(e.Window) },
-                RuleTrace r => new
-                {
-                    kind = r.Kind,
-                    at = r.At,
-                    flow = r.Flow,
-                    @event = r.EventType,
-                    fired = r.Fired,
-                    why_not = r.WhyNot,
-                    conditions = r.Conditions.Select(c => new { path = c.Path, @operator = c.Operator, expected = c.Expected, actual = c.Actual, note = c.Note, result = c.Result }),
-                },
-                ActionTrace a => new
-                {
-                    kind = a.Kind,
-                    at = a.At,
-                    flow = a.Flow,
-                    node = a.Node,
-                    action = a.Action,
-                    status = a.StatusName,
-                    reason = a.Reason,
-                    content = a.Content,
-                    message = a.Message,
-                    detail = a.Detail,
-                    window = Window(a.Window),
-                },
-                SummaryTrace s => new { kind = s.Kind, at = s.At, events = s.Events, fired = s.FlowsFired, sent = s.Sent, blocked = s.Blocked, follow_ups_pending = s.FollowUpsPending },
-                _ => new { kind = record.Kind, at = record.At },
-            };
-            sb.Append(JsonSerializer.Serialize(line, Json)).Append('\n');
-        }
+    /// <summary>The records as JSON Lines, one object per line (<see cref="TranscriptJson"/>).</summary>
+    public static string ToJsonLines(IEnumerable<TraceRecord> records) => TranscriptJson.ToString(records);
 
-        return sb.ToString();
-    }
-
-    /// <summary>The window's numbers as JSON: opens_at, closes_at, open, used, and allowed and left unless unlimited.</summary>
-    private static object? Window(TraceWindow? w) =>
-        w is null ? null : new { opens_at = w.OpensAt, closes_at = w.ClosesAt, open = w.Open, used = w.Used, allowed = w.Allowed, left = w.Left };
+    /// <summary>Writes the records as JSON Lines to <paramref name="output"/> as they are formatted, without building one string.</summary>
+    public static void WriteJsonLines(IEnumerable<TraceRecord> records, TextWriter output) => TranscriptJson.Write(records, output);
 
     private static string Symbol(ActionStatus status) => status switch
     {

@@ -25,4 +25,7 @@ public static class ScenarioTranscript
     }
 
     public static string ToJsonLines(ScenarioRun run) => TranscriptWriter.ToJsonLines(run.Trace);
+
+    /// <summary>The JSON Lines written to <paramref name="output"/> as they are formatted (the dry run's <c>--format json</c>).</summary>
+    public static void WriteJsonLines(ScenarioRun run, TextWriter output) => TranscriptWriter.WriteJsonLines(run.Trace, output);
 }

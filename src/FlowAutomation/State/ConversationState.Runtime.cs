@@ -25,14 +25,14 @@ public sealed partial record ConversationState
     /// <summary>When each flow last fired in this conversation, for <c>once_per</c>.</summary>
     public ImmutableDictionary<string, DateTimeOffset> FlowsFired { get; init; } = ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
 
-    /// <summary>Takes the profile fields the event carries; a missing field keeps what is known.</summary>
-    public ConversationState WithContact(string? contactId, string? name, string? country, string? language) => this with
+    /// <summary>Takes the profile fields the event carries; a missing field keeps what is known (and the state itself when nothing changes).</summary>
+    public ConversationState WithContact(string? contactId, string? name, string? country, string? language)
     {
-        ContactId = contactId ?? ContactId,
-        ContactName = name ?? ContactName,
-        ContactCountry = country ?? ContactCountry,
-        ContactLanguage = language ?? ContactLanguage,
-    };
+        var (id, n, c, l) = (contactId ?? ContactId, name ?? ContactName, country ?? ContactCountry, language ?? ContactLanguage);
+        return id == ContactId && n == ContactName && c == ContactCountry && l == ContactLanguage
+            ? this
+            : this with { ContactId = id, ContactName = n, ContactCountry = c, ContactLanguage = l };
+    }
 
     /// <summary>Starts a new stretch at <paramref name="at"/> unless a window is still open then; call before the window moves.</summary>
     public ConversationState BeginStretch(DateTimeOffset at) =>
@@ -48,6 +48,5 @@ public sealed partial record ConversationState
         FlowsFired.TryGetValue(flowId, out var at) && (scope != OncePer.Window || (StretchStart is { } start && at >= start));
 
     /// <summary>The contact facts rules and templates read: the profile fields with this conversation's tags and fields.</summary>
-    public ContactFacts Contact() =>
-        ToContactFacts(ContactFacts.Create(ContactId ?? ConversationId, ContactName, ContactCountry, ContactLanguage));
+    public ContactFacts Contact() => new(ContactId ?? ConversationId, ContactName, ContactCountry, ContactLanguage, Tags, Fields);
 }

@@ -13,15 +13,22 @@ public sealed partial record ConversationState
     public ConversationState RecordInbound(DateTimeOffset at, PolicyProfile profile)
     {
         var isReply = InboundCount > 0 && BusinessReplied;
-        var next = this with
+        var opens = OpensWindow(at);
+
+        // One new state, with the window opened in it when the message opens one (as OpenWindow would).
+        return this with
         {
             InboundCount = InboundCount + 1,
             FirstInboundAt = FirstInboundAt is { } first && first <= at ? first : at,
             LastInboundAt = LastInboundAt is { } last && last >= at ? last : at,
             CustomerReplied = CustomerReplied || isReply,
             Closed = false,
+            WindowOpener = opens ? (isReply ? WindowOpener.Reply : WindowOpener.Message) : WindowOpener,
+            WindowStart = opens ? at : WindowStart,
+            WindowEnd = opens ? at + profile.ReplyWindow : WindowEnd,
+            WindowSends = opens ? 0 : WindowSends,
+            AfterWindowSends = opens ? 0 : AfterWindowSends,
         };
-        return OpensWindow(at) ? next.OpenWindow(at, isReply ? WindowOpener.Reply : WindowOpener.Message, profile) : next;
     }
 
     /// <summary>

@@ -172,6 +172,27 @@ public sealed class RuleNetworkExplanationTests
     }
 
     [Fact]
+    public void Explain_OneFlowAsked_GivesWhatExplainingEveryFlowGivesIt()
+    {
+        var network = Network(PriceInquiry);
+        var history = FiringHistory.From((id, _) => id == "price-inquiry");
+        foreach (var (facts, firing) in new[] { (Message("how much?", Contact("SG")), (IFiringHistory?)null), (Message("how much?", Contact("SG")), history), (Message("nothing", Contact("US")), null) })
+        {
+            var all = network.Explain(facts, firing);
+            foreach (var expected in all.Flows)
+            {
+                // "lower" asked alone after a stopping flow that was not asked about: still stopped by it.
+                var alone = network.Explain(facts, [expected.Flow.Id], firing).Flows.Single();
+
+                Assert.Equal((expected.Outcome, expected.Reason, expected.StoppedBy), (alone.Outcome, alone.Reason, alone.StoppedBy));
+                Assert.Equal(expected.Condition?.Result, alone.Condition?.Result);
+            }
+        }
+
+        Assert.Equal(FlowOutcome.Stopped, network.Explain(Message("how much?", Contact("SG")), ["lower"]).Flows.Single().Outcome);
+    }
+
+    [Fact]
     public void Explain_DisabledFlowWithCondition_StillTracesIt()
     {
         var network = Network(FlowWhen("off", "message.text: { contains: price }").Replace("flow: off\n", "flow: off\nenabled: false\n", StringComparison.Ordinal));
