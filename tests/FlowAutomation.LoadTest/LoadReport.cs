@@ -15,5 +15,20 @@ internal static class LoadReport
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
+    /// <summary>
+    /// CPU time (user and system) the process has used so far (Linux, <c>/proc/PID/stat</c>); zero elsewhere. On a
+    /// shared machine the CPU per event is steadier than the rates, which depend on what else runs.
+    /// </summary>
+    public static TimeSpan CpuTime(int processId)
+    {
+        var path = $"/proc/{processId}/stat";
+        if (!File.Exists(path))
+            return TimeSpan.Zero;
+        var fields = File.ReadAllText(path).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // After the command name: state is field 3, utime 14 and stime 15 (clock ticks of 1/100 s).
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -67,6 +67,7 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
         var baseline = warmed.Processed;
 
         Console.WriteLine(Invariant($"measuring: {options.Conversations} conversations, one signed Infobip webhook each, {mode}"));
+        var cpuBefore = CpuTime(service.Id);
         var measured = Stopwatch.StartNew();
         var polling = status.TrackAsync(measured, baseline + options.Conversations, TimeSpan.FromMinutes(5), cancellationToken);
         var intake = options.Rate > 0
@@ -89,6 +90,8 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
                 ? Invariant($"; {backlog} were still queued when the intake ended and took {afterIntake.TotalSeconds:F2} s more ({(last.Processed - atIntakeEnd.Processed) / afterIntake.TotalSeconds:F0} events/s)")
                 : "; none queued when the intake ended")
             + Invariant($"; peak {PeakRate(samples, TimeSpan.FromSeconds(1)):F0} events/s over 1 s"));
+        var cpu = CpuTime(service.Id) - cpuBefore;
+        Console.WriteLine(Invariant($"service CPU: {cpu.TotalSeconds:F2} s (user and system) from the first webhook until the last event was committed = {cpu.TotalMilliseconds * 1000 / Math.Max(1, drained):F0} µs per event, taking and running it"));
 
         // The last replies leave the outbox shortly after the last commit: wait (bounded) for them.
         await status.WaitOutboxSettledAsync(TimeSpan.FromSeconds(30), cancellationToken);
