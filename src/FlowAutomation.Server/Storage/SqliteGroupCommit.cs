@@ -1,36 +1,36 @@
-using FlowAutomation.Runtime;
 using Microsoft.Data.Sqlite;
 
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// Group commit for the engine: the <see cref="EngineCommit"/>s that arrive while the writer is busy are written
-/// together, in arrival order, in one transaction on the writer connection — one <c>BEGIN</c>/<c>COMMIT</c> (and one
-/// turn of the write lock) for the batch instead of one per event. Each commit is written under its own
-/// <c>SAVEPOINT</c>: one that conflicts, finds its work done before or fails is rolled back alone and its neighbours
-/// are kept, so every event's effects stay all or nothing. A caller hears its result only once the shared transaction
-/// is committed (or, when the transaction itself fails, the failure: then nothing of the batch was written and every
-/// event is still pending). Nothing waits to fill a batch: a lone commit is written at once; under load the commits
-/// that queued behind a batch form the next one.
+/// Group commit on the writer connection (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>): the writes that arrive
+/// while the writer is busy — the engine's commits, the outbox's transitions — are run together, in arrival order, in
+/// one transaction: one <c>BEGIN</c>/<c>COMMIT</c> (and one turn of the write lock) for the batch instead of one each.
+/// Each write runs under its own <c>SAVEPOINT</c>: one whose result is not to be kept (a compare-and-swap conflict, work
+/// done before) or that throws is rolled back alone and its neighbours are kept, so each stays all or nothing. A caller
+/// hears its result only once the shared transaction is committed (or, when the transaction itself fails, the failure:
+/// then nothing of the batch was written). Nothing waits to fill a batch: a lone write runs at once; under load the
+/// writes that queued behind a batch form the next one.
 /// </summary>
-internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeProvider time)
+internal sealed class SqliteGroupCommit(SqliteDatabase database)
 {
-    /// <summary>Commits written in one transaction at most.</summary>
+    /// <summary>Writes run in one transaction at most.</summary>
     public const int MaxBatch = 256;
 
-    private const string Savepoint = "engine_commit";
+    private const string Savepoint = "shared_write";
     private readonly Lock _gate = new();
     private readonly Queue<Pending> _queue = new();
     private bool _writing;
 
-    /// <summary>Raised after each batch's transaction commits, with the number of commits it held (for tests and metrics).</summary>
+    /// <summary>Raised after each batch's transaction commits, with the number of writes it held (for tests and metrics).</summary>
     public event Action<int>? BatchCommitted;
 
-    /// <summary>Writes <paramref name="commit"/> in the next batch; the result is known once that batch is durable.</summary>
-    public Task<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> in the next batch, kept when <paramref name="keep"/> holds for its result.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(commit);
-        var pending = new Pending(commit);
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(keep);
+        var pending = new Pending<T>(work, keep);
         bool start;
         lock (_gate)
         {
@@ -40,7 +40,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeProvider ti
         }
         if (start)
         {
-            // Not on the caller's execution context, and not in the caller's time: the writer serves every lane.
+            // Not on the caller's execution context, and not in the caller's time: the writer serves every caller.
             using (ExecutionContext.SuppressFlow())
                 _ = Task.Run(WriteQueuedAsync, CancellationToken.None);
         }
@@ -71,51 +71,69 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeProvider ti
             {
                 // The transaction did not commit: nothing of the batch was written.
                 foreach (var pending in batch)
-                    pending.Completion.TrySetException(exception);
+                    pending.Fail(exception);
                 continue;
             }
             foreach (var pending in batch)
-            {
-                if (pending.Error is { } error)
-                    pending.Completion.TrySetException(error);
-                else
-                    pending.Completion.TrySetResult(pending.Result);
-            }
+                pending.Complete();
             BatchCommitted?.Invoke(batch.Count);
         }
     }
 
-    private async Task<int> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, List<Pending> batch)
+    private static async Task<int> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, List<Pending> batch)
     {
-        var now = time.GetUtcNow();
         foreach (var pending in batch)
         {
-            (pending.Result, pending.Error) = (CommitResult.Conflict, null);
             await transaction.SaveAsync(Savepoint);
-            try
-            {
-                pending.Result = await SqliteEngineCommit.WriteAsync(connection, transaction, pending.Commit, now, CancellationToken.None);
-            }
-            catch (Exception exception)
-            {
-                pending.Error = exception;
-            }
             // An error that ended the whole transaction makes the rollback throw, and the batch fails as a whole.
-            if (pending.Error is not null || pending.Result != CommitResult.Committed)
+            if (!await pending.RunAsync(connection, transaction))
                 await transaction.RollbackAsync(Savepoint);
             await transaction.ReleaseAsync(Savepoint);
         }
         return batch.Count;
     }
 
-    private sealed class Pending(EngineCommit commit)
+    private abstract class Pending
     {
-        public EngineCommit Commit { get; } = commit;
+        /// <summary>Runs the write; false when its writes are to be rolled back (not to be kept, or it threw).</summary>
+        public abstract Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction);
 
-        public CommitResult Result { get; set; }
+        /// <summary>The batch committed: the caller gets the result (or the exception) of its own write.</summary>
+        public abstract void Complete();
 
-        public Exception? Error { get; set; }
+        public abstract void Fail(Exception exception);
+    }
 
-        public TaskCompletionSource<CommitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private sealed class Pending<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep) : Pending
+    {
+        private T _result = default!;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            (_result, _error) = (default!, null);
+            try
+            {
+                _result = await work(connection, transaction);
+                return keep(_result);
+            }
+            catch (Exception exception)
+            {
+                _error = exception;
+                return false;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_error is not null)
+                Completion.TrySetException(_error);
+            else
+                Completion.TrySetResult(_result);
+        }
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 }

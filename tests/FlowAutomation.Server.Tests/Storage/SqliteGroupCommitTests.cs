@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FlowAutomation.Server.Tests.Storage;
 
 /// <summary>
-/// The engine's commits share transactions (<see cref="SqliteGroupCommit"/>): every commit in a batch stays all or
+/// The engine's commits share transactions (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>): every commit in a batch stays all or
 /// nothing on its own — one that conflicts or fails is undone alone — and a batch whose transaction dies leaves each of
 /// its events pending, never half done. The batches are formed by holding the writer while the commits queue.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     {
         await _database.MigratedAsync();
         _store = new SqliteEngineStore(_database.Database, [new Listener(_listened)], new FakeTimeProvider(Now), NullLogger<SqliteEngineStore>.Instance);
-        _store.Group.BatchCommitted += size =>
+        _database.Database.Group.BatchCommitted += size =>
         {
             lock (_batches)
                 _batches.Add(size);
