@@ -11,9 +11,10 @@ namespace FlowAutomation.Server.Storage;
 /// The engine's store on SQLite. A commit writes everything the <see cref="EngineCommit"/> carries
 /// (<see cref="SqliteEngineCommit"/>): the state's compare-and-swap, the team turns, the outbox rows, the follow-up rows,
 /// the audit records and the work item's marker, all or nothing, in a transaction on the writer connection that it
-/// shares with the commits of other conversations arriving at the same time (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>,
-/// each under its own savepoint, so a conflict drops only its own writes). Once that transaction is durable the <paramref name="listeners"/> do the work outside the database
-/// (wake the dispatcher, hand follow-ups to Hangfire, log).
+/// shares with the commits of other conversations arriving at the same time
+/// (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>, each under its own savepoint, so a conflict drops only its own
+/// writes). Once that transaction is durable the <paramref name="listeners"/> do the work outside the database (wake
+/// the dispatcher, hand follow-ups to Hangfire, log).
 /// </summary>
 internal sealed class SqliteEngineStore(SqliteDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, ILogger<SqliteEngineStore> logger) : IEngineStore
 {

@@ -76,7 +76,14 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
             }
             foreach (var pending in batch)
                 pending.Complete();
-            BatchCommitted?.Invoke(batch.Count);
+            try
+            {
+                BatchCommitted?.Invoke(batch.Count);
+            }
+            catch (Exception)
+            {
+                // An observer's failure must not stop the writer: the writes queued behind this batch wait for it.
+            }
         }
     }
 
