@@ -32,10 +32,10 @@ public sealed class LoadTestCommandLineTests
     [Fact]
     public async Task RunAsync_EveryOption_IsRead()
     {
-        var (exit, options, _) = await ParseAsync("--conversations", "200", "--concurrency=4", "--warmup", "0", "--flows", "samples/shop");
+        var (exit, options, _) = await ParseAsync("--conversations", "200", "--concurrency=4", "--warmup", "0", "--flows", "samples/shop", "--rate", "2000");
 
         Assert.Equal(0, exit);
-        Assert.Equal(new LoadTestOptions(200, 4, 0, "samples/shop"), options);
+        Assert.Equal(new LoadTestOptions(200, 4, 0, "samples/shop") { Rate = 2000 }, options);
     }
 
     [Theory]
@@ -55,6 +55,7 @@ public sealed class LoadTestCommandLineTests
     [InlineData("--conversations", "0", "--conversations must be a whole number from 1 to 100000, not '0'")]
     [InlineData("--concurrency", "1000", "--concurrency must be a whole number from 1 to 256, not '1000'")]
     [InlineData("--warmup", "many", "--warmup must be a whole number from 0 to 10000, not 'many'")]
+    [InlineData("--rate", "20001", "--rate must be a whole number from 0 to 20000, not '20001'")]
     [InlineData("--colour", "on", "Unrecognized command or argument '--colour'.")]
     public async Task RunAsync_BadValueOrUnknownOption_ExitsTwoNamingItAndDoesNotRun(string option, string value, string message)
     {

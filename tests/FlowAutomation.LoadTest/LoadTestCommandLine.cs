@@ -2,17 +2,28 @@ using System.CommandLine;
 using System.Globalization;
 using System.CommandLine.Invocation;
 
-/// <summary>What one run of the load test does: how many conversations, how many at once, the warm-up, the flows.</summary>
-internal sealed record LoadTestOptions(int Conversations, int Concurrency, int Warmup, string Flows);
+/// <summary>
+/// What one run of the load test does: how many conversations, how many at once, the warm-up, the flows, and the
+/// arrival rate: 0 (closed loop: <see cref="Concurrency"/> requests in flight, each sent when the one before it is
+/// answered) or webhooks per second (open loop: sent on a fixed schedule whatever the answers, at most
+/// <see cref="LoadTestCommandLine.MaxInFlight"/> in flight).
+/// </summary>
+internal sealed record LoadTestOptions(int Conversations, int Concurrency, int Warmup, string Flows)
+{
+    public int Rate { get; init; }
+}
 
 /// <summary>
 /// The load test's command line on System.CommandLine: <c>[--conversations N] [--concurrency N] [--warmup N]
-/// [--flows DIR]</c>, with help; an unknown option, a flag without its value or a number out of its range is a usage
+/// [--flows DIR] [--rate N]</c>, with help; an unknown option, a flag without its value or a number out of its range is a usage
 /// error (exit 2, naming it) before anything starts.
 /// </summary>
 internal static class LoadTestCommandLine
 {
     public const int Usage = 2;
+
+    /// <summary>Requests in flight at most in the open loop (a slower service makes them queue, which the latency shows).</summary>
+    public const int MaxInFlight = 1024;
 
     public static async Task<int> RunAsync(
         IReadOnlyList<string> args, Func<LoadTestOptions, CancellationToken, Task<int>> run, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -20,16 +31,18 @@ internal static class LoadTestCommandLine
         var conversations = Count("--conversations", 10_000, 1, 100_000, "Conversations to measure, one signed Infobip webhook each.");
         var concurrency = Count("--concurrency", 32, 1, 256, "Webhook requests in flight at once.");
         var warmup = Count("--warmup", 500, 0, 10_000, "Requests sent before measuring.");
+        var rate = Count("--rate", 0, 0, 20_000, "Open loop: webhooks sent per second on a fixed schedule (latency counted from the scheduled time); 0 is the closed loop of --concurrency.");
         var flows = new Option<string>("--flows") { Description = "The flow folder the service runs.", HelpName = "DIR", DefaultValueFactory = _ => "flows" };
-        var root = new RootCommand("Load test of the live service over loopback: flowctl serve as a child process, signed webhooks, latency percentiles.")
+        var root = new RootCommand("Load test of the live service over loopback: flowctl serve as a child process, signed webhooks; intake, drain and webhook-to-provider figures.")
         {
             conversations,
             concurrency,
             warmup,
             flows,
+            rate,
         };
         root.SetAction((parse, token) => run(
-            new LoadTestOptions(parse.GetRequiredValue(conversations), parse.GetRequiredValue(concurrency), parse.GetRequiredValue(warmup), parse.GetRequiredValue(flows)),
+            new LoadTestOptions(parse.GetRequiredValue(conversations), parse.GetRequiredValue(concurrency), parse.GetRequiredValue(warmup), parse.GetRequiredValue(flows)) { Rate = parse.GetRequiredValue(rate) },
             token));
 
         var parse = root.Parse(args);

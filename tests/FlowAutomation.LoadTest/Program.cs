@@ -1,21 +1,16 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using static LoadReport;
 
 // Load test of the live service over loopback (see docs/performance.md, "Live service"):
-//   dotnet run -c Release --project tests/FlowAutomation.LoadTest -- [--conversations 10000] [--concurrency 32] [--warmup 500] [--flows flows]
+//   dotnet run -c Release --project tests/FlowAutomation.LoadTest -- [--conversations 10000] [--concurrency 32] [--rate 0] [--warmup 500] [--flows flows]
 // Starts `flowctl serve` as a child process on a free 127.0.0.1 port with a fresh SQLite file and a fake Infobip
-// (in this process, loopback), sends one signed Infobip webhook per conversation, and reports requests per second
-// and latency percentiles of the webhook requests, then how long the service took to run every event. Bounded in
-// count and time; loopback only.
+// (in this process, loopback), sends one signed Infobip webhook per conversation, and reports: the intake (webhooks
+// accepted per second, latency percentiles), the drain (events the engine ran and committed per second), and the time
+// from each webhook to the provider's request for its reply (percentiles), with the storage provider and node count.
+// Bounded in count and time; loopback only.
 
 const string Secret = "load-secret";
 const string AdminKey = "load-admin";
@@ -26,22 +21,8 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     var flowctl = FlowCtlPath();
     var folder = Path.Combine(Path.GetTempPath(), "flowautomation-load-" + Guid.NewGuid().ToString("n"));
     Directory.CreateDirectory(folder);
-    var clock = TimeProvider.System;
-
-    // The fake provider: accepts every send.
-    var sent = 0;
-    var providerBuilder = WebApplication.CreateSlimBuilder();
-    providerBuilder.Logging.ClearProviders();
-    providerBuilder.WebHost.UseUrls("http://127.0.0.1:0");
-    await using var provider = providerBuilder.Build();
-    provider.Run(async context =>
-    {
-        Interlocked.Increment(ref sent);
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync("""{"messages":[{"messageId":"p","status":{"groupName":"PENDING"}}]}""");
-    });
-    await provider.StartAsync(cancellationToken);
-    var providerUrl = provider.Urls.Single();
+    var clock = new WebhookClock(options.Conversations);
+    await using var provider = await FakeProvider.StartAsync(clock, cancellationToken);
 
     var port = FreePort();
     var baseUrl = $"http://127.0.0.1:{port}";
@@ -49,7 +30,7 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     foreach (var arg in new[]
     {
         flowctl, "serve", "--urls", baseUrl, "--flows", Path.GetFullPath(options.Flows), "--db", Path.Combine(folder, "load.db"),
-        $"--Infobip:BaseUrl={providerUrl}", "--Infobip:ApiKey=load", "--Infobip:Sender=biz-1", $"--Webhooks:Infobip:Secret={Secret}",
+        $"--Infobip:BaseUrl={provider.Url}", "--Infobip:ApiKey=load", "--Infobip:Sender=biz-1", $"--Webhooks:Infobip:Secret={Secret}",
         $"--Admin:ApiKey={AdminKey}", "--Flows:Watch=false",
     })
     {
@@ -73,37 +54,52 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     try
     {
         await running.Task.WaitAsync(TimeSpan.FromSeconds(60), TimeProvider.System, cancellationToken); // the load test runs on the real clock
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var inFlight = options.Rate > 0 ? LoadTestCommandLine.MaxInFlight : options.Concurrency;
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Min(inFlight, 256) }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var load = new WebhookLoad(client, Secret);
+        var status = new StatusPoller(client, AdminKey);
+        var mode = options.Rate > 0 ? Invariant($"open loop at {options.Rate} webhooks/s") : Invariant($"closed loop, {options.Concurrency} concurrent");
+        Console.WriteLine(Invariant($"service: storage sqlite (file, synchronous=NORMAL), 1 node; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
 
-        Console.WriteLine($"warm-up: {options.Warmup} requests");
-        await RunAsync(client, "warm", options.Warmup, options.Concurrency);
-        Console.WriteLine($"measuring: {options.Conversations} conversations, one signed Infobip webhook each, {options.Concurrency} concurrent");
+        Console.WriteLine(Invariant($"warm-up: {options.Warmup} requests, then until the engine has run them"));
+        await load.ClosedLoopAsync("warm", options.Warmup, options.Concurrency, clock: null);
+        var warmed = await status.WaitProcessedAsync(options.Warmup, TimeSpan.FromMinutes(2), cancellationToken);
+        var baseline = warmed.Processed;
+
+        Console.WriteLine(Invariant($"measuring: {options.Conversations} conversations, one signed Infobip webhook each, {mode}"));
+        var cpuBefore = CpuTime(service.Id);
         var measured = Stopwatch.StartNew();
-        var (latencies, errors) = await RunAsync(client, "conv", options.Conversations, options.Concurrency);
-        var elapsed = measured.Elapsed;
-        Array.Sort(latencies);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"webhooks: {latencies.Length} in {elapsed.TotalSeconds:F2} s = {latencies.Length / elapsed.TotalSeconds:F0} req/s; latency p50 {Percentile(latencies, 0.50):F2} ms, p90 {Percentile(latencies, 0.90):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms; errors {errors}"));
+        var polling = status.TrackAsync(measured, baseline + options.Conversations, TimeSpan.FromMinutes(5), cancellationToken);
+        var intake = options.Rate > 0
+            ? await load.OpenLoopAsync("conv", options.Conversations, options.Rate, LoadTestCommandLine.MaxInFlight, clock)
+            : await load.ClosedLoopAsync("conv", options.Conversations, options.Concurrency, clock);
+        var samples = await polling;
+        var latencies = intake.Latencies;
+        Console.WriteLine(Invariant(
+            $"intake: {latencies.Length} webhooks in {intake.Elapsed.TotalSeconds:F2} s = {latencies.Length / intake.Elapsed.TotalSeconds:F0}/s accepted; latency {Latencies(latencies)}; errors {intake.Errors}")
+            + (options.Rate > 0 ? Invariant($"; sends more than 10 ms behind schedule {intake.LateStarts}") : ""));
 
-        // Then wait (bounded) until the service has run every event.
-        var total = options.Warmup + options.Conversations;
-        var deadline = clock.GetUtcNow() + TimeSpan.FromMinutes(5);
-        long done = 0;
-        while (clock.GetUtcNow() < deadline)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/status");
-            request.Headers.Add("X-Api-Key", AdminKey);
-            using var response = await client.SendAsync(request, cancellationToken);
-            var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement;
-            done = status.GetProperty("inbox").TryGetProperty("done", out var d) ? d.GetInt64() : 0;
-            if (done >= total)
-                break;
-            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
-        }
-        var processing = measured.Elapsed;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"events: {done} of {total} run by the engine {processing.TotalSeconds:F2} s after the first measured request ({options.Conversations / processing.TotalSeconds:F0} events/s measured part); provider received {Volatile.Read(ref sent)} sends so far"));
-        return errors == 0 && done >= total ? 0 : 1;
+        var last = samples[^1];
+        var drained = last.Processed - baseline;
+        var atIntakeEnd = samples.LastOrDefault(s => s.At <= intake.Elapsed) ?? samples[0];
+        var backlog = baseline + options.Conversations - atIntakeEnd.Processed;
+        var afterIntake = last.At - atIntakeEnd.At;
+        Console.WriteLine(Invariant(
+            $"drain: {drained} of {options.Conversations} events run and committed {last.At.TotalSeconds:F2} s after the first webhook = {drained / last.At.TotalSeconds:F0} events/s")
+            + (backlog > 0 && afterIntake > TimeSpan.Zero
+                ? Invariant($"; {backlog} were still queued when the intake ended and took {afterIntake.TotalSeconds:F2} s more ({(last.Processed - atIntakeEnd.Processed) / afterIntake.TotalSeconds:F0} events/s)")
+                : "; none queued when the intake ended")
+            + Invariant($"; peak {PeakRate(samples, TimeSpan.FromSeconds(1)):F0} events/s over 1 s"));
+        var cpu = CpuTime(service.Id) - cpuBefore;
+        Console.WriteLine(Invariant($"service CPU: {cpu.TotalSeconds:F2} s (user and system) from the first webhook until the last event was committed = {cpu.TotalMilliseconds * 1000 / Math.Max(1, drained):F0} µs per event, taking and running it"));
+
+        // The last replies leave the outbox shortly after the last commit: wait (bounded) for them.
+        await status.WaitOutboxSettledAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        var toProvider = clock.ProviderLatencies();
+        Console.WriteLine(Invariant(
+            $"webhook to provider: {toProvider.Length} of {options.Conversations} conversations' first reply reached the provider; latency {Latencies(toProvider)}; provider requests in all {provider.Requests}"));
+        Console.WriteLine(Invariant($"load average after: {LoadAverage()}"));
+        return intake.Errors == 0 && drained >= options.Conversations ? 0 : 1;
     }
     finally
     {
@@ -113,46 +109,20 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     }
 }
 
-static async Task<(double[] Latencies, int Errors)> RunAsync(HttpClient client, string prefix, int count, int concurrency)
+static double PeakRate(IReadOnlyList<StatusPoller.Sample> samples, TimeSpan window)
 {
-    var latencies = new double[count];
-    var errors = 0;
-    var next = -1;
-    var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+    var peak = 0.0;
+    var from = 0;
+    for (var to = 1; to < samples.Count; to++)
     {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < count)
-        {
-            var body = Webhook(prefix, i);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/infobip/tiktok") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Add("X-Infobip-Signature", Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(body))));
-            var started = Stopwatch.GetTimestamp();
-            using var response = await client.SendAsync(request);
-            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (response.StatusCode != HttpStatusCode.OK)
-                Interlocked.Increment(ref errors);
-        }
-    });
-    await Task.WhenAll(workers);
-    return (latencies, errors);
+        while (from < to - 1 && samples[to].At - samples[from + 1].At >= window)
+            from++;
+        var span = samples[to].At - samples[from].At;
+        if (span >= window)
+            peak = Math.Max(peak, (samples[to].Processed - samples[from].Processed) / span.TotalSeconds);
+    }
+    return peak;
 }
-
-static string Webhook(string prefix, int i)
-{
-    var now = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture);
-    var text = (i % 4) switch { 0 => "How much is the serum?", 1 => "Where is my order?", 2 => "hello", _ => "do you ship to Singapore?" };
-    return JsonSerializer.Serialize(new
-    {
-        results = new[]
-        {
-            new { sender = $"user-{prefix}-{i}", to = "biz-1", integrationType = "TIKTOK", receivedAt = now, messageId = $"{prefix}-msg-{i}", message = new { type = "TEXT", conversationId = $"{prefix}-{i}", text } },
-        },
-        messageCount = 1,
-        pendingMessageCount = 0,
-    });
-}
-
-static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
 static int FreePort()
 {
@@ -167,4 +137,55 @@ static string FlowCtlPath()
     var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
     var root = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
     return Path.Combine(root, "src", "FlowAutomation.Cli", "bin", here.Parent!.Name, here.Name, "flowctl.dll");
+}
+
+/// <summary>Reads the service's <c>/api/status</c>: events the engine ran since the start, and the outbox's counts.</summary>
+internal sealed class StatusPoller(HttpClient client, string adminKey)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+
+    public sealed record Sample(TimeSpan At, long Processed, long OutboxQueued);
+
+    public async Task<Sample> ReadAsync(TimeSpan at, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/status");
+        request.Headers.Add("X-Api-Key", adminKey);
+        using var response = await client.SendAsync(request, cancellationToken);
+        using var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var outbox = status.RootElement.GetProperty("outbox");
+        var queued = outbox.TryGetProperty("pending", out var p) ? p.GetInt64() : 0;
+        queued += outbox.TryGetProperty("inflight", out var s) ? s.GetInt64() : 0;
+        return new Sample(at, status.RootElement.GetProperty("processedSinceStart").GetInt64(), queued);
+    }
+
+    /// <summary>Samples every 200 ms from now until <paramref name="target"/> events are processed or <paramref name="limit"/> passes.</summary>
+    public async Task<List<Sample>> TrackAsync(Stopwatch since, long target, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var samples = new List<Sample> { new(TimeSpan.Zero, (await ReadAsync(since.Elapsed, cancellationToken)).Processed, 0) };
+        while (samples[^1].Processed < target && since.Elapsed < limit)
+        {
+            await Task.Delay(Interval, TimeProvider.System, cancellationToken);
+            samples.Add(await ReadAsync(since.Elapsed, cancellationToken));
+        }
+        return samples;
+    }
+
+    public async Task<Sample> WaitProcessedAsync(long target, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var since = Stopwatch.StartNew();
+        while (true)
+        {
+            var sample = await ReadAsync(since.Elapsed, cancellationToken);
+            if (sample.Processed >= target || since.Elapsed >= limit)
+                return sample;
+            await Task.Delay(Interval, TimeProvider.System, cancellationToken);
+        }
+    }
+
+    public async Task WaitOutboxSettledAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var since = Stopwatch.StartNew();
+        while ((await ReadAsync(since.Elapsed, cancellationToken)).OutboxQueued > 0 && since.Elapsed < limit)
+            await Task.Delay(Interval, TimeProvider.System, cancellationToken);
+    }
 }

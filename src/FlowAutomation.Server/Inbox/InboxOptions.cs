@@ -7,9 +7,12 @@ internal sealed class InboxOptions
 {
     public const string SectionName = "Inbox";
 
-    /// <summary>Lanes run in parallel; a conversation always goes to the same lane, so its events run in order.</summary>
+    /// <summary>
+    /// Lanes run in parallel; a conversation always goes to the same lane, so its events run in order. The lanes' commits
+    /// share transactions (group commit), so more lanes make fuller batches: each lane is a task, not a thread.
+    /// </summary>
     [Between(1, 256)]
-    public int Lanes { get; set; } = 4;
+    public int Lanes { get; set; } = 32;
 
     /// <summary>Attempts before an event that keeps failing is set aside as <c>failed</c> (visible in <c>/api/status</c>).</summary>
     [Positive]

@@ -29,7 +29,11 @@ internal sealed class OutboxOptions
     [Between(1, 1000)]
     public int BatchSize { get; set; } = 32;
 
-    /// <summary>Sends in flight at once (different conversations only), from 1 to 64; another value stops the service at start.</summary>
+    /// <summary>
+    /// Sends in flight at once (different conversations only), from 1 to 64; another value stops the service at start.
+    /// A pass ends when its last send does, so this bounds the dispatcher's rate: about this many sends per provider
+    /// round trip.
+    /// </summary>
     [Between(1, 64)]
-    public int MaxParallelSends { get; set; } = 4;
+    public int MaxParallelSends { get; set; } = 16;
 }

@@ -11,8 +11,12 @@ namespace FlowAutomation.Server.Storage;
 /// </summary>
 internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
 {
-        private readonly WriteGate _writeGate = new();
+    private readonly WriteGate _writeGate = new();
     private SqliteConnection? _writer;
+    private SqliteGroupCommit? _group;
+
+    /// <summary>The writes that share transactions (<see cref="WriteSharedAsync{T}"/>).</summary>
+    internal SqliteGroupCommit Group => LazyInitializer.EnsureInitialized(ref _group, () => new SqliteGroupCommit(this));
 
     public string ConnectionString { get; } = connectionString;
 
@@ -58,6 +62,14 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
     /// </summary>
     public Task<T> WriteIfAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(work, urgent: false, cancellationToken, keep);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction it may share with other such writes (group commit,
+    /// <see cref="SqliteGroupCommit"/>), under a savepoint of its own: kept when <paramref name="keep"/> holds for its
+    /// result, rolled back alone otherwise or when it throws. Completes once the shared transaction is committed.
+    /// </summary>
+    public Task<T> WriteSharedAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken = default) =>
+        Group.WriteAsync(work, keep, cancellationToken);
 
     private async Task<T> WriteCoreAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool urgent, CancellationToken cancellationToken, Func<T, bool>? keep = null)
     {

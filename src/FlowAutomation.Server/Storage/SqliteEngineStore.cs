@@ -8,10 +8,13 @@ using FlowAutomation.State;
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// The engine's store on SQLite. A commit is one transaction on the writer connection holding everything the
-/// <see cref="EngineCommit"/> carries (<see cref="SqliteEngineCommit"/>): the state's compare-and-swap, the team turns,
-/// the outbox rows, the follow-up rows, the audit records and the work item's marker. Once it is durable the
-/// <paramref name="listeners"/> do the work outside the database (wake the dispatcher, hand follow-ups to Hangfire, log).
+/// The engine's store on SQLite. A commit writes everything the <see cref="EngineCommit"/> carries
+/// (<see cref="SqliteEngineCommit"/>): the state's compare-and-swap, the team turns, the outbox rows, the follow-up rows,
+/// the audit records and the work item's marker, all or nothing, in a transaction on the writer connection that it
+/// shares with the commits of other conversations arriving at the same time
+/// (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>, each under its own savepoint, so a conflict drops only its own
+/// writes). Once that transaction is durable the <paramref name="listeners"/> do the work outside the database (wake
+/// the dispatcher, hand follow-ups to Hangfire, log).
 /// </summary>
 internal sealed class SqliteEngineStore(SqliteDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, ILogger<SqliteEngineStore> logger) : IEngineStore
 {
@@ -44,8 +47,8 @@ internal sealed class SqliteEngineStore(SqliteDatabase database, IEnumerable<ICo
     public async ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        var result = await database.WriteIfAsync(
-            (connection, transaction) => SqliteEngineCommit.WriteAsync(connection, transaction, commit, time.GetUtcNow(), cancellationToken),
+        var result = await database.WriteSharedAsync(
+            (connection, transaction) => SqliteEngineCommit.WriteAsync(connection, transaction, commit, time.GetUtcNow(), CancellationToken.None),
             written => written == CommitResult.Committed, cancellationToken);
         if (result != CommitResult.Committed)
             return result;

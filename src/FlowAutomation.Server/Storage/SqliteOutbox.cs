@@ -16,8 +16,9 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await database.OpenAsync(cancellationToken);
 
+    /// <summary>A row's transition (sent, retry, failed, expired) shares its transaction with the writes around it (group commit).</summary>
     protected override Task<int> WriteAsync(Func<DbConnection, DbTransaction, Task<int>> work, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, transaction) => work(connection, transaction), cancellationToken);
+        database.WriteSharedAsync((connection, transaction) => work(connection, transaction), _ => true, cancellationToken);
 
     internal const string Columns = """
         id AS Id, conversation_id AS ConversationId, sender AS Sender, destination AS Destination,

@@ -1,0 +1,146 @@
+using Microsoft.Data.Sqlite;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>
+/// Group commit on the writer connection (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>): the writes that arrive
+/// while the writer is busy — the engine's commits, the outbox's transitions — are run together, in arrival order, in
+/// one transaction: one <c>BEGIN</c>/<c>COMMIT</c> (and one turn of the write lock) for the batch instead of one each.
+/// Each write runs under its own <c>SAVEPOINT</c>: one whose result is not to be kept (a compare-and-swap conflict, work
+/// done before) or that throws is rolled back alone and its neighbours are kept, so each stays all or nothing. A caller
+/// hears its result only once the shared transaction is committed (or, when the transaction itself fails, the failure:
+/// then nothing of the batch was written). Nothing waits to fill a batch: a lone write runs at once; under load the
+/// writes that queued behind a batch form the next one.
+/// </summary>
+internal sealed class SqliteGroupCommit(SqliteDatabase database)
+{
+    /// <summary>Writes run in one transaction at most.</summary>
+    public const int MaxBatch = 256;
+
+    private const string Savepoint = "shared_write";
+    private readonly Lock _gate = new();
+    private readonly Queue<Pending> _queue = new();
+    private bool _writing;
+
+    /// <summary>Raised after each batch's transaction commits, with the number of writes it held (for tests and metrics).</summary>
+    public event Action<int>? BatchCommitted;
+
+    /// <summary>Runs <paramref name="work"/> in the next batch, kept when <paramref name="keep"/> holds for its result.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(keep);
+        var pending = new Pending<T>(work, keep);
+        bool start;
+        lock (_gate)
+        {
+            _queue.Enqueue(pending);
+            start = !_writing;
+            _writing = true;
+        }
+        if (start)
+        {
+            // Not on the caller's execution context, and not in the caller's time: the writer serves every caller.
+            using (ExecutionContext.SuppressFlow())
+                _ = Task.Run(WriteQueuedAsync, CancellationToken.None);
+        }
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteQueuedAsync()
+    {
+        var batch = new List<Pending>();
+        while (true)
+        {
+            batch.Clear();
+            lock (_gate)
+            {
+                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+                    batch.Add(next);
+                if (batch.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+            }
+            try
+            {
+                await database.WriteAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch));
+            }
+            catch (Exception exception)
+            {
+                // The transaction did not commit: nothing of the batch was written.
+                foreach (var pending in batch)
+                    pending.Fail(exception);
+                continue;
+            }
+            foreach (var pending in batch)
+                pending.Complete();
+            try
+            {
+                BatchCommitted?.Invoke(batch.Count);
+            }
+            catch (Exception)
+            {
+                // An observer's failure must not stop the writer: the writes queued behind this batch wait for it.
+            }
+        }
+    }
+
+    private static async Task<int> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, List<Pending> batch)
+    {
+        foreach (var pending in batch)
+        {
+            await transaction.SaveAsync(Savepoint);
+            // An error that ended the whole transaction makes the rollback throw, and the batch fails as a whole.
+            if (!await pending.RunAsync(connection, transaction))
+                await transaction.RollbackAsync(Savepoint);
+            await transaction.ReleaseAsync(Savepoint);
+        }
+        return batch.Count;
+    }
+
+    private abstract class Pending
+    {
+        /// <summary>Runs the write; false when its writes are to be rolled back (not to be kept, or it threw).</summary>
+        public abstract Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        /// <summary>The batch committed: the caller gets the result (or the exception) of its own write.</summary>
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class Pending<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep) : Pending
+    {
+        private T _result = default!;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            (_result, _error) = (default!, null);
+            try
+            {
+                _result = await work(connection, transaction);
+                return keep(_result);
+            }
+            catch (Exception exception)
+            {
+                _error = exception;
+                return false;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_error is not null)
+                Completion.TrySetException(_error);
+            else
+                Completion.TrySetResult(_result);
+        }
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+}
