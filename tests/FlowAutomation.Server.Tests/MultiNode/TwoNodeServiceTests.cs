@@ -1,6 +1,11 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
 using Dapper;
 using FlowAutomation.Server.Inbox;
+using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
+using FlowAutomation.Server.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowAutomation.Server.Tests.MultiNode;
@@ -81,6 +86,61 @@ public sealed class TwoNodeServiceTests : IAsyncLifetime
         var ran = _nodes.Select(n => n.App.Services.GetRequiredService<IInboxProcessing>().Processed).ToList();
         Assert.Equal(Conversations * MessagesEach, ran.Sum());
         Assert.All(ran, count => Assert.True(count > 0, "both nodes ran events"));
+    }
+
+    [Fact]
+    public async Task PendingRow_TakenByANodeThatDiedBeforeRunningIt_RunsOnAnotherNodeAtItsPoll()
+    {
+        // The dead node: its intake took the webhook (the provider got its 200), its processor never ran it.
+        var services = _nodes[0].App.Services;
+        await using var dead = new PostgresDatabase(_database.ConnectionString);
+        using var deadProcessor = ActivatorUtilities.CreateInstance<PostgresInboxProcessor>(services, dead);
+        var deadInbox = ActivatorUtilities.CreateInstance<PostgresInbox>(services, dead, deadProcessor);
+        var records = services.GetRequiredService<InfobipWebhookParser>()
+            .ParseInbound(Encoding.UTF8.GetBytes(Payloads.InfobipMessage("msg-dead", "conv-dead", "user-dead", "left behind"))).Records;
+        Assert.Equal(1, (await deadInbox.AcceptAsync(records)).Accepted);
+
+        foreach (var node in _nodes)
+            node.Time.Advance(TimeSpan.FromSeconds(1)); // Inbox:PollInterval
+        await WaitForAsync(async connection =>
+            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "a live node to run the row");
+
+        await using var check = await _database.Database.OpenAsync();
+        Assert.Equal("you said: left behind", await check.ExecuteScalarAsync<string>("SELECT text FROM outbox WHERE conversation_id = 'conv-dead'"));
+        Assert.Equal(1, _nodes.Sum(n => n.App.Services.GetRequiredService<IInboxProcessing>().Processed));
+    }
+
+    [Fact]
+    public async Task Conversation_HeldByAnotherNode_WaitsForItThenRunsInOrder()
+    {
+        // Another node is running conv-held: it holds the conversation's advisory lock.
+        await using var other = await _database.Database.OpenAsync();
+        await using var running = await other.BeginTransactionAsync();
+        await PostgresInboxTable.LockAsync(other, running, "conv-held", CancellationToken.None);
+
+        using (var first = await _nodes[0].PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipMessage("msg-h0", "conv-held", "user-h", "first")))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using (var second = await _nodes[1].PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipMessage("msg-h1", "conv-held", "user-h", "second")))
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        await using (var look = await _database.Database.OpenAsync())
+            Assert.Equal(2, await look.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'"));
+
+        await running.RollbackAsync(); // the other node is done with it
+        await WaitForAsync(async connection =>
+            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "the held conversation's rows to run");
+
+        await using var check = await _database.Database.OpenAsync();
+        Assert.Equal(["you said: first", "you said: second"], await check.QueryAsync<string>("SELECT text FROM outbox WHERE conversation_id = 'conv-held' ORDER BY seq"));
+    }
+
+    [Fact]
+    public async Task Readyz_OnPostgres_NamesTheProvider()
+    {
+        using var response = await _nodes[1].Client.GetAsync("/readyz");
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("postgres", body.GetProperty("checks").GetProperty("storage").GetProperty("description").GetString());
     }
 
     private async Task WaitForAsync(Func<Npgsql.NpgsqlConnection, Task<bool>> condition, string what)
