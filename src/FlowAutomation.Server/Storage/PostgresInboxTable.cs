@@ -47,11 +47,11 @@ internal static class PostgresInboxTable
     /// <summary>The row is done, in the caller's transaction (false when it was done before, on this node or another).</summary>
     public static async Task<bool> MarkDoneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long seq, DateTimeOffset at, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE inbox SET status = 'done', processed_at = @at, attempts = attempts + 1 WHERE seq = @seq AND status = 'pending'",
+            SqliteInboxTable.MarkDoneSql,
             new { seq, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) == 1;
 
     public static Task MarkFailedAsync(PostgresDatabase database, long seq, string error, int attempts, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE inbox SET status = 'failed', processed_at = @at, attempts = @attempts, last_error = @error WHERE seq = @seq AND status = 'pending'",
+            SqliteInboxTable.MarkFailedSql,
             new { seq, error, attempts, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 }
