@@ -53,16 +53,19 @@ internal static class FollowUpJobStorage
     public static PostgreSqlStorage CreatePostgres(string connectionString, TimeSpan pollingInterval)
     {
         InstallSchema(connectionString);
-        var options = new PostgreSqlStorageOptions
-        {
-            SchemaName = PostgresSchema,
-            PrepareSchemaIfNecessary = false,
-            DistributedLockTimeout = DistributedLockTimeout,
-            UseSlidingInvisibilityTimeout = true,
-            QueuePollInterval = pollingInterval,
-        };
+        var options = PostgresOptions(pollingInterval);
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }
+
+    /// <summary>Hangfire.PostgreSql's settings: our schema name, no install of its own, the 30 s lock timeout, sliding invisibility, our polling interval.</summary>
+    public static PostgreSqlStorageOptions PostgresOptions(TimeSpan pollingInterval) => new()
+    {
+        SchemaName = PostgresSchema,
+        PrepareSchemaIfNecessary = false,
+        DistributedLockTimeout = DistributedLockTimeout,
+        UseSlidingInvisibilityTimeout = true,
+        QueuePollInterval = pollingInterval,
+    };
 
     private static void InstallSchema(string connectionString)
     {

@@ -101,6 +101,7 @@ public static class ServerHost
         services.TryAddSingleton<FollowUpService>();
         services.AddHostedService(sp => sp.GetRequiredService<FollowUpService>());
         services.TryAddSingleton<IInboxItemRunner, InboxItemRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<IInboxProcessing>());
         services.AddHostedService<DedupPurgeService>();
 
         // Inbound: verified webhooks into the inbox.

@@ -10,6 +10,8 @@ namespace FlowAutomation.Server.Hosting;
 /// <summary>
 /// The stores of the chosen <see cref="StorageProvider"/>: every one on SQLite (one node per file), or every one on
 /// PostgreSQL (any number of nodes on one database). Registrations use TryAdd, so a service registered earlier wins.
+/// Hosted services are not added here: <see cref="ServerHost"/> adds them in their start order (the inbox's processor,
+/// <see cref="IInboxProcessing"/>, after the schema, the flows and follow-ups).
 /// </summary>
 internal static class StorageRegistrations
 {
@@ -42,7 +44,6 @@ internal static class StorageRegistrations
         // Events in lanes per conversation, the inbox's intake with group commit.
         services.TryAddSingleton<InboxProcessor>();
         services.TryAddSingleton<IInboxProcessing>(sp => sp.GetRequiredService<InboxProcessor>());
-        services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         services.TryAddSingleton<SqliteInbox>();
         services.TryAddSingleton<IInboundSink>(sp => sp.GetRequiredService<SqliteInbox>());
     }
@@ -61,7 +62,6 @@ internal static class StorageRegistrations
         // A conversation's rows run on one node at a time under its advisory lock; every node polls for the others'.
         services.TryAddSingleton<PostgresInboxProcessor>();
         services.TryAddSingleton<IInboxProcessing>(sp => sp.GetRequiredService<PostgresInboxProcessor>());
-        services.AddHostedService(sp => sp.GetRequiredService<PostgresInboxProcessor>());
         services.TryAddSingleton<PostgresInbox>();
         services.TryAddSingleton<IInboundSink>(sp => sp.GetRequiredService<PostgresInbox>());
     }

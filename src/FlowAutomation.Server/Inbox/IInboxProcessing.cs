@@ -4,9 +4,9 @@ namespace FlowAutomation.Server.Inbox;
 
 /// <summary>
 /// What the admin API and observers see of whichever processor runs this node's inbox (<see cref="InboxProcessor"/> on
-/// SQLite, <see cref="PostgresInboxProcessor"/> on PostgreSQL).
+/// SQLite, <see cref="PostgresInboxProcessor"/> on PostgreSQL), and the host starts and stops.
 /// </summary>
-internal interface IInboxProcessing
+internal interface IInboxProcessing : IHostedService
 {
     /// <summary>Items this node ran to the end since its start (done, or found done before).</summary>
     long Processed { get; }
