@@ -143,8 +143,9 @@ internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxIt
                 }
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (Exception) when (_stopping.IsCancellationRequested)
         {
+            // stopping: what was not committed stays pending
         }
     }
 

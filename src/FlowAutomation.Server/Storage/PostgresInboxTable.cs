@@ -17,7 +17,7 @@ internal static class PostgresInboxTable
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. await connection.QueryAsync<string>(new CommandDefinition("""
             SELECT conversation_id FROM inbox
-            WHERE status = 'pending'
+            WHERE status = 'pending' AND conversation_id IS NOT NULL
             GROUP BY conversation_id
             ORDER BY MIN(seq)
             LIMIT @limit
