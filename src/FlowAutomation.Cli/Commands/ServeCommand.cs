@@ -25,7 +25,7 @@ internal static class ServeCommand
         var flows = new Option<string>("--flows") { Description = "The folder of flow files (default flows/; the setting Flows:Directory).", HelpName = "DIR" };
         var db = new Option<string>("--db")
         {
-            Description = "The SQLite file or connection string (default flowautomation.db in the working folder; the setting Storage:Database).",
+            Description = "The database: a SQLite file or connection string (default flowautomation.db in the working folder), or with --Storage:Provider=Postgres an Npgsql connection string (the setting Storage:Database).",
             HelpName = "PATH-OR-CONNECTION",
         };
         var urls = new Option<string>("--urls") { Description = "The address to listen on (default http://127.0.0.1:5080).", HelpName = "URL" };

@@ -93,17 +93,17 @@ internal static class AdminEndpoints
                 statusCode: loaded ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
         });
 
-        api.MapGet("/conversations/{id}", async (string id, IConversationStore conversations, IFollowUpScheduler followUps, SqliteDatabase database, CancellationToken ct) =>
+        api.MapGet("/conversations/{id}", async (string id, IConversationStore conversations, IFollowUpScheduler followUps, IServiceDatabase database, CancellationToken ct) =>
         {
             if (await conversations.FindAsync(id, ct) is not { } state)
                 return Results.Json(new { error = $"no conversation '{id}'" }, Json, statusCode: StatusCodes.Status404NotFound);
             var pending = await followUps.PendingAsync(id, ct);
-            await using var connection = await database.OpenAsync(ct);
-            var outbox = await connection.QueryAsync(new CommandDefinition("""
+            await using var connection = await database.OpenConnectionAsync(ct);
+            var outbox = await connection.QueryAsync(new CommandDefinition($"""
                 SELECT id, flow_id AS flowId, content_type AS contentType, text, media_url AS mediaUrl, post_id AS postId, status, attempts,
                        provider_message_id AS providerMessageId, delivery_status AS deliveryStatus, last_error AS lastError,
                        created_at AS createdAt, expires_at AS expiresAt, completed_at AS completedAt
-                FROM outbox WHERE conversation_id = @id ORDER BY rowid
+                FROM outbox WHERE conversation_id = @id ORDER BY {database.OutboxInsertionOrder}
                 """, new { id }, cancellationToken: ct));
             return Results.Json(new
             {
@@ -113,12 +113,12 @@ internal static class AdminEndpoints
             }, Json);
         });
 
-        api.MapGet("/conversations/{id}/audit", async (string id, long? after, int? limit, SqliteAuditLog audit, CancellationToken ct) =>
+        api.MapGet("/conversations/{id}/audit", async (string id, long? after, int? limit, IAuditLog audit, CancellationToken ct) =>
             Results.Json(await audit.ReadAsync(id, after ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct), Json));
 
-        api.MapGet("/status", async (SqliteDatabase database, InboxProcessor inbox, FlowHost flows, CancellationToken ct) =>
+        api.MapGet("/status", async (IServiceDatabase database, IInboxProcessing inbox, FlowHost flows, CancellationToken ct) =>
         {
-            await using var connection = await database.OpenAsync(ct);
+            await using var connection = await database.OpenConnectionAsync(ct);
             return Results.Json(new
             {
                 flows = flows.IsLoaded ? flows.Current.Compilation.Flows.Length : 0,
@@ -150,7 +150,7 @@ internal static class AdminEndpoints
 
     public static DiagnosticJson ToJson(Diagnostic d) => DiagnosticJson.From(d);
 
-    private static async Task<Dictionary<string, long>> CountsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, CancellationToken ct) =>
+    private static async Task<Dictionary<string, long>> CountsAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken ct) =>
         (await connection.QueryAsync<(string Status, long Count)>(new CommandDefinition(sql, cancellationToken: ct))).ToDictionary(r => r.Status.ToLowerInvariant(), r => r.Count);
 
     private static async ValueTask<object?> RequireApiKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>

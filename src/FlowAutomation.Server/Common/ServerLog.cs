@@ -113,4 +113,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(60, LogLevel.Warning, "Admin API is disabled: set Admin:ApiKey to enable /api")]
     public static partial void AdminDisabled(this ILogger logger);
+
+    [LoggerMessage(70, LogLevel.Warning, "Inbox: looking for pending rows failed; the next poll tries again")]
+    public static partial void InboxPollFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(71, LogLevel.Warning, "Inbox: running conversation {ConversationId} failed; its rows stay pending for the next poll")]
+    public static partial void InboxConversationFailed(this ILogger logger, Exception exception, string conversationId);
 }

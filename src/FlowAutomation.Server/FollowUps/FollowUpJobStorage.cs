@@ -1,6 +1,9 @@
 using FlowAutomation.Server.Storage;
 using Hangfire;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Npgsql;
 
 namespace FlowAutomation.Server.FollowUps;
 
@@ -11,7 +14,19 @@ namespace FlowAutomation.Server.FollowUps;
 /// </summary>
 internal static class FollowUpJobStorage
 {
-    public static JobStorage Create(StorageOptions storage)
+    /// <summary>Hangfire.PostgreSql's tables live in a schema of their own beside ours.</summary>
+    public const string PostgresSchema = "hangfire";
+
+    /// <summary>
+    /// How long a Hangfire distributed lock held by a dead node blocks the others. Hangfire.PostgreSql's default (10 min)
+    /// left 15 jobs stuck for at least 96 s after a SIGKILL; 30 s bounds that.
+    /// </summary>
+    public static readonly TimeSpan DistributedLockTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The advisory lock key under which a node installs or upgrades Hangfire's schema (nodes starting together take turns).</summary>
+    private const long SchemaLockKey = 0x466C6F7748616E67; // "FlowHang"
+
+    public static JobStorage Create(StorageOptions storage, FollowUpOptions? followUps = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         return storage.Provider switch
@@ -23,7 +38,49 @@ internal static class FollowUpJobStorage
             {
                 IdType = InMemoryStorageIdType.Guid,
             }),
+            // Every node's Hangfire server shares the jobs in the service's PostgreSQL database.
+            StorageProvider.Postgres => CreatePostgres(storage.Database, (followUps ?? new FollowUpOptions()).PollingInterval),
             _ => throw new ArgumentOutOfRangeException(nameof(storage), storage.Provider, "no Hangfire storage for this storage provider"),
         };
+    }
+
+    /// <summary>
+    /// Hangfire.PostgreSql on the service's database. Its schema is installed here, once, under an advisory lock and
+    /// before any Hangfire server of this node starts (two servers racing to install it on an empty schema failed with
+    /// <c>could not find tuple for constraint</c>); the storage itself never installs. Sliding invisibility stays on (a
+    /// job longer than the invisibility timeout ran twice without it).
+    /// </summary>
+    public static PostgreSqlStorage CreatePostgres(string connectionString, TimeSpan pollingInterval)
+    {
+        InstallSchema(connectionString);
+        var options = PostgresOptions(pollingInterval);
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+    }
+
+    /// <summary>Hangfire.PostgreSql's settings: our schema name, no install of its own, the 30 s lock timeout, sliding invisibility, our polling interval.</summary>
+    public static PostgreSqlStorageOptions PostgresOptions(TimeSpan pollingInterval) => new()
+    {
+        SchemaName = PostgresSchema,
+        PrepareSchemaIfNecessary = false,
+        DistributedLockTimeout = DistributedLockTimeout,
+        UseSlidingInvisibilityTimeout = true,
+        QueuePollInterval = pollingInterval,
+    };
+
+    private static void InstallSchema(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({SchemaLockKey})", connection))
+            take.ExecuteNonQuery();
+        try
+        {
+            PostgreSqlObjectsInstaller.Install(connection, PostgresSchema);
+        }
+        finally
+        {
+            using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({SchemaLockKey})", connection);
+            release.ExecuteNonQuery();
+        }
     }
 }

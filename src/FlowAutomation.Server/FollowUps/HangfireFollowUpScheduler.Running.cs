@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Server.Common;
-using FlowAutomation.Server.Storage;
 
 namespace FlowAutomation.Server.FollowUps;
 
@@ -35,18 +34,18 @@ internal sealed partial class HangfireFollowUpScheduler
     {
         try
         {
-            if (await SqliteFollowUpTable.ScheduledAsync(database, jobId, cancellationToken) is not { } job)
+            if (await followUps.ScheduledAsync(jobId, cancellationToken) is not { } job)
             {
                 logger.FollowUpSkipped(jobId, "it is no longer scheduled (fired or cancelled before)");
                 return;
             }
-            if (await WaitUntilDueAsync(job, cancellationToken) && await SqliteFollowUpTable.ScheduledAsync(database, jobId, cancellationToken) is null)
+            if (await WaitUntilDueAsync(job, cancellationToken) && await followUps.ScheduledAsync(jobId, cancellationToken) is null)
             {
                 logger.FollowUpSkipped(jobId, "it was fired or cancelled while this run waited for its due time");
                 return;
             }
             await (_handler ?? throw new InvalidOperationException("the follow-up scheduler is not started")).FireAsync(job, cancellationToken);
-            await database.WriteAsync((connection, transaction) => SqliteFollowUpTable.MarkFiredAsync(connection, transaction, jobId, time.GetUtcNow(), cancellationToken), cancellationToken);
+            await followUps.MarkFiredAsync(jobId, time.GetUtcNow(), cancellationToken);
         }
         finally
         {

@@ -1,4 +1,3 @@
-using Dapper;
 using FlowAutomation.Runtime;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Server.Common;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace FlowAutomation.Server.FollowUps;
 
 /// <summary>
-/// Follow-ups on Hangfire. The <c>follow_ups</c> table (<see cref="SqliteFollowUpTable"/>) is the record of truth —
+/// Follow-ups on Hangfire. The <c>follow_ups</c> table (<see cref="IFollowUpStore"/>, either provider) is the record of truth —
 /// every follow-up with its status (<c>scheduled</c>, <c>fired</c>, <c>cancelled</c>) and the id of the Hangfire job
 /// that times it — and Hangfire is the timer: one job per follow-up carrying only the row's id, scheduled at the due
 /// time (an absolute time on the injected clock). The engine writes the rows in its commit; once the commit is
@@ -22,7 +21,7 @@ namespace FlowAutomation.Server.FollowUps;
 /// transaction of their own. How a run claims its row and waits out an early start: the <c>Running</c> part.
 /// </summary>
 internal sealed partial class HangfireFollowUpScheduler(
-    SqliteDatabase database, JobStorage storage, TimeProvider time, IOptions<FollowUpOptions> options, ILogger<HangfireFollowUpScheduler> logger)
+    IFollowUpStore followUps, JobStorage storage, TimeProvider time, IOptions<FollowUpOptions> options, ILogger<HangfireFollowUpScheduler> logger)
     : IFollowUpScheduler, ICommitListener, IAsyncDisposable
 {
     /// <summary>The Hangfire queue follow-ups run on (a storage shared with other work keeps them apart).</summary>
@@ -65,20 +64,20 @@ internal sealed partial class HangfireFollowUpScheduler(
     public async ValueTask ScheduleAsync(FollowUpJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (await database.WriteAsync((connection, transaction) => SqliteFollowUpTable.InsertAsync(connection, transaction, job, time.GetUtcNow(), cancellationToken), cancellationToken))
+        if (await followUps.InsertAsync(job, time.GetUtcNow(), cancellationToken))
             await HandOverAsync(job.Id, job.DueAt, replacing: null, cancellationToken);
     }
 
     public async ValueTask<bool> CancelAsync(string jobId, CancellationToken cancellationToken)
     {
-        if (!await database.WriteAsync((connection, transaction) => SqliteFollowUpTable.CancelAsync(connection, transaction, jobId, time.GetUtcNow(), cancellationToken), cancellationToken))
+        if (!await followUps.CancelAsync(jobId, time.GetUtcNow(), cancellationToken))
             return false;
         await DeleteJobOfAsync(jobId, cancellationToken);
         return true;
     }
 
     public async ValueTask<IReadOnlyList<FollowUpJob>> PendingAsync(string conversationId, CancellationToken cancellationToken) =>
-        await SqliteFollowUpTable.PendingAsync(database, conversationId, cancellationToken);
+        await followUps.PendingAsync(conversationId, cancellationToken);
 
     /// <summary>After an engine commit: the jobs of the follow-ups it cancelled are deleted, those it scheduled are handed over.</summary>
     public async ValueTask CommittedAsync(EngineCommit commit, CancellationToken cancellationToken)
@@ -96,16 +95,12 @@ internal sealed partial class HangfireFollowUpScheduler(
     /// </summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken = default)
     {
-        List<(string Id, long DueAt, string? HangfireJobId)> rows;
-        await using (var connection = await database.OpenAsync(cancellationToken))
-            rows = [.. await connection.QueryAsync<(string, long, string?)>(new CommandDefinition(
-                "SELECT id, due_at, hangfire_job_id FROM follow_ups WHERE status = 'scheduled' ORDER BY due_at, seq", cancellationToken: cancellationToken))];
         var handed = 0;
-        foreach (var (id, dueAt, hangfireJobId) in rows)
+        foreach (var (id, dueAt, hangfireJobId) in await followUps.HandOversAsync(cancellationToken))
         {
             if (hangfireJobId is not null && IsLive(hangfireJobId, id))
                 continue;
-            if (await HandOverAsync(id, DateTimeOffset.FromUnixTimeMilliseconds(dueAt), hangfireJobId, cancellationToken))
+            if (await HandOverAsync(id, dueAt, hangfireJobId, cancellationToken))
                 handed++;
         }
         return handed;
@@ -146,9 +141,7 @@ internal sealed partial class HangfireFollowUpScheduler(
         var call = Job.FromExpression<FollowUpHangfireJob>(j => j.RunAsync(id, CancellationToken.None));
         IState state = dueAt <= time.GetUtcNow() ? new EnqueuedState(Queue) : new ScheduledState(dueAt.UtcDateTime);
         var hangfireJobId = _client.Create(call, state);
-        var recorded = await database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE follow_ups SET hangfire_job_id = @hangfireJobId WHERE id = @id AND status = 'scheduled' AND hangfire_job_id IS @replacing",
-            new { id, hangfireJobId, replacing }, transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
+        var recorded = await followUps.RecordJobAsync(id, hangfireJobId, replacing, cancellationToken);
         if (!recorded)
             _client.Delete(hangfireJobId);
         return recorded;
@@ -157,11 +150,7 @@ internal sealed partial class HangfireFollowUpScheduler(
     /// <summary>Deletes the Hangfire job recorded on a follow-up's row; a job that survives finds its row no longer scheduled.</summary>
     private async Task DeleteJobOfAsync(string id, CancellationToken cancellationToken)
     {
-        string? hangfireJobId;
-        await using (var connection = await database.OpenAsync(cancellationToken))
-            hangfireJobId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT hangfire_job_id FROM follow_ups WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-        if (hangfireJobId is not null)
+        if (await followUps.JobOfAsync(id, cancellationToken) is { } hangfireJobId)
             _client.Delete(hangfireJobId);
     }
 }

@@ -12,7 +12,6 @@ using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Studio;
 using FlowAutomation.Server.Webhooks;
-using FlowAutomation.State;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -60,7 +59,9 @@ public static class ServerHost
             .Validate(o => o.TikTok.Tolerance > TimeSpan.Zero, "Webhooks:TikTok:Tolerance must be positive");
         services.AddSettings<StorageOptions>(configuration, StorageOptions.SectionName)
             .Validate(o => o.Provider != StorageProvider.Sqlite || o.Synchronous != SqliteSynchronous.Off,
-                "Storage:Synchronous=Off would lose acknowledged webhooks at a crash: write Normal (the default) or Full");
+                "Storage:Synchronous=Off would lose acknowledged webhooks at a crash: write Normal (the default) or Full")
+            .Validate(o => o.Provider != StorageProvider.Postgres || o.Database.Contains('=', StringComparison.Ordinal),
+                "Storage:Database must be an Npgsql connection string (Host=…;Database=…;Username=…) with Storage:Provider=Postgres");
         services.AddSettings<InfobipOptions>(configuration, InfobipOptions.SectionName);
         services.AddSettings<ImageOptions>(configuration, ImageOptions.SectionName);
         services.AddSettings<OutboxOptions>(configuration, OutboxOptions.SectionName)
@@ -74,14 +75,9 @@ public static class ServerHost
         services.AddSettings<AdminOptions>(configuration, AdminOptions.SectionName);
         services.AddFollowUpDashboard();
 
-        // Storage: one SQLite database for everything (Storage:Provider=TemporaryFile uses a throwaway file).
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateDatabase());
-        services.TryAddSingleton<IDedupStore>(sp => new SqliteDedupStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.TryAddSingleton<IOutbox>(sp => new SqliteOutbox(sp.GetRequiredService<SqliteDatabase>()));
-        services.TryAddSingleton<IConversationStore>(sp => new SqliteConversationStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new SqliteAuditLog(sp.GetRequiredService<SqliteDatabase>()));
-        services.TryAddSingleton<IAuditReader>(sp => new SqliteAuditReader(sp.GetRequiredService<SqliteDatabase>()));
-        services.TryAddSingleton<IInboxHistory>(sp => new SqliteInboxHistory(sp.GetRequiredService<SqliteDatabase>()));
+        // Storage: every store on the provider's database — SQLite (one node per file) or PostgreSQL (any number of
+        // nodes); with it the engine's store, the inbox's intake and its processor (StorageRegistrations).
+        services.AddStorage(StorageRegistrations.ProviderOf(configuration));
         services.TryAddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddHealthChecks()
@@ -91,8 +87,7 @@ public static class ServerHost
         // Runtime: the engine on the current flows, its store, follow-ups and audit trail.
         // One commit per event (state, messages, follow-ups, audit, the inbox row's marker); after it is durable the
         // listeners hand follow-ups to Hangfire, wake the dispatcher and write the log lines.
-        services.TryAddSingleton<IEngineStore>(sp => ActivatorUtilities.CreateInstance<SqliteEngineStore>(sp));
-        services.TryAddSingleton(sp => FollowUpJobStorage.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton(sp => FollowUpJobStorage.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<FollowUpOptions>>().Value));
         services.TryAddSingleton<HangfireFollowUpScheduler>();
         services.TryAddSingleton<IFollowUpScheduler>(sp => sp.GetRequiredService<HangfireFollowUpScheduler>());
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<HangfireFollowUpScheduler>());
@@ -106,13 +101,10 @@ public static class ServerHost
         services.TryAddSingleton<FollowUpService>();
         services.AddHostedService(sp => sp.GetRequiredService<FollowUpService>());
         services.TryAddSingleton<IInboxItemRunner, InboxItemRunner>();
-        services.TryAddSingleton<InboxProcessor>();
-        services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
+        services.AddHostedService(sp => sp.GetRequiredService<IInboxProcessing>());
         services.AddHostedService<DedupPurgeService>();
 
         // Inbound: verified webhooks into the inbox.
-        services.TryAddSingleton<SqliteInbox>();
-        services.TryAddSingleton<IInboundSink>(sp => sp.GetRequiredService<SqliteInbox>());
         services.TryAddSingleton<InfobipWebhookParser>();
         services.TryAddSingleton<TikTokWebhookParser>();
         services.TryAddSingleton<LeadWebhookParser>();

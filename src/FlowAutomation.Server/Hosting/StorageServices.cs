@@ -7,14 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.Hosting;
 
-/// <summary>Creates or migrates the SQLite schema before anything else starts; readiness waits for it.</summary>
+/// <summary>Creates or migrates the database's schema (either provider) before anything else starts; readiness waits for it.</summary>
 internal sealed class StorageInitializer(IServiceProvider services, ILogger<StorageInitializer> logger) : IHostedService
 {
     public bool IsReady { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var version = await services.GetRequiredService<SqliteDatabase>().MigrateAsync(logger, cancellationToken);
+        var version = await services.GetRequiredService<IServiceDatabase>().MigrateAsync(logger, cancellationToken);
         logger.SchemaMigrated(SchemaMigrations.LegacyComponent, version);
         IsReady = true;
     }
@@ -22,22 +22,23 @@ internal sealed class StorageInitializer(IServiceProvider services, ILogger<Stor
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary><c>/readyz</c>: the schema is in place and the database answers.</summary>
+/// <summary><c>/readyz</c>: the schema is in place and the database answers; the check names the provider.</summary>
 internal sealed class StorageHealthCheck(StorageInitializer initializer, IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!initializer.IsReady)
             return HealthCheckResult.Unhealthy("storage is not initialised yet");
+        var database = services.GetRequiredService<IServiceDatabase>();
         try
         {
-            return await services.GetRequiredService<SqliteDatabase>().PingAsync(cancellationToken)
-                ? HealthCheckResult.Healthy("sqlite")
-                : HealthCheckResult.Unhealthy("sqlite did not answer");
+            return await database.PingAsync(cancellationToken)
+                ? HealthCheckResult.Healthy(database.Provider)
+                : HealthCheckResult.Unhealthy($"{database.Provider} did not answer");
         }
         catch (Exception exception)
         {
-            return HealthCheckResult.Unhealthy("sqlite failed", exception);
+            return HealthCheckResult.Unhealthy($"{database.Provider} failed", exception);
         }
     }
 }

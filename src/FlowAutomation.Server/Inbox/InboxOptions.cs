@@ -21,4 +21,11 @@ internal sealed class InboxOptions
     /// <summary>Wait between attempts.</summary>
     [NotNegative]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// PostgreSQL only: how often a node looks for pending rows it was not told about — taken by another node whose
+    /// processor is busy with the conversation, or left by a node that died. A node runs what it took itself at once.
+    /// </summary>
+    [Positive]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -13,7 +13,7 @@ namespace FlowAutomation.Server.Inbox;
 /// run in order (one lane per conversation hash); conversations in different lanes run in parallel. On start, the
 /// events still pending from before are queued first. An event that keeps failing is set aside as <c>failed</c>.
 /// </summary>
-internal sealed class InboxProcessor(SqliteDatabase database, IInboxItemRunner runner, TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxProcessor> logger) : IHostedService, IDisposable
+internal sealed class InboxProcessor(SqliteDatabase database, IInboxItemRunner runner, TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxProcessor> logger) : IHostedService, IInboxProcessing, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<InboxItem> _early = [];

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using FlowAutomation.Runtime;
 using FlowAutomation.Server.Common;
@@ -41,9 +40,7 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
 
     /// <summary>The items taken but not processed yet, oldest first.</summary>
     public static async Task<IReadOnlyList<InboxItem>> PendingAsync(SqliteDatabase database, CancellationToken cancellationToken) =>
-        [.. (await SqliteInboxTable.PendingAsync(database, cancellationToken)).Select(r => r.Kind == nameof(BusinessEcho)
-            ? (InboxItem)new InboxAgentMessage(r.Seq, StoreJson.Deserialize<BusinessEcho>(r.Payload).ToAgentMessage())
-            : new InboxEvent(r.Seq, StoreJson.Deserialize<StoredEvent>(r.Payload).ToEvent()))];
+        [.. (await SqliteInboxTable.PendingAsync(database, cancellationToken)).Select(r => InboxIntake.ItemOf(r.Seq, r.Kind, r.Payload))];
 
     public async ValueTask DisposeAsync()
     {
@@ -115,7 +112,7 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
                 bool taken;
                 try
                 {
-                    (taken, item) = await TakeAsync(connection, transaction, record, now);
+                    (taken, item) = await InboxIntake.TakeAsync(connection, transaction, record, now);
                 }
                 catch (Exception exception)
                 {
@@ -135,60 +132,6 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
         }
         return items;
     }
-
-    /// <summary>Takes one record: false when it is a duplicate; the item for the engine when it has work to do.</summary>
-    private static async Task<(bool Taken, InboxItem? Item)> TakeAsync(SqliteConnection connection, SqliteTransaction transaction, InboundRecord record, DateTimeOffset now)
-    {
-        if (!await SqliteDedupStore.TryReserveAsync(record.DedupKey, now, connection, transaction))
-            return (false, null);
-        switch (record)
-        {
-            case InboundEnvelope envelope:
-                var stored = StoredEvent.From(envelope);
-                return await InsertAsync(connection, transaction, record, "pending", stored.ConversationId, envelope.ContactId, StoreJson.Serialize(stored), now) is { } seq
-                    ? (true, new InboxEvent(seq, stored.ToEvent()))
-                    : (false, null);
-            case BusinessEcho { CountsTowardQuota: true } echo:
-                return await InsertAsync(connection, transaction, record, "pending", echo.ConversationId, echo.ContactId, StoreJson.Serialize(echo), now) is { } agentSeq
-                    ? (true, new InboxAgentMessage(agentSeq, echo.ToAgentMessage()))
-                    : (false, null);
-        }
-        if (await InsertAsync(connection, transaction, record, "recorded", ConversationOf(record), ContactOf(record),
-                JsonSerializer.Serialize(record, record.GetType(), StoreJson.Options), now) is null)
-            return (false, null);
-        switch (record)
-        {
-            case DeliveryReport report:
-                await SqliteOutbox.RecordReportAsync(connection, transaction, report.ProviderMessageId, report.Status, report.EffectiveAt, seen: false, CancellationToken.None);
-                break;
-            case SeenReport seen:
-                await SqliteOutbox.RecordReportAsync(connection, transaction, seen.ProviderMessageId, null, seen.EffectiveAt, seen: true, CancellationToken.None);
-                break;
-        }
-        return (true, null);
-    }
-
-    /// <summary>The new row's sequence number; null when the inbox holds the key already (a redelivery older than the dedup retention).</summary>
-    private static Task<long?> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, InboundRecord record, string status, string? conversationId, string? contactId, string payload, DateTimeOffset now) =>
-        SqliteInboxTable.InsertAsync(connection, transaction, record.DedupKey, record.Provider.ToString(), record.GetType().Name, conversationId, contactId, payload, status == "pending", now);
-
-    private static string? ConversationOf(InboundRecord record) => record switch
-    {
-        BusinessEcho e => e.ConversationId,
-        ReadReceipt r => r.ConversationId,
-        ReactionRecord r => r.ConversationId,
-        _ => null,
-    };
-
-    private static string? ContactOf(InboundRecord record) => record switch
-    {
-        BusinessEcho e => e.ContactId,
-        ReadReceipt r => r.ContactId,
-        ReactionRecord r => r.ContactId,
-        DeliveryReport d => d.Recipient,
-        SeenReport s => s.Recipient,
-        _ => null,
-    };
 
     private sealed class Pending(IReadOnlyList<InboundRecord> records)
     {

@@ -17,7 +17,7 @@ internal sealed record AuditedRecord(long Seq, TraceRecord Record);
 /// <summary>
 /// What the studio reads of the service's records: counts of the audit log over a period, conversations, one
 /// conversation's trail (its trace records, in order) and the inbound events the service took for it (the inbox).
-/// One implementation per storage provider (<see cref="SqliteAuditReader"/>); the endpoints hold no SQL.
+/// One implementation whose SQL both providers take (<see cref="AuditReader"/>); the endpoints hold no SQL.
 /// </summary>
 internal interface IAuditReader
 {

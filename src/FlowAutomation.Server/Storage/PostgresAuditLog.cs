@@ -5,7 +5,7 @@ using Npgsql;
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>The audit log in PostgreSQL's <c>audit</c> table; the rows are <see cref="SqliteAuditLog"/>'s.</summary>
-internal sealed class PostgresAuditLog(PostgresDatabase database)
+internal sealed class PostgresAuditLog(PostgresDatabase database) : IAuditLog
 {
     /// <summary>Appends records in the caller's transaction (the transaction of the change they explain).</summary>
     public static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken)

@@ -9,11 +9,17 @@ namespace FlowAutomation.Server.Storage;
 /// statements themselves settle (compare-and-swap on a version, <c>ON CONFLICT</c>, <c>FOR UPDATE SKIP LOCKED</c>), and
 /// the schema through <see cref="SchemaMigrations"/>.
 /// </summary>
-internal sealed class PostgresDatabase(string connectionString) : IAsyncDisposable
+internal sealed class PostgresDatabase(string connectionString) : IServiceDatabase, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 
     public string ConnectionString { get; } = connectionString;
+
+    public string Provider => "postgres";
+
+    public string OutboxInsertionOrder => "seq";
+
+    async Task<System.Data.Common.DbConnection> IServiceDatabase.OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await _source.OpenConnectionAsync(cancellationToken);

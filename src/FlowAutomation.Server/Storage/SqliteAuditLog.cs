@@ -12,7 +12,7 @@ public sealed record AuditEntry(long Seq, string? ConversationId, DateTimeOffset
 /// The audit log: every trace record the engine writes (events, rules fired, actions with their status, guard
 /// refusals with the reason code), in the <c>audit</c> table, written in the transaction of the change it explains.
 /// </summary>
-internal sealed class SqliteAuditLog(SqliteDatabase database)
+internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
 {
     public static async Task AppendAsync(SqliteConnection connection, SqliteTransaction? transaction, string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken)
     {

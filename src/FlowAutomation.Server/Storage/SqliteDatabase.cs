@@ -9,7 +9,7 @@ namespace FlowAutomation.Server.Storage;
 /// instead of meeting SQLITE_BUSY. Creates or migrates its tables on start (<see cref="SchemaMigrations"/>); other
 /// components' tables could share the file.
 /// </summary>
-internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
+internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase, IAsyncDisposable
 {
     private readonly WriteGate _writeGate = new();
     private SqliteConnection? _writer;
@@ -28,6 +28,12 @@ internal sealed class SqliteDatabase(string connectionString) : IAsyncDisposable
     /// fsyncs at checkpoints; <c>FULL</c> also survives a power cut, at a cost per commit.
     /// </summary>
     public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Normal;
+
+    public string Provider => "sqlite";
+
+    public string OutboxInsertionOrder => "rowid";
+
+    async Task<System.Data.Common.DbConnection> IServiceDatabase.OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {

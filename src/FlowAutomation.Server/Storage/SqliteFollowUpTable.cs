@@ -24,13 +24,13 @@ internal static class SqliteFollowUpTable
     /// <summary>Sets a scheduled row <c>cancelled</c>; false when it was not scheduled (fired or cancelled before).</summary>
     public static async Task<bool> CancelAsync(SqliteConnection connection, SqliteTransaction transaction, string jobId, DateTimeOffset now, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE follow_ups SET status = 'cancelled', done_at = @at WHERE id = @jobId AND status = 'scheduled'",
+            FollowUpSql.Cancel,
             new { jobId, at = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>Sets a scheduled row <c>fired</c>; false when it was not scheduled (fired or cancelled before).</summary>
     public static async Task<bool> MarkFiredAsync(SqliteConnection connection, SqliteTransaction transaction, string jobId, DateTimeOffset now, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE follow_ups SET status = 'fired', done_at = @at WHERE id = @jobId AND status = 'scheduled'",
+            FollowUpSql.MarkFired,
             new { jobId, at = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>The conversation's scheduled follow-ups, by due time.</summary>
@@ -38,7 +38,7 @@ internal static class SqliteFollowUpTable
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT job FROM follow_ups WHERE conversation_id = @conversationId AND status = 'scheduled' ORDER BY due_at, seq",
+            FollowUpSql.Pending,
             new { conversationId }, cancellationToken: cancellationToken));
         return [.. rows.Select(StoreJson.DeserializeJob)];
     }
@@ -48,7 +48,7 @@ internal static class SqliteFollowUpTable
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var json = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT job FROM follow_ups WHERE id = @jobId AND status = 'scheduled'", new { jobId }, cancellationToken: cancellationToken));
+            FollowUpSql.Scheduled, new { jobId }, cancellationToken: cancellationToken));
         return json is null ? null : StoreJson.DeserializeJob(json);
     }
 
@@ -57,7 +57,7 @@ internal static class SqliteFollowUpTable
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT job FROM follow_ups WHERE status = 'scheduled' ORDER BY due_at, seq", cancellationToken: cancellationToken));
+            FollowUpSql.AllScheduled, cancellationToken: cancellationToken));
         return [.. rows.Select(StoreJson.DeserializeJob)];
     }
 }

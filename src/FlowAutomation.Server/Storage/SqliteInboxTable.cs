@@ -40,11 +40,17 @@ internal static class SqliteInboxTable
     /// <summary>The row is done, in the caller's transaction (false when it was done before).</summary>
     public static async Task<bool> MarkDoneAsync(SqliteConnection connection, SqliteTransaction transaction, long seq, DateTimeOffset at, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE inbox SET status = 'done', processed_at = @at, attempts = attempts + 1 WHERE seq = @seq AND status = 'pending'",
+            MarkDoneSql,
             new { seq, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) == 1;
 
     public static Task MarkFailedAsync(SqliteDatabase database, long seq, string error, int attempts, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE inbox SET status = 'failed', processed_at = @at, attempts = @attempts, last_error = @error WHERE seq = @seq AND status = 'pending'",
+            MarkFailedSql,
             new { seq, error, attempts, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
+    /// <summary>Sets a pending row done (both providers).</summary>
+    internal const string MarkDoneSql = "UPDATE inbox SET status = 'done', processed_at = @at, attempts = attempts + 1 WHERE seq = @seq AND status = 'pending'";
+
+    /// <summary>Sets a pending row failed with its error (both providers).</summary>
+    internal const string MarkFailedSql = "UPDATE inbox SET status = 'failed', processed_at = @at, attempts = @attempts, last_error = @error WHERE seq = @seq AND status = 'pending'";
 }

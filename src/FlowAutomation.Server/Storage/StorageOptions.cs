@@ -9,7 +9,11 @@ internal sealed class StorageOptions
 
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
-    /// <summary>A SQLite connection string, or just a file path (<c>--db app.db</c>); relative to the working folder.</summary>
+    /// <summary>
+    /// The database's connection string for whichever provider (<c>--db</c> passes it): for SQLite a connection string
+    /// or just a file path (<c>--db app.db</c>, relative to the working folder); for PostgreSQL an Npgsql connection
+    /// string (<c>--db "Host=db;Database=flows;Username=app;Password=…"</c>).
+    /// </summary>
     [NotBlank]
     public string Database { get; set; } = "flowautomation.db";
 
@@ -21,6 +25,9 @@ internal sealed class StorageOptions
     public TimeSpan DedupRetention { get; set; } = TimeSpan.FromDays(7);
 
     public string ConnectionString => Database.Contains('=', StringComparison.Ordinal) ? Database : $"Data Source={Database}";
+
+    /// <summary>The PostgreSQL database of <see cref="StorageProvider.Postgres"/>.</summary>
+    public PostgresDatabase CreatePostgresDatabase() => new(Database);
 
     public SqliteDatabase CreateDatabase()
     {

@@ -14,4 +14,10 @@ internal enum StorageProvider
     /// kept in memory (it made the same throwaway SQLite file), so new settings write <c>TemporaryFile</c>.
     /// </summary>
     InMemory,
+
+    /// <summary>
+    /// The PostgreSQL database named by <see cref="StorageOptions.Database"/> (an Npgsql connection string), which any
+    /// number of nodes share: every store, and Hangfire's jobs (in its own <c>hangfire</c> schema).
+    /// </summary>
+    Postgres,
 }

@@ -43,9 +43,12 @@ internal static class HangfireFollowUps
     /// <summary>Polls Hangfire's schedule often, so a test waits a tenth of a second rather than a second for a pick-up.</summary>
     public static readonly TimeSpan TestPolling = TimeSpan.FromMilliseconds(100);
 
-    public static HangfireFollowUpScheduler Create(SqliteDatabase database, JobStorage storage, TimeProvider clock, SchedulerSignal? signal = null, TimeSpan? polling = null)
+    public static HangfireFollowUpScheduler Create(SqliteDatabase database, JobStorage storage, TimeProvider clock, SchedulerSignal? signal = null, TimeSpan? polling = null) =>
+        Create(new SqliteFollowUpStore(database), storage, clock, signal, polling);
+
+    public static HangfireFollowUpScheduler Create(IFollowUpStore followUps, JobStorage storage, TimeProvider clock, SchedulerSignal? signal = null, TimeSpan? polling = null)
     {
-        var scheduler = new HangfireFollowUpScheduler(database, storage, clock,
+        var scheduler = new HangfireFollowUpScheduler(followUps, storage, clock,
             Options.Create(new FollowUpOptions { PollingInterval = polling ?? TestPolling }), NullLogger<HangfireFollowUpScheduler>.Instance);
         if (signal is not null)
             scheduler.Changed += signal.Pulse;

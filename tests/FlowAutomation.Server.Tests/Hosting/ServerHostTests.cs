@@ -59,7 +59,7 @@ public sealed class ServerHostTests
     public async Task StorageHealthCheck_BeforeSchemaIsReady_Unhealthy()
     {
         using var database = new TempDatabase();
-        var services = new ServiceCollection().AddSingleton(database.Database).BuildServiceProvider();
+        var services = new ServiceCollection().AddSingleton<IServiceDatabase>(database.Database).BuildServiceProvider();
         var initializer = new StorageInitializer(services, NullLogger<StorageInitializer>.Instance);
         var check = new StorageHealthCheck(initializer, services);
 
@@ -68,7 +68,7 @@ public sealed class ServerHostTests
         var after = await check.CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, before.Status);
-        Assert.Equal(HealthStatus.Healthy, after.Status);
+        Assert.Equal((HealthStatus.Healthy, "sqlite"), (after.Status, after.Description));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal sealed class LiveHarness : IAsyncDisposable
         Logs = logs;
         Host = host;
         Provider = provider;
-        host.App.Services.GetRequiredService<InboxProcessor>().Finished += item =>
+        host.App.Services.GetRequiredService<IInboxProcessing>().Finished += item =>
         {
             _processed.Enqueue(item.Seq);
             Progress();

@@ -10,27 +10,31 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FlowAutomation.Server.Tests.Storage;
 
 /// <summary>
-/// An engine commit is one value written in one transaction: state, outbox rows, follow-ups, audit records and the
-/// inbox row's marker all land together, or none of them does.
+/// The engine store's contract, on both providers: an engine commit is one value written in one transaction — state,
+/// outbox rows, follow-ups, audit records and the inbox row's marker all land together, or none of them does.
 /// </summary>
-public sealed class SqliteEngineStoreTests : IAsyncLifetime
+public abstract class EngineStoreContractTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Now = new(2026, 3, 2, 2, 0, 0, TimeSpan.Zero);
-    private readonly TempDatabase _database = new();
+    protected static readonly DateTimeOffset Now = new(2026, 3, 2, 2, 0, 0, TimeSpan.Zero);
     private readonly RecordingListener _listener = new();
-    private SqliteEngineStore _store = null!;
+    private IEngineStore _store = null!;
+
+    /// <summary>The provider's database, migrated and empty.</summary>
+    private protected abstract Task<IServiceDatabase> CreateDatabaseAsync();
+
+    private protected abstract IEngineStore CreateStore(IServiceDatabase database, ICommitListener listener, TimeProvider time);
+
+    protected abstract Task DropDatabaseAsync();
+
+    private protected IServiceDatabase Database { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        await _database.MigratedAsync();
-        _store = new SqliteEngineStore(_database.Database, [_listener], new FakeTimeProvider(Now), NullLogger<SqliteEngineStore>.Instance);
+        Database = await CreateDatabaseAsync();
+        _store = CreateStore(Database, _listener, new FakeTimeProvider(Now));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _database.Database.DisposeAsync();
-        _database.Dispose();
-    }
+    public Task DisposeAsync() => DropDatabaseAsync();
 
     [Fact]
     public async Task CommitAsync_PendingInboxRow_WritesEverythingAndMarksTheRowDone()
@@ -65,7 +69,7 @@ public sealed class SqliteEngineStoreTests : IAsyncLifetime
         var seq = await InboxRowAsync("k-1");
         var read = ConversationState.New("c-1", "u-1");
         await _store.CommitAsync(Commit(read, null), CancellationToken.None);
-        await using (var connection = await _database.Database.OpenAsync())
+        await using (var connection = await Database.OpenConnectionAsync())
             await connection.ExecuteAsync("DELETE FROM outbox; DELETE FROM follow_ups; DELETE FROM audit;");
         _listener.Commits.Clear();
 
@@ -90,7 +94,7 @@ public sealed class SqliteEngineStoreTests : IAsyncLifetime
         Assert.DoesNotContain(await _store.PendingFollowUpsAsync("c-1", CancellationToken.None), pending => pending.Id == job.Id);
     }
 
-    private static EngineCommit Commit(ConversationState state, CompletedWork? completes, string key = "m", FollowUpJob? schedule = null)
+    protected static EngineCommit Commit(ConversationState state, CompletedWork? completes, string key = "m", FollowUpJob? schedule = null)
     {
         var message = new OutgoingMessage($"c/{key}/1", state.ConversationId, "u-1", "f", new TextContent("hi"), Now, Now.AddHours(1));
         var trace = new EventTrace(Now, "message.received", "hi", 0);
@@ -100,16 +104,18 @@ public sealed class SqliteEngineStoreTests : IAsyncLifetime
     private static FollowUpJob Job(string conversation, string followUp = "later") =>
         new(conversation, "u-1", "f", followUp, Now, Now.AddHours(1), FlowEvent.TextReceived(Now, "hi"));
 
-    private async Task<long> InboxRowAsync(string key)
+    protected async Task<long> InboxRowAsync(string key)
     {
-        var seq = await _database.Database.WriteAsync((connection, transaction) =>
-            SqliteInboxTable.InsertAsync(connection, transaction, key, "test", "message", "c-1", "u-1", "{}", pending: true, Now));
-        return seq!.Value;
+        await using var connection = await Database.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO inbox (dedup_key, provider, kind, conversation_id, contact_id, received_at, payload, status)
+            VALUES (@key, 'test', 'message', 'c-1', 'u-1', @at, '{}', 'pending') RETURNING seq
+            """, new { key, at = Now.ToUnixTimeMilliseconds() });
     }
 
-    private async Task<(long States, long Outbox, long FollowUps, long Audit, string InboxStatus)> CountsAsync(long seq)
+    protected async Task<(long States, long Outbox, long FollowUps, long Audit, string InboxStatus)> CountsAsync(long seq)
     {
-        await using var connection = await _database.Database.OpenAsync();
+        await using var connection = await Database.OpenConnectionAsync();
         return (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM conversations"),
             await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"),
             await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM follow_ups"),
@@ -117,7 +123,7 @@ public sealed class SqliteEngineStoreTests : IAsyncLifetime
             await connection.ExecuteScalarAsync<string>("SELECT status FROM inbox WHERE seq = @seq", new { seq }) ?? "none");
     }
 
-    private sealed class RecordingListener : ICommitListener
+    private protected sealed class RecordingListener : ICommitListener
     {
         public List<EngineCommit> Commits { get; } = [];
 
@@ -126,5 +132,58 @@ public sealed class SqliteEngineStoreTests : IAsyncLifetime
             Commits.Add(commit);
             return ValueTask.CompletedTask;
         }
+    }
+}
+
+/// <summary>The engine store's contract on SQLite.</summary>
+public sealed class SqliteEngineStoreTests : EngineStoreContractTests
+{
+    private readonly TempDatabase _database = new();
+
+    private protected override async Task<IServiceDatabase> CreateDatabaseAsync() => await _database.MigratedAsync();
+
+    private protected override IEngineStore CreateStore(IServiceDatabase database, ICommitListener listener, TimeProvider time) =>
+        new SqliteEngineStore((SqliteDatabase)database, [listener], time, NullLogger<SqliteEngineStore>.Instance);
+
+    protected override async Task DropDatabaseAsync()
+    {
+        await _database.Database.DisposeAsync();
+        _database.Dispose();
+    }
+}
+
+/// <summary>The engine store's contract on PostgreSQL, and one inbox row committed by two nodes at once.</summary>
+public sealed class PostgresEngineStoreTests : EngineStoreContractTests
+{
+    private TempPostgresDatabase _database = null!;
+
+    private protected override async Task<IServiceDatabase> CreateDatabaseAsync()
+    {
+        _database = await TempPostgresDatabase.CreateAsync();
+        return _database.Database;
+    }
+
+    private protected override IEngineStore CreateStore(IServiceDatabase database, ICommitListener listener, TimeProvider time) =>
+        new PostgresEngineStore((PostgresDatabase)database, [listener], time, NullLogger<PostgresEngineStore>.Instance);
+
+    protected override async Task DropDatabaseAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task CommitAsync_TwoNodesCommitTheSameInboxRowAtOnce_ExactlyOneCommits()
+    {
+        var seq = await InboxRowAsync("k-race");
+        await using var other = new PostgresDatabase(_database.ConnectionString);
+        var nodes = new[]
+        {
+            CreateStore(Database, new RecordingListener(), new FakeTimeProvider(Now)),
+            CreateStore(other, new RecordingListener(), new FakeTimeProvider(Now)),
+        };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
+            await nodes[i % 2].CommitAsync(Commit(ConversationState.New($"c-{i}", "u-1"), new InboxRowDone(seq), $"m{i}"), CancellationToken.None))));
+
+        Assert.Single(results, r => r == CommitResult.Committed);
+        Assert.All(results.Where(r => r != CommitResult.Committed), r => Assert.Equal(CommitResult.AlreadyDone, r));
+        Assert.Equal((1L, 1L, 1L, 1L, "done"), await CountsAsync(seq));
     }
 }

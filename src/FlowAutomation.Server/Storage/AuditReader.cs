@@ -2,12 +2,12 @@ using Dapper;
 
 namespace FlowAutomation.Server.Storage;
 
-/// <summary>The <see cref="IAuditReader"/> of the SQLite database: the <c>audit</c> and <c>conversations</c> tables.</summary>
-internal sealed class SqliteAuditReader(SqliteDatabase database) : IAuditReader
+/// <summary>The <see cref="IAuditReader"/> of the service's database (either provider: the SQL is common to both), its <c>audit</c> and <c>conversations</c> tables.</summary>
+internal sealed class AuditReader(IServiceDatabase database) : IAuditReader
 {
     public async Task<IReadOnlyList<ActivityRow>> ActivityAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Kind, string? Flow, string? Node, string? Name, string? Status, string? Reason, long Count)>(new CommandDefinition("""
             SELECT kind, flow, node, name, status, reason, COUNT(*)
             FROM audit
@@ -19,7 +19,7 @@ internal sealed class SqliteAuditReader(SqliteDatabase database) : IAuditReader
 
     public async Task<IReadOnlyList<ConversationSummary>> FindConversationsAsync(string? search, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var text = string.IsNullOrWhiteSpace(search) ? null : Escape(search.Trim());
         var rows = await connection.QueryAsync<(string Id, string? ContactId, string? ContactName, long UpdatedAt)>(new CommandDefinition("""
             SELECT id, contact_id, contact_name, updated_at FROM conversations
@@ -35,10 +35,10 @@ internal sealed class SqliteAuditReader(SqliteDatabase database) : IAuditReader
 
     public async Task<IReadOnlyList<AuditedRecord>> TrailAsync(string conversationId, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long Seq, string Kind, string Record)>(new CommandDefinition("""
             SELECT seq, kind, record FROM (
-                SELECT seq, kind, record FROM audit WHERE conversation_id = @conversationId ORDER BY seq DESC LIMIT @limit)
+                SELECT seq, kind, record FROM audit WHERE conversation_id = @conversationId ORDER BY seq DESC LIMIT @limit) AS latest
             ORDER BY seq
             """, new { conversationId, limit }, cancellationToken: cancellationToken));
         var result = new List<AuditedRecord>();

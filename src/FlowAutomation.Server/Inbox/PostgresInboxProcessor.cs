@@ -1,0 +1,209 @@
+using System.Threading.Channels;
+using FlowAutomation.Server.Common;
+using FlowAutomation.Server.Runtime;
+using FlowAutomation.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FlowAutomation.Server.Inbox;
+
+/// <summary>
+/// Runs the inbox on PostgreSQL, where several nodes share one <c>inbox</c> table. A conversation's rows are run by one
+/// node at a time, oldest first: the node takes the conversation's transaction-scoped advisory lock
+/// (<c>pg_advisory_xact_lock(hashtext(id))</c>) on a connection of its own, then takes the oldest pending row, runs it
+/// (<see cref="IInboxItemRunner"/>, whose engine commit sets the row <c>done</c> in the transaction of the state change)
+/// and goes on until none is pending; ending the lock's transaction lets the next node in. A node that dies loses its
+/// connection and with it the lock; a row it had not committed is still pending and runs on another node. The
+/// conversations this node took webhooks for are run at once (waiting for the lock when another node holds it); every
+/// <see cref="InboxOptions.PollInterval"/> each node also looks for conversations with pending rows and runs those no
+/// node holds (<c>pg_try_advisory_xact_lock</c>). <see cref="InboxOptions.Lanes"/> conversations run at once per node.
+/// An item that keeps failing is set aside as <c>failed</c>, as on SQLite.
+/// </summary>
+internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxItemRunner runner, TimeProvider time, IOptions<InboxOptions> options, ILogger<PostgresInboxProcessor> logger)
+    : IHostedService, IInboxProcessing, IDisposable
+{
+    /// <summary>Rows run under one hold of a conversation's lock before it is let go and queued again (other conversations get a turn).</summary>
+    private const int MaxRowsPerHold = 100;
+
+    /// <summary>Conversations with pending rows read per poll.</summary>
+    private const int PollLimit = 256;
+
+    private readonly Channel<string> _work = Channel.CreateUnbounded<string>();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, bool> _queued = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _running = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _again = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task[] _workers = [];
+    private long _processed;
+    private long _failed;
+
+    public long Processed => Interlocked.Read(ref _processed);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public event Action<InboxItem>? Finished;
+
+    /// <summary>This node took new rows of the conversation (called by the inbox after its commit): run them, waiting for another node that holds it.</summary>
+    public void Enqueue(string conversationId) => Request(conversationId, wait: true);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            _workers = [.. Enumerable.Range(0, options.Value.Lanes).Select(_ => Task.Run(WorkAsync, CancellationToken.None)), Task.Run(PollAsync, CancellationToken.None)];
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // What is not committed stays pending in the database for this node's next start or another node's poll.
+        await _stopping.CancelAsync();
+        _work.Writer.TryComplete();
+        await Task.WhenAll(_workers).WaitAsync(cancellationToken);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    /// <summary>Queues a conversation once; a request to <paramref name="wait"/> upgrades a queued poll's, and reaches a run already going on.</summary>
+    private void Request(string conversationId, bool wait)
+    {
+        lock (_gate)
+        {
+            if (_running.Contains(conversationId))
+            {
+                if (wait)
+                    _again.Add(conversationId);
+                return;
+            }
+            if (_queued.TryGetValue(conversationId, out var queuedWait))
+            {
+                _queued[conversationId] = queuedWait || wait;
+                return;
+            }
+            _queued[conversationId] = wait;
+        }
+        _work.Writer.TryWrite(conversationId);
+    }
+
+    private async Task PollAsync()
+    {
+        using var timer = new PeriodicTimer(options.Value.PollInterval, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    foreach (var conversationId in await PostgresInboxTable.PendingConversationsAsync(database, PollLimit, _stopping.Token))
+                        Request(conversationId, wait: false);
+                }
+                catch (Exception exception) when (!_stopping.IsCancellationRequested)
+                {
+                    logger.InboxPollFailed(exception);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(_stopping.Token));
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WorkAsync()
+    {
+        try
+        {
+            await foreach (var conversationId in _work.Reader.ReadAllAsync(_stopping.Token))
+            {
+                bool wait;
+                lock (_gate)
+                {
+                    wait = _queued.Remove(conversationId, out var queuedWait) && queuedWait;
+                    _running.Add(conversationId);
+                }
+                var again = true;
+                while (again)
+                {
+                    try
+                    {
+                        await HoldAsync(conversationId, wait);
+                    }
+                    catch (Exception exception) when (!_stopping.IsCancellationRequested)
+                    {
+                        logger.InboxConversationFailed(exception, conversationId);
+                    }
+                    lock (_gate)
+                    {
+                        again = _again.Remove(conversationId) && !_stopping.IsCancellationRequested;
+                        if (!again)
+                            _running.Remove(conversationId);
+                    }
+                    wait = true;
+                }
+            }
+        }
+        catch (Exception) when (_stopping.IsCancellationRequested)
+        {
+            // stopping: what was not committed stays pending
+        }
+    }
+
+    /// <summary>Holds the conversation's lock (or, unless <paramref name="wait"/>, gives up when another node holds it) and runs its pending rows, oldest first.</summary>
+    private async Task HoldAsync(string conversationId, bool wait)
+    {
+        await using var connection = await database.OpenAsync(_stopping.Token);
+        await using var transaction = await connection.BeginTransactionAsync(_stopping.Token);
+        if (wait)
+            await PostgresInboxTable.LockAsync(connection, transaction, conversationId, _stopping.Token);
+        else if (!await PostgresInboxTable.TryLockAsync(connection, transaction, conversationId, _stopping.Token))
+            return;
+        for (var rows = 0; rows < MaxRowsPerHold; rows++)
+        {
+            if (_stopping.IsCancellationRequested || await PostgresInboxTable.OldestPendingAsync(database, conversationId, _stopping.Token) is not { } row)
+                return;
+            var item = InboxIntake.ItemOf(row.Seq, row.Kind, row.Payload);
+            if (!await RunAsync(item))
+                return;
+            try
+            {
+                Finished?.Invoke(item);
+            }
+            catch (Exception exception)
+            {
+                logger.InboxObserverFailed(exception, item.Seq);
+            }
+        }
+        lock (_gate)
+            _again.Add(conversationId);
+    }
+
+    /// <summary>Runs one item with <see cref="InboxOptions.MaxAttempts"/> attempts; false when the node is stopping and left it pending.</summary>
+    private async Task<bool> RunAsync(InboxItem item)
+    {
+        var settings = options.Value;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await runner.RunAsync(item, CancellationToken.None);
+                Interlocked.Increment(ref _processed);
+                return true;
+            }
+            catch (Exception exception) when (attempt < settings.MaxAttempts && !_stopping.IsCancellationRequested)
+            {
+                logger.InboxAttemptFailed(exception, item.Seq, item.ConversationId, attempt);
+                await Task.Delay(settings.RetryDelay, time, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                if (_stopping.IsCancellationRequested)
+                    return false;
+                logger.InboxFailed(exception, item.Seq, item.ConversationId, attempt);
+                Interlocked.Increment(ref _failed);
+                await PostgresInboxTable.MarkFailedAsync(database, item.Seq, $"{exception.GetType().Name}: {exception.Message}", attempt, time.GetUtcNow(), CancellationToken.None);
+                return true;
+            }
+        }
+    }
+}

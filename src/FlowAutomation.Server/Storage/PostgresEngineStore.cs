@@ -1,0 +1,69 @@
+using FlowAutomation.Runtime;
+using FlowAutomation.Scheduling;
+using FlowAutomation.Server.Common;
+using FlowAutomation.State;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>
+/// The engine's store on PostgreSQL, which every node shares. A commit is one transaction holding everything the
+/// <see cref="EngineCommit"/> carries (<see cref="PostgresEngineCommit"/>), with the same <see cref="CommitResult"/>s as
+/// <see cref="SqliteEngineStore"/>; open conversations per agent and team turns are read from the database, so
+/// <c>assign</c> counts every node's work. Once the commit is durable the <paramref name="listeners"/> do the work outside
+/// the database (wake this node's dispatcher, hand follow-ups to Hangfire, log).
+/// </summary>
+internal sealed class PostgresEngineStore(PostgresDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, ILogger<PostgresEngineStore> logger) : IEngineStore
+{
+    private readonly PostgresConversationStore _conversations = new(database, time);
+    private readonly PostgresFollowUpStore _followUps = new(database);
+    private readonly ICommitListener[] _listeners = [.. listeners];
+
+    public ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken) =>
+        _conversations.FindAsync(conversationId, cancellationToken);
+
+    public ValueTask<IReadOnlyDictionary<string, int>> CountOpenAsync(IReadOnlyCollection<string> assignees, CancellationToken cancellationToken) =>
+        _conversations.CountOpenAsync(assignees, cancellationToken);
+
+    public ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken) =>
+        _conversations.FindTurnsAsync(teams, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<FollowUpJob>> PendingFollowUpsAsync(string conversationId, CancellationToken cancellationToken) =>
+        await _followUps.PendingAsync(conversationId, cancellationToken);
+
+    public async ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        CommitResult result;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            result = await PostgresEngineCommit.WriteAsync(connection, transaction, commit, time.GetUtcNow(), cancellationToken);
+            if (result == CommitResult.Committed)
+                await transaction.CommitAsync(cancellationToken);
+            else
+                await transaction.RollbackAsync(cancellationToken);
+        }
+        if (result == CommitResult.Committed)
+            await CommitListeners.NotifyAsync(_listeners, commit, logger);
+        return result;
+    }
+}
+
+/// <summary>Tells the <see cref="ICommitListener"/>s of a durable commit; a listener's failure is logged, never thrown (the commit stands).</summary>
+internal static class CommitListeners
+{
+    public static async Task NotifyAsync(IReadOnlyList<ICommitListener> listeners, EngineCommit commit, ILogger logger)
+    {
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                await listener.CommittedAsync(commit, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                logger.AfterCommitFailed(exception, commit.ConversationId);
+            }
+        }
+    }
+}
