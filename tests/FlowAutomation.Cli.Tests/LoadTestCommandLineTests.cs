@@ -32,10 +32,21 @@ public sealed class LoadTestCommandLineTests
     [Fact]
     public async Task RunAsync_EveryOption_IsRead()
     {
-        var (exit, options, _) = await ParseAsync("--conversations", "200", "--concurrency=4", "--warmup", "0", "--flows", "samples/shop", "--rate", "2000");
+        var (exit, options, _) = await ParseAsync("--conversations", "200", "--concurrency=4", "--warmup", "0", "--flows", "samples/shop", "--rate", "2000",
+            "--postgres", "Host=127.0.0.1;Username=load", "--nodes", "2");
 
         Assert.Equal(0, exit);
-        Assert.Equal(new LoadTestOptions(200, 4, 0, "samples/shop") { Rate = 2000 }, options);
+        Assert.Equal(new LoadTestOptions(200, 4, 0, "samples/shop") { Rate = 2000, Postgres = "Host=127.0.0.1;Username=load", Nodes = 2 }, options);
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoNodesWithoutPostgres_ExitsTwoSayingWhyAndDoesNotRun()
+    {
+        var (exit, options, err) = await ParseAsync("--nodes", "2");
+
+        Assert.Equal(LoadTestCommandLine.Usage, exit);
+        Assert.Null(options);
+        Assert.Contains("load test: --nodes above 1 needs --postgres", err, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -56,6 +67,7 @@ public sealed class LoadTestCommandLineTests
     [InlineData("--concurrency", "1000", "--concurrency must be a whole number from 1 to 256, not '1000'")]
     [InlineData("--warmup", "many", "--warmup must be a whole number from 0 to 10000, not 'many'")]
     [InlineData("--rate", "20001", "--rate must be a whole number from 0 to 20000, not '20001'")]
+    [InlineData("--nodes", "0", "--nodes must be a whole number from 1 to 8, not '0'")]
     [InlineData("--colour", "on", "Unrecognized command or argument '--colour'.")]
     public async Task RunAsync_BadValueOrUnknownOption_ExitsTwoNamingItAndDoesNotRun(string option, string value, string message)
     {

@@ -11,11 +11,17 @@ using System.CommandLine.Invocation;
 internal sealed record LoadTestOptions(int Conversations, int Concurrency, int Warmup, string Flows)
 {
     public int Rate { get; init; }
+
+    /// <summary>An Npgsql connection string to a PostgreSQL server: the service runs on a fresh database made there; null runs on a SQLite file.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>How many <c>flowctl serve</c> nodes share the database (more than one needs <see cref="Postgres"/>); webhooks go to them in turn.</summary>
+    public int Nodes { get; init; } = 1;
 }
 
 /// <summary>
 /// The load test's command line on System.CommandLine: <c>[--conversations N] [--concurrency N] [--warmup N]
-/// [--flows DIR] [--rate N]</c>, with help; an unknown option, a flag without its value or a number out of its range is a usage
+/// [--flows DIR] [--rate N] [--postgres CONNECTION] [--nodes N]</c>, with help; an unknown option, a flag without its value or a number out of its range is a usage
 /// error (exit 2, naming it) before anything starts.
 /// </summary>
 internal static class LoadTestCommandLine
@@ -32,6 +38,8 @@ internal static class LoadTestCommandLine
         var concurrency = Count("--concurrency", 32, 1, 256, "Webhook requests in flight at once.");
         var warmup = Count("--warmup", 500, 0, 10_000, "Requests sent before measuring.");
         var rate = Count("--rate", 0, 0, 20_000, "Open loop: webhooks sent per second on a fixed schedule (latency counted from the scheduled time); 0 is the closed loop of --concurrency.");
+        var nodes = Count("--nodes", 1, 1, 8, "flowctl serve nodes sharing the database (more than one needs --postgres); webhooks go to them in turn.");
+        var postgres = new Option<string?>("--postgres") { Description = "Run on PostgreSQL: an Npgsql connection string to a server where the load test may create (and then drop) a fresh database.", HelpName = "CONNECTION" };
         var flows = new Option<string>("--flows") { Description = "The flow folder the service runs.", HelpName = "DIR", DefaultValueFactory = _ => "flows" };
         var root = new RootCommand("Load test of the live service over loopback: flowctl serve as a child process, signed webhooks; intake, drain and webhook-to-provider figures.")
         {
@@ -40,9 +48,25 @@ internal static class LoadTestCommandLine
             warmup,
             flows,
             rate,
+            postgres,
+            nodes,
         };
+        root.Validators.Add(result =>
+        {
+            int count;
+            try
+            {
+                count = result.GetValue(nodes);
+            }
+            catch (InvalidOperationException)
+            {
+                return; // a --nodes that did not parse is reported by its own parser
+            }
+            if (count > 1 && string.IsNullOrWhiteSpace(result.GetValue(postgres)))
+                result.AddError("--nodes above 1 needs --postgres: nodes share one database, and a SQLite file is one node's");
+        });
         root.SetAction((parse, token) => run(
-            new LoadTestOptions(parse.GetRequiredValue(conversations), parse.GetRequiredValue(concurrency), parse.GetRequiredValue(warmup), parse.GetRequiredValue(flows)) { Rate = parse.GetRequiredValue(rate) },
+            new LoadTestOptions(parse.GetRequiredValue(conversations), parse.GetRequiredValue(concurrency), parse.GetRequiredValue(warmup), parse.GetRequiredValue(flows)) { Rate = parse.GetRequiredValue(rate), Postgres = parse.GetValue(postgres), Nodes = parse.GetRequiredValue(nodes) },
             token));
 
         var parse = root.Parse(args);

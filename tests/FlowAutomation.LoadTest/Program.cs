@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using static LoadReport;
 
 // Load test of the live service over loopback (see docs/performance.md, "Live service"):
 //   dotnet run -c Release --project tests/FlowAutomation.LoadTest -- [--conversations 10000] [--concurrency 32] [--rate 0] [--warmup 500] [--flows flows]
-// Starts `flowctl serve` as a child process on a free 127.0.0.1 port with a fresh SQLite file and a fake Infobip
-// (in this process, loopback), sends one signed Infobip webhook per conversation, and reports: the intake (webhooks
+//   [--postgres "Host=127.0.0.1;Port=5432;Username=…"] [--nodes 2]
+// Starts `flowctl serve` as a child process on a free 127.0.0.1 port with a fresh SQLite file (or N of them on a fresh
+// PostgreSQL database) and a fake Infobip (in this process, loopback), sends one signed Infobip webhook per conversation, and reports: the intake (webhooks
 // accepted per second, latency percentiles), the drain (events the engine ran and committed per second), and the time
 // from each webhook to the provider's request for its reply (percentiles), with the storage provider and node count.
 // Bounded in count and time; loopback only.
@@ -18,95 +17,55 @@ return await LoadTestCommandLine.RunAsync(args, RunLoadTestAsync, Console.Out, C
 
 static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationToken cancellationToken)
 {
-    var flowctl = FlowCtlPath();
-    var folder = Path.Combine(Path.GetTempPath(), "flowautomation-load-" + Guid.NewGuid().ToString("n"));
-    Directory.CreateDirectory(folder);
     var clock = new WebhookClock(options.Conversations);
     await using var provider = await FakeProvider.StartAsync(clock, cancellationToken);
+    var inFlight = options.Rate > 0 ? LoadTestCommandLine.MaxInFlight : options.Concurrency;
+    await using var service = await ServiceNodes.StartAsync(options, FlowCtlPath(), provider.Url, Secret, AdminKey, Math.Min(inFlight, 256), cancellationToken);
 
-    var port = FreePort();
-    var baseUrl = $"http://127.0.0.1:{port}";
-    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-    foreach (var arg in new[]
-    {
-        flowctl, "serve", "--urls", baseUrl, "--flows", Path.GetFullPath(options.Flows), "--db", Path.Combine(folder, "load.db"),
-        $"--Infobip:BaseUrl={provider.Url}", "--Infobip:ApiKey=load", "--Infobip:Sender=biz-1", $"--Webhooks:Infobip:Secret={Secret}",
-        $"--Admin:ApiKey={AdminKey}", "--Flows:Watch=false",
-    })
-    {
-        start.ArgumentList.Add(arg);
-    }
-    start.Environment["Logging__LogLevel__Default"] = "Warning";
-    using var service = Process.Start(start)!;
-    var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-    service.OutputDataReceived += (_, e) =>
-    {
-        if (e.Data?.StartsWith("flowctl serve: running on", StringComparison.Ordinal) == true)
-            running.TrySetResult();
-    };
-    service.ErrorDataReceived += (_, e) =>
-    {
-        if (e.Data is not null)
-            Console.Error.WriteLine("service: " + e.Data);
-    };
-    service.BeginOutputReadLine();
-    service.BeginErrorReadLine();
-    try
-    {
-        await running.Task.WaitAsync(TimeSpan.FromSeconds(60), TimeProvider.System, cancellationToken); // the load test runs on the real clock
-        var inFlight = options.Rate > 0 ? LoadTestCommandLine.MaxInFlight : options.Concurrency;
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Min(inFlight, 256) }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
-        var load = new WebhookLoad(client, Secret);
-        var status = new StatusPoller(client, AdminKey);
-        var mode = options.Rate > 0 ? Invariant($"open loop at {options.Rate} webhooks/s") : Invariant($"closed loop, {options.Concurrency} concurrent");
-        Console.WriteLine(Invariant($"service: storage sqlite (file, synchronous=NORMAL), 1 node; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
+    var load = new WebhookLoad(service.Clients, Secret);
+    var status = new StatusPoller(service.Clients, AdminKey);
+    var mode = options.Rate > 0 ? Invariant($"open loop at {options.Rate} webhooks/s") : Invariant($"closed loop, {options.Concurrency} concurrent");
+    Console.WriteLine(Invariant($"service: storage {service.Storage}, {options.Nodes} node(s), webhooks to each in turn; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
 
-        Console.WriteLine(Invariant($"warm-up: {options.Warmup} requests, then until the engine has run them"));
-        await load.ClosedLoopAsync("warm", options.Warmup, options.Concurrency, clock: null);
-        var warmed = await status.WaitProcessedAsync(options.Warmup, TimeSpan.FromMinutes(2), cancellationToken);
-        var baseline = warmed.Processed;
+    Console.WriteLine(Invariant($"warm-up: {options.Warmup} requests, then until the engine has run them"));
+    await load.ClosedLoopAsync("warm", options.Warmup, options.Concurrency, clock: null);
+    var warmed = await status.WaitProcessedAsync(options.Warmup, TimeSpan.FromMinutes(2), cancellationToken);
+    var baseline = warmed.Processed;
 
-        Console.WriteLine(Invariant($"measuring: {options.Conversations} conversations, one signed Infobip webhook each, {mode}"));
-        var cpuBefore = CpuTime(service.Id);
-        var measured = Stopwatch.StartNew();
-        var polling = status.TrackAsync(measured, baseline + options.Conversations, TimeSpan.FromMinutes(5), cancellationToken);
-        var intake = options.Rate > 0
-            ? await load.OpenLoopAsync("conv", options.Conversations, options.Rate, LoadTestCommandLine.MaxInFlight, clock)
-            : await load.ClosedLoopAsync("conv", options.Conversations, options.Concurrency, clock);
-        var samples = await polling;
-        var latencies = intake.Latencies;
-        Console.WriteLine(Invariant(
-            $"intake: {latencies.Length} webhooks in {intake.Elapsed.TotalSeconds:F2} s = {latencies.Length / intake.Elapsed.TotalSeconds:F0}/s accepted; latency {Latencies(latencies)}; errors {intake.Errors}")
-            + (options.Rate > 0 ? Invariant($"; sends more than 10 ms behind schedule {intake.LateStarts}") : ""));
+    Console.WriteLine(Invariant($"measuring: {options.Conversations} conversations, one signed Infobip webhook each, {mode}"));
+    var cpuBefore = service.CpuTime();
+    var measured = Stopwatch.StartNew();
+    var polling = status.TrackAsync(measured, baseline + options.Conversations, TimeSpan.FromMinutes(5), cancellationToken);
+    var intake = options.Rate > 0
+        ? await load.OpenLoopAsync("conv", options.Conversations, options.Rate, LoadTestCommandLine.MaxInFlight, clock)
+        : await load.ClosedLoopAsync("conv", options.Conversations, options.Concurrency, clock);
+    var samples = await polling;
+    var latencies = intake.Latencies;
+    Console.WriteLine(Invariant(
+        $"intake: {latencies.Length} webhooks in {intake.Elapsed.TotalSeconds:F2} s = {latencies.Length / intake.Elapsed.TotalSeconds:F0}/s accepted; latency {Latencies(latencies)}; errors {intake.Errors}")
+        + (options.Rate > 0 ? Invariant($"; sends more than 10 ms behind schedule {intake.LateStarts}") : ""));
 
-        var last = samples[^1];
-        var drained = last.Processed - baseline;
-        var atIntakeEnd = samples.LastOrDefault(s => s.At <= intake.Elapsed) ?? samples[0];
-        var backlog = baseline + options.Conversations - atIntakeEnd.Processed;
-        var afterIntake = last.At - atIntakeEnd.At;
-        Console.WriteLine(Invariant(
-            $"drain: {drained} of {options.Conversations} events run and committed {last.At.TotalSeconds:F2} s after the first webhook = {drained / last.At.TotalSeconds:F0} events/s")
-            + (backlog > 0 && afterIntake > TimeSpan.Zero
-                ? Invariant($"; {backlog} were still queued when the intake ended and took {afterIntake.TotalSeconds:F2} s more ({(last.Processed - atIntakeEnd.Processed) / afterIntake.TotalSeconds:F0} events/s)")
-                : "; none queued when the intake ended")
-            + Invariant($"; peak {PeakRate(samples, TimeSpan.FromSeconds(1)):F0} events/s over 1 s"));
-        var cpu = CpuTime(service.Id) - cpuBefore;
-        Console.WriteLine(Invariant($"service CPU: {cpu.TotalSeconds:F2} s (user and system) from the first webhook until the last event was committed = {cpu.TotalMilliseconds * 1000 / Math.Max(1, drained):F0} µs per event, taking and running it"));
+    var last = samples[^1];
+    var drained = last.Processed - baseline;
+    var atIntakeEnd = samples.LastOrDefault(s => s.At <= intake.Elapsed) ?? samples[0];
+    var backlog = baseline + options.Conversations - atIntakeEnd.Processed;
+    var afterIntake = last.At - atIntakeEnd.At;
+    Console.WriteLine(Invariant(
+        $"drain: {drained} of {options.Conversations} events run and committed {last.At.TotalSeconds:F2} s after the first webhook = {drained / last.At.TotalSeconds:F0} events/s")
+        + (backlog > 0 && afterIntake > TimeSpan.Zero
+            ? Invariant($"; {backlog} were still queued when the intake ended and took {afterIntake.TotalSeconds:F2} s more ({(last.Processed - atIntakeEnd.Processed) / afterIntake.TotalSeconds:F0} events/s)")
+            : "; none queued when the intake ended")
+        + Invariant($"; peak {PeakRate(samples, TimeSpan.FromSeconds(1)):F0} events/s over 1 s"));
+    var cpu = service.CpuTime() - cpuBefore;
+    Console.WriteLine(Invariant($"service CPU: {cpu.TotalSeconds:F2} s (user and system, every node; a PostgreSQL server's own not counted) from the first webhook until the last event was committed = {cpu.TotalMilliseconds * 1000 / Math.Max(1, drained):F0} µs per event, taking and running it"));
 
-        // The last replies leave the outbox shortly after the last commit: wait (bounded) for them.
-        await status.WaitOutboxSettledAsync(TimeSpan.FromSeconds(30), cancellationToken);
-        var toProvider = clock.ProviderLatencies();
-        Console.WriteLine(Invariant(
-            $"webhook to provider: {toProvider.Length} of {options.Conversations} conversations' first reply reached the provider; latency {Latencies(toProvider)}; provider requests in all {provider.Requests}"));
-        Console.WriteLine(Invariant($"load average after: {LoadAverage()}"));
-        return intake.Errors == 0 && drained >= options.Conversations ? 0 : 1;
-    }
-    finally
-    {
-        service.Kill(entireProcessTree: true);
-        await service.WaitForExitAsync(CancellationToken.None);
-        Directory.Delete(folder, recursive: true);
-    }
+    // The last replies leave the outbox shortly after the last commit: wait (bounded) for them.
+    await status.WaitOutboxSettledAsync(TimeSpan.FromSeconds(30), cancellationToken);
+    var toProvider = clock.ProviderLatencies();
+    Console.WriteLine(Invariant(
+        $"webhook to provider: {toProvider.Length} of {options.Conversations} conversations' first reply reached the provider; latency {Latencies(toProvider)}; provider requests in all {provider.Requests}"));
+    Console.WriteLine(Invariant($"load average after: {LoadAverage()}"));
+    return intake.Errors == 0 && drained >= options.Conversations ? 0 : 1;
 }
 
 static double PeakRate(IReadOnlyList<StatusPoller.Sample> samples, TimeSpan window)
@@ -124,13 +83,6 @@ static double PeakRate(IReadOnlyList<StatusPoller.Sample> samples, TimeSpan wind
     return peak;
 }
 
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
 static string FlowCtlPath()
 {
     // tests/FlowAutomation.LoadTest/bin/<Configuration>/<tfm>/ → src/FlowAutomation.Cli/bin/<Configuration>/<tfm>/flowctl.dll
@@ -139,8 +91,11 @@ static string FlowCtlPath()
     return Path.Combine(root, "src", "FlowAutomation.Cli", "bin", here.Parent!.Name, here.Name, "flowctl.dll");
 }
 
-/// <summary>Reads the service's <c>/api/status</c>: events the engine ran since the start, and the outbox's counts.</summary>
-internal sealed class StatusPoller(HttpClient client, string adminKey)
+/// <summary>
+/// Reads every node's <c>/api/status</c>: the events the engines ran since their start (summed over the nodes), and
+/// the outbox's counts (from the first node: they are the shared database's).
+/// </summary>
+internal sealed class StatusPoller(IReadOnlyList<HttpClient> nodes, string adminKey)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
@@ -148,14 +103,21 @@ internal sealed class StatusPoller(HttpClient client, string adminKey)
 
     public async Task<Sample> ReadAsync(TimeSpan at, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/status");
-        request.Headers.Add("X-Api-Key", adminKey);
-        using var response = await client.SendAsync(request, cancellationToken);
-        using var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        var outbox = status.RootElement.GetProperty("outbox");
-        var queued = outbox.TryGetProperty("pending", out var p) ? p.GetInt64() : 0;
-        queued += outbox.TryGetProperty("inflight", out var s) ? s.GetInt64() : 0;
-        return new Sample(at, status.RootElement.GetProperty("processedSinceStart").GetInt64(), queued);
+        long processed = 0, queued = 0;
+        for (var node = 0; node < nodes.Count; node++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/status");
+            request.Headers.Add("X-Api-Key", adminKey);
+            using var response = await nodes[node].SendAsync(request, cancellationToken);
+            using var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            processed += status.RootElement.GetProperty("processedSinceStart").GetInt64();
+            if (node > 0)
+                continue;
+            var outbox = status.RootElement.GetProperty("outbox");
+            queued = outbox.TryGetProperty("pending", out var p) ? p.GetInt64() : 0;
+            queued += outbox.TryGetProperty("inflight", out var s) ? s.GetInt64() : 0;
+        }
+        return new Sample(at, processed, queued);
     }
 
     /// <summary>Samples every 200 ms from now until <paramref name="target"/> events are processed or <paramref name="limit"/> passes.</summary>

@@ -8,9 +8,10 @@ using System.Text.Json;
 /// <summary>
 /// Sends the signed Infobip webhooks: one per conversation (<c>{prefix}-{i}</c>, contact <c>user-{prefix}-{i}</c>),
 /// either in a closed loop (a fixed number in flight) or in an open loop (a fixed arrival rate). Each request's latency
-/// runs from its send (closed loop) or its scheduled time (open loop) to the 200.
+/// runs from its send (closed loop) or its scheduled time (open loop) to the 200. With several nodes, webhook <c>i</c>
+/// goes to node <c>i mod nodes</c>.
 /// </summary>
-internal sealed class WebhookLoad(HttpClient client, string secret)
+internal sealed class WebhookLoad(IReadOnlyList<HttpClient> nodes, string secret)
 {
     public sealed record Result(double[] Latencies, int Errors, TimeSpan Elapsed, int LateStarts);
 
@@ -84,7 +85,7 @@ internal sealed class WebhookLoad(HttpClient client, string secret)
         clock?.Sent(i, from);
         try
         {
-            using var response = await client.SendAsync(request);
+            using var response = await nodes[i % nodes.Count].SendAsync(request);
             latencies[i] = Stopwatch.GetElapsedTime(from).TotalMilliseconds;
             return response.StatusCode == HttpStatusCode.OK;
         }
