@@ -100,6 +100,9 @@ public sealed record SummaryTrace(DateTimeOffset At, int Events, ImmutableArray<
 public interface ITraceSink
 {
     void Write(TraceRecord record);
+
+    /// <summary>False for a sink that drops every record: the engine then builds none (see <see cref="IEngineStore.WantsTrace"/>).</summary>
+    bool KeepsRecords => true;
 }
 
 /// <summary>Keeps every record in memory, in order.</summary>
