@@ -47,11 +47,11 @@ public class FlowCtlWorkloadBenchmarks
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>As <c>flowctl test</c>: no explanations, the expectations checked. One operation = one event.</summary>
+    /// <summary>As <c>flowctl test</c>: no explanations, the trace not kept, the expectations checked. One operation = one event.</summary>
     [Benchmark(OperationsPerInvoke = Messages)]
     public async Task<int> Test()
     {
-        var run = await ScenarioRunner.RunAsync(_scenario, _flows, _policy, new ScenarioRunOptions { ExplainConditions = false });
+        var run = await ScenarioRunner.RunAsync(_scenario, _flows, _policy, new ScenarioRunOptions { ExplainConditions = false, KeepTrace = false });
         return run.Passed ? run.Outcome.Tags.Count : throw new InvalidOperationException(string.Join("\n", run.Failures));
     }
 
