@@ -26,6 +26,7 @@ internal static class TestCommand
             {
                 FlowsOverride = parse.GetValue(flows),
                 ExplainConditions = false,
+                KeepTrace = false, // only the outcome is printed
                 RuleEngine = CommandOptions.RuleEngineKind(parse.GetRequiredValue(engine)),
             };
             return RunAsync(parse.GetRequiredValue(paths), options, parse.InvocationConfiguration.Output, cancellationToken);

@@ -10,13 +10,13 @@ namespace FlowAutomation.Loading;
 /// dropping the second entry so that the rest of the file can still be checked. Returns the events to load (after a
 /// syntax error, those of the documents before it), or null when nothing can be loaded.
 /// </summary>
-internal sealed class YamlPrescan
+internal sealed partial class YamlPrescan
 {
     private readonly string _path;
     private readonly string _text;
     private readonly DiagnosticBag _diagnostics;
-    private readonly List<ParsingEvent> _events = [];
-    private readonly Stack<Frame> _frames = new();
+    private readonly List<ParsingEvent> _events;
+    private readonly FrameStack _frames = new();
     private readonly Dictionary<string, long> _anchors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _earlierAnchors = new(StringComparer.Ordinal);
     private long _expandedByAliases;
@@ -30,6 +30,9 @@ internal sealed class YamlPrescan
         _path = path;
         _text = text;
         _diagnostics = diagnostics;
+
+        // About one event per 12 characters of a typical flow or scenario: the list is not regrown on big files.
+        _events = new List<ParsingEvent>(Math.Max(16, text.Length / 12));
     }
 
     public static List<ParsingEvent>? Run(string path, string text, DiagnosticBag diagnostics) =>
@@ -107,7 +110,7 @@ internal sealed class YamlPrescan
                     return Skip(e);
                 }
 
-                _frames.Push(new Frame(start is MappingStart, start.Anchor.IsEmpty ? null : start.Anchor.Value, start.Start, IsFlow(start)));
+                _frames.Push(start is MappingStart, start.Anchor.IsEmpty ? null : start.Anchor.Value, start.Start, IsFlow(start));
                 if (_frames.Count > YamlReader.MaxDepth)
                 {
                     Report(DiagnosticCodes.TooDeep, start.Start, YamlReader.MaxDepth);
@@ -208,9 +211,10 @@ internal sealed class YamlPrescan
             return true;
         }
 
-        if (frame.IsMapping && frame.ExpectKey && (frame.SecondFlowStarted || (node is Scalar k && frame.Keys.ContainsKey(k.Value))))
+        var firstLine = frame.IsMapping && frame.ExpectKey && node is Scalar k ? frame.LineOfKey(k.Value) : null;
+        if (frame.IsMapping && frame.ExpectKey && (frame.SecondFlowStarted || firstLine is not null))
         {
-            if (node is Scalar duplicate && frame.Keys.TryGetValue(duplicate.Value, out var first))
+            if (node is Scalar duplicate && firstLine is { } first)
             {
                 ReportDuplicate(frame, duplicate, first);
             }
@@ -221,8 +225,7 @@ internal sealed class YamlPrescan
 
         if (frame.IsMapping && frame.ExpectKey && node is Scalar key)
         {
-
-            frame.Keys[key.Value] = (int)key.Start.Line;
+            frame.AddKey(key.Value, (int)key.Start.Line);
         }
 
         frame.Size += size;
@@ -254,7 +257,7 @@ internal sealed class YamlPrescan
     }
 
     private IReadOnlyList<(char Open, Position At)> OpenFlowCollections() =>
-        [.. _frames.Where(f => f.IsFlow).Reverse().Select(f => (f.IsMapping ? '{' : '[', Position(f.Start)))];
+        [.. _frames.Open().Where(f => f.IsFlow).Select(f => (f.IsMapping ? '{' : '[', Position(f.Start)))];
 
     private static bool IsFlow(NodeEvent e) => e switch
     {
@@ -271,25 +274,4 @@ internal sealed class YamlPrescan
 
     private static Position Position(Mark mark) =>
         new((int)Math.Clamp(mark.Line, 1, int.MaxValue), (int)Math.Clamp(mark.Column, 1, int.MaxValue));
-
-    private sealed class Frame(bool isMapping, string? anchor, Mark start, bool isFlow)
-    {
-        public bool IsMapping { get; } = isMapping;
-
-        public string? Anchor { get; } = anchor;
-
-        public Mark Start { get; } = start;
-
-        public bool IsFlow { get; } = isFlow;
-
-        public long Size { get; set; } = 1;
-
-        public bool ExpectKey { get; set; } = true;
-
-        public bool SecondFlowStarted { get; set; }
-
-        public Mark LastKey { get; set; } = Mark.Empty;
-
-        public Dictionary<string, int> Keys { get; } = new(StringComparer.Ordinal);
-    }
 }

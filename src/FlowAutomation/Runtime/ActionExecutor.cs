@@ -61,8 +61,11 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                 case FollowUpAction followUp:
                     var job = new FollowUpJob(run.State.ConversationId, run.State.ContactId ?? run.State.ConversationId, flowId, followUp.Id, run.Now, run.Now + followUp.After, trigger);
                     run.Schedule.Add(job);
-                    run.Trace.Add(new ActionTrace(run.Now, flowId, "follow_up", ActionStatus.Scheduled, null, null,
-                        $"follow-up {followUp.Id} scheduled for {job.DueAt:yyyy-MM-dd HH:mm} UTC ({ConditionFormatter.Describe(followUp)})") { Node = node });
+                    if (run.Traced)
+                    {
+                        run.Trace.Add(new ActionTrace(run.Now, flowId, "follow_up", ActionStatus.Scheduled, null, null,
+                            $"follow-up {followUp.Id} scheduled for {job.DueAt:yyyy-MM-dd HH:mm} UTC ({ConditionFormatter.Describe(followUp)})") { Node = node });
+                    }
                     break;
                 case ReportSpamAction:
                     run.State = run.State.MarkReported();
@@ -104,7 +107,10 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
             var value = _templates.Render(field.Value, facts, run.Now);
             if (value.Failed)
             {
-                run.Trace.Add(new ActionTrace(run.Now, flowId, "set", ActionStatus.Skipped, value.ReasonCode, null, $"{field.Field} not set: {value.Failure}") { Node = node });
+                if (run.Traced)
+                {
+                    run.Trace.Add(new ActionTrace(run.Now, flowId, "set", ActionStatus.Skipped, value.ReasonCode, null, $"{field.Field} not set: {value.Failure}") { Node = node });
+                }
                 continue;
             }
 
@@ -130,12 +136,15 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                 {
                     // Not a guard decision: nothing was rendered to decide on. Recorded as a refusal with its reason.
                     run.Blocked++;
-                    run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, text.ReasonCode, null, $"not sent: {text.Failure}")
+                    if (run.Traced)
                     {
-                        Node = node,
-                        Content = ContentName(reply.Kind),
-                        Window = TraceWindow.From(run.State.Allowance(options.Policy, run.Now)),
-                    });
+                        run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, text.ReasonCode, null, $"not sent: {text.Failure}")
+                        {
+                            Node = node,
+                            Content = ContentName(reply.Kind),
+                            Window = TraceWindow.From(run.State.Allowance(options.Policy, run.Now)),
+                        });
+                    }
                     return;
                 }
 
@@ -161,26 +170,32 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
         if (!decision.IsAllowed)
         {
             run.Blocked++;
-            run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, decision.ReasonCode, shown, $"blocked {Quote(reply.Kind, shown)}: {decision.Describe()}")
+            if (run.Traced)
             {
-                Node = node,
-                Content = ContentName(reply.Kind),
-                Window = TraceWindow.From(run.State.Allowance(options.Policy, run.Now)),
-            });
+                run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, decision.ReasonCode, shown, $"blocked {Quote(reply.Kind, shown)}: {decision.Describe()}")
+                {
+                    Node = node,
+                    Content = ContentName(reply.Kind),
+                    Window = TraceWindow.From(run.State.Allowance(options.Policy, run.Now)),
+                });
+            }
             return;
         }
 
         run.State = MessageGuard.Reserve(run.State, decision);
         run.Outgoing.Add(new OutgoingMessage(run.NextMessageId(), run.State.ConversationId, run.State.ContactId ?? run.State.ConversationId, flowId, content, run.Now, decision.ExpiresAt));
         run.Sent++;
-        // For an allowed message the guard counts the message itself: "message 3 of 10".
-        var used = decision.MessagesAllowed is { } allowed ? $" (message {decision.MessagesUsed} of {allowed} in the window)" : string.Empty;
-        run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Sent, null, shown, $"sent {Quote(reply.Kind, shown)}{used}")
+        if (run.Traced)
         {
-            Node = node,
-            Content = ContentName(reply.Kind),
-            Window = TraceWindow.From(run.State.Allowance(options.Policy, run.Now)),
-        });
+            // For an allowed message the guard counts the message itself: "message 3 of 10".
+            var used = decision.MessagesAllowed is { } allowed ? $" (message {decision.MessagesUsed} of {allowed} in the window)" : string.Empty;
+            run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Sent, null, shown, $"sent {Quote(reply.Kind, shown)}{used}")
+            {
+                Node = node,
+                Content = ContentName(reply.Kind),
+                Window = TraceWindow.From(run.State.Allowance(options.Policy, run.Now)),
+            });
+        }
     }
 
     private static string Quote(ReplyKind kind, string shown) => kind switch
@@ -200,6 +215,11 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
         _ => "share_post",
     };
 
-    private static void Done(EventRun run, string flowId, string? node, string action, string detail) =>
-        run.Trace.Add(new ActionTrace(run.Now, flowId, action, ActionStatus.Done, null, null, detail) { Node = node });
+    private static void Done(EventRun run, string flowId, string? node, string action, string detail)
+    {
+        if (run.Traced)
+        {
+            run.Trace.Add(new ActionTrace(run.Now, flowId, action, ActionStatus.Done, null, null, detail) { Node = node });
+        }
+    }
 }

@@ -27,6 +27,13 @@ public interface IEngineStore
     ValueTask<IReadOnlyList<FollowUpJob>> PendingFollowUpsAsync(string conversationId, CancellationToken cancellationToken);
 
     ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the store keeps <see cref="EngineCommit.Trace"/> (an audit, a transcript). When false the engine builds
+    /// no trace records and commits an empty trace; everything else it commits is the same. True unless a store says
+    /// otherwise.
+    /// </summary>
+    bool WantsTrace => true;
 }
 
 /// <summary>
@@ -37,6 +44,9 @@ public interface IEngineStore
 /// </summary>
 public sealed class EngineStore(IConversationStore conversations, IMessageOutbox outbox, IFollowUpScheduler scheduler, ITraceSink trace) : IEngineStore
 {
+    /// <summary>As the trace sink says (<see cref="ITraceSink.KeepsRecords"/>).</summary>
+    public bool WantsTrace => trace.KeepsRecords;
+
     public ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken) =>
         conversations.FindAsync(conversationId, cancellationToken);
 

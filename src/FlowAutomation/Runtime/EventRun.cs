@@ -28,6 +28,12 @@ internal sealed class EventRun(ConversationState state, DateTimeOffset now, stri
 
     public List<TraceRecord> Trace { get; } = [];
 
+    /// <summary>
+    /// Whether anyone reads the trace (<see cref="IEngineStore.WantsTrace"/>): when not, the run builds no trace records
+    /// at all, and <see cref="Trace"/> stays empty. Nothing the run decides depends on it.
+    /// </summary>
+    public bool Traced { get; init; } = true;
+
     /// <summary>The team turns and open counts <c>assign</c> picks from, read when the run began.</summary>
     public required TeamBook Teams { get; init; }
 

@@ -88,7 +88,7 @@ public sealed partial class FlowEngine
 
     private void ExplainNotFired(EventRun run, FactSnapshot facts, ReadOnlySpan<Activation> activations)
     {
-        if (!Options.ExplainAll && Options.ExplainFlows.IsEmpty)
+        if (!run.Traced || (!Options.ExplainAll && Options.ExplainFlows.IsEmpty))
         {
             return;
         }

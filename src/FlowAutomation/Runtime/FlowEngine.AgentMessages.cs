@@ -30,14 +30,17 @@ public sealed partial class FlowEngine
             var stored = await _store.FindAsync(message.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(message.ConversationId, message.ContactId);
             var now = _clock.GetUtcNow();
-            var run = new EventRun(stored, now, $"{message.ConversationId}/agent/{message.MessageId ?? "v" + stored.Version.ToString(CultureInfo.InvariantCulture)}") { Teams = Teams.WithoutReading(), Images = new ImageLookups(DeclaredImageInspector.Instance) };
+            var run = new EventRun(stored, now, $"{message.ConversationId}/agent/{message.MessageId ?? "v" + stored.Version.ToString(CultureInfo.InvariantCulture)}") { Teams = Teams.WithoutReading(), Images = new ImageLookups(DeclaredImageInspector.Instance), Traced = _store.WantsTrace };
             run.State = run.State.WithContact(message.ContactId, null, null, null).RecordAgentSend(message.At, Options.Policy);
-            run.Trace.Add(new EventTrace(now, AgentSentEvent, DescribeAgentMessage(message, run.State), 0)
+            if (run.Traced)
             {
-                ProviderAt = message.ProviderAt,
-                ReceivedAt = message.ReceivedAt,
-                Window = TraceWindow.From(run.State.Allowance(Options.Policy, now)),
-            });
+                run.Trace.Add(new EventTrace(now, AgentSentEvent, DescribeAgentMessage(message, run.State), 0)
+                {
+                    ProviderAt = message.ProviderAt,
+                    ReceivedAt = message.ReceivedAt,
+                    Window = TraceWindow.From(run.State.Allowance(Options.Policy, now)),
+                });
+            }
             switch (await CommitAsync(run, completes, cancellationToken).ConfigureAwait(false))
             {
                 case CommitResult.Committed:

@@ -22,11 +22,14 @@ public sealed partial class FlowEngine
         {
             var stored = await _store.FindAsync(job.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(job.ConversationId, job.ContactId);
-            var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire") { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images };
-            run.Trace.Add(new EventTrace(run.Now, "follow_up", $"follow-up {job.FollowUpId} of {job.FlowId} is due", 0)
+            var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire") { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images, Traced = _store.WantsTrace };
+            if (run.Traced)
             {
-                Window = TraceWindow.From(run.State.Allowance(Options.Policy, run.Now)),
-            });
+                run.Trace.Add(new EventTrace(run.Now, "follow_up", $"follow-up {job.FollowUpId} of {job.FlowId} is due", 0)
+                {
+                    Window = TraceWindow.From(run.State.Allowance(Options.Policy, run.Now)),
+                });
+            }
             FireInto(run, job);
             if (!await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false)
                 && await CommitAsync(run, new FollowUpFired(job.Id), cancellationToken).ConfigureAwait(false) is not CommitResult.Conflict)
@@ -49,7 +52,10 @@ public sealed partial class FlowEngine
         var node = _paths.Of(followUp);
         if (followUp.UnlessCustomerReplied && run.State.LastInboundAt > job.ActivatedAt)
         {
-            run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Cancelled, null, null, $"follow-up {job.FollowUpId} cancelled: the customer replied") { Node = node });
+            if (run.Traced)
+            {
+                run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Cancelled, null, null, $"follow-up {job.FollowUpId} cancelled: the customer replied") { Node = node });
+            }
             return;
         }
 
@@ -61,27 +67,41 @@ public sealed partial class FlowEngine
                 Skip(run, job, node, "its 'when' does not hold now");
                 if (Options.ExplainConditions)
                 {
-                    run.Trace.Add(new RuleTrace(run.Now, job.FollowUpId, "follow_up", false, ExplanationLines.WhyNot(explanation), ExplanationLines.From(explanation.Condition)));
+                    if (run.Traced)
+                    {
+                        run.Trace.Add(new RuleTrace(run.Now, job.FollowUpId, "follow_up", false, ExplanationLines.WhyNot(explanation), ExplanationLines.From(explanation.Condition)));
+                    }
                 }
 
                 return;
             }
         }
 
-        run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Done, null, null, $"follow-up {job.FollowUpId} runs") { Node = node });
+        if (run.Traced)
+        {
+            run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Done, null, null, $"follow-up {job.FollowUpId} runs") { Node = node });
+        }
         var (tags, _) = _actions.Run(run, job.FlowId, job.Trigger, followUp.Then);
 
         // Tags a follow-up adds raise contact.tagged like any other tag (the rule engine chains only a flow's own tags).
         foreach (var tag in tags)
         {
             var tagged = FlowEvent.ContactTagged(run.Now, tag);
-            run.Trace.Add(new EventTrace(run.Now, EventNames.Name(tagged.Kind), EventNames.Describe(tagged), 1));
+            if (run.Traced)
+            {
+                run.Trace.Add(new EventTrace(run.Now, EventNames.Name(tagged.Kind), EventNames.Describe(tagged), 1));
+            }
             Evaluate(run, tagged);
         }
     }
 
-    private static void Skip(EventRun run, FollowUpJob job, string? node, string why) =>
-        run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Skipped, null, null, $"follow-up {job.FollowUpId} skipped: {why}") { Node = node });
+    private static void Skip(EventRun run, FollowUpJob job, string? node, string why)
+    {
+        if (run.Traced)
+        {
+            run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Skipped, null, null, $"follow-up {job.FollowUpId} skipped: {why}") { Node = node });
+        }
+    }
 
     /// <summary>The customer wrote: follow-ups waiting with <c>unless: customer_replied</c> are cancelled when the run commits.</summary>
     private async ValueTask CancelOnReplyAsync(EventRun run, CancellationToken cancellationToken)
@@ -91,7 +111,10 @@ public sealed partial class FlowEngine
             if (_followUps.Find(job.FollowUpId) is { UnlessCustomerReplied: true } followUp)
             {
                 run.Cancel.Add((job, "the customer replied"));
-                run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Cancelled, null, null, $"follow-up {job.FollowUpId} cancelled: the customer replied") { Node = _paths.Of(followUp) });
+                if (run.Traced)
+                {
+                    run.Trace.Add(new ActionTrace(run.Now, job.FlowId, "follow_up", ActionStatus.Cancelled, null, null, $"follow-up {job.FollowUpId} cancelled: the customer replied") { Node = _paths.Of(followUp) });
+                }
             }
         }
     }

@@ -86,12 +86,16 @@ public sealed partial class FlowEngine : IFollowUpHandler
                 ?? ConversationState.New(inbound.ConversationId, inbound.ContactId);
             var now = _clock.GetUtcNow();
             var key = inbound.EventId is { } id ? $"{inbound.ConversationId}/{id}" : $"{inbound.ConversationId}/v{stored.Version}";
-            var run = new EventRun(stored, now, key) { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images };
+            var run = new EventRun(stored, now, key) { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images, Traced = _store.WantsTrace };
             run.State = run.State.WithContact(inbound.ContactId, inbound.ContactName, inbound.ContactCountry, inbound.ContactLanguage);
             var e = inbound.Event;
-            var received = new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0) { ProviderAt = inbound.ProviderAt, ReceivedAt = inbound.ReceivedAt };
+            var received = run.Traced ? new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0) { ProviderAt = inbound.ProviderAt, ReceivedAt = inbound.ReceivedAt } : null;
             var receivedIndex = run.Trace.Count;
-            run.Trace.Add(received);
+            if (received is not null)
+            {
+                run.Trace.Add(received);
+            }
+
             switch (e.Kind)
             {
                 case EventKind.MessageReceived:
@@ -105,7 +109,10 @@ public sealed partial class FlowEngine : IFollowUpHandler
             }
 
             // The window as the event left it: what the flows' replies are decided against.
-            run.Trace[receivedIndex] = received with { Window = TraceWindow.From(run.State.Allowance(Options.Policy, now)) };
+            if (received is not null)
+            {
+                run.Trace[receivedIndex] = received with { Window = TraceWindow.From(run.State.Allowance(Options.Policy, now)) };
+            }
 
             Evaluate(run, e);
             if (await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false))
@@ -139,11 +146,18 @@ public sealed partial class FlowEngine : IFollowUpHandler
             if (activation.Depth > 0 && !ReferenceEquals(activation.Event, lastEvent))
             {
                 lastEvent = activation.Event;
-                run.Trace.Add(new EventTrace(run.Now, EventNames.Name(lastEvent.Kind), EventNames.Describe(lastEvent), activation.Depth));
+                if (run.Traced)
+                {
+                    run.Trace.Add(new EventTrace(run.Now, EventNames.Name(lastEvent.Kind), EventNames.Describe(lastEvent), activation.Depth));
+                }
             }
 
             var flow = activation.Flow;
-            run.Trace.Add(explained.Record(run, activation));
+            if (run.Traced)
+            {
+                run.Trace.Add(explained.Record(run, activation));
+            }
+
             run.Fired.Add(flow.Id);
             run.RecordFired(flow.Id);
             _actions.Run(run, flow.Id, activation.Event, flow.Then);
@@ -151,7 +165,10 @@ public sealed partial class FlowEngine : IFollowUpHandler
 
         if (evaluation.DepthLimitReached)
         {
-            run.Trace.Add(new EventTrace(run.Now, "limit", $"tag chain cut at depth {Options.MaxChainDepth}", Options.MaxChainDepth));
+            if (run.Traced)
+            {
+                run.Trace.Add(new EventTrace(run.Now, "limit", $"tag chain cut at depth {Options.MaxChainDepth}", Options.MaxChainDepth));
+            }
         }
     }
 

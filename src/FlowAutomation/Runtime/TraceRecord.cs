@@ -100,6 +100,9 @@ public sealed record SummaryTrace(DateTimeOffset At, int Events, ImmutableArray<
 public interface ITraceSink
 {
     void Write(TraceRecord record);
+
+    /// <summary>False for a sink that drops every record: the engine then builds none (see <see cref="IEngineStore.WantsTrace"/>).</summary>
+    bool KeepsRecords => true;
 }
 
 /// <summary>Keeps every record in memory, in order.</summary>
@@ -107,6 +110,14 @@ public sealed class TraceLog : ITraceSink
 {
     private readonly List<TraceRecord> _records = [];
     private readonly Lock _gate = new();
+    private readonly Func<TraceRecord, bool>? _keep;
+
+    public TraceLog()
+    {
+    }
+
+    /// <summary>Keeps only the records <paramref name="keep"/> accepts, in order (a run that reads only some of them).</summary>
+    internal TraceLog(Func<TraceRecord, bool> keep) => _keep = keep;
 
     public IReadOnlyList<TraceRecord> Records
     {
@@ -121,6 +132,11 @@ public sealed class TraceLog : ITraceSink
 
     public void Write(TraceRecord record)
     {
+        if (_keep is not null && !_keep(record))
+        {
+            return;
+        }
+
         lock (_gate)
         {
             _records.Add(record);

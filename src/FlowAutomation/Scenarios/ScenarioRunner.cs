@@ -23,6 +23,13 @@ public sealed record ScenarioRunOptions
 
     public bool ExplainAll { get; init; }
 
+    /// <summary>
+    /// The run's <see cref="ScenarioRun.Trace"/> holds every record (the dry run's transcript). When false (<c>flowctl
+    /// test</c>, which reads only the outcome) it holds only what the outcome is counted from: the fired flows' rule
+    /// records, the blocked actions and the summary; the outcome and the verdicts are the same.
+    /// </summary>
+    public bool KeepTrace { get; init; } = true;
+
     /// <summary>The rule engine the flows run on (<c>--engine</c>); transcripts are the same on both.</summary>
     public RuleEngineKind RuleEngine { get; init; } = RuleEngineKind.Network;
 }
@@ -137,7 +144,7 @@ public static class ScenarioRunner
             ExplainFlows = options.ExplainFlows,
             ExplainAll = options.ExplainAll,
             RuleEngine = options.RuleEngine,
-        }, contact.Id, contact.Name, contact.Country, contact.Language);
+        }, contact.Id, contact.Name, contact.Country, contact.Language, options.KeepTrace ? new TraceLog() : new TraceLog(IsOutcomeRecord));
         var (clock, scheduler, store, outbox, trace) = (rig.Clock, rig.Scheduler, rig.Store, rig.Outbox, rig.Trace);
 
         var seed = ConversationState.New(rig.ConversationId, contact.Id).WithContact(contact.Id, contact.Name, contact.Country, contact.Language);
@@ -169,12 +176,16 @@ public static class ScenarioRunner
         return new ScenarioRun(scenario, flows, trace.Records, outcome, ScenarioExpectationChecker.Verdicts(scenario.Expect, outcome));
     }
 
+    /// <summary>The records <see cref="Outcome"/> reads (and the summary): all a run that does not keep its trace keeps.</summary>
+    private static bool IsOutcomeRecord(TraceRecord record) =>
+        record is RuleTrace { Fired: true } or ActionTrace { Status: ActionStatus.Blocked } or SummaryTrace;
+
     private static ScenarioOutcome Outcome(RecordingOutbox outbox, TraceLog trace, ConversationState state)
     {
         var sent = outbox.Messages.Select(m => new SentMessage(m.DecidedAt, m.FlowId, (m.Content as TextContent)?.Text, (m.Content as ImageContent)?.Url, (m.Content as SharePostContent)?.PostId));
-        var actions = trace.Records.OfType<ActionTrace>().ToList();
-        var blocked = actions.Where(a => a.Status == ActionStatus.Blocked).Select(a => new BlockedMessage(a.At, a.Flow, a.Reason ?? string.Empty, a.Detail));
-        var fired = trace.Records.OfType<RuleTrace>().Where(r => r.Fired).Select(r => r.Flow);
+        var records = trace.Records;
+        var blocked = records.OfType<ActionTrace>().Where(a => a.Status == ActionStatus.Blocked).Select(a => new BlockedMessage(a.At, a.Flow, a.Reason ?? string.Empty, a.Detail));
+        var fired = records.OfType<RuleTrace>().Where(r => r.Fired).Select(r => r.Flow);
         return new ScenarioOutcome([.. sent], [.. blocked], [.. fired], state.Tags, state.Assignee, state.Team);
     }
 

@@ -22,13 +22,14 @@ namespace FlowAutomation.Testing;
 public sealed class FlowTestHarness
 {
     private FlowTestHarness(FlowCompilation compilation, DateTimeOffset start, EngineOptions options, string contactId, string? name, string? country)
-        : this(compilation.HasErrors ? throw new FlowCompilationException(compilation.Diagnostics) : compilation.Flows, start, options, contactId, name, country, null)
+        : this(compilation.HasErrors ? throw new FlowCompilationException(compilation.Diagnostics) : compilation.Flows, start, options, contactId, name, country, null, new TraceLog())
     {
     }
 
-    /// <summary>The rig every dry run uses (the scenario runner too): flows already compiled, a contact, a start.</summary>
-    internal FlowTestHarness(ImmutableArray<FlowDefinition> flows, DateTimeOffset start, EngineOptions options, string contactId, string? name, string? country, string? language)
+    /// <summary>The rig every dry run uses (the scenario runner too): flows already compiled, a contact, a start, where the trace goes.</summary>
+    internal FlowTestHarness(ImmutableArray<FlowDefinition> flows, DateTimeOffset start, EngineOptions options, string contactId, string? name, string? country, string? language, TraceLog trace)
     {
+        Trace = trace;
         Clock = new ManualTimeProvider(start);
         Scheduler = new VirtualFollowUpScheduler(Clock);
         Engine = new FlowEngine(flows, new EngineStore(Store, Outbox, Scheduler, Trace), Clock, options);
@@ -61,7 +62,7 @@ public sealed class FlowTestHarness
 
     public RecordingOutbox Outbox { get; } = new();
 
-    public TraceLog Trace { get; } = new();
+    public TraceLog Trace { get; }
 
     public FlowEngine Engine { get; }
 

@@ -89,6 +89,8 @@ public class EngineBenchmarks
     {
         public static readonly NullTrace Instance = new();
 
+        public bool KeepsRecords => false;
+
         public void Write(TraceRecord record)
         {
         }

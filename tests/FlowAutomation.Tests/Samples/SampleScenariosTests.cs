@@ -1,3 +1,4 @@
+using FlowAutomation.Runtime;
 using FlowAutomation.Rules;
 using FlowAutomation.Scenarios;
 
@@ -34,6 +35,32 @@ public sealed class SampleScenariosTests
         var stem = path[..^".scenario.yaml".Length];
         RepoPaths.AssertMatchesFile(stem + ".transcript.txt", ScenarioTranscript.ToText(result.Run));
         RepoPaths.AssertMatchesFile(stem + ".transcript.jsonl", ScenarioTranscript.ToJsonLines(result.Run));
+    }
+
+    /// <summary>
+    /// As <c>flowctl test</c> runs it (no explanations, the trace not kept): the same outcome and verdicts as the dry
+    /// run's full run, and the trace holds only the records the outcome is counted from.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Run_SampleScenarioWithoutKeepingTheTrace_SameOutcomeAndVerdicts(string relativePath)
+    {
+        var path = RepoPaths.Of(relativePath);
+
+        var full = await ScenarioRunner.RunFileAsync(path, new ScenarioRunOptions { ExplainConditions = false });
+        var counted = await ScenarioRunner.RunFileAsync(path, new ScenarioRunOptions { ExplainConditions = false, KeepTrace = false });
+
+        Assert.NotNull(full.Run);
+        Assert.NotNull(counted.Run);
+        var (a, b) = (full.Run.Outcome, counted.Run.Outcome);
+        Assert.Equal(a.Sent.ToList(), b.Sent.ToList());
+        Assert.Equal(a.Blocked.ToList(), b.Blocked.ToList());
+        Assert.Equal(a.Fired.Order(StringComparer.Ordinal), b.Fired.Order(StringComparer.Ordinal));
+        Assert.Equal(a.Tags.Order(StringComparer.Ordinal), b.Tags.Order(StringComparer.Ordinal));
+        Assert.Equal((a.Assignee, a.Team), (b.Assignee, b.Team));
+        Assert.Equal(full.Run.Verdicts.ToList(), counted.Run.Verdicts.ToList());
+        Assert.True(counted.Run.Trace.Count < full.Run.Trace.Count);
+        Assert.All(counted.Run.Trace, r => Assert.True(r is RuleTrace { Fired: true } or ActionTrace { Status: ActionStatus.Blocked } or SummaryTrace, r.Kind));
     }
 
     /// <summary>
