@@ -14,7 +14,7 @@ namespace FlowAutomation.Server.Tests.ChildProcess;
 /// </summary>
 public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(3);
     private const int Conversations = 40;
     private const int Messages = 4;
     private const string Secret = "nodes-secret";
