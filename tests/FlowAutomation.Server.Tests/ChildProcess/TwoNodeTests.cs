@@ -86,7 +86,9 @@ public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
         "--Infobip:Sender=biz-1",
         $"--Webhooks:Infobip:Secret={Secret}",
         $"--Admin:ApiKey={AdminKey}",
-        "--Outbox:Lease=00:00:10",
+        // a held send must stay claimed by its node (and unanswered within its timeout) until the test answers it
+        "--Outbox:Lease=00:00:30",
+        "--Infobip:Timeout=00:00:25",
         "--Outbox:PollInterval=00:00:00.200",
         "--Outbox:BaseDelay=00:00:00.200",
         "--Flows:Watch=false",
@@ -114,7 +116,11 @@ public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
             await rows.ExecuteAsync("SET LOCAL lock_timeout = '10s'", transaction: transaction);
             var locked = (await rows.QueryAsync<string>("SELECT id FROM outbox WHERE id = ANY(@held) AND status = 'InFlight' FOR UPDATE", new { held }, transaction)).ToHashSet(StringComparer.Ordinal);
             answered = await _provider.AnswerHeldAsync(s => locked.Contains(s.MessageId));
-            Assert.NotEmpty(answered);
+            if (answered.Count == 0)
+            {
+                var states = await rows.QueryAsync<string>("SELECT id || ' ' || status || ' attempts ' || attempts || ' claimed_until ' || COALESCE(claimed_until::text, '-') FROM outbox WHERE id = ANY(@held)", new { held }, transaction);
+                Assert.Fail($"none of node-b's held sends [{string.Join(", ", held)}] was in flight: {string.Join("; ", states)}; now {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
+            }
             await _b.KillAsync();
             // A killed process's connections end with it, but a server backend waiting on the test's lock would notice
             // only once the lock is free, and then run the dead node's mark: end them now, as the server would.
@@ -139,12 +145,13 @@ public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
         await Waits.SettledAsync(async token =>
         {
             await using var connection = await OpenAsync();
-            var busy = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                SELECT (SELECT COUNT(*) FROM inbox WHERE status = 'pending')
-                     + (SELECT COUNT(*) FROM outbox WHERE status IN ('Pending', 'InFlight'))
-                     + (SELECT COUNT(*) FROM follow_ups WHERE status = 'scheduled')
+            var (inbox, outbox, followUps) = await connection.QuerySingleAsync<(long, long, long)>(new CommandDefinition("""
+                SELECT (SELECT COUNT(*) FROM inbox WHERE status = 'pending'),
+                       (SELECT COUNT(*) FROM outbox WHERE status IN ('Pending', 'InFlight')),
+                       (SELECT COUNT(*) FROM follow_ups WHERE status = 'scheduled')
                 """, cancellationToken: token));
-            return (busy == 0, $"{busy} rows pending");
+            var busy = inbox + outbox + followUps;
+            return (busy == 0, $"{busy} rows pending (inbox {inbox}, outbox {outbox}, follow-ups {followUps}); {await PendingRowsAsync(connection, token)}");
         }, () => _provider.Changed, Guard, "the nodes");
 
         var deliveries = Deliveries.Of(_provider.Accepted);
@@ -204,6 +211,19 @@ public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
     private static string User(int c) => $"user-{c:00}";
 
     private static string Text(int c, int m) => m == Messages ? $"c{c:00} m{m} bye" : $"c{c:00} m{m}";
+
+    /// <summary>What is still pending, row by row, for the failure message.</summary>
+    private static async Task<string> PendingRowsAsync(NpgsqlConnection connection, CancellationToken token)
+    {
+        var rows = await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT 'inbox ' || seq || ' ' || conversation_id || ' ' || kind FROM inbox WHERE status = 'pending'
+            UNION ALL SELECT 'outbox ' || id || ' ' || status || ' attempts ' || attempts FROM outbox WHERE status IN ('Pending', 'InFlight')
+            UNION ALL SELECT 'follow-up ' || id || ' ' || conversation_id || ' ' || follow_up_id || ' due ' || due_at || ' job ' || COALESCE(hangfire_job_id, '-')
+                FROM follow_ups WHERE status = 'scheduled'
+            LIMIT 10
+            """, cancellationToken: token));
+        return string.Join("; ", rows);
+    }
 
     private async Task<NpgsqlConnection> OpenAsync()
     {
