@@ -23,6 +23,13 @@ internal static class FollowUpJobStorage
     /// </summary>
     public static readonly TimeSpan DistributedLockTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a job fetched by a node that died stays invisible to the others. With sliding invisibility the living
+    /// node renews its fetch every fifth of this, so a long job is never taken twice; Hangfire.PostgreSql's default
+    /// (30 min) left a follow-up fetched by a SIGKILLed node unfired for half an hour (the two-node test found it).
+    /// </summary>
+    public static readonly TimeSpan InvisibilityTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The advisory lock key under which a node installs or upgrades Hangfire's schema (nodes starting together take turns).</summary>
     private const long SchemaLockKey = 0x466C6F7748616E67; // "FlowHang"
 
@@ -57,13 +64,14 @@ internal static class FollowUpJobStorage
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }
 
-    /// <summary>Hangfire.PostgreSql's settings: our schema name, no install of its own, the 30 s lock timeout, sliding invisibility, our polling interval.</summary>
+    /// <summary>Hangfire.PostgreSql's settings: our schema name, no install of its own, the 30 s lock timeout, sliding invisibility of 30 s, our polling interval.</summary>
     public static PostgreSqlStorageOptions PostgresOptions(TimeSpan pollingInterval) => new()
     {
         SchemaName = PostgresSchema,
         PrepareSchemaIfNecessary = false,
         DistributedLockTimeout = DistributedLockTimeout,
         UseSlidingInvisibilityTimeout = true,
+        InvisibilityTimeout = InvisibilityTimeout,
         QueuePollInterval = pollingInterval,
     };
 

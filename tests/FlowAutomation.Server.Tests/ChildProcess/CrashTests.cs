@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using FlowAutomation.Server.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
 
 namespace FlowAutomation.Server.Tests.ChildProcess;
 
@@ -10,9 +9,10 @@ namespace FlowAutomation.Server.Tests.ChildProcess;
 /// The service as a child process (<c>dotnet flowctl.dll serve</c>), killed hard (SIGKILL) in the middle of its
 /// work and started again on the same SQLite file: every customer event is processed once, every follow-up fires
 /// exactly once (those that fell due while it was down are decided on start), and every message reaches the
-/// provider exactly once.
+/// provider once — but for the messages the provider had accepted and the service had not yet marked sent when it
+/// was killed, which are sent again, and only those (each test writes the figures to its output).
 /// </summary>
-public sealed class CrashTests : IAsyncLifetime
+public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(90);
     private const int Conversations = 12;
@@ -32,25 +32,33 @@ public sealed class CrashTests : IAsyncLifetime
         """;
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "flowautomation-server-tests", "crash-" + Guid.NewGuid().ToString("n"));
-    private CountingProvider _provider = null!;
+    private readonly WebhookSender _webhooks = new(Secret, AdminKey);
+    private RecordingProvider _provider = null!;
+    private ChildNode _node = null!;
+
+    private string DatabaseFile => Path.Combine(_folder, "service.db");
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Path.Combine(_folder, "flows"));
         await File.WriteAllTextAsync(Path.Combine(_folder, "flows", "flow.yaml"), Flow);
-        _provider = await CountingProvider.StartAsync();
+        _provider = await RecordingProvider.StartAsync();
+        _node = new ChildNode("crash", _folder, Settings(), Guard);
     }
 
     public async Task DisposeAsync()
     {
+        await _node.DisposeAsync();
         await _provider.DisposeAsync();
+        _webhooks.Dispose();
+        SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
 
-    private IEnumerable<string> Settings() =>
+    private List<string> Settings() =>
     [
         "--flows", Path.Combine(_folder, "flows"),
-        "--db", Path.Combine(_folder, "service.db"),
+        "--db", DatabaseFile,
         $"--Infobip:BaseUrl={_provider.BaseUrl}",
         "--Infobip:ApiKey=crash-key",
         "--Infobip:Sender=biz-1",
@@ -63,102 +71,119 @@ public sealed class CrashTests : IAsyncLifetime
     ];
 
     [Fact]
-    public async Task KilledMidWork_RestartedOnTheSameDatabase_EverythingHappensExactlyOnce()
+    public async Task KilledWhileTheProviderHoldsASend_RestartedOnTheSameDatabase_EverythingHappensExactlyOnce()
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var port = ServiceProcess.FreePort();
-
         // First life: take every webhook, start processing; the provider holds every send (none is accepted).
-        _provider.Holding = true;
-        await using (var first = await ServiceProcess.StartAsync(_folder, port, Settings(), Guard))
-        {
-            for (var i = 0; i < Conversations; i++)
-            {
-                using var response = await PostAsync(client, first.BaseUrl, i);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            }
-            await WaitAsync(() => _provider.Held > 0, "a send to reach the provider");
-            await first.KillAsync();
-        }
+        _provider.Hold = _ => true;
+        await _node.StartAsync();
+        await PostAllAsync();
+        await WaitForHeldAsync();
+        await _node.KillAsync();
 
         // Second life: the provider accepts; the events left pending, the sends cut off and the follow-ups run.
-        _provider.Holding = false;
-        await using var second = await ServiceProcess.StartAsync(_folder, port, Settings(), Guard);
-        await WaitAsync(() => _provider.Accepted.Count >= 2 * Conversations, $"{2 * Conversations} messages at the provider; the service said:{Environment.NewLine}{second.Output}");
-        var status = await WaitForSettledAsync(client, second.BaseUrl);
+        _provider.Hold = _ => false;
+        await _node.StartAsync();
+        await AssertEverythingOnceAsync("killed while the provider held", inFlightAtKill: []);
+    }
 
-        Assert.All(_provider.Accepted, pair => Assert.Equal(1, pair.Value));
+    [Fact]
+    public async Task KilledBetweenTheProvidersAcceptanceAndTheOutboxMark_Restarted_OnlyThoseMessagesAreSentTwice()
+    {
+        // First life: the provider holds every send, so some messages are claimed and in flight.
+        _provider.Hold = _ => true;
+        await _node.StartAsync();
+        await PostAllAsync();
+        await WaitForHeldAsync();
+
+        // The test takes SQLite's write lock, so the service's mark waits on busy_timeout; the provider then accepts
+        // the sends it holds (200, written). Killed now, the service has sent them and never marked them sent.
+        IReadOnlyList<ProviderSend> inFlight;
+        await using (var writeLock = await WriteLockAsync())
+        {
+            inFlight = await _provider.AnswerHeldAsync(_ => true);
+            await _node.KillAsync();
+            await writeLock.ExecuteAsync("ROLLBACK");
+        }
+        Assert.NotEmpty(inFlight);
+
+        // Second life: their leases run out and they are sent again; everything else happens once.
+        _provider.Hold = _ => false;
+        await _node.StartAsync();
+        await AssertEverythingOnceAsync("killed between acceptance and mark", inFlight);
+    }
+
+    private async Task PostAllAsync()
+    {
         for (var i = 0; i < Conversations; i++)
-        {
-            Assert.Equal("hello", _provider.Texts[$"conv-{i}/msg-{i}/1"]);
-            Assert.Single(_provider.Texts, t => t.Key.StartsWith($"conv-{i}/", StringComparison.Ordinal) && t.Value == "nudge");
-        }
-        Assert.Equal(2 * Conversations, _provider.Accepted.Count);
-        Assert.Equal(Conversations, status.GetProperty("inbox").GetProperty("done").GetInt64());
-        Assert.Equal(Conversations, status.GetProperty("followUps").GetProperty("fired").GetInt64());
-        Assert.Equal(2 * Conversations, status.GetProperty("outbox").GetProperty("sent").GetInt64());
+            await _webhooks.PostMessageAsync(_node.BaseUrl, $"msg-{i}", $"conv-{i}", $"user-{i}", "hi there");
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string baseUrl, int i)
-    {
-        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", System.Globalization.CultureInfo.InvariantCulture);
-        var body = Payloads.InfobipMessage($"msg-{i}", $"conv-{i}", $"user-{i}", "hi there", receivedAt: now);
-        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/webhooks/infobip/tiktok") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Infobip-Signature", Signatures.HmacHex(Secret, body));
-        return await client.SendAsync(request);
-    }
+    private Task WaitForHeldAsync() =>
+        Waits.UntilAsync(() => _provider.Held.Count > 0, () => _provider.Changed, Guard, () => $"a send to reach the provider; the service said:{Environment.NewLine}{_node.Output}");
 
-    /// <summary>Waits for the provider's next request until <paramref name="condition"/> holds.</summary>
-    private async Task WaitAsync(Func<bool> condition, string what)
+    /// <summary>A connection of the test's own holding SQLite's write lock on the service's file (BEGIN IMMEDIATE).</summary>
+    private async Task<SqliteLock> WriteLockAsync()
     {
-        using var timeout = new CancellationTokenSource(Guard);
-        while (true)
-        {
-            var changed = _provider.Changed;
-            if (condition())
-                return;
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"waited {Guard.TotalSeconds} s for {what}");
-            }
-        }
+        var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 60000; BEGIN IMMEDIATE;";
+        await command.ExecuteNonQueryAsync();
+        return new SqliteLock(connection);
     }
 
     /// <summary>
-    /// The service's counters once nothing is left to do (no inbox event pending, no follow-up scheduled, no message
-    /// waiting): asked again each time the provider hears something, or after a second of quiet.
+    /// Waits for every message (and the doubles), then for the service to settle, and checks: each event ran once,
+    /// each follow-up fired once, each customer got "hello" then "nudge", and the sends made twice are exactly
+    /// <paramref name="inFlightAtKill"/>.
     /// </summary>
-    private async Task<JsonElement> WaitForSettledAsync(HttpClient client, string baseUrl)
+    private async Task AssertEverythingOnceAsync(string title, IReadOnlyList<ProviderSend> inFlightAtKill)
     {
-        using var timeout = new CancellationTokenSource(Guard);
-        while (true)
+        var expectedSends = 2 * Conversations + inFlightAtKill.Count;
+        await Waits.UntilAsync(() => _provider.Accepted.Count >= expectedSends, () => _provider.Changed, Guard,
+            () => $"{expectedSends} sends at the provider (got {_provider.Accepted.Count}); the service said:{Environment.NewLine}{_node.Output}");
+        var status = await Waits.SettledAsync(async token =>
         {
-            var changed = _provider.Changed;
-            using var request = new HttpRequestMessage(HttpMethod.Get, baseUrl + "/api/status");
-            request.Headers.Add("X-Api-Key", AdminKey);
-            using var response = await client.SendAsync(request, timeout.Token);
-            var status = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
+            var status = await _webhooks.GetAsync(_node.BaseUrl, "/api/status", token);
             var busy = status.GetProperty("inbox").TryGetProperty("pending", out _)
                 || status.GetProperty("followUps").TryGetProperty("scheduled", out _)
                 || status.GetProperty("outbox").EnumerateObject().Any(p => p.Name is "pending" or "inflight");
-            if (!busy)
-                return status;
-            try
-            {
-                await changed.WaitAsync(TimeSpan.FromSeconds(1), timeout.Token);
-            }
-            catch (TimeoutException)
-            {
-                // quiet for a second: ask again
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"the service did not settle in {Guard.TotalSeconds} s; last status {status}");
-            }
+            return (!busy, status);
+        }, () => _provider.Changed, Guard, "the service");
+
+        var deliveries = Deliveries.Of(_provider.Accepted);
+        output.WriteLine(deliveries.Report(title, inFlightAtKill, _provider.CutOff));
+        var expected = Enumerable.Range(0, Conversations).ToDictionary(i => $"user-{i}", IReadOnlyList<string> (_) => ["hello", "nudge"]);
+        Assert.Empty(deliveries.Mismatches(expected));
+        Assert.Equal(inFlightAtKill.Select(s => s.MessageId).Order(StringComparer.Ordinal), deliveries.Doubles.Select(s => s.MessageId).Order(StringComparer.Ordinal));
+        Assert.Equal(expectedSends, _provider.Accepted.Count);
+        for (var i = 0; i < Conversations; i++)
+            Assert.Contains(_provider.Accepted, s => s.MessageId == $"conv-{i}/msg-{i}/1" && s.Text == "hello");
+
+        Assert.Equal(Conversations, status.GetProperty("inbox").GetProperty("done").GetInt64());
+        Assert.Equal(Conversations, status.GetProperty("followUps").GetProperty("fired").GetInt64());
+        Assert.Equal(2 * Conversations, status.GetProperty("outbox").GetProperty("sent").GetInt64());
+        for (var i = 0; i < Conversations; i++)
+        {
+            var audit = (await _webhooks.GetAsync(_node.BaseUrl, $"/api/conversations/conv-{i}/audit")).EnumerateArray().ToList();
+            Assert.Single(audit, e => Is(e, "event", "message.received"));
+            Assert.Single(audit, e => Is(e, "event", "follow_up"));
         }
+    }
+
+    private static bool Is(JsonElement entry, string kind, string name) =>
+        entry.GetProperty("kind").GetString() == kind && entry.GetProperty("name").GetString() == name;
+
+    /// <summary>The test's write transaction on the service's SQLite file; rolled back and closed when disposed.</summary>
+    private sealed class SqliteLock(SqliteConnection connection) : IAsyncDisposable
+    {
+        public async Task ExecuteAsync(string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        public async ValueTask DisposeAsync() => await connection.DisposeAsync();
     }
 }

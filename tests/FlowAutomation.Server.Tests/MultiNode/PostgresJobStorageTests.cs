@@ -33,6 +33,7 @@ public sealed class PostgresJobStorageTests : IAsyncLifetime
 
         Assert.Equal(TimeSpan.FromSeconds(30), options.DistributedLockTimeout);
         Assert.True(options.UseSlidingInvisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.InvisibilityTimeout);
         Assert.False(options.PrepareSchemaIfNecessary);
         Assert.Equal(TimeSpan.FromSeconds(1), options.QueuePollInterval);
         Assert.Equal(FollowUpJobStorage.PostgresSchema, options.SchemaName);

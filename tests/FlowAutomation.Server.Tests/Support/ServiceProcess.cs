@@ -26,6 +26,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
+    /// <summary>Completes when the service prints its next line.</summary>
+    public Task NextLine => Volatile.Read(ref _line).Task;
+
+    public bool HasExited => _process.HasExited;
+
     /// <summary>flowctl.dll in the CLI's build output, for the configuration this test assembly was built in.</summary>
     public static string FlowCtlPath
     {
