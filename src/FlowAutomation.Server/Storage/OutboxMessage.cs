@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using FlowAutomation.Model;
+using FlowAutomation.Runtime;
 
 namespace FlowAutomation.Server.Storage;
 
@@ -17,7 +20,23 @@ public sealed record OutboxMessage(
     SendableContent Content,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
-    string? CallbackData = null);
+    string? CallbackData = null)
+{
+    /// <summary>Infobip takes message ids of up to 200 characters; longer ids are replaced by a digest.</summary>
+    public const int MaxIdLength = 200;
+
+    /// <summary>
+    /// The outbox row for an allowed message: sent to the contact (the TikTok user id), from the configured sender,
+    /// with the engine's stable id (so a re-run enqueues nothing new) and the guard's expiry; both providers' commits
+    /// write it.
+    /// </summary>
+    internal static OutboxMessage From(OutgoingMessage message) =>
+        new(IdFor(message.Id), message.ConversationId, null, message.ContactId, message.Content, message.DecidedAt, message.ExpiresAt);
+
+    /// <summary>The engine's message id as the provider takes it: as it is, or its digest when it is too long.</summary>
+    public static string IdFor(string id) =>
+        id.Length <= MaxIdLength ? id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+}
 
 public enum OutboxStatus
 {

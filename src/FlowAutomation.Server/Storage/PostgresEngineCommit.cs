@@ -27,7 +27,7 @@ internal static class PostgresEngineCommit
         if (await PostgresConversationStore.TrySaveAsync(connection, transaction, commit.State, commit.Turns, now, cancellationToken) is null)
             return CommitResult.Conflict;
         foreach (var message in commit.Messages)
-            await PostgresOutbox.EnqueueAsync(connection, transaction, SqliteEngineStore.ToOutbox(message), message.FlowId, cancellationToken);
+            await PostgresOutbox.EnqueueAsync(connection, transaction, OutboxMessage.From(message), message.FlowId, cancellationToken);
         foreach (var job in commit.Cancel)
             await PostgresFollowUpStore.ChangeAsync(connection, transaction, FollowUpSql.Cancel, job.Id, now, cancellationToken);
         foreach (var job in commit.Schedule)

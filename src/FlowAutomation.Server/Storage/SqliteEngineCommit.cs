@@ -27,7 +27,7 @@ internal static class SqliteEngineCommit
         if (await SqliteAssignments.TrySaveAsync(connection, transaction, commit.State, commit.Turns, now, cancellationToken) is null)
             return CommitResult.Conflict;
         foreach (var message in commit.Messages)
-            await SqliteOutbox.EnqueueAsync(SqliteEngineStore.ToOutbox(message), message.FlowId, connection, transaction, cancellationToken);
+            await SqliteOutbox.EnqueueAsync(OutboxMessage.From(message), message.FlowId, connection, transaction, cancellationToken);
         foreach (var job in commit.Cancel)
             await SqliteFollowUpTable.CancelAsync(connection, transaction, job.Id, now, cancellationToken);
         foreach (var job in commit.Schedule)

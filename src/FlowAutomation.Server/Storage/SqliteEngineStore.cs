@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FlowAutomation.Runtime;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Server.Common;
@@ -18,9 +16,6 @@ namespace FlowAutomation.Server.Storage;
 /// </summary>
 internal sealed class SqliteEngineStore(SqliteDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, ILogger<SqliteEngineStore> logger) : IEngineStore
 {
-    /// <summary>Infobip takes message ids of up to 200 characters; longer ids are replaced by a digest.</summary>
-    public const int MaxMessageIdLength = 200;
-
     private readonly ICommitListener[] _listeners = [.. listeners];
 
     public async ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken)
@@ -65,14 +60,4 @@ internal sealed class SqliteEngineStore(SqliteDatabase database, IEnumerable<ICo
         }
         return result;
     }
-
-    /// <summary>
-    /// The outbox row for an allowed message: sent to the contact (the TikTok user id), from the configured sender,
-    /// with the engine's stable id (so a re-run enqueues nothing new) and the guard's expiry.
-    /// </summary>
-    public static OutboxMessage ToOutbox(OutgoingMessage message) =>
-        new(MessageId(message.Id), message.ConversationId, null, message.ContactId, message.Content, message.DecidedAt, message.ExpiresAt);
-
-    public static string MessageId(string id) =>
-        id.Length <= MaxMessageIdLength ? id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
 }
