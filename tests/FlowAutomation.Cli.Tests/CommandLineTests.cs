@@ -137,6 +137,18 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Serve_SettingThatIsNotOfItsType_PrintsOneLineNamingItAndExitsOneBeforeStarting()
+    {
+        var (exit, output, err) = await RunAsync("serve", "--urls", "http://127.0.0.1:0", "--Storage:Provider=Foo");
+
+        Assert.Equal(1, exit);
+        Assert.Empty(output);
+        Assert.StartsWith("flowctl serve: cannot start: Failed to convert configuration value 'Foo' at 'Storage:Provider'", err, StringComparison.Ordinal);
+        Assert.Contains("Foo is not a valid value for StorageProvider", err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
     public void HostSettings_BothForms_BecomeSectionKeyEqualsValue()
     {
         string[] tokens = ["--Webhooks:Infobip:Secret=dev-secret", "--Flows:Watch", "false", "--Admin:ApiKey=a=b"];

@@ -91,12 +91,23 @@ internal static class ServeCommand
 
     private static async Task<int> RunAsync(List<string> hostArgs, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var builder = ServerHost.CreateBuilder([.. hostArgs]);
         // A failed start is reported here in one line; the host's own reports of it (the exception with its stack
         // trace, logged before StartAsync throws, and what the stop after it says) are held back until then.
         var starting = true;
-        builder.Logging.AddFilter(HostCategory, level => level > LogLevel.Information && !(level >= LogLevel.Error && Volatile.Read(ref starting)));
-        await using var app = builder.Build();
+        WebApplication built;
+        try
+        {
+            var builder = ServerHost.CreateBuilder([.. hostArgs]);
+            builder.Logging.AddFilter(HostCategory, level => level > LogLevel.Information && !(level >= LogLevel.Error && Volatile.Read(ref starting)));
+            built = builder.Build();
+        }
+        catch (InvalidOperationException exception)
+        {
+            // a setting that cannot be read as its type (e.g. --Storage:Provider=Foo): say which, and why, in one line
+            stderr.WriteLine($"flowctl serve: cannot start: {exception.Message}{(exception.InnerException is { } inner ? $" ({inner.Message})" : "")}");
+            return FlowCtl.Errors;
+        }
+        await using var app = built;
         app.MapFlowAutomationServer();
         try
         {
