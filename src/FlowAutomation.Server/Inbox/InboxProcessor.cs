@@ -111,29 +111,11 @@ internal sealed class InboxProcessor(SqliteDatabase database, IInboxItemRunner r
 
     private async Task ProcessAsync(InboxItem item)
     {
-        var settings = options.Value;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await runner.RunAsync(item, CancellationToken.None);
-                Interlocked.Increment(ref _processed);
-                return;
-            }
-            catch (Exception exception) when (attempt < settings.MaxAttempts && !_stopping.IsCancellationRequested)
-            {
-                logger.InboxAttemptFailed(exception, item.Seq, item.ConversationId, attempt);
-                await Task.Delay(settings.RetryDelay, time, CancellationToken.None);
-            }
-            catch (Exception exception)
-            {
-                if (_stopping.IsCancellationRequested)
-                    return; // left pending for the next start
-                logger.InboxFailed(exception, item.Seq, item.ConversationId, attempt);
-                Interlocked.Increment(ref _failed);
-                await SqliteInboxTable.MarkFailedAsync(database, item.Seq, $"{exception.GetType().Name}: {exception.Message}", attempt, time.GetUtcNow(), CancellationToken.None);
-                return;
-            }
-        }
+        var outcome = await InboxAttempts.RunAsync(item, runner, options.Value, time, logger,
+            (error, attempts) => SqliteInboxTable.MarkFailedAsync(database, item.Seq, error, attempts, time.GetUtcNow(), CancellationToken.None), _stopping.Token);
+        if (outcome == InboxOutcome.Done)
+            Interlocked.Increment(ref _processed);
+        else if (outcome == InboxOutcome.Failed)
+            Interlocked.Increment(ref _failed);
     }
 }

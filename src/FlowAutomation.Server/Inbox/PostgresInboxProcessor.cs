@@ -181,29 +181,12 @@ internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxIt
     /// <summary>Runs one item with <see cref="InboxOptions.MaxAttempts"/> attempts; false when the node is stopping and left it pending.</summary>
     private async Task<bool> RunAsync(InboxItem item)
     {
-        var settings = options.Value;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await runner.RunAsync(item, CancellationToken.None);
-                Interlocked.Increment(ref _processed);
-                return true;
-            }
-            catch (Exception exception) when (attempt < settings.MaxAttempts && !_stopping.IsCancellationRequested)
-            {
-                logger.InboxAttemptFailed(exception, item.Seq, item.ConversationId, attempt);
-                await Task.Delay(settings.RetryDelay, time, CancellationToken.None);
-            }
-            catch (Exception exception)
-            {
-                if (_stopping.IsCancellationRequested)
-                    return false;
-                logger.InboxFailed(exception, item.Seq, item.ConversationId, attempt);
-                Interlocked.Increment(ref _failed);
-                await PostgresInboxTable.MarkFailedAsync(database, item.Seq, $"{exception.GetType().Name}: {exception.Message}", attempt, time.GetUtcNow(), CancellationToken.None);
-                return true;
-            }
-        }
+        var outcome = await InboxAttempts.RunAsync(item, runner, options.Value, time, logger,
+            (error, attempts) => PostgresInboxTable.MarkFailedAsync(database, item.Seq, error, attempts, time.GetUtcNow(), CancellationToken.None), _stopping.Token);
+        if (outcome == InboxOutcome.Done)
+            Interlocked.Increment(ref _processed);
+        else if (outcome == InboxOutcome.Failed)
+            Interlocked.Increment(ref _failed);
+        return outcome != InboxOutcome.LeftPending;
     }
 }
