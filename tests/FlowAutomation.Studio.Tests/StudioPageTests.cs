@@ -24,9 +24,31 @@ public sealed class StudioPageTests(BrowserFixture browser) : IClassFixture<Brow
             await Assertions.Expect(studio.Page.Locator("[data-testid=flow-node]")).ToHaveCountAsync(file.Sum(f => 1 + (f.When is null ? 0 : 1) + Actions(f.Then)));
         }
 
-        await studio.Page.GetByTestId("all-flows-tab").ClickAsync();
-        await Assertions.Expect(studio.Page.GetByTestId("flow-card")).ToHaveCountAsync(compiled.Flows.Length);
+        await studio.ExpectAllFlowsAsync(compiled.Flows);
         await Assertions.Expect(studio.Page.Locator(".react-flow__edge-text").Filter(new LocatorFilterOptions { HasText = "tag: vip" })).ToHaveCountAsync(1);
+        Assert.Empty(studio.Errors);
+    }
+
+    [Fact]
+    public async Task FileList_ClicksFasterThanThePageRenders_KeepEveryFilesOwnFlows()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        var compiled = new FlowCompiler().CompilePaths([Repo.Path("flows")], Repo.Path("flows"));
+        await studio.OpenFileAsync("order-status.yaml", 2);
+
+        // Three clicks in one task, so that React renders none of them before the next one's handler runs, as when a
+        // click lands while an answer from the server waits to be rendered: the open file again (which queues an
+        // update), then two other files. order-status.yaml must keep its own text, not take a file's opened after it.
+        await studio.Page.EvaluateAsync("""
+            () => ['order-status.yaml', 'price-inquiry.yaml', 'welcome.yaml']
+                .forEach((p) => document.querySelector(`[data-testid=file][data-path='${p}']`).click())
+            """);
+        await studio.ExpectOpenAsync("welcome.yaml", 1);
+
+        await studio.ExpectAllFlowsAsync(compiled.Flows);
+        await studio.OpenFileAsync("order-status.yaml", 2);
+        await studio.OpenFileAsync("price-inquiry.yaml", 1);
+        await Assertions.Expect(studio.Page.Locator("[data-testid=file] .dirty-dot")).ToHaveCountAsync(0);
         Assert.Empty(studio.Errors);
     }
 

@@ -1,3 +1,4 @@
+using FlowAutomation.Model;
 using FlowAutomation.Server.Studio;
 using Microsoft.Playwright;
 
@@ -162,12 +163,28 @@ internal sealed class StudioPage : IAsyncDisposable
     /// <summary>Opens a file from the list and waits until its text is in the editor and its flows are drawn.</summary>
     public async Task OpenFileAsync(string name, int flows)
     {
-        var firstFlow = File.ReadLines(System.IO.Path.Combine(Folder, name)).First(l => l.StartsWith("flow:", StringComparison.Ordinal));
         await Page.Locator($"[data-testid=file][data-path='{name}']").ClickAsync();
+        await ExpectOpenAsync(name, flows);
+    }
+
+    /// <summary>Waits until the file is the open one: its name over the editor, its text in the editor, its flows drawn.</summary>
+    public async Task ExpectOpenAsync(string name, int flows)
+    {
+        var firstFlow = File.ReadLines(System.IO.Path.Combine(Folder, name)).First(l => l.StartsWith("flow:", StringComparison.Ordinal));
         await Assertions.Expect(Page.Locator(".editor-title")).ToContainTextAsync(name);
         await Assertions.Expect(EditorLine(firstFlow)).Not.ToHaveCountAsync(0);
         await Assertions.Expect(Page.Locator("[data-kind=trigger] .flow-meta").Filter(new LocatorFilterOptions { HasText = firstFlow["flow:".Length..].Trim() })).ToHaveCountAsync(1);
         await Assertions.Expect(Page.Locator("[data-kind=trigger]")).ToHaveCountAsync(flows);
+    }
+
+    /// <summary>
+    /// Opens the all-flows view and waits until its cards are exactly these flows, one card each, in the folder's
+    /// order (a card reads "id · file"). A failure lists the cards the view shows ("But was: [...]").
+    /// </summary>
+    public async Task ExpectAllFlowsAsync(IEnumerable<FlowDefinition> flows)
+    {
+        await Page.GetByTestId("all-flows-tab").ClickAsync();
+        await Assertions.Expect(Page.Locator("[data-testid=flow-card] .card-meta")).ToHaveTextAsync(flows.Select(f => $"{f.Id} · {f.Span.Path}").ToArray());
     }
 
     public ILocator EditorLine(string containing) => Page.Locator(".cm-line").Filter(new LocatorFilterOptions { HasText = containing });

@@ -10,7 +10,7 @@ import { Icon } from "./canvas/icons";
 import { CanvasActionsContext } from "./canvas/nodes";
 import type { PlacedDiagnostic } from "./editor/diagnosticLines";
 import { YamlEditor, type YamlEditorHandle } from "./editor/YamlEditor";
-import { useLiveCounts, useScenarioRun, type ScenarioDoc } from "./hooks";
+import { useLiveCounts, useScenarioRun, useStateRef, type ScenarioDoc } from "./hooks";
 import { cardKey, type FlowCard } from "./model/chains";
 import { diagnosticRange, diagnosticsByNode, nodeAtOffset } from "./model/diagnostics";
 import { applyEdit, EditError, type ActionKind, type Edit } from "./model/edits";
@@ -70,11 +70,14 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
   const [debugging, setDebugging] = useState(false);
   const [folder, setFolder] = useState("");
   const [files, setFiles] = useState<string[]>([]);
-  const [disk, setDisk] = useState<Map<string, StudioFile>>(new Map());
-  const [drafts, setDrafts] = useState<Map<string, string>>(new Map());
-  const [path, setPath] = useState<string | null>(null);
+  // The open file and its text, each file's text on disk, and the unsaved texts of the files not open. Handlers read
+  // them through their refs (see useStateRef): a quick click must never file one file's text under another's name.
+  const [disk, diskRef, setDisk] = useStateRef<Map<string, StudioFile>>(new Map());
+  const [drafts, draftsRef, setDrafts] = useStateRef<Map<string, string>>(new Map());
+  const [path, pathRef, setPath] = useStateRef<string | null>(null);
   const [text, setText] = useState("");
   const textRef = useRef("");
+  const loadFrame = useRef(0);
   const [compiled, setCompiled] = useState<{ path: string; text: string; result: CompileResult } | null>(null);
   const [route, setRoute] = useState<Route>({ view: "flow" });
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -83,35 +86,43 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
   const pendingSelect = useRef<{ range?: [number, number]; nodeId?: string } | null>(null);
 
   // Start: the schema (for completion and hover), then every file of the folder (the all-flows view needs them).
+  // The files are listed once their texts are here: a file clicked before would open empty.
   useEffect(() => {
     void (async () => {
       setScenarioSchema(await api.scenarioSchema().catch(() => null));
       setSchema(await api.schema().catch(() => null));
       void api.scenarios().then((r) => setRoots(r.roots), () => undefined);
       const list = await api.files();
-      setFolder(list.folder);
-      setFiles(list.files.map((f) => f.path));
       const all = await Promise.all(list.files.map((f) => api.file(f.path)));
-      setDisk(new Map(all.map((f) => [f.path, f])));
+      setFolder(list.folder);
+      setDisk(() => new Map(all.map((f) => [f.path, f])));
+      setFiles(list.files.map((f) => f.path));
       if (all[0]) openFile(all[0].path, all[0].text);
     })().catch((e: Error) => setStatus(e.message));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const openFile = useCallback((next: string, content: string, keepRoute = false) => {
-    setPath(next);
+    setPath(() => next);
     setSelectedId(null);
     if (!keepRoute) setRoute({ view: "flow" });
     textRef.current = content;
     setText(content);
-    // The editor exists once the schema has loaded; it is created with the page's first file.
-    requestAnimationFrame(() => editor.current?.load(content));
-  }, []);
+    // The editor exists once the schema has loaded; it is created with the page's first file. Only the last file
+    // opened is loaded: an earlier file's load, still waiting for its frame, would hand its text to this one.
+    cancelAnimationFrame(loadFrame.current);
+    loadFrame.current = requestAnimationFrame(() => editor.current?.load(content));
+  }, [setPath]);
 
+  // The file left keeps the text it has now, as its draft; the next file opens with its draft, else its disk text.
   const switchTo = (next: string, keepRoute = false) => {
-    if (next === path) return keepRoute ? undefined : setRoute({ view: "flow" });
-    if (path) setDrafts((d) => new Map(d).set(path, textRef.current));
-    openFile(next, drafts.get(next) ?? disk.get(next)?.text ?? "", keepRoute);
+    const leaving = pathRef.current;
+    if (next === leaving) return keepRoute ? undefined : setRoute({ view: "flow" });
+    if (leaving !== null) {
+      const kept = textRef.current;
+      setDrafts((d) => new Map(d).set(leaving, kept));
+    }
+    openFile(next, draftsRef.current.get(next) ?? diskRef.current.get(next)?.text ?? "", keepRoute);
   };
 
   const onChange = useCallback((t: string) => {
@@ -196,31 +207,34 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
     edit({ kind: "insertAction", doc: paletteTarget.doc, seq: paletteTarget.seq, index: paletteTarget.index, action: kind });
   };
 
+  // Saves the open file's text under the open file's name, both as they are now (a draft typed on since is kept).
   const save = useCallback(async (baseOverride?: string | null) => {
-    if (!path) return;
+    const saving = pathRef.current;
+    if (!saving) return;
     const body = textRef.current;
-    const base = baseOverride !== undefined ? baseOverride : disk.get(path)?.version ?? null;
+    const base = baseOverride !== undefined ? baseOverride : diskRef.current.get(saving)?.version ?? null;
     try {
-      const result = await api.save(path, body, base);
+      const result = await api.save(saving, body, base);
       if (!result.saved) {
         setConflict(result.onDisk);
         return;
       }
       setConflict(undefined);
-      setDisk((d) => new Map(d).set(path, { path, text: body, version: result.version }));
+      setDisk((d) => new Map(d).set(saving, { path: saving, text: body, version: result.version }));
       setDrafts((d) => {
+        if (d.get(saving) !== body) return d;
         const n = new Map(d);
-        n.delete(path);
+        n.delete(saving);
         return n;
       });
       const reload = result.reload;
-      setStatus(!reload ? `Saved ${path}`
-        : reload.loaded ? `Saved ${path}; the service runs the new flows`
-        : `Saved ${path}; the service keeps running the previous flows until the ${reload.diagnostics.filter((x) => x.severity === "error").length} error(s) are fixed`);
+      setStatus(!reload ? `Saved ${saving}`
+        : reload.loaded ? `Saved ${saving}; the service runs the new flows`
+        : `Saved ${saving}; the service keeps running the previous flows until the ${reload.diagnostics.filter((x) => x.severity === "error").length} error(s) are fixed`);
     } catch (e) {
       setStatus(e instanceof ApiError ? e.message : String(e));
     }
-  }, [api, disk, path]);
+  }, [api, pathRef, diskRef, setDisk, setDrafts]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -234,12 +248,13 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
   }, [save]);
 
   const openProblem = (d: Diagnostic) => {
-    const target = d.path === path ? textRef.current : drafts.get(d.path) ?? disk.get(d.path)?.text;
+    const open = d.path === pathRef.current;
+    const target = open ? textRef.current : draftsRef.current.get(d.path) ?? diskRef.current.get(d.path)?.text;
     if (target === undefined) return;
-    if (d.path !== path) switchTo(d.path);
+    if (!open) switchTo(d.path);
     else setRoute({ view: "flow" });
     pendingSelect.current = { range: diagnosticRange(parseYamlFile(target), d) };
-    if (d.path === path) setSelectedId(null);
+    if (open) setSelectedId(null);
   };
 
   // The all-flows view: every file as it stands (the open one as typed).
@@ -327,7 +342,7 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
   const selectFlowNode = (target: { flow: string | null; node: string | null }) => {
     const found = entryNode(target, cards);
     if (!found) return;
-    if (found.file !== path) {
+    if (found.file !== pathRef.current) {
       switchTo(found.file, true);
       pendingSelect.current = { nodeId: found.nodeId };
     } else selectNode(found.nodeId);

@@ -1,6 +1,6 @@
 // The page's calls that follow its state: a scenario run again whenever the scenario or the flows change, and the
-// service's counts for the chosen period, fetched again every little while.
-import { useCallback, useEffect, useState } from "react";
+// service's counts for the chosen period, fetched again every little while; and state that handlers read as it is now.
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { StudioApi } from "./api/client";
 import type { LiveCounts, ScenarioRun } from "./api/types";
 
@@ -76,4 +76,19 @@ export function useLiveCounts(api: StudioApi, period: string | null) {
   }, [api, period, tick]);
 
   return { counts: period ? counts : null, error, refresh };
+}
+
+/**
+ * State whose ref holds every value as soon as it is set, for event handlers: a click can run before React has
+ * rendered the click before it, when a handler's copy of the state is stale and an updater passed to React's setter
+ * may run only at that render, after other handlers have moved on. The setter's updater runs at once, on the ref.
+ */
+export function useStateRef<T>(initial: T): [T, { readonly current: T }, (next: (now: T) => T) => void] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(initial);
+  const set = useCallback((next: (now: T) => T) => {
+    ref.current = next(ref.current);
+    setValue(ref.current);
+  }, []);
+  return [value, ref, set];
 }
