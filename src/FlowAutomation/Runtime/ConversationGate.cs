@@ -15,6 +15,9 @@ internal sealed class ConversationGate
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly Stack<Lane> _pool = new();
 
+    /// <summary>How many lanes are open (someone in them or waiting); retired lanes are not counted.</summary>
+    internal int OpenLanes => _lanes.Count;
+
     /// <summary>Enters the conversation's lane, waiting for whoever is in it; dispose the lease (once) to leave.</summary>
     public async ValueTask<Lease> EnterAsync(string conversationId, CancellationToken cancellationToken)
     {
