@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using FlowAutomation.Guard;
 using FlowAutomation.Language;
@@ -17,9 +18,9 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
     private readonly TemplateRenderer _templates = new(TemplateLimits.For(options.Policy));
     private readonly ConditionalWeakTable<FlowAction, string> _descriptions = [];
 
-    public (List<string> TagsAdded, bool Stopped) Run(EventRun run, string flowId, FlowEvent trigger, IEnumerable<FlowAction> actions)
+    public (IReadOnlyList<string> TagsAdded, bool Stopped) Run(EventRun run, string flowId, FlowEvent trigger, ImmutableArray<FlowAction> actions)
     {
-        var added = new List<string>();
+        List<string>? added = null; // made on the first new tag
         foreach (var action in actions)
         {
             var node = paths.Of(action);
@@ -31,7 +32,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                         if (!run.State.Tags.Contains(t))
                         {
                             run.State = run.State.WithTag(t);
-                            added.Add(t);
+                            (added ??= []).Add(t);
                         }
                     }
 
@@ -77,17 +78,21 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                     break;
                 case StopAction:
                     Done(run, flowId, node, "stop", "stop: no further actions or lower-priority flows for this event");
-                    return (added, true);
+                    return (added ?? (IReadOnlyList<string>)[], true);
             }
         }
 
-        return (added, false);
+        return (added ?? (IReadOnlyList<string>)[], false);
     }
 
     private static void Assign(EventRun run, string flowId, string? node, AssignAction assign)
     {
         var agent = assign.Agent ?? run.Teams.Pick(assign.Team!, assign.Strategy);
-        run.State = run.State with { Assignee = agent, Team = assign.Team };
+        if (run.State.Assignee != agent || run.State.Team != assign.Team)
+        {
+            run.State = run.State with { Assignee = agent, Team = assign.Team };
+        }
+
         var detail = (agent, assign.Team) switch
         {
             (not null, null) => $"assigned to {agent}",

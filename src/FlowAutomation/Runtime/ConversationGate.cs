@@ -2,63 +2,143 @@ using System.Collections.Concurrent;
 
 namespace FlowAutomation.Runtime;
 
-/// <summary>One lane per conversation: events of a conversation run one at a time and in order; conversations run in parallel.</summary>
+/// <summary>
+/// One lane per conversation: events of a conversation run one at a time and in order; conversations run in parallel.
+/// A lane exists while someone is in it or waiting for it and is retired when the last one leaves, so the gate holds
+/// only the conversations being worked on. Retired lanes (with their semaphores) are kept in a small pool and given to
+/// the next conversation that needs one, instead of a new lane per event; a lane names the conversation it serves, so
+/// that someone who looked a lane up just before it was retired and reused sees that it is no longer theirs.
+/// </summary>
 internal sealed class ConversationGate
 {
+    private const int PoolLimit = 256;
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    private readonly Stack<Lane> _pool = new();
 
-    public async ValueTask<IDisposable> EnterAsync(string conversationId, CancellationToken cancellationToken)
+    /// <summary>How many lanes are open (someone in them or waiting); retired lanes are not counted.</summary>
+    internal int OpenLanes => _lanes.Count;
+
+    /// <summary>Enters the conversation's lane, waiting for whoever is in it; dispose the lease (once) to leave.</summary>
+    public async ValueTask<Lease> EnterAsync(string conversationId, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var lane = _lanes.GetOrAdd(conversationId, _ => new Lane());
+            if (!_lanes.TryGetValue(conversationId, out var lane))
+            {
+                var fresh = Rent(conversationId);
+                if (!_lanes.TryAdd(conversationId, fresh))
+                {
+                    Return(fresh); // never seen by anyone: another caller added the conversation's lane first
+                    continue;
+                }
+
+                lane = fresh;
+            }
+
             lock (lane)
             {
-                if (lane.Retired)
+                if (lane.Retired || !string.Equals(lane.ConversationId, conversationId, StringComparison.Ordinal))
                 {
-                    continue; // removed while we looked it up; take the new one
+                    continue; // retired (and perhaps reused) while we looked it up; take the current one
                 }
 
                 lane.Users++;
             }
 
-            await lane.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return new Release(this, conversationId, lane);
+            try
+            {
+                await lane.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Leave(lane, released: false);
+                throw;
+            }
+
+            return new Lease(this, lane);
         }
     }
 
-    private void Leave(string conversationId, Lane lane)
+    private void Leave(Lane lane, bool released)
     {
-        lane.Semaphore.Release();
+        if (released)
+        {
+            lane.Semaphore.Release();
+        }
+
         lock (lane)
         {
-            if (--lane.Users == 0)
+            if (--lane.Users > 0)
             {
-                lane.Retired = true;
-                _lanes.TryRemove(new KeyValuePair<string, Lane>(conversationId, lane));
+                return;
+            }
+
+            _lanes.TryRemove(new KeyValuePair<string, Lane>(lane.ConversationId!, lane));
+            lane.Retired = true;
+        }
+
+        Return(lane);
+    }
+
+    private Lane Rent(string conversationId)
+    {
+        Lane? lane = null;
+        lock (_pool)
+        {
+            _pool.TryPop(out lane);
+        }
+
+        lane ??= new Lane();
+        lock (lane)
+        {
+            lane.ConversationId = conversationId;
+            lane.Retired = false;
+        }
+
+        return lane;
+    }
+
+    /// <summary>Pools a retired lane (nobody in it or waiting: its semaphore is free).</summary>
+    private void Return(Lane lane)
+    {
+        lock (lane)
+        {
+            lane.Retired = true;
+            lane.ConversationId = null;
+        }
+
+        lock (_pool)
+        {
+            if (_pool.Count < PoolLimit)
+            {
+                _pool.Push(lane);
             }
         }
     }
 
-    private sealed class Lane
+    internal sealed class Lane
     {
         public SemaphoreSlim Semaphore { get; } = new(1, 1);
+
+        public string? ConversationId { get; set; }
 
         public int Users { get; set; }
 
         public bool Retired { get; set; }
     }
 
-    private sealed class Release(ConversationGate gate, string conversationId, Lane lane) : IDisposable
+    /// <summary>A place in a lane, left when disposed. A value: dispose it once (<c>using</c> does).</summary>
+    public readonly struct Lease : IDisposable
     {
-        private int _done;
+        private readonly ConversationGate _gate;
+        private readonly Lane _lane;
 
-        public void Dispose()
+        internal Lease(ConversationGate gate, Lane lane)
         {
-            if (Interlocked.Exchange(ref _done, 1) == 0)
-            {
-                gate.Leave(conversationId, lane);
-            }
+            _gate = gate;
+            _lane = lane;
         }
+
+        public void Dispose() => _gate?.Leave(_lane, released: true);
     }
 }

@@ -39,6 +39,9 @@ public sealed record EventOutcome(ImmutableArray<string> Fired, int Sent, int Bl
 public sealed partial class FlowEngine : IFollowUpHandler
 {
     private const int MaxAttempts = 100;
+
+    /// <summary>The outcome of an event that fired nothing (an immutable value, shared).</summary>
+    private static readonly EventOutcome NothingDone = new([], 0, 0);
     private readonly IRuleEngine _rules;
     private readonly FollowUpIndex _followUps;
     private readonly IEngineStore _store;
@@ -85,14 +88,15 @@ public sealed partial class FlowEngine : IFollowUpHandler
             var stored = await _store.FindAsync(inbound.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(inbound.ConversationId, inbound.ContactId);
             var now = _clock.GetUtcNow();
-            var key = inbound.EventId is { } id ? $"{inbound.ConversationId}/{id}" : $"{inbound.ConversationId}/v{stored.Version}";
-            var run = new EventRun(stored, now, key) { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images, Traced = _store.WantsTrace };
+            // The team book is read only when a flow that fires picks an agent from a team (most events assign nothing).
+            var run = new EventRun(stored, now, key: null) { EventId = inbound.EventId, Teams = Teams.WithoutReading(), Images = images, Traced = _store.WantsTrace };
             run.State = run.State.WithContact(inbound.ContactId, inbound.ContactName, inbound.ContactCountry, inbound.ContactLanguage);
             var e = inbound.Event;
             var received = run.Traced ? new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0) { ProviderAt = inbound.ProviderAt, ReceivedAt = inbound.ReceivedAt } : null;
-            var receivedIndex = run.Trace.Count;
+            var receivedIndex = 0;
             if (received is not null)
             {
+                receivedIndex = run.Trace.Count;
                 run.Trace.Add(received);
             }
 
@@ -114,7 +118,13 @@ public sealed partial class FlowEngine : IFollowUpHandler
                 run.Trace[receivedIndex] = received with { Window = TraceWindow.From(run.State.Allowance(Options.Policy, now)) };
             }
 
-            Evaluate(run, e);
+            var evaluation = Match(run, e);
+            if (Teams.PicksFromTeams(evaluation.Activations))
+            {
+                run.Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false);
+            }
+
+            Act(run, e, evaluation);
             if (await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false))
             {
                 continue;
@@ -123,7 +133,8 @@ public sealed partial class FlowEngine : IFollowUpHandler
             switch (await CommitAsync(run, completes, cancellationToken).ConfigureAwait(false))
             {
                 case CommitResult.Committed:
-                    return new EventOutcome([.. run.Fired], run.Sent, run.Blocked);
+                    var fired = run.FiredFlows();
+                    return fired.IsEmpty && run is { Sent: 0, Blocked: 0 } ? NothingDone : new EventOutcome(fired, run.Sent, run.Blocked);
                 case CommitResult.AlreadyDone:
                     return new EventOutcome([], 0, 0) { DoneBefore = true };
             }
@@ -133,14 +144,22 @@ public sealed partial class FlowEngine : IFollowUpHandler
     }
 
     /// <summary>Evaluates the rules for an event and runs the activations in agenda order (chained tag events included).</summary>
-    private void Evaluate(EventRun run, FlowEvent e)
+    private void Evaluate(EventRun run, FlowEvent e) => Act(run, e, Match(run, e));
+
+    /// <summary>The activations of an event, in agenda order (chained tag events included), against the run's facts now.</summary>
+    private RuleEvaluationResult Match(EventRun run, FlowEvent e) => _rules.Evaluate(run.Facts(e, Options), run);
+
+    /// <summary>Runs the activations <see cref="Match"/> gave for the event (the run's facts are those it matched against).</summary>
+    private void Act(EventRun run, FlowEvent e, RuleEvaluationResult evaluation)
     {
         var facts = run.Facts(e, Options);
-        var history = new StateHistory(run);
-        var evaluation = _rules.Evaluate(facts, history);
-        ExplainNotFired(run, facts, evaluation.Activations.AsSpan());
+        if (run.Traced)
+        {
+            ExplainNotFired(run, facts, evaluation.Activations.AsSpan());
+        }
+
         var lastEvent = e;
-        var explained = new FiredExplanations(this, evaluation.Activations);
+        var explained = run.Traced ? new FiredExplanations(this, evaluation.Activations) : null;
         foreach (var activation in evaluation.Activations)
         {
             if (activation.Depth > 0 && !ReferenceEquals(activation.Event, lastEvent))
@@ -155,10 +174,9 @@ public sealed partial class FlowEngine : IFollowUpHandler
             var flow = activation.Flow;
             if (run.Traced)
             {
-                run.Trace.Add(explained.Record(run, activation));
+                run.Trace.Add(explained!.Record(run, activation));
             }
 
-            run.Fired.Add(flow.Id);
             run.RecordFired(flow.Id);
             _actions.Run(run, flow.Id, activation.Event, flow.Then);
         }
@@ -174,9 +192,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
 
     /// <summary>Hands everything the run did to the store as one value (the state at the version it was read, for the compare-and-swap).</summary>
     private ValueTask<CommitResult> CommitAsync(EventRun run, CompletedWork? completes, CancellationToken cancellationToken) =>
-        _store.CommitAsync(
-            new EngineCommit(run.Frozen(), run.Outgoing, run.Teams.Turns, run.Schedule, [.. run.Cancel.Select(c => c.Job)], run.Trace, completes),
-            cancellationToken);
+        _store.CommitAsync(run.ToCommit(completes), cancellationToken);
 
     /// <summary>Answers <c>once_per</c> from the state, including flows fired earlier in this very run.</summary>
     private sealed class StateHistory(EventRun run) : IFiringHistory

@@ -40,38 +40,38 @@ public sealed class DeclaredImageInspector : IImageInspector
 /// </summary>
 internal sealed class ImageLookups(IImageInspector inspector)
 {
-    private readonly Dictionary<string, ImageFacts> _found = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _wanted = new(StringComparer.Ordinal);
+    // Made on the first image reply: most events send no image.
+    private Dictionary<string, ImageFacts>? _found;
+    private HashSet<string>? _wanted;
 
     /// <summary>The facts for <paramref name="url"/>, or null (and the URL noted) when they need a look first.</summary>
     public ImageFacts? Find(string url)
     {
-        if (_found.TryGetValue(url, out var found))
+        if (_found is not null && _found.TryGetValue(url, out var found))
         {
             return found;
         }
 
         if (inspector.Peek(url) is { } known)
         {
-            _found[url] = known;
+            (_found ??= new(StringComparer.Ordinal))[url] = known;
             return known;
         }
 
-        _wanted.Add(url);
+        (_wanted ??= new(StringComparer.Ordinal)).Add(url);
         return null;
     }
 
     /// <summary>Looks at the noted URLs; true when there were any (the run needs to go again with their facts).</summary>
-    public async ValueTask<bool> InspectWantedAsync(CancellationToken cancellationToken)
-    {
-        if (_wanted.Count == 0)
-        {
-            return false;
-        }
+    public ValueTask<bool> InspectWantedAsync(CancellationToken cancellationToken) =>
+        _wanted is not { Count: > 0 } wanted ? ValueTask.FromResult(false) : InspectAsync(wanted, cancellationToken);
 
-        var urls = _wanted.ToList();
-        _wanted.Clear();
+    private async ValueTask<bool> InspectAsync(HashSet<string> wanted, CancellationToken cancellationToken)
+    {
+        var urls = wanted.ToList();
+        wanted.Clear();
         var facts = await Task.WhenAll(urls.Select(u => inspector.InspectAsync(u, cancellationToken).AsTask())).ConfigureAwait(false);
+        _found ??= new(StringComparer.Ordinal);
         for (var i = 0; i < urls.Count; i++)
         {
             _found[urls[i]] = facts[i];

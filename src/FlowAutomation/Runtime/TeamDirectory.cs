@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using FlowAutomation.Model;
+using FlowAutomation.Rules;
 using FlowAutomation.State;
 
 namespace FlowAutomation.Runtime;
@@ -16,6 +18,12 @@ public sealed class TeamDirectory
     private readonly ImmutableArray<string> _turnTeams;
     private readonly ImmutableArray<string> _countedAgents;
 
+    /// <summary>The flows whose own actions (not their follow-ups') pick an agent from a team with members.</summary>
+    private readonly FrozenSet<string> _pickingFlows;
+
+    /// <summary>The book of a run that reads nothing (<see cref="WithoutReading"/>): it never changes, so one serves every run.</summary>
+    private readonly TeamBook _unread;
+
     public TeamDirectory(ImmutableDictionary<string, ImmutableArray<string>> teams, IEnumerable<FlowDefinition> flows)
     {
         ArgumentNullException.ThrowIfNull(flows);
@@ -27,6 +35,11 @@ public sealed class TeamDirectory
             .ToList();
         _turnTeams = [.. picks.Where(p => p.Strategy == AssignStrategy.RoundRobin).Select(p => p.Team!).Distinct(StringComparer.Ordinal)];
         _countedAgents = [.. picks.Where(p => p.Strategy == AssignStrategy.LeastOpen).SelectMany(p => Teams[p.Team!]).Distinct(StringComparer.Ordinal)];
+        _pickingFlows = flows
+            .Where(f => f.Then.Any(a => a is AssignAction { Agent: null, Team: { } team } && CanonicalTeam(team) is not null))
+            .Select(f => f.Id)
+            .ToFrozenSet(StringComparer.Ordinal);
+        _unread = new TeamBook(this, ImmutableDictionary<string, long>.Empty, ImmutableDictionary<string, int>.Empty);
     }
 
     public ImmutableDictionary<string, ImmutableArray<string>> Teams { get; }
@@ -52,8 +65,31 @@ public sealed class TeamDirectory
         return new TeamBook(this, turns, open);
     }
 
-    /// <summary>A book for a run that assigns nothing (an agent's message): it reads nothing, and a pick from a team with members fails loudly.</summary>
-    internal TeamBook WithoutReading() => new(this, ImmutableDictionary<string, long>.Empty, ImmutableDictionary<string, int>.Empty);
+    /// <summary>
+    /// A book for a run that assigns nothing (an agent's message, or an event none of whose firing flows picks from a
+    /// team, see <see cref="PicksFromTeams"/>): it reads nothing, takes no turn, and a pick from a team with members
+    /// fails loudly.
+    /// </summary>
+    internal TeamBook WithoutReading() => _unread;
+
+    /// <summary>Whether running these activations picks an agent from a team with members (and so needs <see cref="ReadAsync"/>).</summary>
+    internal bool PicksFromTeams(ImmutableArray<Activation> activations)
+    {
+        if (_pickingFlows.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var activation in activations)
+        {
+            if (_pickingFlows.Contains(activation.Flow.Id))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The team's name as configured (team names are matched as the configuration's dictionary does), or null when it has no members.</summary>
     internal string? CanonicalTeam(string team) => Teams.TryGetKey(team, out var key) && !Teams[key].IsEmpty ? key : null;
@@ -85,11 +121,12 @@ public sealed class TeamDirectory
 /// </summary>
 internal sealed class TeamBook(TeamDirectory directory, IReadOnlyDictionary<string, long> turns, IReadOnlyDictionary<string, int> open)
 {
-    private readonly Dictionary<string, int> _taken = new(StringComparer.Ordinal);
+    /// <summary>The turns taken per team; made on the first round-robin pick (most runs take none).</summary>
+    private Dictionary<string, int>? _taken;
 
     /// <summary>The turns this run took, to commit with it.</summary>
     public IReadOnlyCollection<TeamTurn> Turns =>
-        [.. _taken.Select(t => new TeamTurn(t.Key, turns[t.Key], turns[t.Key] + t.Value))];
+        _taken is null ? [] : [.. _taken.Select(t => new TeamTurn(t.Key, turns[t.Key], turns[t.Key] + t.Value))];
 
     /// <summary>The agent to assign, or null when the team has no members listed (the conversation goes to the team).</summary>
     public string? Pick(string team, AssignStrategy strategy)
@@ -106,6 +143,7 @@ internal sealed class TeamBook(TeamDirectory directory, IReadOnlyDictionary<stri
         }
 
         var start = turns.TryGetValue(key, out var turn) ? turn : throw Unread(key);
+        _taken ??= new(StringComparer.Ordinal);
         var taken = _taken.GetValueOrDefault(key);
         _taken[key] = taken + 1;
         return members[(int)((start + taken) % members.Length)];

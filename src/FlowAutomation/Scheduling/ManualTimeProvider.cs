@@ -42,7 +42,7 @@ public sealed class ManualTimeProvider : TimeProvider
                     throw new ArgumentOutOfRangeException(nameof(at), $"the clock cannot go back from {_now:O} to {at:O}");
                 }
 
-                next = _timers.Where(t => t.DueAt <= at).MinBy(t => t.DueAt);
+                next = FirstDue(at);
                 if (next is null)
                 {
                     _now = at;
@@ -55,6 +55,21 @@ public sealed class ManualTimeProvider : TimeProvider
 
             next.Fire();
         }
+    }
+
+    /// <summary>The timer due first at or before <paramref name="at"/> (the first of equals), or null; under the lock, without allocating.</summary>
+    private ManualTimer? FirstDue(DateTimeOffset at)
+    {
+        ManualTimer? first = null;
+        foreach (var timer in _timers)
+        {
+            if (timer.DueAt <= at && (first is null || timer.DueAt < first.DueAt))
+            {
+                first = timer;
+            }
+        }
+
+        return first;
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)

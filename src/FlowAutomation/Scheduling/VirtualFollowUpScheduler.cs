@@ -34,8 +34,29 @@ public sealed class VirtualFollowUpScheduler(ManualTimeProvider clock) : IFollow
     {
         lock (_gate)
         {
-            IReadOnlyList<FollowUpJob> pending = [.. _jobs.Values.Where(j => j.Job.ConversationId == conversationId).OrderBy(j => j.Job.DueAt).ThenBy(j => j.Sequence).Select(j => j.Job)];
-            return ValueTask.FromResult(pending);
+            // By due time, then scheduling order (the sequence is unique, so the order is total); no allocation when none.
+            List<(FollowUpJob Job, long Sequence)>? found = null;
+            foreach (var entry in _jobs.Values)
+            {
+                if (entry.Job.ConversationId == conversationId)
+                {
+                    (found ??= []).Add(entry);
+                }
+            }
+
+            if (found is null)
+            {
+                return ValueTask.FromResult<IReadOnlyList<FollowUpJob>>([]);
+            }
+
+            found.Sort(static (a, b) => a.Job.DueAt != b.Job.DueAt ? a.Job.DueAt.CompareTo(b.Job.DueAt) : a.Sequence.CompareTo(b.Sequence));
+            var pending = new FollowUpJob[found.Count];
+            for (var i = 0; i < pending.Length; i++)
+            {
+                pending[i] = found[i].Job;
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<FollowUpJob>>(pending);
         }
     }
 

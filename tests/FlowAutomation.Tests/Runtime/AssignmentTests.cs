@@ -138,6 +138,54 @@ public sealed class AssignmentTests
         Assert.Equal(("dee", "eve"), (await AssigneeAsync(store, "c-1"), await AssigneeAsync(store, "c-2")));
     }
 
+    [Fact]
+    public async Task Handle_EventWhoseFlowsPickFromNoTeam_ReadsNoTurnsOrCounts()
+    {
+        var store = new CountsTeamReads(new InMemoryConversationStore(), _clock);
+        var engine = Engine(store);
+
+        await SayAsync(engine, "c-1", "hello");
+        await SayAsync(engine, "c-1", "bye");
+        Assert.Equal((0, 0), (store.TurnReads, store.CountReads));
+
+        await SayAsync(engine, "c-2", "price?");
+        await SayAsync(engine, "c-3", "help");
+        Assert.Equal((2, 2), (store.TurnReads, store.CountReads)); // the book is read whole when a flow picks
+        Assert.Equal("ana", await AssigneeAsync(store.Inner, "c-2"));
+        Assert.Equal("dee", await AssigneeAsync(store.Inner, "c-3"));
+    }
+
+    /// <summary>An engine store that counts the reads of team turns and open counts.</summary>
+    private sealed class CountsTeamReads(IConversationStore inner, ManualTimeProvider clock) : IEngineStore
+    {
+        private readonly EngineStore _store = new(inner, new RecordingOutbox(), new VirtualFollowUpScheduler(clock), new TraceLog());
+
+        public IConversationStore Inner => inner;
+
+        public int TurnReads { get; private set; }
+
+        public int CountReads { get; private set; }
+
+        public ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken) => _store.FindAsync(conversationId, cancellationToken);
+
+        public ValueTask<IReadOnlyDictionary<string, int>> CountOpenAsync(IReadOnlyCollection<string> assignees, CancellationToken cancellationToken)
+        {
+            CountReads++;
+            return _store.CountOpenAsync(assignees, cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken)
+        {
+            TurnReads++;
+            return _store.FindTurnsAsync(teams, cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyList<FollowUpJob>> PendingFollowUpsAsync(string conversationId, CancellationToken cancellationToken) =>
+            _store.PendingFollowUpsAsync(conversationId, cancellationToken);
+
+        public ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken) => _store.CommitAsync(commit, cancellationToken);
+    }
+
     /// <summary>An engine store that lets another writer save the conversation once, right before the first commit.</summary>
     private sealed class LosesFirstCommit(IConversationStore inner, ManualTimeProvider clock) : IEngineStore
     {
