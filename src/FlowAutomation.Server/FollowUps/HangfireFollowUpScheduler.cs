@@ -27,6 +27,7 @@ internal sealed partial class HangfireFollowUpScheduler(
     /// <summary>The Hangfire queue follow-ups run on (a storage shared with other work keeps them apart).</summary>
     public const string Queue = "follow_ups";
 
+    private static readonly System.Reflection.MethodInfo RunMethod = typeof(FollowUpHangfireJob).GetMethod(nameof(FollowUpHangfireJob.RunAsync))!;
     private readonly BackgroundJobClient _client = new(storage);
     private BackgroundJobServer? _server;
     private IFollowUpHandler? _handler;
@@ -138,7 +139,8 @@ internal sealed partial class HangfireFollowUpScheduler(
     /// </summary>
     private async Task<bool> HandOverAsync(string id, DateTimeOffset dueAt, string? replacing, CancellationToken cancellationToken)
     {
-        var call = Job.FromExpression<FollowUpHangfireJob>(j => j.RunAsync(id, CancellationToken.None));
+        // The job built from its method directly: an expression tree built and evaluated per follow-up cost more.
+        var call = new Job(typeof(FollowUpHangfireJob), RunMethod, id, CancellationToken.None);
         IState state = dueAt <= time.GetUtcNow() ? new EnqueuedState(Queue) : new ScheduledState(dueAt.UtcDateTime);
         var hangfireJobId = _client.Create(call, state);
         var recorded = await followUps.RecordJobAsync(id, hangfireJobId, replacing, cancellationToken);

@@ -21,8 +21,9 @@ internal sealed class InboxItemRunner(FlowHost flows, ILogger<InboxItemRunner> l
                 var outcome = await flows.Engine.HandleAsync(inbound, done, cancellationToken);
                 if (outcome.DoneBefore)
                     return false;
-                logger.EventHandled(FlowDiagram.TriggerName(inbound.Event.Kind), inbound.EventId ?? $"#{item.Seq}", item.ConversationId,
-                    outcome.Fired.Length, outcome.Fired.IsEmpty ? "none" : string.Join(", ", outcome.Fired), outcome.Sent, outcome.Blocked);
+                if (logger.IsEnabled(LogLevel.Information)) // the flows' names are joined only for a line that is written
+                    logger.EventHandled(FlowDiagram.TriggerName(inbound.Event.Kind), inbound.EventId ?? $"#{item.Seq}", item.ConversationId,
+                        outcome.Fired.Length, outcome.Fired.IsEmpty ? "none" : string.Join(", ", outcome.Fired), outcome.Sent, outcome.Blocked);
                 return true;
             case InboxAgentMessage { Message: var agent }:
                 if (!await flows.Engine.RecordAgentMessageAsync(agent, done, cancellationToken))

@@ -11,6 +11,11 @@ namespace FlowAutomation.Server.Storage;
 /// </summary>
 internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase, IAsyncDisposable
 {
+    /// <summary>
+    /// The SQLite handles (physical connections, which the pool reuses, also across instances on one file) with the
+    /// <see cref="Synchronous"/> setting their <c>PRAGMA</c>s were run with.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
     private readonly WriteGate _writeGate = new();
     private SqliteConnection? _writer;
     private SqliteGroupCommit? _group;
@@ -39,6 +44,10 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
     {
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
+        // A pooled connection comes back with the settings it was given when its SQLite handle was opened: set them
+        // once per handle, not on every open (two statements prepared and run per open, two opens per event).
+        if (Configured.TryGetValue(connection.Handle!, out var configured) && configured is SqliteSynchronous synchronous && synchronous == Synchronous)
+            return connection;
         // SQLite's own busy handler (short waits) rather than the driver's retry loop, for the rare writer outside
         // this process's gate (another process on the same file).
         await connection.ExecuteAsync(new CommandDefinition(
@@ -48,6 +57,7 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
                 SqliteSynchronous.Off => "PRAGMA busy_timeout = 10000; PRAGMA synchronous = OFF;",
                 _ => "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
             }, cancellationToken: cancellationToken));
+        Configured.AddOrUpdate(connection.Handle!, Synchronous);
         return connection;
     }
 

@@ -27,9 +27,14 @@ internal sealed class SqliteFollowUpStore(SqliteDatabase database) : IFollowUpSt
         return FollowUpRows.HandOvers(await connection.QueryAsync<(string, long, string?)>(new CommandDefinition(FollowUpSql.HandOvers, cancellationToken: cancellationToken)));
     }
 
+    /// <summary>
+    /// One follow-up's job id per engine commit that schedules it: shares its transaction with the other writes queued
+    /// at the time (group commit) instead of one of its own; it changes one row or none, so it is always kept.
+    /// </summary>
     public Task<bool> RecordJobAsync(string jobId, string hangfireJobId, string? replacing, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            FollowUpSql.RecordJob("IS"), new { id = jobId, hangfireJobId, replacing }, transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
+        database.WriteSharedAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            FollowUpSql.RecordJob("IS"), new { id = jobId, hangfireJobId, replacing }, transaction, cancellationToken: CancellationToken.None)) == 1,
+            keep: static _ => true, cancellationToken);
 
     public async Task<string?> JobOfAsync(string jobId, CancellationToken cancellationToken)
     {

@@ -89,15 +89,27 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
 
     private static async Task<int> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, List<Pending> batch)
     {
+        // One command each for the savepoint and its release, prepared once per batch and run for every write
+        // (SqliteTransaction.Save and Release prepare a new statement on every call).
+        await using var save = Command(connection, transaction, $"SAVEPOINT {Savepoint};");
+        await using var release = Command(connection, transaction, $"RELEASE {Savepoint};");
         foreach (var pending in batch)
         {
-            await transaction.SaveAsync(Savepoint);
+            await save.ExecuteNonQueryAsync();
             // An error that ended the whole transaction makes the rollback throw, and the batch fails as a whole.
             if (!await pending.RunAsync(connection, transaction))
                 await transaction.RollbackAsync(Savepoint);
-            await transaction.ReleaseAsync(Savepoint);
+            await release.ExecuteNonQueryAsync();
         }
         return batch.Count;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
     }
 
     private abstract class Pending
