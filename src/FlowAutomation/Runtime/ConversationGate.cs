@@ -6,8 +6,9 @@ namespace FlowAutomation.Runtime;
 /// One lane per conversation: events of a conversation run one at a time and in order; conversations run in parallel.
 /// A lane exists while someone is in it or waiting for it and is retired when the last one leaves, so the gate holds
 /// only the conversations being worked on. Retired lanes (with their semaphores) are kept in a small pool and given to
-/// the next conversation that needs one, instead of a new lane per event; a lane names the conversation it serves, so
-/// that someone who looked a lane up just before it was retired and reused sees that it is no longer theirs.
+/// the next conversation that needs one, instead of a new lane per event. A caller joins a lane only while the gate
+/// holds it for the caller's conversation, so one looked up just before it was retired (and perhaps rented again, or
+/// rented and then returned because another caller's lane was added first) is never joined.
 /// </summary>
 internal sealed class ConversationGate
 {
@@ -37,9 +38,12 @@ internal sealed class ConversationGate
 
             lock (lane)
             {
-                if (lane.Retired || !string.Equals(lane.ConversationId, conversationId, StringComparison.Ordinal))
+                // Only the lane the gate holds for the conversation may be joined. Leaving removes a lane under this
+                // same lock, so the check holds until we are counted in; a lane rented but not (or not yet) added is
+                // not the gate's, and one retired and reused since we looked it up is no longer this conversation's.
+                if (lane.Retired || !_lanes.TryGetValue(conversationId, out var current) || !ReferenceEquals(current, lane))
                 {
-                    continue; // retired (and perhaps reused) while we looked it up; take the current one
+                    continue;
                 }
 
                 lane.Users++;
