@@ -9,9 +9,9 @@ namespace FlowAutomation.Server.Inbox;
 /// <summary>
 /// Runs the inbox on PostgreSQL, where several nodes share one <c>inbox</c> table. A conversation's rows are run by one
 /// node at a time, oldest first: the node takes the conversation's transaction-scoped advisory lock
-/// (<c>pg_advisory_xact_lock(hashtext(id))</c>) on a connection of its own, then takes the oldest pending row, runs it
-/// (<see cref="IInboxItemRunner"/>, whose engine commit sets the row <c>done</c> in the transaction of the state change)
-/// and goes on until none is pending; ending the lock's transaction lets the next node in. A node that dies loses its
+/// (<c>pg_advisory_xact_lock(hashtext(id))</c>) on a connection of its own and, in the same round trip, reads its
+/// pending rows, then runs them oldest first (<see cref="IInboxItemRunner"/>, whose engine commit sets each row
+/// <c>done</c> in the transaction of the state change); ending the lock's transaction lets the next node in. A node that dies loses its
 /// connection and with it the lock; a row it had not committed is still pending and runs on another node. The
 /// conversations this node took webhooks for are run at once (waiting for the lock when another node holds it); every
 /// <see cref="InboxOptions.PollInterval"/> each node also looks for conversations with pending rows and runs those no
@@ -149,18 +149,20 @@ internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxIt
         }
     }
 
-    /// <summary>Holds the conversation's lock (or, unless <paramref name="wait"/>, gives up when another node holds it) and runs its pending rows, oldest first.</summary>
+    /// <summary>
+    /// Holds the conversation's lock (or, unless <paramref name="wait"/>, gives up when another node holds it) and runs
+    /// its pending rows, oldest first, as one read found them when the lock was taken. Rows committed later are not
+    /// missed: this node's come with <see cref="Enqueue"/>, which runs the conversation again; another node's, with
+    /// that node's own request, which waits for the lock; any left over, with the next poll.
+    /// </summary>
     private async Task HoldAsync(string conversationId, bool wait)
     {
         await using var connection = await database.OpenAsync(_stopping.Token);
         await using var transaction = await connection.BeginTransactionAsync(_stopping.Token);
-        if (wait)
-            await PostgresInboxTable.LockAsync(connection, transaction, conversationId, _stopping.Token);
-        else if (!await PostgresInboxTable.TryLockAsync(connection, transaction, conversationId, _stopping.Token))
-            return;
-        for (var rows = 0; rows < MaxRowsPerHold; rows++)
+        var rows = await PostgresInboxTable.LockAndReadAsync(connection, transaction, conversationId, wait, MaxRowsPerHold, _stopping.Token);
+        foreach (var row in rows)
         {
-            if (_stopping.IsCancellationRequested || await PostgresInboxTable.OldestPendingAsync(database, conversationId, _stopping.Token) is not { } row)
+            if (_stopping.IsCancellationRequested)
                 return;
             var item = InboxIntake.ItemOf(row.Seq, row.Kind, row.Payload);
             if (!await RunAsync(item))
@@ -174,8 +176,11 @@ internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxIt
                 logger.InboxObserverFailed(exception, item.Seq);
             }
         }
-        lock (_gate)
-            _again.Add(conversationId);
+        if (rows.Count == MaxRowsPerHold)
+        {
+            lock (_gate)
+                _again.Add(conversationId);
+        }
     }
 
     /// <summary>Runs one item with <see cref="InboxOptions.MaxAttempts"/> attempts; false when the node is stopping and left it pending.</summary>

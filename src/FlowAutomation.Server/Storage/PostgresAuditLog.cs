@@ -10,9 +10,16 @@ internal sealed class PostgresAuditLog(PostgresDatabase database) : IAuditLog
     /// <summary>Appends records in the caller's transaction (the transaction of the change they explain).</summary>
     public static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken)
     {
-        if (records.Count == 0)
-            return;
-        await connection.ExecuteAsync(new CommandDefinition(SqliteAuditLog.InsertSql, records.Select(record => SqliteAuditLog.Row(conversationId, record)).ToList(), transaction, cancellationToken: cancellationToken));
+        var batch = new PostgresBatch(connection, transaction);
+        AddAppend(batch, conversationId, records);
+        await batch.ExecuteAsync(cancellationToken);
+    }
+
+    /// <summary>Adds the records' inserts to <paramref name="batch"/> (the transaction of the change they explain).</summary>
+    public static void AddAppend(PostgresBatch batch, string? conversationId, IReadOnlyList<TraceRecord> records)
+    {
+        foreach (var record in records)
+            batch.Add(SqliteAuditLog.InsertSql, SqliteAuditLog.Row(conversationId, record));
     }
 
     /// <summary>Appends records in their own transaction.</summary>

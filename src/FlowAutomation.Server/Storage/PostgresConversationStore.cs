@@ -70,19 +70,27 @@ internal sealed class PostgresConversationStore(PostgresDatabase database, TimeP
     /// </summary>
     public static async Task<ConversationState?> TrySaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ConversationState state, IReadOnlyCollection<TeamTurn> turns, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        var batch = new PostgresBatch(connection, transaction);
+        var swaps = AddSave(batch, state, turns, at);
+        await batch.ExecuteAsync(cancellationToken);
+        return swaps.All(s => s.RecordsAffected == 1) ? state with { Version = state.Version + 1 } : null;
+    }
+
+    /// <summary>Adds the turns' and the state's compare-and-swaps to <paramref name="batch"/>: each changes one row when it finds no other writer first.</summary>
+    public static IReadOnlyList<NpgsqlBatchCommand> AddSave(PostgresBatch batch, ConversationState state, IReadOnlyCollection<TeamTurn> turns, DateTimeOffset at)
+    {
+        var swaps = new List<NpgsqlBatchCommand>(turns.Count + 1);
         foreach (var turn in turns)
         {
             // A missing row is turn 0; a row moves only from where the caller read it.
             var sql = turn.From == 0
                 ? "INSERT INTO team_turns (team, turn) VALUES (@Team, @To) ON CONFLICT (team) DO UPDATE SET turn = excluded.turn WHERE team_turns.turn = @From"
                 : "UPDATE team_turns SET turn = @To WHERE team = @Team AND turn = @From";
-            if (await connection.ExecuteAsync(new CommandDefinition(sql, new { turn.Team, turn.From, turn.To }, transaction, cancellationToken: cancellationToken)) != 1)
-                return null;
+            swaps.Add(batch.Add(sql, new { turn.Team, turn.From, turn.To }));
         }
         var saved = state with { Version = state.Version + 1 };
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            state.Version == 0 ? SqliteConversationStore.InsertSql : SqliteConversationStore.UpdateSql,
-            SqliteConversationStore.SaveParameters(state, saved, at), transaction, cancellationToken: cancellationToken));
-        return changed == 1 ? saved : null;
+        swaps.Add(batch.Add(state.Version == 0 ? SqliteConversationStore.InsertSql : SqliteConversationStore.UpdateSql,
+            SqliteConversationStore.SaveParameters(state, saved, at)));
+        return swaps;
     }
 }

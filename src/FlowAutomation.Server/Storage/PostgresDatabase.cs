@@ -7,11 +7,14 @@ namespace FlowAutomation.Server.Storage;
 /// The service's PostgreSQL database (<c>Storage:Provider=Postgres</c>), which any number of nodes share: pooled
 /// connections from one <see cref="NpgsqlDataSource"/>, write transactions at READ COMMITTED whose conflicts the
 /// statements themselves settle (compare-and-swap on a version, <c>ON CONFLICT</c>, <c>FOR UPDATE SKIP LOCKED</c>), and
-/// the schema through <see cref="SchemaMigrations"/>.
+/// the schema through <see cref="SchemaMigrations"/>. The pool's connections keep their prepared statements: unless
+/// the connection string says otherwise, a connection is not reset when it goes back to the pool (the service keeps
+/// no session state on it: its advisory locks end with their transactions) and statements used often are prepared
+/// (<see cref="Pooling"/>).
 /// </summary>
 internal sealed class PostgresDatabase(string connectionString) : IServiceDatabase, IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(Pooling(connectionString));
 
     public string ConnectionString { get; } = connectionString;
 
@@ -60,4 +63,21 @@ internal sealed class PostgresDatabase(string connectionString) : IServiceDataba
     }
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    /// <summary>
+    /// The connection string with <c>No Reset On Close=true</c> (no <c>DISCARD ALL</c> each time a connection goes
+    /// back to the pool, which also dropped the prepared statements) and <c>Max Auto Prepare=64</c>, unless it sets
+    /// either itself.
+    /// </summary>
+    internal static string Pooling(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+            builder.NoResetOnClose = true;
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+            builder.MaxAutoPrepare = 64;
+        return builder.ConnectionString;
+    }
+
 }

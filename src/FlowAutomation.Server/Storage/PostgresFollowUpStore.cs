@@ -13,13 +13,19 @@ internal sealed class PostgresFollowUpStore(PostgresDatabase database) : IFollow
 {
     /// <summary>Writes a scheduled row in the caller's transaction; false when the follow-up was written before: it is left as it is.</summary>
     public static async Task<bool> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FollowUpJob job, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO follow_ups (id, conversation_id, flow_id, follow_up_id, due_at, status, job, created_at)
-            VALUES (@Id, @ConversationId, @FlowId, @FollowUpId, @due, 'scheduled', @json, @at)
-            ON CONFLICT (id) DO NOTHING
-            """,
-            new { job.Id, job.ConversationId, job.FlowId, job.FollowUpId, due = job.DueAt.ToUnixTimeMilliseconds(), json = StoreJson.SerializeJob(job), at = now.ToUnixTimeMilliseconds() },
-            transaction, cancellationToken: cancellationToken)) == 1;
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, InsertParameters(job, now), transaction, cancellationToken: cancellationToken)) == 1;
+
+    /// <summary>Adds the scheduled row's insert to <paramref name="batch"/> (nothing when the follow-up was written before).</summary>
+    public static void AddInsert(PostgresBatch batch, FollowUpJob job, DateTimeOffset now) => batch.Add(InsertSql, InsertParameters(job, now));
+
+    private const string InsertSql = """
+        INSERT INTO follow_ups (id, conversation_id, flow_id, follow_up_id, due_at, status, job, created_at)
+        VALUES (@Id, @ConversationId, @FlowId, @FollowUpId, @due, 'scheduled', @json, @at)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    private static object InsertParameters(FollowUpJob job, DateTimeOffset now) =>
+        new { job.Id, job.ConversationId, job.FlowId, job.FollowUpId, due = job.DueAt.ToUnixTimeMilliseconds(), json = StoreJson.SerializeJob(job), at = now.ToUnixTimeMilliseconds() };
 
     /// <summary>Runs one of <see cref="FollowUpSql"/>'s status changes on the row in the caller's transaction; false when it was not scheduled.</summary>
     public static async Task<bool> ChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string jobId, DateTimeOffset now, CancellationToken cancellationToken) =>

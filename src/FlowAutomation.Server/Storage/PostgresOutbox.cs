@@ -27,6 +27,10 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
     public static async Task<bool> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxMessage message, string? flowId, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, InsertParameters(message, flowId), transaction, cancellationToken: cancellationToken)) == 1;
 
+    /// <summary>Adds the message's insert to <paramref name="batch"/> (nothing when a row has its id).</summary>
+    public static void AddEnqueue(PostgresBatch batch, OutboxMessage message, string? flowId) =>
+        batch.Add(InsertSql, InsertParameters(message, flowId));
+
     public override async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         var rows = await database.WriteAsync((connection, transaction) => connection.QueryAsync<OutboxRow>(new CommandDefinition($"""
