@@ -20,7 +20,7 @@ namespace FlowAutomation.Templates;
 internal static class TemplateCompiler
 {
     private const int MaxCached = 10_000;
-    private static readonly LexerOptions Lexing = new() { Mode = ScriptMode.Default, Lang = ScriptLang.Default };
+    internal static readonly LexerOptions Lexing = new() { Mode = ScriptMode.Default, Lang = ScriptLang.Default };
 
     /// <summary>
     /// Parsed templates by their text. Flows repeat their greetings and nudges, and a parsed template is never

@@ -16,6 +16,20 @@ public sealed class TemplateRenderer(TemplateLimits limits)
     [ThreadStatic]
     private static RenderSlot? t_slot;
 
+    /// <summary>
+    /// The forms flows use (a fallback, pipes into string and array functions, an <c>if</c>, a loop, a date), rendered
+    /// once untimed before a renderer's first timed render: the first render in a process also compiles Scriban's
+    /// evaluation code, and on a busy machine that alone passed <see cref="TemplateLimits.RenderTime"/> and refused a
+    /// sound reply.
+    /// </summary>
+    private static readonly Template WarmUpTemplate = Template.Parse(
+        "{{ contact.name ?? 'there' | string.split ' ' | array.first | string.upcase }}{{ if contact.name }}{{ contact.name }}{{ else }}-{{ end }}" +
+        "{{ for tag in contact.tags }}{{ tag }}{{ if !for.last }}, {{ end }}{{ end }}{{ message.text ?? lead.form_name ?? '' | string.truncate 10 }}" +
+        "{{ now | date.to_string '%d %b %Y' }}",
+        lexerOptions: TemplateCompiler.Lexing);
+
+    private bool _warmed;
+
     public TemplateLimits Limits => limits;
 
     /// <summary>Renders <paramref name="template"/> against the facts, with <c>now</c> at <paramref name="now"/>.</summary>
@@ -27,6 +41,12 @@ public sealed class TemplateRenderer(TemplateLimits limits)
         }
 
         var slot = t_slot ??= new RenderSlot();
+        if (!Volatile.Read(ref _warmed))
+        {
+            slot = WarmUp(slot, facts, now);
+            Volatile.Write(ref _warmed, true);
+        }
+
         var context = slot.Context;
         context.LoopLimit = limits.LoopLimit;
         context.RecursiveLimit = limits.RecursionLimit;
@@ -62,6 +82,36 @@ public sealed class TemplateRenderer(TemplateLimits limits)
             {
                 context.PopGlobal();
             }
+        }
+    }
+
+    /// <summary>Renders <see cref="WarmUpTemplate"/> against these facts with no timer and drops what it wrote (or the slot, if it failed).</summary>
+    private RenderSlot WarmUp(RenderSlot slot, FactSnapshot facts, DateTimeOffset now)
+    {
+        var context = slot.Context;
+        context.LoopLimit = limits.LoopLimit;
+        context.RecursiveLimit = limits.RecursionLimit;
+        context.RegexTimeOut = limits.RegexTime;
+        context.CancellationToken = CancellationToken.None;
+        slot.Output.Start(limits.MaxCharacters);
+        context.PushGlobal(TemplateGlobals.From(facts, now));
+        try
+        {
+            if (context.Evaluate(WarmUpTemplate.Page!) is { } last)
+            {
+                context.Write(WarmUpTemplate.Page!.Span, last);
+            }
+
+            context.PopGlobal();
+            slot.Output.Take();
+            return slot;
+        }
+#pragma warning disable CA1031 // the warm-up only compiles code; whatever it meets, the real render decides
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            slot.Dispose();
+            return t_slot = new RenderSlot();
         }
     }
 
