@@ -19,7 +19,14 @@ public static class YamlReader
     public const int MaxDepth = 64;
     public const int MaxExpandedNodes = 100_000;
 
-    public static YamlSource? ReadFile(string path, string displayPath, DiagnosticBag diagnostics)
+    public static YamlSource? ReadFile(string path, string displayPath, DiagnosticBag diagnostics) =>
+        ReadFile(path, displayPath, diagnostics, filter: null);
+
+    /// <summary>
+    /// As <see cref="ReadFile(string, string, DiagnosticBag)"/>; <paramref name="filter"/> may take events out of those
+    /// the prescan kept before the node tree is built from them (a scenario's common events, read without nodes).
+    /// </summary>
+    internal static YamlSource? ReadFile(string path, string displayPath, DiagnosticBag diagnostics, Func<List<ParsingEvent>, List<ParsingEvent>>? filter)
     {
         byte[] bytes;
         try
@@ -45,11 +52,11 @@ public static class YamlReader
             return null;
         }
 
-        return ReadBytes(displayPath, bytes, diagnostics);
+        return ReadBytes(displayPath, bytes, diagnostics, filter);
     }
 
-    /// <summary>Reads a file's bytes: decodes them (see <see cref="Decode"/>), then as <see cref="Read"/>.</summary>
-    internal static YamlSource? ReadBytes(string path, byte[] bytes, DiagnosticBag diagnostics)
+    /// <summary>Reads a file's bytes: decodes them (see <see cref="Decode"/>), then as <see cref="Read(string, string, DiagnosticBag)"/>.</summary>
+    internal static YamlSource? ReadBytes(string path, byte[] bytes, DiagnosticBag diagnostics, Func<List<ParsingEvent>, List<ParsingEvent>>? filter = null)
     {
         if (bytes.Length > MaxFileBytes)
         {
@@ -57,10 +64,12 @@ public static class YamlReader
             return null;
         }
 
-        return Decode(path, bytes, diagnostics) is { } text ? Read(path, text, diagnostics) : null;
+        return Decode(path, bytes, diagnostics) is { } text ? Read(path, text, diagnostics, filter) : null;
     }
 
-    public static YamlSource? Read(string path, string text, DiagnosticBag diagnostics)
+    public static YamlSource? Read(string path, string text, DiagnosticBag diagnostics) => Read(path, text, diagnostics, filter: null);
+
+    internal static YamlSource? Read(string path, string text, DiagnosticBag diagnostics, Func<List<ParsingEvent>, List<ParsingEvent>>? filter)
     {
         var bytes = text.Length > MaxFileBytes / 3 ? Encoding.UTF8.GetByteCount(text) : text.Length;
         if (bytes > MaxFileBytes)
@@ -87,7 +96,7 @@ public static class YamlReader
         try
         {
             var stream = new YamlStream();
-            stream.Load(new EventReplay(events));
+            stream.Load(new EventReplay(filter is null ? events : filter(events)));
             return new YamlSource(path, text, [.. stream.Documents]);
         }
         catch (YamlException ex)

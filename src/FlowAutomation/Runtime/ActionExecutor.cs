@@ -141,7 +141,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                 {
                     // Not a guard decision: nothing was rendered to decide on. Recorded as a refusal with its reason.
                     run.Blocked++;
-                    if (run.Traced)
+                    if (run.Traced || options.TraceRefusals)
                     {
                         run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, text.ReasonCode, null, $"not sent: {text.Failure}")
                         {
@@ -175,7 +175,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
         if (!decision.IsAllowed)
         {
             run.Blocked++;
-            if (run.Traced)
+            if (run.Traced || options.TraceRefusals)
             {
                 run.Trace.Add(new ActionTrace(run.Now, flowId, "reply", ActionStatus.Blocked, decision.ReasonCode, shown, $"blocked {Quote(reply.Kind, shown)}: {decision.Describe()}")
                 {

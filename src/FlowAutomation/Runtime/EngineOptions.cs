@@ -32,6 +32,12 @@ public sealed record EngineOptions
     /// </summary>
     public RuleEngineKind RuleEngine { get; init; } = RuleEngineKind.Network;
 
+    /// <summary>
+    /// A refused reply's record is built even when the store wants no trace (<see cref="IEngineStore.WantsTrace"/>
+    /// false): <c>flowctl test</c> counts its blocked messages from them and builds no other record.
+    /// </summary>
+    public bool TraceRefusals { get; init; }
+
     /// <summary>How deep chains of <c>contact.tagged</c> events may go in one evaluation.</summary>
     public int MaxChainDepth { get; init; } = 8;
 }

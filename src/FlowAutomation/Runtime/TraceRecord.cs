@@ -116,8 +116,14 @@ public sealed class TraceLog : ITraceSink
     {
     }
 
-    /// <summary>Keeps only the records <paramref name="keep"/> accepts, in order (a run that reads only some of them).</summary>
-    internal TraceLog(Func<TraceRecord, bool> keep) => _keep = keep;
+    /// <summary>
+    /// Keeps only the records <paramref name="keep"/> accepts, in order (a run that reads only some of them). With
+    /// <paramref name="keepsRecords"/> false it tells the engine it wants no trace (<see cref="ITraceSink.KeepsRecords"/>),
+    /// and keeps only what the engine still writes (refused replies, with <see cref="EngineOptions.TraceRefusals"/>).
+    /// </summary>
+    internal TraceLog(Func<TraceRecord, bool> keep, bool keepsRecords = true) => (_keep, KeepsRecords) = (keep, keepsRecords);
+
+    public bool KeepsRecords { get; } = true;
 
     public IReadOnlyList<TraceRecord> Records
     {

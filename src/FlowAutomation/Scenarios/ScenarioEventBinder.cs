@@ -21,8 +21,9 @@ internal static class ScenarioEventBinder
     /// Binds every event, reporting every mistake. <paramref name="start"/> is null when the scenario's start is missing or
     /// wrong: the events are still checked, and their order is checked between events whose times are both offsets or
     /// both timestamps.
+    /// The items <paramref name="scan"/> read without nodes take their place among those left in the list.
     /// </summary>
-    public static ImmutableArray<ScenarioEvent> Bind(NodeReader reader, YamlNode node, DateTimeOffset? start)
+    public static ImmutableArray<ScenarioEvent> Bind(NodeReader reader, YamlNode node, DateTimeOffset? start, ScenarioEventScan scan)
     {
         if (node is not YamlSequenceNode seq)
         {
@@ -30,10 +31,29 @@ internal static class ScenarioEventBinder
             return [];
         }
 
-        var events = ImmutableArray.CreateBuilder<ScenarioEvent>();
+        var events = ImmutableArray.CreateBuilder<ScenarioEvent>(scan.Applied ? scan.Items.Count : seq.Children.Count);
         EventTime? previous = start is { } s ? new EventTime(s, IsOffset: false) : null;
-        foreach (var item in seq.Children)
+        var children = seq.Children;
+        var next = 0;
+        var count = scan.Applied ? scan.Items.Count : children.Count;
+        for (var index = 0; index < count; index++)
         {
+            if (scan.Applied && scan.Items[index] is { } read)
+            {
+                var origin = start ?? UnknownStart;
+                var readTime = read.Timestamp is { } stamp ? new EventTime(stamp, IsOffset: false) : new EventTime(origin + read.Offset, IsOffset: true);
+                if (previous is { } before && (start is not null || before.IsOffset == readTime.IsOffset) && readTime.At < before.At)
+                {
+                    reader.Diagnostics.Report(DiagnosticCodes.EventsOutOfOrder, read.KeySpan, Describe(readTime, start), Describe(before, start));
+                    continue;
+                }
+
+                previous = readTime;
+                events.Add(new ScenarioEvent(readTime.At, FlowEvent.TextReceived(readTime.At, read.Text), read.KeySpan));
+                continue;
+            }
+
+            var item = children[next++];
             if (item is not YamlMappingNode map)
             {
                 reader.Report(DiagnosticCodes.EventShape, item, $"an event must be a mapping with 'at' and an event type, found {NodeReader.Describe(item)}");

@@ -31,17 +31,26 @@ public static class ScenarioLoader
     /// </summary>
     public static ScenarioDocument? ReadFile(string path, DiagnosticBag diagnostics)
     {
-        var source = YamlReader.ReadFile(path, path.Replace('\\', '/'), diagnostics);
-        return source is null ? null : Read(source, diagnostics);
+        var scan = new ScenarioEventScan();
+        var display = path.Replace('\\', '/');
+        var source = YamlReader.ReadFile(path, display, diagnostics, events => scan.Filter(display, events));
+        return source is null ? null : Read(source, scan, diagnostics);
     }
 
-    public static ScenarioDocument? ReadText(string path, string text, DiagnosticBag diagnostics)
+    public static ScenarioDocument? ReadText(string path, string text, DiagnosticBag diagnostics) => ReadText(path, text, diagnostics, readCommonEventsWithoutNodes: true);
+
+    /// <summary>
+    /// As <see cref="ReadText(string, string, DiagnosticBag)"/>; with <paramref name="readCommonEventsWithoutNodes"/> false
+    /// every event is bound from the node tree (the tests compare the two ways).
+    /// </summary>
+    internal static ScenarioDocument? ReadText(string path, string text, DiagnosticBag diagnostics, bool readCommonEventsWithoutNodes)
     {
-        var source = YamlReader.Read(path, text, diagnostics);
-        return source is null ? null : Read(source, diagnostics);
+        var scan = new ScenarioEventScan();
+        var source = YamlReader.Read(path, text, diagnostics, readCommonEventsWithoutNodes ? events => scan.Filter(path, events) : null);
+        return source is null ? null : Read(source, scan, diagnostics);
     }
 
-    private static ScenarioDocument? Read(YamlSource source, DiagnosticBag diagnostics)
+    private static ScenarioDocument? Read(YamlSource source, ScenarioEventScan scan, DiagnosticBag diagnostics)
     {
         var reader = new NodeReader(source, diagnostics);
         if (source.Documents.Length != 1 || source.Documents[0].RootNode is not YamlMappingNode map)
@@ -92,7 +101,7 @@ public static class ScenarioLoader
         }
 
         // Events are checked even when the start is missing or wrong, so that their own mistakes show in the same run.
-        var events = eventsNode is null ? [] : ScenarioEventBinder.Bind(reader, eventsNode, start);
+        var events = eventsNode is null ? [] : ScenarioEventBinder.Bind(reader, eventsNode, start, scan);
         var expect = expectNode is null ? ScenarioExpectations.None : ScenarioExpectationsBinder.Bind(reader, expectNode);
         var scenario = diagnostics.ErrorCount > errors || name is null || start is null
             ? null

@@ -25,8 +25,9 @@ public sealed record ScenarioRunOptions
 
     /// <summary>
     /// The run's <see cref="ScenarioRun.Trace"/> holds every record (the dry run's transcript). When false (<c>flowctl
-    /// test</c>, which reads only the outcome) it holds only what the outcome is counted from: the fired flows' rule
-    /// records, the blocked actions and the summary; the outcome and the verdicts are the same.
+    /// test</c>, which reads only the outcome) the engine builds no records but the refused replies': the trace holds
+    /// the blocked actions and the summary, the fired flows are read from the conversation's state; the outcome and
+    /// the verdicts are the same.
     /// </summary>
     public bool KeepTrace { get; init; } = true;
 
@@ -144,7 +145,8 @@ public static class ScenarioRunner
             ExplainFlows = options.ExplainFlows,
             ExplainAll = options.ExplainAll,
             RuleEngine = options.RuleEngine,
-        }, contact.Id, contact.Name, contact.Country, contact.Language, options.KeepTrace ? new TraceLog() : new TraceLog(IsOutcomeRecord));
+            TraceRefusals = !options.KeepTrace,
+        }, contact.Id, contact.Name, contact.Country, contact.Language, options.KeepTrace ? new TraceLog() : new TraceLog(IsOutcomeRecord, keepsRecords: false));
         var (clock, scheduler, store, outbox, trace) = (rig.Clock, rig.Scheduler, rig.Store, rig.Outbox, rig.Trace);
 
         var seed = ConversationState.New(rig.ConversationId, contact.Id).WithContact(contact.Id, contact.Name, contact.Country, contact.Language);
@@ -170,22 +172,27 @@ public static class ScenarioRunner
             }
         }
 
-        var outcome = Outcome(outbox, trace, await store.FindAsync(rig.ConversationId, cancellationToken).ConfigureAwait(false) ?? seed);
+        var outcome = Outcome(outbox, trace, await store.FindAsync(rig.ConversationId, cancellationToken).ConfigureAwait(false) ?? seed, firedFromState: !options.KeepTrace);
         var pending = await scheduler.PendingAsync(rig.ConversationId, cancellationToken).ConfigureAwait(false);
         trace.Write(new SummaryTrace(clock.GetUtcNow(), scenario.Events.Length, [.. outcome.Fired.Order(StringComparer.Ordinal)], outcome.Sent.Length, outcome.Blocked.Length, pending.Count));
         return new ScenarioRun(scenario, flows, trace.Records, outcome, ScenarioExpectationChecker.Verdicts(scenario.Expect, outcome));
     }
 
-    /// <summary>The records <see cref="Outcome"/> reads (and the summary): all a run that does not keep its trace keeps.</summary>
+    /// <summary>The records <see cref="Outcome"/> reads without the fired flows' records (and the summary): all a run that does not keep its trace keeps.</summary>
     private static bool IsOutcomeRecord(TraceRecord record) =>
-        record is RuleTrace { Fired: true } or ActionTrace { Status: ActionStatus.Blocked } or SummaryTrace;
+        record is ActionTrace { Status: ActionStatus.Blocked } or SummaryTrace;
 
-    private static ScenarioOutcome Outcome(RecordingOutbox outbox, TraceLog trace, ConversationState state)
+    /// <summary>
+    /// The outcome: the messages from the outbox, the blocked ones from their records, the fired flows from their rule
+    /// records or, in a run that builds none (<paramref name="firedFromState"/>), from the flows the conversation's state
+    /// records as fired (every firing is recorded there, and a scenario starts with none).
+    /// </summary>
+    private static ScenarioOutcome Outcome(RecordingOutbox outbox, TraceLog trace, ConversationState state, bool firedFromState)
     {
         var sent = outbox.Messages.Select(m => new SentMessage(m.DecidedAt, m.FlowId, (m.Content as TextContent)?.Text, (m.Content as ImageContent)?.Url, (m.Content as SharePostContent)?.PostId));
         var records = trace.Records;
         var blocked = records.OfType<ActionTrace>().Where(a => a.Status == ActionStatus.Blocked).Select(a => new BlockedMessage(a.At, a.Flow, a.Reason ?? string.Empty, a.Detail));
-        var fired = records.OfType<RuleTrace>().Where(r => r.Fired).Select(r => r.Flow);
+        var fired = firedFromState ? state.FlowsFired.Keys : records.OfType<RuleTrace>().Where(r => r.Fired).Select(r => r.Flow);
         return new ScenarioOutcome([.. sent], [.. blocked], [.. fired], state.Tags, state.Assignee, state.Team);
     }
 
