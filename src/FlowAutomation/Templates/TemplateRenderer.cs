@@ -17,16 +17,18 @@ public sealed class TemplateRenderer(TemplateLimits limits)
     private static RenderSlot? t_slot;
 
     /// <summary>
-    /// The forms flows use (a fallback, pipes into string and array functions, an <c>if</c>, a loop, a date), rendered
+    /// The forms flows use (a fallback, pipes into string and array functions, an <c>if</c>, a loop, a date; only paths
+    /// every trigger has, so that the template is one a flow could hold: see its test), rendered
     /// once untimed before a renderer's first timed render: the first render in a process also compiles Scriban's
     /// evaluation code, and on a busy machine that alone passed <see cref="TemplateLimits.RenderTime"/> and refused a
     /// sound reply.
     /// </summary>
-    private static readonly Template WarmUpTemplate = Template.Parse(
+    internal const string WarmUpText =
         "{{ contact.name ?? 'there' | string.split ' ' | array.first | string.upcase }}{{ if contact.name }}{{ contact.name }}{{ else }}-{{ end }}" +
-        "{{ for tag in contact.tags }}{{ tag }}{{ if !for.last }}, {{ end }}{{ end }}{{ message.text ?? lead.form_name ?? '' | string.truncate 10 }}" +
-        "{{ now | date.to_string '%d %b %Y' }}",
-        lexerOptions: TemplateCompiler.Lexing);
+        "{{ for tag in contact.tags }}{{ tag }}{{ if !for.last }}, {{ end }}{{ end }}{{ contact.name ?? '' | string.truncate 10 }}" +
+        "{{ now | date.to_string '%d %b %Y' }}";
+
+    private static readonly Template WarmUpTemplate = Template.Parse(WarmUpText, lexerOptions: TemplateCompiler.Lexing);
 
     private bool _warmed;
 

@@ -26,6 +26,16 @@ public sealed class TemplateRendererTests
         ContactFacts.Create("u-1", name, "SG") with { Tags = ["vip", "new"] },
         new ConversationFacts("c-1", true, 1, null, null, 10, TimeSpan.FromHours(48)));
 
+    [Fact]
+    public void WarmUpText_AsAFlowsReply_CompilesAndRendersWhatItSays()
+    {
+        // The warm-up render compiles Scriban's evaluation code before the first timed render; a template that did not
+        // compile or failed would warm up nothing.
+        var result = new TemplateRenderer(new TemplateLimits()).Render(Reply(TemplateRenderer.WarmUpText), Facts("Ann Lee"), At);
+
+        Assert.Equal("ANNAnn Leenew, vipAnn Lee02 Mar 2026", result.Text);
+    }
+
     [Theory]
     [InlineData("Hi {{ contact.name }} <b>&</b>", "Ann Lee", "Hi Ann Lee <b>&</b>")]
     [InlineData("Hi {{ contact.name ?? \"there\" }}!", null, "Hi there!")]
