@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using FlowAutomation.Server.Common;
 using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
@@ -19,86 +18,24 @@ namespace FlowAutomation.Server.Inbox;
 /// </summary>
 internal sealed class PostgresInbox(PostgresDatabase database, PostgresInboxProcessor processor, TimeProvider time, ILogger<PostgresInbox> logger) : IInboundSink, IAsyncDisposable
 {
-    private const int MaxBatchRecords = 512;
-    private readonly Channel<Pending> _requests = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _gate = new();
-    private Task? _writer;
-
-    public ValueTask<InboundAcceptance> AcceptAsync(IReadOnlyList<InboundRecord> records, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        if (records.Count == 0)
-            return ValueTask.FromResult(new InboundAcceptance(0, 0));
-        var pending = new Pending(records);
-        EnsureWriter();
-        if (!_requests.Writer.TryWrite(pending))
-            throw new InvalidOperationException("the inbox is closed");
-        return new ValueTask<InboundAcceptance>(pending.Completion.Task.WaitAsync(cancellationToken));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _requests.Writer.TryComplete();
-        if (_writer is not null)
-            await _writer;
-    }
-
-    private void EnsureWriter()
-    {
-        if (_writer is not null)
-            return;
-        lock (_gate)
+    private readonly IntakeBatcher _batcher = new(
+        batch => database.WriteAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch, time.GetUtcNow(), logger), CancellationToken.None),
+        items =>
         {
-            if (_writer is not null)
-                return;
-            // Not on the caller's execution context: the writer outlives the request that started it.
-            using (ExecutionContext.SuppressFlow())
-                _writer = Task.Run(WriteLoopAsync);
-        }
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<Pending>();
-        while (await _requests.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            var count = 0;
-            while (count < MaxBatchRecords && _requests.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-                count += pending.Records.Count;
-            }
-            List<InboxItem> items;
-            try
-            {
-                items = await database.WriteAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch), CancellationToken.None);
-            }
-            catch (Exception exception)
-            {
-                // The transaction did not commit: nothing of the batch was written, every request is answered 503.
-                foreach (var pending in batch)
-                    pending.Completion.TrySetException(exception);
-                continue;
-            }
-            foreach (var pending in batch)
-            {
-                if (pending.NotTaken > 0)
-                    pending.Completion.TrySetException(new RecordsNotTakenException(pending.NotTaken, pending.Records.Count));
-                else
-                    pending.Completion.TrySetResult(new InboundAcceptance(pending.Accepted, pending.Records.Count - pending.Accepted));
-            }
             foreach (var conversationId in items.Select(i => i.ConversationId).Distinct(StringComparer.Ordinal))
                 processor.Enqueue(conversationId);
-        }
-    }
+        });
+
+    public ValueTask<InboundAcceptance> AcceptAsync(IReadOnlyList<InboundRecord> records, CancellationToken cancellationToken = default) =>
+        _batcher.AcceptAsync(records, cancellationToken);
+
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
     /// <summary>Takes every request's records in order: runs of customers' messages in one round trip each, any other record on its own.</summary>
-    private async Task<List<InboxItem>> WriteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<Pending> batch)
+    private static async Task<List<InboxItem>> WriteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<IntakeRequest> batch, DateTimeOffset now, ILogger logger)
     {
         var items = new List<InboxItem>();
-        var now = time.GetUtcNow();
-        var run = new List<(Pending Pending, InboundRecord Record, SqliteInbox.StoredEvent Event)>();
+        var run = new List<(IntakeRequest Pending, InboundRecord Record, SqliteInbox.StoredEvent Event)>();
         foreach (var pending in batch)
         {
             (pending.Accepted, pending.NotTaken) = (0, 0);
@@ -109,15 +46,15 @@ internal sealed class PostgresInbox(PostgresDatabase database, PostgresInboxProc
                     run.Add((pending, record, SqliteInbox.StoredEvent.From(envelope)));
                     continue;
                 }
-                await TakeRunAsync(connection, transaction, run, now, items);
-                await TakeOneAsync(connection, transaction, pending, record, now, items);
+                await TakeRunAsync(connection, transaction, run, now, items, logger);
+                await TakeOneAsync(connection, transaction, pending, record, now, items, logger);
             }
         }
-        await TakeRunAsync(connection, transaction, run, now, items);
+        await TakeRunAsync(connection, transaction, run, now, items, logger);
         return items;
     }
 
-    private async Task TakeRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(Pending Pending, InboundRecord Record, SqliteInbox.StoredEvent Event)> run, DateTimeOffset now, List<InboxItem> items)
+    private static async Task TakeRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(IntakeRequest Pending, InboundRecord Record, SqliteInbox.StoredEvent Event)> run, DateTimeOffset now, List<InboxItem> items, ILogger logger)
     {
         if (run.Count == 0)
             return;
@@ -139,7 +76,7 @@ internal sealed class PostgresInbox(PostgresDatabase database, PostgresInboxProc
         run.Clear();
     }
 
-    private async Task TakeOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Pending pending, InboundRecord record, DateTimeOffset now, List<InboxItem> items)
+    private static async Task TakeOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IntakeRequest pending, InboundRecord record, DateTimeOffset now, List<InboxItem> items, ILogger logger)
     {
         bool taken;
         InboxItem? item;
@@ -161,17 +98,5 @@ internal sealed class PostgresInbox(PostgresDatabase database, PostgresInboxProc
         pending.Accepted++;
         if (item is not null)
             items.Add(item);
-    }
-
-    private sealed class Pending(IReadOnlyList<InboundRecord> records)
-    {
-        public IReadOnlyList<InboundRecord> Records { get; } = records;
-
-        public int Accepted { get; set; }
-
-        /// <summary>Records that could not be stored (the request is answered 503; the others are taken).</summary>
-        public int NotTaken { get; set; }
-
-        public TaskCompletionSource<InboundAcceptance> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

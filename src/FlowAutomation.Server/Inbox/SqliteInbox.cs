@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using FlowAutomation.Runtime;
 using FlowAutomation.Server.Common;
 using FlowAutomation.Server.Runtime;
@@ -21,85 +20,23 @@ namespace FlowAutomation.Server.Inbox;
 /// </summary>
 internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor processor, TimeProvider time, ILogger<SqliteInbox> logger) : IInboundSink, IAsyncDisposable
 {
-    private const int MaxBatchRecords = 512;
     private const string RecordSavepoint = "inbox_record";
-    private readonly Channel<Pending> _requests = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _gate = new();
-    private Task? _writer;
+    private readonly IntakeBatcher _batcher = new(
+        batch => database.WriteUrgentAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch, time.GetUtcNow(), logger)),
+        items => items.ForEach(processor.Enqueue));
 
-    public ValueTask<InboundAcceptance> AcceptAsync(IReadOnlyList<InboundRecord> records, CancellationToken cancellationToken = default)
-    {
-        if (records.Count == 0)
-            return ValueTask.FromResult(new InboundAcceptance(0, 0));
-        var pending = new Pending(records);
-        EnsureWriter();
-        if (!_requests.Writer.TryWrite(pending))
-            throw new InvalidOperationException("the inbox is closed");
-        return new ValueTask<InboundAcceptance>(pending.Completion.Task.WaitAsync(cancellationToken));
-    }
+    public ValueTask<InboundAcceptance> AcceptAsync(IReadOnlyList<InboundRecord> records, CancellationToken cancellationToken = default) =>
+        _batcher.AcceptAsync(records, cancellationToken);
 
     /// <summary>The items taken but not processed yet, oldest first.</summary>
     public static async Task<IReadOnlyList<InboxItem>> PendingAsync(SqliteDatabase database, CancellationToken cancellationToken) =>
         [.. (await SqliteInboxTable.PendingAsync(database, cancellationToken)).Select(r => InboxIntake.ItemOf(r.Seq, r.Kind, r.Payload))];
 
-    public async ValueTask DisposeAsync()
-    {
-        _requests.Writer.TryComplete();
-        if (_writer is not null)
-            await _writer;
-    }
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
-    private void EnsureWriter()
-    {
-        if (_writer is not null)
-            return;
-        lock (_gate)
-        {
-            if (_writer is not null)
-                return;
-            // Not on the caller's execution context: the writer outlives the request that started it.
-            using (ExecutionContext.SuppressFlow())
-                _writer = Task.Run(WriteLoopAsync);
-        }
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<Pending>();
-        while (await _requests.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            var count = 0;
-            while (count < MaxBatchRecords && _requests.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-                count += pending.Records.Count;
-            }
-            try
-            {
-                var items = await database.WriteUrgentAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch));
-                foreach (var pending in batch)
-                {
-                    if (pending.NotTaken > 0)
-                        pending.Completion.TrySetException(new RecordsNotTakenException(pending.NotTaken, pending.Records.Count));
-                    else
-                        pending.Completion.TrySetResult(new InboundAcceptance(pending.Accepted, pending.Records.Count - pending.Accepted));
-                }
-                foreach (var item in items)
-                    processor.Enqueue(item);
-            }
-            catch (Exception exception)
-            {
-                foreach (var pending in batch)
-                    pending.Completion.TrySetException(exception);
-            }
-        }
-    }
-
-    private async Task<List<InboxItem>> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, List<Pending> batch)
+    private static async Task<List<InboxItem>> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<IntakeRequest> batch, DateTimeOffset now, ILogger logger)
     {
         var items = new List<InboxItem>();
-        var now = time.GetUtcNow();
         foreach (var pending in batch)
         {
             (pending.Accepted, pending.NotTaken) = (0, 0);
@@ -131,18 +68,6 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
             }
         }
         return items;
-    }
-
-    private sealed class Pending(IReadOnlyList<InboundRecord> records)
-    {
-        public IReadOnlyList<InboundRecord> Records { get; } = records;
-
-        public int Accepted { get; set; }
-
-        /// <summary>Records that could not be stored (the request is answered 503; the others are taken).</summary>
-        public int NotTaken { get; set; }
-
-        public TaskCompletionSource<InboundAcceptance> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>
