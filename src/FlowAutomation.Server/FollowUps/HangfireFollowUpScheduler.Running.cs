@@ -19,7 +19,10 @@ internal sealed partial class HangfireFollowUpScheduler
     /// <summary>Raised after each run has finished (committed, skipped or failed), with the follow-up's id.</summary>
     public event Action<string>? Completed;
 
-    /// <summary>Raised when a run starts or stops waiting for its due time, and when it finishes.</summary>
+    /// <summary>
+    /// Raised when a run starts or stops waiting for its due time, when it finishes, and (on a firing instance) after
+    /// Hangfire has committed a new state of a job, such as the <c>Succeeded</c> it records once a run has returned.
+    /// </summary>
     public event Action? Changed;
 
     /// <summary>The follow-ups whose runs wait, on the injected clock, for their due time.</summary>

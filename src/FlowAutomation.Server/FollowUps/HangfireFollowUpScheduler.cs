@@ -50,13 +50,25 @@ internal sealed partial class HangfireFollowUpScheduler(
         var handed = await ReconcileAsync(cancellationToken);
         if (fire)
         {
-            _server = new BackgroundJobServer(new BackgroundJobServerOptions
+            var activator = new FollowUpJobActivator(this);
+            var serverOptions = new BackgroundJobServerOptions
             {
                 Queues = [Queue],
                 WorkerCount = options.Value.Workers,
                 SchedulePollingInterval = options.Value.PollingInterval,
-                Activator = new FollowUpJobActivator(this),
-            }, storage);
+                Activator = activator,
+            };
+            // Hangfire's own parts, as the two-argument constructor builds them, but with a state changer that tells
+            // this scheduler's listeners when Hangfire has committed a job's new state (a run's outcome included).
+            // Hangfire 1.8 marks this constructor obsolete for 2.0 (which we do not use); it is the one that takes a
+            // state changer.
+            var filters = JobFilterProviders.Providers;
+#pragma warning disable CS0618
+            _server = new BackgroundJobServer(serverOptions, storage, [], filters, activator,
+                new Hangfire.Client.BackgroundJobFactory(filters),
+                new Hangfire.Server.BackgroundJobPerformer(filters, activator, serverOptions.TaskScheduler),
+                new ReportingStateChanger(new BackgroundJobStateChanger(filters), () => Changed?.Invoke()));
+#pragma warning restore CS0618
         }
         IsReady = true;
         logger.FollowUpsStarted(handed);

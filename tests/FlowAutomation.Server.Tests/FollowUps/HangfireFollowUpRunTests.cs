@@ -181,6 +181,41 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A run's <see cref="HangfireFollowUpScheduler.Completed"/> comes before Hangfire records the job's outcome; the
+    /// scheduler's <c>Changed</c> also comes after it, so a listener that looks at each change sees <c>Succeeded</c>
+    /// without polling (the two-node test on PostgreSQL waited for it and, without this change, now and then waited 60 s).
+    /// </summary>
+    [Fact]
+    public async Task Changed_HangfireRecordsTheRunSucceeded_AListenerReadsItAfterTheCommit()
+    {
+        var clock = new SchedulingClock(Start);
+        var storage = NewStorage();
+        var signal = new SchedulerSignal();
+        var scheduler = HangfireFollowUps.Create(_database.Database, storage, clock, signal);
+        _schedulers.Add(scheduler);
+        var job = Job(TimeSpan.FromMinutes(5));
+        string? hangfireJobId = null;
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        scheduler.Changed += () =>
+        {
+            if (Volatile.Read(ref hangfireJobId) is { } id)
+            {
+                using var connection = storage.GetConnection();
+                seen.Enqueue(connection.GetJobData(id)?.State);
+            }
+        };
+        await scheduler.StartAsync(new CountingHandler(), fire: true);
+
+        await scheduler.ScheduleAsync(job, default);
+        Volatile.Write(ref hangfireJobId, (await HangfireFollowUps.RowsAsync(_database.Database)).Single().HangfireJobId);
+        await signal.WaitForAsync(() => Task.FromResult(scheduler.Waiting.Contains(job.Id)), "Hangfire's run to wait for the due time");
+        clock.SetUtcNow(job.DueAt);
+        await signal.WaitForAsync(() => Task.FromResult(seen.Contains(SucceededState.StateName)), "a change that finds the job succeeded");
+
+        Assert.Equal("fired", await HangfireFollowUps.StatusAsync(_database.Database, job.Id));
+    }
+
+    /// <summary>
     /// On the system clock, with the service's default polling (1 s): Hangfire's schedule keeps whole seconds, so
     /// its run may start before a due time with milliseconds; the follow-up still fires at or after it.
     /// </summary>
