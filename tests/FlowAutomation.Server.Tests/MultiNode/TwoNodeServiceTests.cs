@@ -143,6 +143,36 @@ public sealed class TwoNodeServiceTests : IAsyncLifetime
         Assert.Equal("postgres", body.GetProperty("checks").GetProperty("storage").GetProperty("description").GetString());
     }
 
+    /// <summary>
+    /// The Hangfire dashboard reads Hangfire.PostgreSql's monitoring API (on the project's Npgsql, not the one that
+    /// package asks for): a follow-up scheduled on one node shows on the other node's dashboard, with its due time's
+    /// job, behind the admin key.
+    /// </summary>
+    [Fact]
+    public async Task Dashboard_OnPostgres_ShowsAFollowUpScheduledOnTheOtherNode()
+    {
+        var scheduler = _nodes[0].App.Services.GetRequiredService<FlowAutomation.Scheduling.IFollowUpScheduler>();
+        var now = _nodes[0].Time.GetUtcNow();
+        var job = new FlowAutomation.Scheduling.FollowUpJob("conv-dash", "user-dash", "nudge", "nudge#dash", now, now.AddDays(3),
+            FlowAutomation.Model.FlowEvent.TextReceived(now, "hi"));
+        await scheduler.ScheduleAsync(job, CancellationToken.None);
+        await using var connection = await _database.Database.OpenAsync();
+        var hangfireJobId = await connection.QuerySingleAsync<string>("SELECT hangfire_job_id FROM follow_ups WHERE id = @id", new { id = job.Id });
+
+        using var overview = await _nodes[1].GetAdminAsync("/hangfire");
+        using var scheduled = await _nodes[1].GetAdminAsync("/hangfire/jobs/scheduled");
+        using var detail = await _nodes[1].GetAdminAsync("/hangfire/jobs/details/" + hangfireJobId);
+        using var refused = await _nodes[1].Client.GetAsync("/hangfire/jobs/scheduled");
+
+        Assert.Equal(HttpStatusCode.OK, overview.StatusCode);
+        Assert.Contains("FlowAutomation follow-ups", await overview.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, scheduled.StatusCode);
+        Assert.Contains("/jobs/details/" + hangfireJobId, await scheduled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, detail.StatusCode);
+        Assert.Contains(job.Id, await detail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
     private async Task WaitForAsync(Func<Npgsql.NpgsqlConnection, Task<bool>> condition, string what)
     {
         using var timeout = new CancellationTokenSource(Guard);
