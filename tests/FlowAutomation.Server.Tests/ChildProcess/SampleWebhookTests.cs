@@ -53,24 +53,39 @@ public sealed class SampleWebhookTests : IDisposable
         var before = SingaporeBusinessHours(TimeProvider.System.GetUtcNow());
         var answer = await SampleScript.SendAsync("dev-secret", webhook, Guard);
         // The sample asks "How much is the serum?": in Singapore business hours the price-inquiry flow (priority 100,
-        // stop) answers with the price list; at other hours the welcome flow greets the new contact.
-        var reply = await service.WaitForLineAsync(l => l.Contains("would send to user-1001", StringComparison.Ordinal) && l.Contains('"', StringComparison.Ordinal), "the first reply in the log", Guard);
+        // stop) answers with the price list alone; at other hours the after-hours flow (priority 50) says when the team
+        // is back, then the welcome flow (priority 10) greets the new contact.
+        var handled = await service.WaitForLineAsync(l => l.Contains("Handled message.received sample-msg-", StringComparison.Ordinal), "the first message handled", Guard);
+        var messageId = handled.Split(' ').First(w => w.StartsWith("sample-msg-", StringComparison.Ordinal));
+        var expected = handled.Contains("2 replies allowed", StringComparison.Ordinal) ? 2 : 1;
+        await service.WaitForLineAsync(_ => Replies(service.Output, messageId).Count >= expected, "the first message's replies in the log", Guard);
+        var replies = Replies(service.Output, messageId);
         var after = SingaporeBusinessHours(TimeProvider.System.GetUtcNow());
         await SampleScript.SendAsync("dev-secret", webhook, Guard);
         await service.WaitForLineAsync(l => service.Output.Split('\n').Count(x => x.Contains("Handled message.received sample-msg-", StringComparison.Ordinal)) == 2, "the second message handled", Guard);
 
         Assert.Contains("\"accepted\":1", answer, StringComparison.Ordinal);
         Assert.Contains("No messaging provider is configured", service.Output, StringComparison.Ordinal);
-        Assert.Contains("(conversation sample-conv-1, message sample-conv-1/sample-msg-", reply, StringComparison.Ordinal);
-        const string Welcome = "\"Hi there, welcome to Blossom Beauty! 🌸⏎Ask us about prices, orders or shipping, and we'll get right back to you.\"";
-        const string PriceList = "\"Hi there! Here is our price list. A sales advisor will follow up shortly.\"";
+        Assert.All(replies, r => Assert.Contains("(conversation sample-conv-1, message sample-conv-1/sample-msg-", r, StringComparison.Ordinal));
+        string[] inHours = [PriceList];
+        string[] outOfHours = [AfterHours, Welcome];
+        var texts = replies.Select(r => r[(r.IndexOf("): \"", StringComparison.Ordinal) + 3)..]).ToArray();
         if (before && after)
-            Assert.Contains(PriceList, reply, StringComparison.Ordinal);
+            Assert.Equal(inHours, texts);
         else if (!before && !after)
-            Assert.Contains(Welcome, reply, StringComparison.Ordinal);
+            Assert.Equal(outOfHours, texts);
         else
-            Assert.True(reply.Contains(Welcome, StringComparison.Ordinal) || reply.Contains(PriceList, StringComparison.Ordinal), reply);
+            Assert.True(texts.SequenceEqual(inHours) || texts.SequenceEqual(outOfHours), string.Join('\n', texts));
     }
+
+    private const string Welcome = "\"Hi there, welcome to Blossom Beauty! 🌸⏎Ask us about prices, orders or shipping, and we'll get right back to you.\"";
+    private const string PriceList = "\"Hi there! Here is our price list. A sales advisor will follow up shortly.\"";
+    private const string AfterHours = "\"Thanks for your message! Our team is offline now (Mon–Fri, 9:00–18:00 Singapore time) and will reply first thing tomorrow.\"";
+
+    /// <summary>The "would send" lines of one message's replies, in the order the service logged them.</summary>
+    private static List<string> Replies(string output, string messageId) =>
+        [.. output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Contains("would send to user-1001", StringComparison.Ordinal)
+            && l.Contains($"message sample-conv-1/{messageId}/", StringComparison.Ordinal))];
 
     /// <summary>The shipped price-inquiry flow's hours: Monday to Friday, 09:00 to 18:00 in Asia/Singapore.</summary>
     private static bool SingaporeBusinessHours(DateTimeOffset now)
