@@ -46,43 +46,21 @@ internal static class ExplanationLines
 public sealed partial class FlowEngine
 {
     /// <summary>
-    /// The rule records of the flows an evaluation fired. With <see cref="EngineOptions.ExplainConditions"/>, the flows
-    /// fired by one event (the customer's, or one chained <c>contact.tagged</c>) are explained in one
-    /// <see cref="IRuleEngine.Explain(FactSnapshot, IEnumerable{string}, IFiringHistory?)"/> call, when the first of them
-    /// is recorded: an explanation replays the event's whole agenda, and each flow's part of it does not depend on which
-    /// other flows are asked about, so one call gives every flow the record one call per flow gave it.
+    /// The rule records of the flows an evaluation fired, one per activation, in order. With
+    /// <see cref="EngineOptions.ExplainConditions"/>, each carries the conditions of the explanation the evaluation gave
+    /// its activation (<see cref="IRuleEngine.EvaluateExplained"/>).
     /// </summary>
-    private sealed class FiredExplanations(FlowEngine engine, ImmutableArray<Activation> activations)
+    private sealed class FiredExplanations(EngineOptions options, RuleEvaluationResult evaluation)
     {
-        private FactSnapshot? _facts;
-        private Dictionary<string, FlowExplanation>? _byFlow;
+        private int _next;
 
         public RuleTrace Record(EventRun run, Activation activation)
         {
+            var index = _next++;
             var facts = activation.Facts;
             var flow = activation.Flow;
-            if (!engine.Options.ExplainConditions)
-            {
-                return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), true, null, []);
-            }
-
-            if (!ReferenceEquals(facts, _facts) || _byFlow is null || !_byFlow.TryGetValue(flow.Id, out var explanation))
-            {
-                _facts = facts;
-                var ids = new List<string>();
-                foreach (var a in activations)
-                {
-                    if (ReferenceEquals(a.Facts, facts) && !ids.Contains(a.Flow.Id, StringComparer.Ordinal))
-                    {
-                        ids.Add(a.Flow.Id);
-                    }
-                }
-
-                _byFlow = engine._rules.Explain(facts, ids).Flows.ToDictionary(f => f.Flow.Id, StringComparer.Ordinal);
-                explanation = _byFlow[flow.Id];
-            }
-
-            return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), true, null, ExplanationLines.From(explanation.Condition));
+            var conditions = options.ExplainConditions ? ExplanationLines.From(evaluation.Explanations[index].Condition) : [];
+            return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), true, null, conditions);
         }
     }
 
