@@ -28,6 +28,7 @@ public sealed partial class RuleSession
     private int[] eventFirstActivation = new int[4];
     private int eventCount;
     private uint evaluation;
+    private readonly List<FlowExplanation> explanations = [];
     private List<FlowExplanation>? explained;
     private Func<int, bool>? nodeResult;
 
@@ -62,16 +63,18 @@ public sealed partial class RuleSession
     /// </summary>
     internal (RuleEvaluation Evaluation, ImmutableArray<FlowExplanation> Explanations) EvaluateExplained(FactSnapshot facts, IFiringHistory? history)
     {
-        explained = [];
+        explanations.Clear();
+        explained = explanations;
         nodeResult ??= EvaluateNode;
         try
         {
             var evaluation = Evaluate(facts, history);
-            return (evaluation, [.. explained]);
+            return (evaluation, [.. explanations]);
         }
         finally
         {
             explained = null;
+            explanations.Clear();
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FlowAutomation.Model;
 using FlowAutomation.Rules;
 
@@ -11,26 +13,32 @@ internal static class ExplanationLines
     public static string WhyNot(FlowExplanation explanation) =>
         explanation.Reason.StartsWith("not fired: ", StringComparison.Ordinal) ? explanation.Reason["not fired: ".Length..] : explanation.Reason;
 
+    /// <summary>The expected text of a test's operands (one as written, several as "[a, b]"), made once per operand list.</summary>
+    private static readonly ConditionalWeakTable<string[], string> ExpectedTexts = [];
+
+    /// <summary>The condition lines of a flow's explained condition, depth first: one per node, sized to the tree.</summary>
     public static ImmutableArray<ConditionLine> From(ConditionTrace? root)
     {
-        var lines = ImmutableArray.CreateBuilder<ConditionLine>();
-        Add(root, 0);
-        return lines.ToImmutable();
+        if (root is null)
+        {
+            return [];
+        }
 
-        void Add(ConditionTrace? node, int depth)
+        var lines = new ConditionLine[Count(root)];
+        var next = 0;
+        Add(root, 0);
+        return ImmutableCollectionsMarshal.AsImmutableArray(lines);
+
+        void Add(ConditionTrace node, int depth)
         {
             switch (node)
             {
-                case null:
-                    return;
                 case { Kind: "test" or "business_hours" }:
-                    var expected = node.Expected.Length == 1 ? node.Expected[0] : "[" + string.Join(", ", node.Expected) + "]";
-
                     var op = node.Kind == "business_hours" ? string.Empty : node.Operator ?? string.Empty;
-                    lines.Add(new ConditionLine(node.Path ?? node.Kind, op, expected, node.Actual ?? string.Empty, node.Result, depth) { Note = node.Note });
+                    lines[next++] = new ConditionLine(node.Path ?? node.Kind, op, Expected(node.Expected), node.Actual ?? string.Empty, node.Result, depth) { Note = node.Note };
                     return;
                 default:
-                    lines.Add(new ConditionLine(node.Kind, string.Empty, string.Empty, string.Empty, node.Result, depth));
+                    lines[next++] = new ConditionLine(node.Kind, string.Empty, string.Empty, string.Empty, node.Result, depth);
                     foreach (var child in node.Children)
                     {
                         Add(child, depth + 1);
@@ -39,6 +47,32 @@ internal static class ExplanationLines
                     return;
             }
         }
+    }
+
+    private static int Count(ConditionTrace node)
+    {
+        var count = 1;
+        if (node.Kind is not ("test" or "business_hours"))
+        {
+            foreach (var child in node.Children)
+            {
+                count += Count(child);
+            }
+        }
+
+        return count;
+    }
+
+    private static string Expected(ImmutableArray<string> operands)
+    {
+        if (operands.Length == 1)
+        {
+            return operands[0];
+        }
+
+        return operands.IsDefaultOrEmpty
+            ? "[]"
+            : ExpectedTexts.GetValue(ImmutableCollectionsMarshal.AsArray(operands)!, static a => "[" + string.Join(", ", a) + "]");
     }
 }
 
