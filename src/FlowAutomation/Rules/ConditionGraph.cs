@@ -108,6 +108,9 @@ internal readonly record struct SignalKey(SlotKind Kind, int Slot, string Value,
 internal sealed record ExplainNode(Condition Source, int Node, ImmutableArray<ExplainNode> Children)
 {
     public ExplainForm Form { get; } = ExplainForm.Of(Source);
+
+    /// <summary>The number of nodes in this tree (this node and every node below it).</summary>
+    public int Size { get; } = 1 + Children.Sum(c => c.Size);
 }
 
 /// <summary>The shared condition graph: interned nodes and atoms of every flow. Immutable after build.</summary>

@@ -61,9 +61,9 @@ internal static class ExplanationBuilder
     /// <see cref="IRuleEngine.Explain(FactSnapshot, IEnumerable{string}, IFiringHistory?)"/> call per event, for the flows
     /// it fired (an explanation's part for a flow does not depend on which other flows are asked about).
     /// </summary>
-    public static ImmutableArray<FlowExplanation> ExplainEachEvent(IRuleEngine engine, ImmutableArray<Activation> activations)
+    public static ImmutableArray<FiredExplanation> ExplainEachEvent(IRuleEngine engine, ImmutableArray<Activation> activations)
     {
-        var explanations = new FlowExplanation[activations.Length];
+        var explanations = new FiredExplanation[activations.Length];
         for (var i = 0; i < activations.Length; i++)
         {
             if (explanations[i] is not null)
@@ -86,7 +86,7 @@ internal static class ExplanationBuilder
             {
                 if (ReferenceEquals(activations[j].Facts, facts))
                 {
-                    explanations[j] = flows.First(f => f.Flow.Id == activations[j].Flow.Id);
+                    explanations[j] = new FiredExplanation(flows.First(f => f.Flow.Id == activations[j].Flow.Id), facts);
                 }
             }
         }
@@ -182,12 +182,29 @@ internal static class ExplanationBuilder
                 }
 
                 return new ConditionTrace(form.Kind, null, null, [], null, result, ImmutableCollectionsMarshal.AsImmutableArray(children), span);
-            case BusinessHoursCondition hours:
-                return new ConditionTrace(form.Kind, null, form.Operator, form.Expected, ConditionSemantics.LocalTime(hours, facts.Event.At), result, [], span);
+            case BusinessHoursCondition:
+                return new ConditionTrace(form.Kind, null, form.Operator, form.Expected, Reading(node, facts).Actual, result, [], span);
             default:
-                var test = (TestCondition)node.Source;
+                var (actual, note) = Reading(node, facts);
+                return new ConditionTrace(form.Kind, form.Path, form.Operator, form.Expected, actual, result, [], span) { Note = note };
+        }
+    }
+
+    /// <summary>
+    /// What a test or business-hours node read from the event: the actual value (the event's local time for business
+    /// hours) and, for a test that reads a number, how it read the text; nulls for <c>all</c>, <c>any</c>, <c>not</c>.
+    /// </summary>
+    internal static (string? Actual, string? Note) Reading(ExplainNode node, FactSnapshot facts)
+    {
+        switch (node.Source)
+        {
+            case BusinessHoursCondition hours:
+                return (ConditionSemantics.LocalTime(hours, facts.Event.At), null);
+            case TestCondition test:
                 var value = PathResolver.Resolve(test.Path, facts);
-                return new ConditionTrace(form.Kind, form.Path, form.Operator, form.Expected, value.ToString(), result, [], span) { Note = ConditionSemantics.NumberNote(test, value) };
+                return (value.ToString(), ConditionSemantics.NumberNote(test, value));
+            default:
+                return (null, null);
         }
     }
 

@@ -123,5 +123,5 @@ public sealed record RuleEvaluationResult(ImmutableArray<Activation> Activations
     /// own event (its outcome is <see cref="FlowOutcome.Fired"/>), by activation index. Empty from
     /// <see cref="IRuleEngine.Evaluate"/>.
     /// </summary>
-    public ImmutableArray<FlowExplanation> Explanations { get; init; } = [];
+    public ImmutableArray<FiredExplanation> Explanations { get; init; } = [];
 }

@@ -28,8 +28,8 @@ public sealed partial class RuleSession
     private int[] eventFirstActivation = new int[4];
     private int eventCount;
     private uint evaluation;
-    private readonly List<FlowExplanation> explanations = [];
-    private List<FlowExplanation>? explained;
+    private readonly List<FiredExplanation> explanations = [];
+    private List<FiredExplanation>? explained;
     private Func<int, bool>? nodeResult;
 
     internal RuleSession(RuleNetwork network)
@@ -61,7 +61,7 @@ public sealed partial class RuleSession
     /// As <see cref="Evaluate"/>, and explains each activation's flow from this evaluation's own signals and node results,
     /// right after its event's agenda ran (a chained event starts a new epoch of the scratch state): by activation index.
     /// </summary>
-    internal (RuleEvaluation Evaluation, ImmutableArray<FlowExplanation> Explanations) EvaluateExplained(FactSnapshot facts, IFiringHistory? history)
+    internal (RuleEvaluation Evaluation, ImmutableArray<FiredExplanation> Explanations) EvaluateExplained(FactSnapshot facts, IFiringHistory? history)
     {
         explanations.Clear();
         explained = explanations;
@@ -192,7 +192,8 @@ public sealed partial class RuleSession
         {
             for (var i = first; i < activationCount; i++)
             {
-                explained.Add(ExplanationBuilder.Fired(entries[activationRanks[i]], snapshot, nodeResult!));
+                var entry = entries[activationRanks[i]];
+                explained.Add(new FiredExplanation(entry, snapshot, FiredExplanation.Results(entry.Explain, nodeResult!)));
             }
         }
     }

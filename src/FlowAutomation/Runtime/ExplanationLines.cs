@@ -49,6 +49,48 @@ internal static class ExplanationLines
         }
     }
 
+    /// <summary>
+    /// The condition lines of a fired flow straight from the evaluation's node results and the flow's condition tree,
+    /// without a <see cref="ConditionTrace"/> tree: the lines <see cref="From(ConditionTrace?)"/> gives the flow's explanation.
+    /// </summary>
+    public static ImmutableArray<ConditionLine> From(FiredExplanation fired)
+    {
+        if (fired.Explanation is { } explanation)
+        {
+            return From(explanation.Condition);
+        }
+
+        if (fired.Condition is not { } root)
+        {
+            return [];
+        }
+
+        var lines = new ConditionLine[root.Size];
+        var next = 0;
+        Add(root, 0);
+        return ImmutableCollectionsMarshal.AsImmutableArray(lines);
+
+        void Add(ExplainNode node, int depth)
+        {
+            var form = node.Form;
+            var result = fired.Result(next);
+            if (node.Source is AllCondition or AnyCondition or NotCondition)
+            {
+                lines[next++] = new ConditionLine(form.Kind, string.Empty, string.Empty, string.Empty, result, depth);
+                foreach (var child in node.Children)
+                {
+                    Add(child, depth + 1);
+                }
+
+                return;
+            }
+
+            var (actual, note) = ExplanationBuilder.Reading(node, fired.Facts);
+            var op = node.Source is BusinessHoursCondition ? string.Empty : form.Operator ?? string.Empty;
+            lines[next++] = new ConditionLine(form.Path ?? form.Kind, op, Expected(form.Expected), actual ?? string.Empty, result, depth) { Note = note };
+        }
+    }
+
     private static int Count(ConditionTrace node)
     {
         var count = 1;
@@ -93,7 +135,7 @@ public sealed partial class FlowEngine
             var index = _next++;
             var facts = activation.Facts;
             var flow = activation.Flow;
-            var conditions = options.ExplainConditions ? ExplanationLines.From(evaluation.Explanations[index].Condition) : [];
+            var conditions = options.ExplainConditions ? ExplanationLines.From(evaluation.Explanations[index]) : [];
             return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), true, null, conditions);
         }
     }

@@ -1,5 +1,6 @@
 using FlowAutomation.Model;
 using FlowAutomation.Rules;
+using FlowAutomation.Runtime;
 using static FlowAutomation.Tests.Rules.RuleTestKit;
 
 namespace FlowAutomation.Tests.Rules;
@@ -7,7 +8,8 @@ namespace FlowAutomation.Tests.Rules;
 /// <summary>
 /// <see cref="IRuleEngine.EvaluateExplained"/>: the activations <see cref="IRuleEngine.Evaluate"/> gives, each explained
 /// as <see cref="IRuleEngine.Explain(FactSnapshot, IEnumerable{string}, IFiringHistory?)"/> explains its flow for its own
-/// event (the network from its evaluating session, NRules through its own explanation path).
+/// event (the network from its evaluating session, NRules through its own explanation path), and the rule record's
+/// condition lines made straight from it are the lines of that explanation.
 /// </summary>
 public sealed class EvaluateExplainedTests
 {
@@ -99,11 +101,13 @@ public sealed class EvaluateExplainedTests
                 {
                     var activation = result.Activations[i];
                     var expected = engine.Explain(activation.Facts, [activation.Flow.Id]).Flows.Single();
-                    var actual = result.Explanations[i];
+                    Assert.Same(activation.Facts, result.Explanations[i].Facts);
+                    var actual = result.Explanations[i].ToExplanation();
                     Assert.Same(activation.Flow, actual.Flow);
                     Assert.Equal(FlowOutcome.Fired, actual.Outcome);
                     Assert.Equal(expected.Describe(), actual.Describe());
                     Assert.Equal(Nodes(expected.Condition).Select(n => (n.Note, n.Span)), Nodes(actual.Condition).Select(n => (n.Note, n.Span)));
+                    Assert.Equal(ExplanationLines.From(expected.Condition).ToList(), ExplanationLines.From(result.Explanations[i]).ToList());
                     explainedSome += actual.Condition is null ? 0 : 1;
                 }
             }
@@ -123,7 +127,7 @@ public sealed class EvaluateExplainedTests
         var (a, b) = (network.EvaluateExplained(facts), nrules.EvaluateExplained(facts));
 
         Assert.Contains(a.Activations, x => x.Flow.Id == "on-warm" && x.Depth == 2);
-        Assert.Equal(b.Explanations.Select(e => e.Describe()), a.Explanations.Select(e => e.Describe()));
+        Assert.Equal(b.Explanations.Select(e => e.ToExplanation().Describe()), a.Explanations.Select(e => e.ToExplanation().Describe()));
     }
 
     [Fact]
