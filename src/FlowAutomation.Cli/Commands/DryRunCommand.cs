@@ -47,7 +47,8 @@ internal static class DryRunCommand
 
     private static async Task<int> RunAsync(string scenario, ScenarioRunOptions options, string format, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var result = await ScenarioRunner.RunFileAsync(scenario, options, cancellationToken);
+        // JSON Lines are written as the run produces them (nothing is written unless the scenario runs).
+        var result = await ScenarioRunner.RunFileAsync(scenario, format == "json" ? options with { JsonLinesOutput = stdout } : options, cancellationToken);
         foreach (var diagnostic in result.Diagnostics)
         {
             await stderr.WriteLineAsync(diagnostic.ToString());
@@ -58,11 +59,7 @@ internal static class DryRunCommand
             return FlowCtl.Errors;
         }
 
-        if (format == "json")
-        {
-            ScenarioTranscript.WriteJsonLines(run, stdout);
-        }
-        else
+        if (format != "json")
         {
             await stdout.WriteAsync(ScenarioTranscript.ToText(run));
         }

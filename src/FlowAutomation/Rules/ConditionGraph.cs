@@ -101,8 +101,17 @@ internal sealed class Atom(AtomKind kind, SlotKind slotKind, int slot, int[] key
 /// <summary>What a signal key stands for; for diagnostics and tests.</summary>
 internal readonly record struct SignalKey(SlotKind Kind, int Slot, string Value, bool WholeWord);
 
-/// <summary>The condition tree of one flow beside the graph nodes it compiled to; the explanation walks it.</summary>
-internal sealed record ExplainNode(Condition Source, int Node, ImmutableArray<ExplainNode> Children);
+/// <summary>
+/// The condition tree of one flow beside the graph nodes it compiled to; the explanation walks it. <see cref="Form"/>
+/// is what the explanation says of the node whatever the event (made once, from <see cref="Source"/>).
+/// </summary>
+internal sealed record ExplainNode(Condition Source, int Node, ImmutableArray<ExplainNode> Children)
+{
+    public ExplainForm Form { get; } = ExplainForm.Of(Source);
+
+    /// <summary>The number of nodes in this tree (this node and every node below it).</summary>
+    public int Size { get; } = 1 + Children.Sum(c => c.Size);
+}
 
 /// <summary>The shared condition graph: interned nodes and atoms of every flow. Immutable after build.</summary>
 internal sealed class ConditionGraph(Node[] nodes, int[] items, Atom[] atoms)

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using FlowAutomation.Language;
 using FlowAutomation.Model;
 
@@ -45,6 +46,52 @@ internal static class ExplanationBuilder
             return new FlowExplanation(flow, outcome, Reason(flow, outcome, by, facts), outcome == FlowOutcome.Stopped ? by : null, trace);
         });
         return new RuleExplanation(facts, [.. flows]);
+    }
+
+    /// <summary>
+    /// The explanation of a flow that fired for the event, from the results of the session that fired it
+    /// (<paramref name="nodeResult"/> answers for every node of the flow's condition): what <see cref="Explain"/> gives a
+    /// fired flow, without replaying the agenda (the outcome is known).
+    /// </summary>
+    public static FlowExplanation Fired(FlowEntry entry, FactSnapshot facts, Func<int, bool> nodeResult) =>
+        new(entry.Flow, FlowOutcome.Fired, "fired", null, entry.Explain is null ? null : Trace(entry.Explain, nodeResult, facts));
+
+    /// <summary>
+    /// The explanations of the activations' flows, each for its own event, by activation index: one
+    /// <see cref="IRuleEngine.Explain(FactSnapshot, IEnumerable{string}, IFiringHistory?)"/> call per event, for the flows
+    /// it fired (an explanation's part for a flow does not depend on which other flows are asked about).
+    /// </summary>
+    public static ImmutableArray<FiredExplanation> ExplainEachEvent(IRuleEngine engine, ImmutableArray<Activation> activations)
+    {
+        var explanations = new FiredExplanation[activations.Length];
+        for (var i = 0; i < activations.Length; i++)
+        {
+            if (explanations[i] is not null)
+            {
+                continue;
+            }
+
+            var facts = activations[i].Facts;
+            var ids = new List<string>();
+            for (var j = i; j < activations.Length; j++)
+            {
+                if (ReferenceEquals(activations[j].Facts, facts) && !ids.Contains(activations[j].Flow.Id, StringComparer.Ordinal))
+                {
+                    ids.Add(activations[j].Flow.Id);
+                }
+            }
+
+            var flows = engine.Explain(facts, ids).Flows;
+            for (var j = i; j < activations.Length; j++)
+            {
+                if (ReferenceEquals(activations[j].Facts, facts))
+                {
+                    explanations[j] = new FiredExplanation(flows.First(f => f.Flow.Id == activations[j].Flow.Id), facts);
+                }
+            }
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(explanations);
     }
 
     /// <summary>
@@ -119,34 +166,73 @@ internal static class ExplanationBuilder
         _ => $"not fired: stopped by higher-priority flow '{stoppedBy}'",
     };
 
+    /// <summary>The node and its children with their results for the event: the node's <see cref="ExplainForm"/> with the actual value read.</summary>
     private static ConditionTrace Trace(ExplainNode node, Func<int, bool> nodeResult, FactSnapshot facts)
     {
         var result = nodeResult(node.Node);
-        var children = node.Children.Select(c => Trace(c, nodeResult, facts)).ToImmutableArray();
+        var form = node.Form;
         var span = node.Source.Span;
         switch (node.Source)
         {
+            case AllCondition or AnyCondition or NotCondition:
+                var children = new ConditionTrace[node.Children.Length];
+                for (var i = 0; i < children.Length; i++)
+                {
+                    children[i] = Trace(node.Children[i], nodeResult, facts);
+                }
+
+                return new ConditionTrace(form.Kind, null, null, [], null, result, ImmutableCollectionsMarshal.AsImmutableArray(children), span);
+            case BusinessHoursCondition:
+                return new ConditionTrace(form.Kind, null, form.Operator, form.Expected, Reading(node, facts).Actual, result, [], span);
+            default:
+                var (actual, note) = Reading(node, facts);
+                return new ConditionTrace(form.Kind, form.Path, form.Operator, form.Expected, actual, result, [], span) { Note = note };
+        }
+    }
+
+    /// <summary>
+    /// What a test or business-hours node read from the event: the actual value (the event's local time for business
+    /// hours) and, for a test that reads a number, how it read the text; nulls for <c>all</c>, <c>any</c>, <c>not</c>.
+    /// </summary>
+    internal static (string? Actual, string? Note) Reading(ExplainNode node, FactSnapshot facts)
+    {
+        switch (node.Source)
+        {
+            case BusinessHoursCondition hours:
+                return (ConditionSemantics.LocalTime(hours, facts.Event.At), null);
+            case TestCondition test:
+                var value = PathResolver.Resolve(test.Path, facts);
+                return (value.ToString(), ConditionSemantics.NumberNote(test, value));
+            default:
+                return (null, null);
+        }
+    }
+
+    /// <summary>What the explanation says of a condition node whatever the event: its kind, path, operator and operands as written.</summary>
+    internal static ExplainForm Form(Condition condition)
+    {
+        switch (condition)
+        {
             case AllCondition:
-                return new ConditionTrace("all", null, null, [], null, result, children, span);
+                return new ExplainForm("all", null, null, []);
             case AnyCondition:
-                return new ConditionTrace("any", null, null, [], null, result, children, span);
+                return new ExplainForm("any", null, null, []);
             case NotCondition:
-                return new ConditionTrace("not", null, null, [], null, result, children, span);
+                return new ExplainForm("not", null, null, []);
             case BusinessHoursCondition hours:
                 var days = string.Join(",", hours.Days.Select(d => FlowVocabulary.Days[((int)d + 6) % 7]));
                 var to = hours.ToIsEndOfDay ? "24:00" : hours.To.ToString("HH:mm", CultureInfo.InvariantCulture);
                 var range = $"{days} {hours.From.ToString("HH:mm", CultureInfo.InvariantCulture)}-{to} {hours.Zone.Id}";
-                return new ConditionTrace("business_hours", null, "business_hours", [range], ConditionSemantics.LocalTime(hours, facts.Event.At), result, [], span);
+                return new ExplainForm("business_hours", null, "business_hours", [range]);
             default:
-                var test = (TestCondition)node.Source;
+                var test = (TestCondition)condition;
                 var op = OperatorNames[test.Operator];
                 if (!test.WholeWord && test.Operator is TestOperator.Contains or TestOperator.ContainsAny or TestOperator.ContainsAll or TestOperator.NotContains)
                 {
                     op += ", whole_word: false";
                 }
 
-                var value = PathResolver.Resolve(test.Path, facts);
-                return new ConditionTrace("test", test.Path.Text, op, Operands(test), value.ToString(), result, [], span) { Note = ConditionSemantics.NumberNote(test, value) };
+                return new ExplainForm("test", test.Path.Text, op, Operands(test));
         }
     }
 
@@ -174,4 +260,10 @@ internal static class ExplanationBuilder
 
         return [];
     }
+}
+
+/// <summary>What an explanation says of a condition node whatever the event (<see cref="ConditionTrace"/> without the actual value and result).</summary>
+internal sealed record ExplainForm(string Kind, string? Path, string? Operator, ImmutableArray<string> Expected)
+{
+    public static ExplainForm Of(Condition condition) => ExplanationBuilder.Form(condition);
 }

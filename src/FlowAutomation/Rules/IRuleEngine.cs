@@ -24,6 +24,18 @@ public interface IRuleEngine
     /// </summary>
     RuleEvaluationResult Evaluate(FactSnapshot facts, IFiringHistory? history = null);
 
+    /// <summary>
+    /// Evaluates as <see cref="Evaluate"/> does and explains every activation's flow for the activation's own event
+    /// (<see cref="RuleEvaluationResult.Explanations"/>): what <see cref="Explain(FactSnapshot, IEnumerable{string}, IFiringHistory?)"/>
+    /// of each event's fired flows (without a history) gives them. An engine may answer from the evaluation itself; this
+    /// default asks <see cref="Explain(FactSnapshot, IEnumerable{string}, IFiringHistory?)"/> once per event.
+    /// </summary>
+    RuleEvaluationResult EvaluateExplained(FactSnapshot facts, IFiringHistory? history = null)
+    {
+        var result = Evaluate(facts, history);
+        return result with { Explanations = ExplanationBuilder.ExplainEachEvent(this, result.Activations) };
+    }
+
     /// <summary>Explains the event for every flow: whether it fired or why not, with every condition node's result.</summary>
     RuleExplanation Explain(FactSnapshot facts, IFiringHistory? history = null);
 

@@ -116,4 +116,12 @@ public readonly struct RuleEvaluation
 }
 
 /// <summary>An evaluation's activations, copied out of the session (see <see cref="RuleEvaluation"/>).</summary>
-public sealed record RuleEvaluationResult(ImmutableArray<Activation> Activations, int EventCount, bool DepthLimitReached);
+public sealed record RuleEvaluationResult(ImmutableArray<Activation> Activations, int EventCount, bool DepthLimitReached)
+{
+    /// <summary>
+    /// From <see cref="IRuleEngine.EvaluateExplained"/>: the explanation of each activation's flow for the activation's
+    /// own event (its outcome is <see cref="FlowOutcome.Fired"/>), by activation index. Empty from
+    /// <see cref="IRuleEngine.Evaluate"/>.
+    /// </summary>
+    public ImmutableArray<FiredExplanation> Explanations { get; init; } = [];
+}

@@ -144,6 +144,20 @@ public sealed class RuleNetwork : IRuleEngine
     }
 
     /// <summary>
+    /// Evaluates one event with a pooled session and explains each activation's flow from that same evaluation: the
+    /// session's signals and condition results for the activation's event, no second session and no replay of the
+    /// agenda (the outcome is known: fired). Thread-safe.
+    /// </summary>
+    public RuleEvaluationResult EvaluateExplained(FactSnapshot facts, IFiringHistory? history = null)
+    {
+        var session = Interlocked.Exchange(ref pooled, null) ?? CreateSession();
+        var (evaluation, explanations) = session.EvaluateExplained(facts, history);
+        var result = evaluation.ToResult() with { Explanations = explanations };
+        Interlocked.CompareExchange(ref pooled, session, null);
+        return result;
+    }
+
+    /// <summary>
     /// Explains the event for every flow of the network: for each, whether it fired or why not, and for each condition
     /// node its path, operator, operands, the actual value and the result. The slow path; the normal evaluation does not
     /// pay for it. Chaining is not followed: explain a <c>contact.tagged</c> activation with its own <see cref="Activation.Facts"/>.

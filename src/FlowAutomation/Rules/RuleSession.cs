@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using FlowAutomation.Model;
 
 namespace FlowAutomation.Rules;
@@ -27,6 +28,9 @@ public sealed partial class RuleSession
     private int[] eventFirstActivation = new int[4];
     private int eventCount;
     private uint evaluation;
+    private readonly List<FiredExplanation> explanations = [];
+    private List<FiredExplanation>? explained;
+    private Func<int, bool>? nodeResult;
 
     internal RuleSession(RuleNetwork network)
     {
@@ -52,6 +56,27 @@ public sealed partial class RuleSession
     }
 
     public RuleNetwork Network => network;
+
+    /// <summary>
+    /// As <see cref="Evaluate"/>, and explains each activation's flow from this evaluation's own signals and node results,
+    /// right after its event's agenda ran (a chained event starts a new epoch of the scratch state): by activation index.
+    /// </summary>
+    internal (RuleEvaluation Evaluation, ImmutableArray<FiredExplanation> Explanations) EvaluateExplained(FactSnapshot facts, IFiringHistory? history)
+    {
+        explanations.Clear();
+        explained = explanations;
+        nodeResult ??= EvaluateNode;
+        try
+        {
+            var evaluation = Evaluate(facts, history);
+            return (evaluation, [.. explanations]);
+        }
+        finally
+        {
+            explained = null;
+            explanations.Clear();
+        }
+    }
 
     /// <summary>
     /// Evaluates one event and the <c>contact.tagged</c> events its flows raise, and returns the activations to run, in
@@ -161,6 +186,15 @@ public sealed partial class RuleSession
         BeginEvent(snapshot);
         ComputeSignals(plan);
         CollectCandidates(plan);
+        var first = activationCount;
         RunAgenda(plan, history);
+        if (explained is not null)
+        {
+            for (var i = first; i < activationCount; i++)
+            {
+                var entry = entries[activationRanks[i]];
+                explained.Add(new FiredExplanation(entry, snapshot, FiredExplanation.Results(entry.Explain, nodeResult!)));
+            }
+        }
     }
 }

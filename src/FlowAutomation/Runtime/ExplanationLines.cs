@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FlowAutomation.Model;
 using FlowAutomation.Rules;
 
@@ -11,26 +13,32 @@ internal static class ExplanationLines
     public static string WhyNot(FlowExplanation explanation) =>
         explanation.Reason.StartsWith("not fired: ", StringComparison.Ordinal) ? explanation.Reason["not fired: ".Length..] : explanation.Reason;
 
+    /// <summary>The expected text of a test's operands (one as written, several as "[a, b]"), made once per operand list.</summary>
+    private static readonly ConditionalWeakTable<string[], string> ExpectedTexts = [];
+
+    /// <summary>The condition lines of a flow's explained condition, depth first: one per node, sized to the tree.</summary>
     public static ImmutableArray<ConditionLine> From(ConditionTrace? root)
     {
-        var lines = ImmutableArray.CreateBuilder<ConditionLine>();
-        Add(root, 0);
-        return lines.ToImmutable();
+        if (root is null)
+        {
+            return [];
+        }
 
-        void Add(ConditionTrace? node, int depth)
+        var lines = new ConditionLine[Count(root)];
+        var next = 0;
+        Add(root, 0);
+        return ImmutableCollectionsMarshal.AsImmutableArray(lines);
+
+        void Add(ConditionTrace node, int depth)
         {
             switch (node)
             {
-                case null:
-                    return;
                 case { Kind: "test" or "business_hours" }:
-                    var expected = node.Expected.Length == 1 ? node.Expected[0] : "[" + string.Join(", ", node.Expected) + "]";
-
                     var op = node.Kind == "business_hours" ? string.Empty : node.Operator ?? string.Empty;
-                    lines.Add(new ConditionLine(node.Path ?? node.Kind, op, expected, node.Actual ?? string.Empty, node.Result, depth) { Note = node.Note });
+                    lines[next++] = new ConditionLine(node.Path ?? node.Kind, op, Expected(node.Expected), node.Actual ?? string.Empty, node.Result, depth) { Note = node.Note };
                     return;
                 default:
-                    lines.Add(new ConditionLine(node.Kind, string.Empty, string.Empty, string.Empty, node.Result, depth));
+                    lines[next++] = new ConditionLine(node.Kind, string.Empty, string.Empty, string.Empty, node.Result, depth);
                     foreach (var child in node.Children)
                     {
                         Add(child, depth + 1);
@@ -40,49 +48,95 @@ internal static class ExplanationLines
             }
         }
     }
+
+    /// <summary>
+    /// The condition lines of a fired flow straight from the evaluation's node results and the flow's condition tree,
+    /// without a <see cref="ConditionTrace"/> tree: the lines <see cref="From(ConditionTrace?)"/> gives the flow's explanation.
+    /// </summary>
+    public static ImmutableArray<ConditionLine> From(FiredExplanation fired)
+    {
+        if (fired.Explanation is { } explanation)
+        {
+            return From(explanation.Condition);
+        }
+
+        if (fired.Condition is not { } root)
+        {
+            return [];
+        }
+
+        var lines = new ConditionLine[root.Size];
+        var next = 0;
+        Add(root, 0);
+        return ImmutableCollectionsMarshal.AsImmutableArray(lines);
+
+        void Add(ExplainNode node, int depth)
+        {
+            var form = node.Form;
+            var result = fired.Result(next);
+            if (node.Source is AllCondition or AnyCondition or NotCondition)
+            {
+                lines[next++] = new ConditionLine(form.Kind, string.Empty, string.Empty, string.Empty, result, depth);
+                foreach (var child in node.Children)
+                {
+                    Add(child, depth + 1);
+                }
+
+                return;
+            }
+
+            var (actual, note) = ExplanationBuilder.Reading(node, fired.Facts);
+            var op = node.Source is BusinessHoursCondition ? string.Empty : form.Operator ?? string.Empty;
+            lines[next++] = new ConditionLine(form.Path ?? form.Kind, op, Expected(form.Expected), actual ?? string.Empty, result, depth) { Note = note };
+        }
+    }
+
+    private static int Count(ConditionTrace node)
+    {
+        var count = 1;
+        if (node.Kind is not ("test" or "business_hours"))
+        {
+            foreach (var child in node.Children)
+            {
+                count += Count(child);
+            }
+        }
+
+        return count;
+    }
+
+    private static string Expected(ImmutableArray<string> operands)
+    {
+        if (operands.Length == 1)
+        {
+            return operands[0];
+        }
+
+        return operands.IsDefaultOrEmpty
+            ? "[]"
+            : ExpectedTexts.GetValue(ImmutableCollectionsMarshal.AsArray(operands)!, static a => "[" + string.Join(", ", a) + "]");
+    }
 }
 
 /// <summary>Rule records for the engine: fired flows always, others when asked to explain them.</summary>
 public sealed partial class FlowEngine
 {
     /// <summary>
-    /// The rule records of the flows an evaluation fired. With <see cref="EngineOptions.ExplainConditions"/>, the flows
-    /// fired by one event (the customer's, or one chained <c>contact.tagged</c>) are explained in one
-    /// <see cref="IRuleEngine.Explain(FactSnapshot, IEnumerable{string}, IFiringHistory?)"/> call, when the first of them
-    /// is recorded: an explanation replays the event's whole agenda, and each flow's part of it does not depend on which
-    /// other flows are asked about, so one call gives every flow the record one call per flow gave it.
+    /// The rule records of the flows an evaluation fired, one per activation, in order. With
+    /// <see cref="EngineOptions.ExplainConditions"/>, each carries the conditions of the explanation the evaluation gave
+    /// its activation (<see cref="IRuleEngine.EvaluateExplained"/>).
     /// </summary>
-    private sealed class FiredExplanations(FlowEngine engine, ImmutableArray<Activation> activations)
+    private sealed class FiredExplanations(EngineOptions options, RuleEvaluationResult evaluation)
     {
-        private FactSnapshot? _facts;
-        private Dictionary<string, FlowExplanation>? _byFlow;
+        private int _next;
 
         public RuleTrace Record(EventRun run, Activation activation)
         {
+            var index = _next++;
             var facts = activation.Facts;
             var flow = activation.Flow;
-            if (!engine.Options.ExplainConditions)
-            {
-                return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), true, null, []);
-            }
-
-            if (!ReferenceEquals(facts, _facts) || _byFlow is null || !_byFlow.TryGetValue(flow.Id, out var explanation))
-            {
-                _facts = facts;
-                var ids = new List<string>();
-                foreach (var a in activations)
-                {
-                    if (ReferenceEquals(a.Facts, facts) && !ids.Contains(a.Flow.Id, StringComparer.Ordinal))
-                    {
-                        ids.Add(a.Flow.Id);
-                    }
-                }
-
-                _byFlow = engine._rules.Explain(facts, ids).Flows.ToDictionary(f => f.Flow.Id, StringComparer.Ordinal);
-                explanation = _byFlow[flow.Id];
-            }
-
-            return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), true, null, ExplanationLines.From(explanation.Condition));
+            var conditions = options.ExplainConditions ? ExplanationLines.From(evaluation.Explanations[index]) : [];
+            return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), true, null, conditions);
         }
     }
 

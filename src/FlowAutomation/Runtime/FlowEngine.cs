@@ -146,8 +146,12 @@ public sealed partial class FlowEngine : IFollowUpHandler
     /// <summary>Evaluates the rules for an event and runs the activations in agenda order (chained tag events included).</summary>
     private void Evaluate(EventRun run, FlowEvent e) => Act(run, e, Match(run, e));
 
-    /// <summary>The activations of an event, in agenda order (chained tag events included), against the run's facts now.</summary>
-    private RuleEvaluationResult Match(EventRun run, FlowEvent e) => _rules.Evaluate(run.Facts(e, Options), run);
+    /// <summary>
+    /// The activations of an event, in agenda order (chained tag events included), against the run's facts now; explained
+    /// by the same evaluation when the run's rule records carry conditions.
+    /// </summary>
+    private RuleEvaluationResult Match(EventRun run, FlowEvent e) =>
+        run.Traced && Options.ExplainConditions ? _rules.EvaluateExplained(run.Facts(e, Options), run) : _rules.Evaluate(run.Facts(e, Options), run);
 
     /// <summary>Runs the activations <see cref="Match"/> gave for the event (the run's facts are those it matched against).</summary>
     private void Act(EventRun run, FlowEvent e, RuleEvaluationResult evaluation)
@@ -159,7 +163,7 @@ public sealed partial class FlowEngine : IFollowUpHandler
         }
 
         var lastEvent = e;
-        var explained = run.Traced ? new FiredExplanations(this, evaluation.Activations) : null;
+        var explained = run.Traced ? new FiredExplanations(Options, evaluation) : null;
         foreach (var activation in evaluation.Activations)
         {
             if (activation.Depth > 0 && !ReferenceEquals(activation.Event, lastEvent))

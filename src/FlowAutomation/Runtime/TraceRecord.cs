@@ -111,6 +111,7 @@ public sealed class TraceLog : ITraceSink
     private readonly List<TraceRecord> _records = [];
     private readonly Lock _gate = new();
     private readonly Func<TraceRecord, bool>? _keep;
+    private readonly ITraceSink? _forward;
 
     public TraceLog()
     {
@@ -122,6 +123,12 @@ public sealed class TraceLog : ITraceSink
     /// and keeps only what the engine still writes (refused replies, with <see cref="EngineOptions.TraceRefusals"/>).
     /// </summary>
     internal TraceLog(Func<TraceRecord, bool> keep, bool keepsRecords = true) => (_keep, KeepsRecords) = (keep, keepsRecords);
+
+    /// <summary>
+    /// Hands every record to <paramref name="forward"/> as it comes (a transcript written as the run goes) and keeps only
+    /// those <paramref name="keep"/> accepts, in order.
+    /// </summary>
+    internal TraceLog(Func<TraceRecord, bool> keep, ITraceSink forward) => (_keep, _forward) = (keep, forward);
 
     public bool KeepsRecords { get; } = true;
 
@@ -138,6 +145,7 @@ public sealed class TraceLog : ITraceSink
 
     public void Write(TraceRecord record)
     {
+        _forward?.Write(record);
         if (_keep is not null && !_keep(record))
         {
             return;

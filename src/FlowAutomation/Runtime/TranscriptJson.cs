@@ -18,22 +18,11 @@ internal static class TranscriptJson
     /// <summary>Writes every record as one line to <paramref name="output"/>, a few kilobytes at a time.</summary>
     public static void Write(IEnumerable<TraceRecord> records, TextWriter output)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        var chars = new char[Encoding.UTF8.GetMaxCharCount(64 * 1024)];
-        using var writer = new Utf8JsonWriter(buffer, Options);
+        using var lines = new JsonLinesSink(output);
         foreach (var record in records)
         {
-            WriteRecord(writer, record);
-            writer.Flush();
-            buffer.Write("\n"u8);
-            writer.Reset();
-            if (buffer.WrittenCount >= 48 * 1024)
-            {
-                Drain(buffer, ref chars, output);
-            }
+            lines.Write(record);
         }
-
-        Drain(buffer, ref chars, output);
     }
 
     /// <summary>The records as one string of JSON Lines.</summary>
@@ -44,22 +33,66 @@ internal static class TranscriptJson
         return text.ToString();
     }
 
-    private static void Drain(ArrayBufferWriter<byte> buffer, ref char[] chars, TextWriter output)
+    /// <summary>
+    /// A sink that writes each record as one JSON line as it receives it, into a 64 KB buffer handed to the output as it
+    /// fills; <see cref="Dispose"/> hands over the rest. Nothing is kept: a run that streams its transcript holds no records.
+    /// </summary>
+    internal sealed class JsonLinesSink : ITraceSink, IDisposable
     {
-        if (buffer.WrittenCount == 0)
+        private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+        private readonly Utf8JsonWriter _writer;
+        private readonly TextWriter _output;
+        private readonly Lock _gate = new();
+        private char[] _chars = new char[Encoding.UTF8.GetMaxCharCount(64 * 1024)];
+
+        public JsonLinesSink(TextWriter output)
         {
-            return;
+            _output = output;
+            _writer = new Utf8JsonWriter(_buffer, Options);
         }
 
-        var needed = Encoding.UTF8.GetMaxCharCount(buffer.WrittenCount);
-        if (chars.Length < needed)
+        public void Write(TraceRecord record)
         {
-            chars = new char[needed];
+            lock (_gate)
+            {
+                WriteRecord(_writer, record);
+                _writer.Flush();
+                _buffer.Write("\n"u8);
+                _writer.Reset();
+                if (_buffer.WrittenCount >= 48 * 1024)
+                {
+                    Drain();
+                }
+            }
         }
 
-        var count = Encoding.UTF8.GetChars(buffer.WrittenSpan, chars);
-        output.Write(chars, 0, count);
-        buffer.ResetWrittenCount();
+        /// <summary>Hands what is left in the buffer to the output.</summary>
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                Drain();
+                _writer.Dispose();
+            }
+        }
+
+        private void Drain()
+        {
+            if (_buffer.WrittenCount == 0)
+            {
+                return;
+            }
+
+            var needed = Encoding.UTF8.GetMaxCharCount(_buffer.WrittenCount);
+            if (_chars.Length < needed)
+            {
+                _chars = new char[needed];
+            }
+
+            var count = Encoding.UTF8.GetChars(_buffer.WrittenSpan, _chars);
+            _output.Write(_chars, 0, count);
+            _buffer.ResetWrittenCount();
+        }
     }
 
     private static void WriteRecord(Utf8JsonWriter w, TraceRecord record)

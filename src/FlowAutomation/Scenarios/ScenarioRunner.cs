@@ -31,6 +31,15 @@ public sealed record ScenarioRunOptions
     /// </summary>
     public bool KeepTrace { get; init; } = true;
 
+    /// <summary>
+    /// With <see cref="KeepTrace"/>: every record is written to this writer as a JSON line as the run produces it (the
+    /// dry run's <c>--format json</c>, <see cref="ScenarioTranscript.WriteJsonLines(ScenarioRun, TextWriter)"/>'s bytes)
+    /// instead of being kept; the run's <see cref="ScenarioRun.Trace"/> then holds only what the outcome is counted from
+    /// (the blocked actions and the summary, the fired flows read from the conversation's state, as without
+    /// <see cref="KeepTrace"/>); the outcome and the verdicts are the same.
+    /// </summary>
+    public TextWriter? JsonLinesOutput { get; init; }
+
     /// <summary>The rule engine the flows run on (<c>--engine</c>); transcripts are the same on both.</summary>
     public RuleEngineKind RuleEngine { get; init; } = RuleEngineKind.Network;
 }
@@ -136,6 +145,10 @@ public static class ScenarioRunner
     /// <summary>Runs a loaded scenario against compiled flows.</summary>
     public static async Task<ScenarioRun> RunAsync(Scenario scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, PolicyProfile policy, ScenarioRunOptions options, CancellationToken cancellationToken = default)
     {
+        using var streamed = options is { KeepTrace: true, JsonLinesOutput: { } output } ? new TranscriptJson.JsonLinesSink(output) : null;
+        var log = streamed is not null ? new TraceLog(IsOutcomeRecord, streamed)
+            : options.KeepTrace ? new TraceLog()
+            : new TraceLog(IsOutcomeRecord, keepsRecords: false);
         var contact = scenario.Contact;
         var rig = new FlowTestHarness(flows, scenario.Start, new EngineOptions
         {
@@ -146,7 +159,7 @@ public static class ScenarioRunner
             ExplainAll = options.ExplainAll,
             RuleEngine = options.RuleEngine,
             TraceRefusals = !options.KeepTrace,
-        }, contact.Id, contact.Name, contact.Country, contact.Language, options.KeepTrace ? new TraceLog() : new TraceLog(IsOutcomeRecord, keepsRecords: false));
+        }, contact.Id, contact.Name, contact.Country, contact.Language, log);
         var (clock, scheduler, store, outbox, trace) = (rig.Clock, rig.Scheduler, rig.Store, rig.Outbox, rig.Trace);
 
         var seed = ConversationState.New(rig.ConversationId, contact.Id).WithContact(contact.Id, contact.Name, contact.Country, contact.Language);
@@ -172,7 +185,7 @@ public static class ScenarioRunner
             }
         }
 
-        var outcome = Outcome(outbox, trace, await store.FindAsync(rig.ConversationId, cancellationToken).ConfigureAwait(false) ?? seed, firedFromState: !options.KeepTrace);
+        var outcome = Outcome(outbox, trace, await store.FindAsync(rig.ConversationId, cancellationToken).ConfigureAwait(false) ?? seed, firedFromState: !options.KeepTrace || streamed is not null);
         var pending = await scheduler.PendingAsync(rig.ConversationId, cancellationToken).ConfigureAwait(false);
         trace.Write(new SummaryTrace(clock.GetUtcNow(), scenario.Events.Length, [.. outcome.Fired.Order(StringComparer.Ordinal)], outcome.Sent.Length, outcome.Blocked.Length, pending.Count));
         return new ScenarioRun(scenario, flows, trace.Records, outcome, ScenarioExpectationChecker.Verdicts(scenario.Expect, outcome));

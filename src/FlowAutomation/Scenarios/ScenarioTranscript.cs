@@ -26,6 +26,9 @@ public static class ScenarioTranscript
 
     public static string ToJsonLines(ScenarioRun run) => TranscriptWriter.ToJsonLines(run.Trace);
 
-    /// <summary>The JSON Lines written to <paramref name="output"/> as they are formatted (the dry run's <c>--format json</c>).</summary>
+    /// <summary>
+    /// The JSON Lines of a run that kept its trace, written to <paramref name="output"/> as they are formatted. The dry
+    /// run's <c>--format json</c> writes the same bytes while it runs (<see cref="ScenarioRunOptions.JsonLinesOutput"/>).
+    /// </summary>
     public static void WriteJsonLines(ScenarioRun run, TextWriter output) => TranscriptWriter.WriteJsonLines(run.Trace, output);
 }

@@ -65,6 +65,34 @@ public sealed class SampleScenariosTests
     }
 
     /// <summary>
+    /// As <c>flowctl dry-run --format json</c> runs it (each record written as a JSON line as the run produces it, none
+    /// kept): the very bytes of the kept trace's JSON Lines (the golden file), the same outcome and verdicts, and the
+    /// run keeps only the refused replies and the summary. On both engines.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Run_SampleScenarioWritingJsonLinesAsItRuns_SameBytesOutcomeAndVerdicts(string relativePath)
+    {
+        var path = RepoPaths.Of(relativePath);
+        foreach (var engine in new[] { RuleEngineKind.Network, RuleEngineKind.NRules })
+        {
+            var kept = await ScenarioRunner.RunFileAsync(path, new ScenarioRunOptions { RuleEngine = engine });
+            var output = new StringWriter();
+            var streamed = await ScenarioRunner.RunFileAsync(path, new ScenarioRunOptions { RuleEngine = engine, JsonLinesOutput = output });
+
+            Assert.NotNull(kept.Run);
+            Assert.NotNull(streamed.Run);
+            Assert.Equal(ScenarioTranscript.ToJsonLines(kept.Run), output.ToString());
+            var (a, b) = (kept.Run.Outcome, streamed.Run.Outcome);
+            Assert.Equal(a.Sent.ToList(), b.Sent.ToList());
+            Assert.Equal(a.Blocked.ToList(), b.Blocked.ToList());
+            Assert.Equal(a.Fired.Order(StringComparer.Ordinal), b.Fired.Order(StringComparer.Ordinal));
+            Assert.Equal(kept.Run.Verdicts.ToList(), streamed.Run.Verdicts.ToList());
+            Assert.All(streamed.Run.Trace, r => Assert.True(r is ActionTrace { Status: ActionStatus.Blocked } or SummaryTrace, r.Kind));
+        }
+    }
+
+    /// <summary>
     /// The same scenario on the NRules engine gives the very transcripts the network gives (the network's are the golden
     /// files above): as the dry run runs it, and with every flow explained, so that every activation, its order and
     /// every explanation are the same on both engines.

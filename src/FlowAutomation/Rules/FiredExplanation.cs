@@ -1,0 +1,97 @@
+using FlowAutomation.Model;
+
+namespace FlowAutomation.Rules;
+
+/// <summary>
+/// The explanation of a flow that an evaluation fired, for the activation's own event, as the evaluation gives it
+/// (<see cref="IRuleEngine.EvaluateExplained"/>): the result of each node of the flow's condition, in the order of its
+/// condition tree (depth first), without a <see cref="ConditionTrace"/> tree; <see cref="ToExplanation"/> makes the full
+/// <see cref="FlowExplanation"/> (outcome fired). An engine that explains through
+/// <see cref="IRuleEngine.Explain(FactSnapshot, IEnumerable{string}, IFiringHistory?)"/> gives that explanation itself.
+/// </summary>
+public sealed class FiredExplanation
+{
+    private readonly FlowEntry? entry;
+    private readonly bool[] results = [];
+
+    /// <summary>From the evaluating session: each node's result in the depth-first order of <paramref name="entry"/>'s condition tree.</summary>
+    internal FiredExplanation(FlowEntry entry, FactSnapshot facts, bool[] results)
+    {
+        this.entry = entry;
+        this.results = results;
+        Flow = entry.Flow;
+        Facts = facts;
+    }
+
+    /// <summary>From a full explanation (an engine that explains through its own path).</summary>
+    internal FiredExplanation(FlowExplanation explanation, FactSnapshot facts)
+    {
+        Explanation = explanation;
+        Flow = explanation.Flow;
+        Facts = facts;
+    }
+
+    public FlowDefinition Flow { get; }
+
+    /// <summary>The event (and contact) the flow fired for.</summary>
+    public FactSnapshot Facts { get; }
+
+    /// <summary>The full explanation when the engine gave one; null when it gave the node results (<see cref="Condition"/>).</summary>
+    internal FlowExplanation? Explanation { get; }
+
+    /// <summary>The flow's condition tree (null without <c>when</c>) when the engine gave node results.</summary>
+    internal ExplainNode? Condition => entry?.Explain;
+
+    /// <summary>The node's result, by its depth-first position in <see cref="Condition"/>.</summary>
+    internal bool Result(int position) => results[position];
+
+    /// <summary>The node results of <paramref name="root"/>'s tree in depth-first order, from <paramref name="nodeResult"/> (by graph node).</summary>
+    internal static bool[] Results(ExplainNode? root, Func<int, bool> nodeResult)
+    {
+        if (root is null)
+        {
+            return [];
+        }
+
+        var results = new bool[root.Size];
+        var next = 0;
+        Fill(root);
+        return results;
+
+        void Fill(ExplainNode node)
+        {
+            results[next++] = nodeResult(node.Node);
+            foreach (var child in node.Children)
+            {
+                Fill(child);
+            }
+        }
+    }
+
+    /// <summary>The full explanation: outcome fired, reason "fired", the condition tree with every node's result.</summary>
+    public FlowExplanation ToExplanation()
+    {
+        if (Explanation is not null)
+        {
+            return Explanation;
+        }
+
+        var byNode = new Dictionary<int, bool>();
+        var next = 0;
+        if (entry!.Explain is { } root)
+        {
+            Map(root);
+        }
+
+        return ExplanationBuilder.Fired(entry, Facts, node => byNode[node]);
+
+        void Map(ExplainNode node)
+        {
+            byNode[node.Node] = results[next++];
+            foreach (var child in node.Children)
+            {
+                Map(child);
+            }
+        }
+    }
+}
