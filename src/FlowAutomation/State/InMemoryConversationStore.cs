@@ -27,7 +27,7 @@ public sealed class InMemoryConversationStore : IConversationStore
     {
         ArgumentNullException.ThrowIfNull(state);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Swap(state));
+        return ValueTask.FromResult(Swap(state, keep: false));
     }
 
     public ValueTask<ConversationState?> TrySaveAsync(ConversationState state, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken = default)
@@ -35,19 +35,31 @@ public sealed class InMemoryConversationStore : IConversationStore
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(turns);
         cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Save(state, turns, keep: false));
+    }
+
+    /// <summary>
+    /// As <see cref="TrySaveAsync(ConversationState, IReadOnlyCollection{TeamTurn}, CancellationToken)"/> for a draft that
+    /// nobody else holds or will change (the engine's, see <c>ConversationState.Draft</c>): the store keeps that object,
+    /// its version raised in place, instead of a copy. Returns it, or <c>null</c> (and leaves it as it was) on a conflict.
+    /// </summary>
+    internal ConversationState? TryKeep(ConversationState draft, IReadOnlyCollection<TeamTurn> turns) => Save(draft, turns, keep: true);
+
+    private ConversationState? Save(ConversationState state, IReadOnlyCollection<TeamTurn> turns, bool keep)
+    {
         if (turns.Count == 0)
         {
-            return ValueTask.FromResult(Swap(state));
+            return Swap(state, keep);
         }
 
         lock (turnsGate)
         {
             if (turns.Any(t => teamTurns.GetValueOrDefault(t.Team) != t.From))
             {
-                return ValueTask.FromResult<ConversationState?>(null);
+                return null;
             }
 
-            var saved = Swap(state);
+            var saved = Swap(state, keep);
             if (saved is not null)
             {
                 foreach (var turn in turns)
@@ -56,7 +68,7 @@ public sealed class InMemoryConversationStore : IConversationStore
                 }
             }
 
-            return ValueTask.FromResult(saved);
+            return saved;
         }
     }
 
@@ -87,7 +99,7 @@ public sealed class InMemoryConversationStore : IConversationStore
         }
     }
 
-    private ConversationState? Swap(ConversationState state)
+    private ConversationState? Swap(ConversationState state, bool keep)
     {
         var slot = slots.GetOrAdd(state.ConversationId, static _ => new Slot());
         lock (slot)
@@ -97,7 +109,7 @@ public sealed class InMemoryConversationStore : IConversationStore
                 return null;
             }
 
-            var saved = state with { Version = state.Version + 1 };
+            var saved = keep ? state.ApplyVersion(state.Version + 1) : state with { Version = state.Version + 1 };
             Volatile.Write(ref slot.State, saved);
             return saved;
         }
