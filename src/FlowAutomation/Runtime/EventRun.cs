@@ -219,7 +219,7 @@ internal sealed class EventRun : IFiringHistory
     /// <summary>
     /// The facts rules and templates read now: the same snapshot again while the state is unchanged and the event is the
     /// same (a snapshot is a function of the two, the run's time and the engine's options); the contact's part is made
-    /// again only when the state's contact fields changed.
+    /// again only when the state's contact fields, tags or fields changed (<see cref="ConversationState.CachedContact"/>).
     /// </summary>
     public FactSnapshot Facts(FlowEvent e, EngineOptions options)
     {
@@ -229,19 +229,13 @@ internal sealed class EventRun : IFiringHistory
             return last;
         }
 
-        var contact = _contact;
-        if (contact is null || !ReferenceEquals(contact.Tags, state.Tags) || !ReferenceEquals(contact.Fields, state.Fields)
-            || !ReferenceEquals(contact.Name, state.ContactName) || !ReferenceEquals(contact.Country, state.ContactCountry)
-            || !ReferenceEquals(contact.Language, state.ContactLanguage) || !ReferenceEquals(contact.Id, state.ContactId ?? state.ConversationId))
-        {
-            _contact = contact = state.Contact();
-        }
-
+        // The contact's part from the state (made once per contact, tags and fields, and handed on from state to state); a
+        // draft keeps what it made for the states drafted from it.
+        var contact = state.CachedContact(keep: _drafted);
         _factsChanges = _changes;
         return _facts = new(e, contact, state.ToConversationFacts(options.Policy, Now));
     }
 
-    private ContactFacts? _contact;
     private FactSnapshot? _facts;
     private int _factsChanges;
 }

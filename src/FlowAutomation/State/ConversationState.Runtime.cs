@@ -13,6 +13,7 @@ public sealed partial record ConversationState
     private string? _contactLanguage;
     private DateTimeOffset _stretchStart;
     private ImmutableDictionary<string, DateTimeOffset> _flowsFired = NoFirings;
+    private ContactFactsCache _contactFacts;
 
     /// <summary>The contact's display name, as the latest event gave it.</summary>
     public string? ContactName { get => _contactName; init => _contactName = value; }
@@ -59,4 +60,46 @@ public sealed partial record ConversationState
 
     /// <summary>The contact facts rules and templates read: the profile fields with this conversation's tags and fields.</summary>
     public ContactFacts Contact() => new(ContactId ?? ConversationId, ContactName, ContactCountry, ContactLanguage, Tags, Fields);
+
+    /// <summary>
+    /// <see cref="Contact"/>, made once for as long as the contact's fields, tags and fields stay the same objects: the
+    /// facts made for this state or for the one it was drafted from, else new ones, which a draft keeps
+    /// (<paramref name="keep"/>) for itself and the states drafted from it. A state others may read is never written.
+    /// </summary>
+    internal ContactFacts CachedContact(bool keep)
+    {
+        if (_contactFacts.Facts is { } known && ReferenceEquals(known.Tags, _tags) && ReferenceEquals(known.Fields, _fields)
+            && ReferenceEquals(known.Name, _contactName) && ReferenceEquals(known.Country, _contactCountry)
+            && ReferenceEquals(known.Language, _contactLanguage) && ReferenceEquals(known.Id, _contactId ?? ConversationId))
+        {
+            return known;
+        }
+
+        var facts = Contact();
+        if (keep)
+        {
+            _contactFacts = new(facts);
+        }
+
+        return facts;
+    }
+
+    /// <summary>
+    /// Contact facts made from a state: a cache that takes no part in the state's value (any two are equal), so that two
+    /// states are equal exactly when their properties are, whatever each has cached.
+    /// </summary>
+    private readonly struct ContactFactsCache(ContactFacts? facts) : IEquatable<ContactFactsCache>
+    {
+        public ContactFacts? Facts { get; } = facts;
+
+        public static bool operator ==(ContactFactsCache left, ContactFactsCache right) => left.Equals(right);
+
+        public static bool operator !=(ContactFactsCache left, ContactFactsCache right) => !left.Equals(right);
+
+        public bool Equals(ContactFactsCache other) => true;
+
+        public override bool Equals(object? obj) => obj is ContactFactsCache;
+
+        public override int GetHashCode() => 0;
+    }
 }
