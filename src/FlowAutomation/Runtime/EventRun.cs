@@ -53,13 +53,12 @@ internal sealed class EventRun : IFiringHistory
                 _drafted = true;
             }
 
-            _changes++;
+            _facts = null; // the facts are made again from the changed state
             return State;
         }
     }
 
     private bool _drafted;
-    private int _changes;
 
     public long BaseVersion { get; }
 
@@ -128,9 +127,8 @@ internal sealed class EventRun : IFiringHistory
 
     public int Blocked { get; set; }
 
-    private int _sequence;
-
-    public string NextMessageId() => $"{Key}/{++_sequence}";
+    /// <summary>The id of the run's next outgoing message: the run's key and the message's number in the run.</summary>
+    public string NextMessageId() => $"{Key}/{(_outgoing?.Count ?? 0) + 1}";
 
     /// <summary>
     /// The flow fired now. Kept in the run and written into the state's <c>FlowsFired</c> once, when the run is frozen
@@ -224,7 +222,7 @@ internal sealed class EventRun : IFiringHistory
     public FactSnapshot Facts(FlowEvent e, EngineOptions options)
     {
         var state = State;
-        if (_facts is { } last && _factsChanges == _changes && ReferenceEquals(last.Event, e))
+        if (_facts is { } last && ReferenceEquals(last.Event, e))
         {
             return last;
         }
@@ -232,10 +230,8 @@ internal sealed class EventRun : IFiringHistory
         // The contact's part from the state (made once per contact, tags and fields, and handed on from state to state); a
         // draft keeps what it made for the states drafted from it.
         var contact = state.CachedContact(keep: _drafted);
-        _factsChanges = _changes;
         return _facts = new(e, contact, state.ToConversationFacts(options.Policy, Now));
     }
 
     private FactSnapshot? _facts;
-    private int _factsChanges;
 }

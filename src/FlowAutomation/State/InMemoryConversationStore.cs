@@ -5,13 +5,19 @@ namespace FlowAutomation.State;
 /// <summary>
 /// Conversation states in process memory, for the dry-run runner, tests and a single-node service. Each
 /// conversation has its own lock, held only for the version check and the swap; a save that moves team turns also
-/// holds the turns' lock, so that the turns and the state change together.
+/// holds the turns' lock, so that the turns and the state change together. The open conversations of each agent are
+/// counted as states are saved.
 /// </summary>
 public sealed class InMemoryConversationStore : IConversationStore
 {
     private readonly ConcurrentDictionary<string, Slot> slots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> teamTurns = new(StringComparer.Ordinal);
     private readonly Lock turnsGate = new();
+
+    // The open conversations of each agent, moved on every save that opens, closes or reassigns one (a read of the
+    // counts does not walk the conversations).
+    private readonly Dictionary<string, int> openByAgent = new(StringComparer.Ordinal);
+    private readonly Lock openGate = new();
 
     /// <summary>How many conversations the store holds.</summary>
     public int Count => slots.Count(s => s.Value.State is not null);
@@ -76,16 +82,11 @@ public sealed class InMemoryConversationStore : IConversationStore
     {
         ArgumentNullException.ThrowIfNull(assignees);
         cancellationToken.ThrowIfCancellationRequested();
-        var counts = assignees.Distinct(StringComparer.Ordinal).ToDictionary(a => a, _ => 0, StringComparer.Ordinal);
-        foreach (var slot in slots.Values)
+        lock (openGate)
         {
-            if (Volatile.Read(ref slot.State) is { Closed: false, Assignee: { } agent } && counts.TryGetValue(agent, out var n))
-            {
-                counts[agent] = n + 1;
-            }
+            return ValueTask.FromResult<IReadOnlyDictionary<string, int>>(
+                assignees.Distinct(StringComparer.Ordinal).ToDictionary(a => a, a => openByAgent.GetValueOrDefault(a), StringComparer.Ordinal));
         }
-
-        return ValueTask.FromResult<IReadOnlyDictionary<string, int>>(counts);
     }
 
     public ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken = default)
@@ -110,10 +111,44 @@ public sealed class InMemoryConversationStore : IConversationStore
             }
 
             var saved = keep ? state.ApplyVersion(state.Version + 1) : state with { Version = state.Version + 1 };
+            CountOpen(slot.State, saved);
             Volatile.Write(ref slot.State, saved);
             return saved;
         }
     }
+
+    /// <summary>Moves the conversation's place in the open counts from the agent it was open with to the one it is open with now.</summary>
+    private void CountOpen(ConversationState? was, ConversationState now)
+    {
+        var (from, to) = (OpenWith(was), OpenWith(now));
+        if (from == to)
+        {
+            return;
+        }
+
+        lock (openGate)
+        {
+            if (from is not null)
+            {
+                var left = openByAgent[from] - 1;
+                if (left == 0)
+                {
+                    openByAgent.Remove(from);
+                }
+                else
+                {
+                    openByAgent[from] = left;
+                }
+            }
+
+            if (to is not null)
+            {
+                openByAgent[to] = openByAgent.GetValueOrDefault(to) + 1;
+            }
+        }
+    }
+
+    private static string? OpenWith(ConversationState? state) => state is { Closed: false, Assignee: { } agent } ? agent : null;
 
     private sealed class Slot
     {
