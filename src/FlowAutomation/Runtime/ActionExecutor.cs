@@ -31,7 +31,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                     {
                         if (!run.State.Tags.Contains(t))
                         {
-                            run.State = run.State.WithTag(t);
+                            run.Draft.ApplyTag(t);
                             (added ??= []).Add(t);
                         }
                     }
@@ -41,7 +41,10 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                 case UntagAction untag:
                     foreach (var t in untag.Tags)
                     {
-                        run.State = run.State.WithoutTag(t);
+                        if (run.State.Tags.Contains(t))
+                        {
+                            run.Draft.ApplyUntag(t);
+                        }
                     }
 
                     Done(run, flowId, node, "untag", Described(action));
@@ -50,7 +53,11 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                     Assign(run, flowId, node, assign);
                     break;
                 case UnassignAction:
-                    run.State = run.State.Unassigned();
+                    if (run.State.Assignee is not null || run.State.Team is not null)
+                    {
+                        run.Draft.ApplyAssignment(null, null);
+                    }
+
                     Done(run, flowId, node, "unassign", "unassigned");
                     break;
                 case ReplyAction reply:
@@ -69,11 +76,19 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                     }
                     break;
                 case ReportSpamAction:
-                    run.State = run.State.MarkReported();
+                    if (!run.State.Reported)
+                    {
+                        run.Draft.ApplyReported();
+                    }
+
                     Done(run, flowId, node, "report_spam", "reported the contact as spam");
                     break;
                 case CloseAction:
-                    run.State = run.State.MarkClosed();
+                    if (!run.State.Closed)
+                    {
+                        run.Draft.ApplyClosed();
+                    }
+
                     Done(run, flowId, node, "close", "closed the conversation");
                     break;
                 case StopAction:
@@ -90,7 +105,12 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
         var agent = assign.Agent ?? run.Teams.Pick(assign.Team!, assign.Strategy);
         if (run.State.Assignee != agent || run.State.Team != assign.Team)
         {
-            run.State = run.State with { Assignee = agent, Team = assign.Team };
+            run.Draft.ApplyAssignment(agent, assign.Team);
+        }
+
+        if (!run.Traced)
+        {
+            return; // nobody reads the sentence
         }
 
         var detail = (agent, assign.Team) switch
@@ -119,7 +139,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                 continue;
             }
 
-            run.State = run.State.WithField(field.Field, value.Text);
+            run.Draft.ApplyField(field.Field, value.Text);
             done.Add($"{field.Field} = \"{value.Text}\"");
         }
 
@@ -187,7 +207,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
             return;
         }
 
-        run.State = MessageGuard.Reserve(run.State, decision);
+        run.Draft.ApplySend(decision.DecidedAt, decision.AfterWindow); // the slot the guard allowed (MessageGuard.Reserve, in place)
         run.Outgoing.Add(new OutgoingMessage(run.NextMessageId(), run.State.ConversationId, run.State.ContactId ?? run.State.ConversationId, flowId, content, run.Now, decision.ExpiresAt));
         run.Sent++;
         if (run.Traced)

@@ -20,6 +20,13 @@ public sealed record EngineCommit(
     CompletedWork? Completes)
 {
     public string ConversationId => State.ConversationId;
+
+    /// <summary>
+    /// Whether <see cref="State"/> is a draft the engine made for this commit alone (see <c>ConversationState.Draft</c>):
+    /// nobody else holds it and the engine leaves it once committed, so a store in memory keeps that very object
+    /// (its version raised) instead of a copy.
+    /// </summary>
+    internal bool StateIsDraft { get; init; }
 }
 
 /// <summary>

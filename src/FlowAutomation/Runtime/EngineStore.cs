@@ -39,7 +39,8 @@ public interface IEngineStore
 /// <summary>
 /// An <see cref="IEngineStore"/> over parts that share no transaction: the state (with the team turns) is saved
 /// first, then the messages are enqueued, the follow-ups cancelled and scheduled and the trace written. Right for
-/// memory and the dry run. It keeps no record of completed work: <see cref="EngineCommit.Completes"/> is not checked
+/// memory and the dry run. With an <see cref="InMemoryConversationStore"/> it keeps the engine's draft itself
+/// (<see cref="EngineCommit.StateIsDraft"/>) instead of a copy. It keeps no record of completed work: <see cref="EngineCommit.Completes"/> is not checked
 /// (the virtual scheduler hands each follow-up over once).
 /// </summary>
 public sealed class EngineStore(IConversationStore conversations, IMessageOutbox outbox, IFollowUpScheduler scheduler, ITraceSink trace) : IEngineStore
@@ -62,29 +63,34 @@ public sealed class EngineStore(IConversationStore conversations, IMessageOutbox
     public async ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        if (await conversations.TrySaveAsync(commit.State, commit.Turns, cancellationToken).ConfigureAwait(false) is null)
+        // The engine's draft is kept as it is by the store in memory (no copy); any other state is saved as usual.
+        var saved = commit.StateIsDraft && conversations is InMemoryConversationStore memory
+            ? memory.TryKeep(commit.State, commit.Turns)
+            : await conversations.TrySaveAsync(commit.State, commit.Turns, cancellationToken).ConfigureAwait(false);
+        if (saved is null)
         {
             return CommitResult.Conflict;
         }
 
-        foreach (var message in commit.Messages)
+        // Indexed loops: a foreach over an IReadOnlyList boxes its enumerator, for every commit.
+        for (var i = 0; i < commit.Messages.Count; i++)
         {
-            await outbox.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+            await outbox.EnqueueAsync(commit.Messages[i], cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var job in commit.Cancel)
+        for (var i = 0; i < commit.Cancel.Count; i++)
         {
-            await scheduler.CancelAsync(job.Id, cancellationToken).ConfigureAwait(false);
+            await scheduler.CancelAsync(commit.Cancel[i].Id, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var job in commit.Schedule)
+        for (var i = 0; i < commit.Schedule.Count; i++)
         {
-            await scheduler.ScheduleAsync(job, cancellationToken).ConfigureAwait(false);
+            await scheduler.ScheduleAsync(commit.Schedule[i], cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var record in commit.Trace)
+        for (var i = 0; i < commit.Trace.Count; i++)
         {
-            trace.Write(record);
+            trace.Write(commit.Trace[i]);
         }
 
         return CommitResult.Committed;

@@ -32,7 +32,33 @@ internal sealed class EventRun : IFiringHistory
     /// <summary>The provider's id of the customer event, for <see cref="Key"/>.</summary>
     public string? EventId { get; init; }
 
-    public ConversationState State { get; set; }
+    /// <summary>
+    /// The conversation as the run has changed it so far: the stored state until the first change, then the run's draft
+    /// (<see cref="Draft"/>). Read it afresh after a change; it is not to be kept.
+    /// </summary>
+    public ConversationState State { get; private set; }
+
+    /// <summary>
+    /// The state to change, in place (<c>ConversationState.Apply…</c>): the run's own draft, made from the stored state on
+    /// the first change, so that one event makes one new state however many changes it has. Every read of it counts as a
+    /// change (the run's facts are made again).
+    /// </summary>
+    public ConversationState Draft
+    {
+        get
+        {
+            if (!_drafted)
+            {
+                State = State.Draft();
+                _drafted = true;
+            }
+
+            _facts = null; // the facts are made again from the changed state
+            return State;
+        }
+    }
+
+    private bool _drafted;
 
     public long BaseVersion { get; }
 
@@ -70,33 +96,63 @@ internal sealed class EventRun : IFiringHistory
     /// </summary>
     public required TeamBook Teams { get; set; }
 
-    /// <summary>What was found about the images the run's replies send, kept across the event's runs.</summary>
-    public required ImageLookups Images { get; init; }
+    /// <summary>How the run's replies look at images.</summary>
+    public required IImageInspector ImageInspector { get; init; }
 
-    /// <summary>The flows this run fired, in order, not yet written into <see cref="State"/>'s <c>FlowsFired</c> (see <see cref="RecordFired"/>).</summary>
-    private List<string>? _firedNow;
+    /// <summary>
+    /// What was found about the images the run's replies send: made on the first image reply (most events send none),
+    /// and given to the event's next run (<see cref="KnownImages"/>) when the images had to be looked at first.
+    /// </summary>
+    public ImageLookups Images => _images ??= new ImageLookups(ImageInspector);
+
+    /// <summary>The run's image lookups if it made any; an earlier run's of the same event, given at the start.</summary>
+    public ImageLookups? KnownImages
+    {
+        get => _images;
+        init => _images = value;
+    }
+
+    /// <summary>Looks at the images the run's replies wanted facts for; true when there were any (the event runs again, with them).</summary>
+    public ValueTask<bool> InspectWantedImagesAsync(CancellationToken cancellationToken) =>
+        _images is null ? ValueTask.FromResult(false) : _images.InspectWantedAsync(cancellationToken);
+
+    private ImageLookups? _images;
+
+    // The flows this run fired, in order, not yet written into State's FlowsFired (see RecordFired): the first one, and
+    // all of them in a list once there is a second (most events fire one flow or none).
+    private string? _firedFirst;
+    private List<string>? _firedAll;
 
     public int Sent { get; set; }
 
     public int Blocked { get; set; }
 
-    private int _sequence;
-
-    public string NextMessageId() => $"{Key}/{++_sequence}";
+    /// <summary>The id of the run's next outgoing message: the run's key and the message's number in the run.</summary>
+    public string NextMessageId() => $"{Key}/{(_outgoing?.Count ?? 0) + 1}";
 
     /// <summary>
     /// The flow fired now. Kept in the run and written into the state's <c>FlowsFired</c> once, when the run is frozen
     /// for its commit (<see cref="Frozen"/>), instead of a new state and a new dictionary path per firing;
     /// <see cref="HasFired"/> answers as the state with every firing written in would.
     /// </summary>
-    public void RecordFired(string flowId) => (_firedNow ??= []).Add(flowId);
+    public void RecordFired(string flowId)
+    {
+        if (_firedFirst is null)
+        {
+            _firedFirst = flowId;
+        }
+        else
+        {
+            (_firedAll ??= [_firedFirst]).Add(flowId);
+        }
+    }
 
     /// <summary>The flows this run fired, each once, in the order they first fired (the event's outcome).</summary>
     public ImmutableArray<string> FiredFlows()
     {
-        if (_firedNow is not { Count: > 0 } fired)
+        if (_firedAll is not { } fired)
         {
-            return [];
+            return _firedFirst is { } only ? [only] : [];
         }
 
         var flows = ImmutableArray.CreateBuilder<string>(fired.Count);
@@ -116,81 +172,66 @@ internal sealed class EventRun : IFiringHistory
     /// Everything the run did, as one value for the store: the state frozen (<see cref="Frozen"/>), the messages, the
     /// team turns taken, the follow-ups to schedule and to cancel, the trace, and the work item it completes.
     /// </summary>
-    public EngineCommit ToCommit(CompletedWork? completes) => new(
-        Frozen(),
-        _outgoing ?? (IReadOnlyList<OutgoingMessage>)[],
-        Teams.Turns,
-        _schedule ?? (IReadOnlyList<FollowUpJob>)[],
-        _cancel is { Count: > 0 } cancel ? [.. cancel.Select(c => c.Job)] : [],
-        _trace ?? (IReadOnlyList<TraceRecord>)[],
-        completes);
+    public EngineCommit ToCommit(CompletedWork? completes)
+    {
+        var state = Frozen();
+        return new(
+            state,
+            _outgoing ?? (IReadOnlyList<OutgoingMessage>)[],
+            Teams.Turns,
+            _schedule ?? (IReadOnlyList<FollowUpJob>)[],
+            _cancel is { Count: > 0 } cancel ? [.. cancel.Select(c => c.Job)] : [],
+            _trace ?? (IReadOnlyList<TraceRecord>)[],
+            completes)
+        {
+            StateIsDraft = _drafted,
+        };
+    }
 
     bool IFiringHistory.HasFired(FlowDefinition flow, OncePer scope, FactSnapshot facts) => HasFired(flow.Id, scope);
 
     /// <summary>As <see cref="ConversationState.HasFired"/> on the state with this run's firings written in.</summary>
     public bool HasFired(string flowId, OncePer scope) =>
-        _firedNow is { } now && now.Contains(flowId)
+        _firedFirst == flowId || (_firedAll is { } all && all.Contains(flowId))
             ? scope != OncePer.Window || (State.StretchStart is { } start && Now >= start)
             : State.HasFired(flowId, scope);
 
-    /// <summary>The state to commit: this run's firings written in, at the version the run read (for the compare-and-swap).</summary>
+    /// <summary>
+    /// The state to commit: this run's firings written in, at the version the run read (for the compare-and-swap). The
+    /// run's draft when it changed anything (the firings are written into it), else the stored state itself.
+    /// </summary>
     public ConversationState Frozen()
     {
-        var state = State;
-        if (_firedNow is { Count: > 0 } fired)
+        if (_firedAll is { } fired)
         {
-            // One or two firings (most events): a path each, without a builder; more: one builder.
-            var flows = state.FlowsFired;
-            if (fired.Count <= 2)
-            {
-                foreach (var id in fired)
-                {
-                    flows = flows.SetItem(id, Now);
-                }
-            }
-            else
-            {
-                var builder = flows.ToBuilder();
-                foreach (var id in fired)
-                {
-                    builder[id] = Now;
-                }
-
-                flows = builder.ToImmutable();
-            }
-
-            state = state with { FlowsFired = flows };
+            Draft.ApplyFired(fired, Now);
+        }
+        else if (_firedFirst is { } only)
+        {
+            Draft.ApplyFired(only, Now);
         }
 
-        return state.Version == BaseVersion ? state : state with { Version = BaseVersion };
+        return State.Version == BaseVersion ? State : Draft.ApplyVersion(BaseVersion);
     }
 
     /// <summary>
-    /// The facts rules and templates read now: the same snapshot again while the state and the event are the same (a
-    /// snapshot is a function of the two, the run's time and the engine's options); the contact's part is made again
-    /// only when the state's contact fields changed.
+    /// The facts rules and templates read now: the same snapshot again while the state is unchanged and the event is the
+    /// same (a snapshot is a function of the two, the run's time and the engine's options); the contact's part is made
+    /// again only when the state's contact fields, tags or fields changed (<see cref="ConversationState.CachedContact"/>).
     /// </summary>
     public FactSnapshot Facts(FlowEvent e, EngineOptions options)
     {
         var state = State;
-        if (_facts is { } last && ReferenceEquals(_factsState, state) && ReferenceEquals(last.Event, e))
+        if (_facts is { } last && ReferenceEquals(last.Event, e))
         {
             return last;
         }
 
-        var contact = _contact;
-        if (contact is null || !ReferenceEquals(contact.Tags, state.Tags) || !ReferenceEquals(contact.Fields, state.Fields)
-            || !ReferenceEquals(contact.Name, state.ContactName) || !ReferenceEquals(contact.Country, state.ContactCountry)
-            || !ReferenceEquals(contact.Language, state.ContactLanguage) || !ReferenceEquals(contact.Id, state.ContactId ?? state.ConversationId))
-        {
-            _contact = contact = state.Contact();
-        }
-
-        _factsState = state;
+        // The contact's part from the state (made once per contact, tags and fields, and handed on from state to state); a
+        // draft keeps what it made for the states drafted from it.
+        var contact = state.CachedContact(keep: _drafted);
         return _facts = new(e, contact, state.ToConversationFacts(options.Policy, Now));
     }
 
-    private ContactFacts? _contact;
     private FactSnapshot? _facts;
-    private ConversationState? _factsState;
 }

@@ -30,8 +30,13 @@ public sealed partial class FlowEngine
             var stored = await _store.FindAsync(message.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(message.ConversationId, message.ContactId);
             var now = _clock.GetUtcNow();
-            var run = new EventRun(stored, now, $"{message.ConversationId}/agent/{message.MessageId ?? "v" + stored.Version.ToString(CultureInfo.InvariantCulture)}") { Teams = Teams.WithoutReading(), Images = new ImageLookups(DeclaredImageInspector.Instance), Traced = _store.WantsTrace };
-            run.State = run.State.WithContact(message.ContactId, null, null, null).RecordAgentSend(message.At, Options.Policy);
+            var run = new EventRun(stored, now, $"{message.ConversationId}/agent/{message.MessageId ?? "v" + stored.Version.ToString(CultureInfo.InvariantCulture)}") { Teams = Teams.WithoutReading(), ImageInspector = DeclaredImageInspector.Instance, Traced = _store.WantsTrace };
+            if (run.State.ChangesContact(message.ContactId, null, null, null))
+            {
+                run.Draft.ApplyContact(message.ContactId, null, null, null);
+            }
+
+            run.Draft.ApplyAgentSend(message.At, Options.Policy);
             if (run.Traced)
             {
                 run.Trace.Add(new EventTrace(now, AgentSentEvent, DescribeAgentMessage(message, run.State), 0)

@@ -17,12 +17,12 @@ public sealed partial class FlowEngine
     {
         ArgumentNullException.ThrowIfNull(job);
         using var lane = await _gate.EnterAsync(job.ConversationId, cancellationToken).ConfigureAwait(false);
-        var images = new ImageLookups(Options.Images);
+        ImageLookups? images = null; // made on the first image reply, kept across the follow-up's runs
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var stored = await _store.FindAsync(job.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(job.ConversationId, job.ContactId);
-            var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire") { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), Images = images, Traced = _store.WantsTrace };
+            var run = new EventRun(stored, _clock.GetUtcNow(), $"{job.Id}/fire") { Teams = await Teams.ReadAsync(_store, stored, cancellationToken).ConfigureAwait(false), ImageInspector = Options.Images, KnownImages = images, Traced = _store.WantsTrace };
             if (run.Traced)
             {
                 run.Trace.Add(new EventTrace(run.Now, "follow_up", $"follow-up {job.FollowUpId} of {job.FlowId} is due", 0)
@@ -31,7 +31,8 @@ public sealed partial class FlowEngine
                 });
             }
             FireInto(run, job);
-            if (!await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false)
+            images = run.KnownImages;
+            if (!await run.InspectWantedImagesAsync(cancellationToken).ConfigureAwait(false)
                 && await CommitAsync(run, new FollowUpFired(job.Id), cancellationToken).ConfigureAwait(false) is not CommitResult.Conflict)
             {
                 return;

@@ -82,15 +82,19 @@ public sealed partial class FlowEngine : IFollowUpHandler
     {
         ArgumentNullException.ThrowIfNull(inbound);
         using var lane = await _gate.EnterAsync(inbound.ConversationId, cancellationToken).ConfigureAwait(false);
-        var images = new ImageLookups(Options.Images);
+        ImageLookups? images = null; // made on the first image reply, kept across the event's runs
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var stored = await _store.FindAsync(inbound.ConversationId, cancellationToken).ConfigureAwait(false)
                 ?? ConversationState.New(inbound.ConversationId, inbound.ContactId);
             var now = _clock.GetUtcNow();
             // The team book is read only when a flow that fires picks an agent from a team (most events assign nothing).
-            var run = new EventRun(stored, now, key: null) { EventId = inbound.EventId, Teams = Teams.WithoutReading(), Images = images, Traced = _store.WantsTrace };
-            run.State = run.State.WithContact(inbound.ContactId, inbound.ContactName, inbound.ContactCountry, inbound.ContactLanguage);
+            var run = new EventRun(stored, now, key: null) { EventId = inbound.EventId, Teams = Teams.WithoutReading(), ImageInspector = Options.Images, KnownImages = images, Traced = _store.WantsTrace };
+            if (run.State.ChangesContact(inbound.ContactId, inbound.ContactName, inbound.ContactCountry, inbound.ContactLanguage))
+            {
+                run.Draft.ApplyContact(inbound.ContactId, inbound.ContactName, inbound.ContactCountry, inbound.ContactLanguage);
+            }
+
             var e = inbound.Event;
             var received = run.Traced ? new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0) { ProviderAt = inbound.ProviderAt, ReceivedAt = inbound.ReceivedAt } : null;
             var receivedIndex = 0;
@@ -103,12 +107,21 @@ public sealed partial class FlowEngine : IFollowUpHandler
             switch (e.Kind)
             {
                 case EventKind.MessageReceived:
-                    run.State = run.State.BeginStretch(e.At).RecordInbound(e.At, Options.Policy);
+                    if (run.State.BeginsStretch(e.At))
+                    {
+                        run.Draft.ApplyStretch(e.At);
+                    }
+
+                    run.Draft.ApplyInbound(e.At, Options.Policy);
                     await CancelOnReplyAsync(run, cancellationToken).ConfigureAwait(false);
                     break;
                 case EventKind.LeadSubmitted:
-                    run.State = Options.Policy.LeadOpensWindow ? run.State.BeginStretch(e.At) : run.State;
-                    run.State = run.State.RecordLeadSubmission(e.At, Options.Policy);
+                    if (Options.Policy.LeadOpensWindow && run.State.BeginsStretch(e.At))
+                    {
+                        run.Draft.ApplyStretch(e.At);
+                    }
+
+                    run.Draft.ApplyLeadSubmission(e.At, Options.Policy);
                     break;
             }
 
@@ -125,7 +138,8 @@ public sealed partial class FlowEngine : IFollowUpHandler
             }
 
             Act(run, e, evaluation);
-            if (await images.InspectWantedAsync(cancellationToken).ConfigureAwait(false))
+            images = run.KnownImages;
+            if (await run.InspectWantedImagesAsync(cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }

@@ -14,8 +14,7 @@ public sealed partial record ConversationState
     public ConversationState RecordAgentSend(DateTimeOffset at, PolicyProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var counted = RecordSend(at, afterWindow: !Allowance(profile, at).IsOpen);
-        return WindowOpener == WindowOpener.None || IsBeforeCurrentWindow(at) ? counted with { WindowSends = WindowSends, AfterWindowSends = AfterWindowSends } : counted;
+        return Draft().ApplyAgentSend(at, profile);
     }
 
     /// <summary>Whether <paramref name="at"/> is before the current (or last) window opened.</summary>

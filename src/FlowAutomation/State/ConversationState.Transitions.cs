@@ -10,63 +10,33 @@ public sealed partial record ConversationState
     /// written since the customer's first message. A message older than the current window's start (a late webhook)
     /// is counted but does not move the window back.
     /// </summary>
-    public ConversationState RecordInbound(DateTimeOffset at, PolicyProfile profile)
-    {
-        var isReply = InboundCount > 0 && BusinessReplied;
-        var opens = OpensWindow(at);
-
-        // One new state, with the window opened in it when the message opens one (as OpenWindow would).
-        return this with
-        {
-            InboundCount = InboundCount + 1,
-            FirstInboundAt = FirstInboundAt is { } first && first <= at ? first : at,
-            LastInboundAt = LastInboundAt is { } last && last >= at ? last : at,
-            CustomerReplied = CustomerReplied || isReply,
-            Closed = false,
-            WindowOpener = opens ? (isReply ? WindowOpener.Reply : WindowOpener.Message) : WindowOpener,
-            WindowStart = opens ? at : WindowStart,
-            WindowEnd = opens ? at + profile.ReplyWindow : WindowEnd,
-            WindowSends = opens ? 0 : WindowSends,
-            AfterWindowSends = opens ? 0 : AfterWindowSends,
-        };
-    }
+    public ConversationState RecordInbound(DateTimeOffset at, PolicyProfile profile) => Draft().ApplyInbound(at, profile);
 
     /// <summary>
     /// The customer submitted a lead-ad form at <paramref name="at"/>. It opens a reply window (restarting the counts)
     /// only when the profile's <see cref="PolicyProfile.LeadOpensWindow"/> says so; it never counts as a message.
     /// </summary>
-    public ConversationState RecordLeadSubmission(DateTimeOffset at, PolicyProfile profile)
-    {
-        var next = this with { LastLeadAt = LastLeadAt is { } last && last >= at ? last : at };
-        return profile.LeadOpensWindow && OpensWindow(at) ? next.OpenWindow(at, WindowOpener.Lead, profile) : next;
-    }
+    public ConversationState RecordLeadSubmission(DateTimeOffset at, PolicyProfile profile) => Draft().ApplyLeadSubmission(at, profile);
 
     /// <summary>The guard allowed a message at <paramref name="at"/>; it uses a slot of the window or of the time after it.</summary>
     /// <param name="afterWindow">Whether the slot is one of those allowed after the window closed.</param>
-    public ConversationState RecordSend(DateTimeOffset at, bool afterWindow) => this with
-    {
-        WindowSends = afterWindow ? WindowSends : WindowSends + 1,
-        AfterWindowSends = afterWindow ? AfterWindowSends + 1 : AfterWindowSends,
-        OutboundCount = OutboundCount + 1,
-        LastOutboundAt = LastOutboundAt is { } last && last >= at ? last : at,
-        BusinessReplied = BusinessReplied || InboundCount > 0,
-    };
+    public ConversationState RecordSend(DateTimeOffset at, bool afterWindow) => Draft().ApplySend(at, afterWindow);
 
-    public ConversationState WithTag(string tag) => this with { Tags = Tags.Add(tag) };
+    public ConversationState WithTag(string tag) => Draft().ApplyTag(tag);
 
-    public ConversationState WithoutTag(string tag) => this with { Tags = Tags.Remove(tag) };
+    public ConversationState WithoutTag(string tag) => Draft().ApplyUntag(tag);
 
-    public ConversationState WithField(string name, string value) => this with { Fields = Fields.SetItem(name, value) };
+    public ConversationState WithField(string name, string value) => Draft().ApplyField(name, value);
 
     /// <summary>Assigns the conversation to an agent and/or a team (a <c>null</c> keeps the current value).</summary>
-    public ConversationState AssignTo(string? agent, string? team) => this with { Assignee = agent ?? Assignee, Team = team ?? Team };
+    public ConversationState AssignTo(string? agent, string? team) => Draft().ApplyAssignment(agent ?? Assignee, team ?? Team);
 
-    public ConversationState Unassigned() => this with { Assignee = null, Team = null };
+    public ConversationState Unassigned() => Draft().ApplyAssignment(null, null);
 
     /// <summary>The contact was reported as spam; the guard refuses further messages unless the profile allows them.</summary>
-    public ConversationState MarkReported() => this with { Reported = true };
+    public ConversationState MarkReported() => Draft().ApplyReported();
 
-    public ConversationState MarkClosed() => this with { Closed = true };
+    public ConversationState MarkClosed() => Draft().ApplyClosed();
 
     /// <summary>
     /// The messages the business may still send at <paramref name="now"/>: inside the window, its quota; after it,
@@ -85,15 +55,6 @@ public sealed partial record ConversationState
     }
 
     private bool OpensWindow(DateTimeOffset at) => WindowStart is not { } start || at >= start;
-
-    private ConversationState OpenWindow(DateTimeOffset at, WindowOpener opener, PolicyProfile profile) => this with
-    {
-        WindowOpener = opener,
-        WindowStart = at,
-        WindowEnd = at + profile.ReplyWindow,
-        WindowSends = 0,
-        AfterWindowSends = 0,
-    };
 }
 
 /// <summary>

@@ -5,13 +5,19 @@ namespace FlowAutomation.State;
 /// <summary>
 /// Conversation states in process memory, for the dry-run runner, tests and a single-node service. Each
 /// conversation has its own lock, held only for the version check and the swap; a save that moves team turns also
-/// holds the turns' lock, so that the turns and the state change together.
+/// holds the turns' lock, so that the turns and the state change together. The open conversations of each agent are
+/// counted as states are saved.
 /// </summary>
 public sealed class InMemoryConversationStore : IConversationStore
 {
     private readonly ConcurrentDictionary<string, Slot> slots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> teamTurns = new(StringComparer.Ordinal);
     private readonly Lock turnsGate = new();
+
+    // The open conversations of each agent, moved on every save that opens, closes or reassigns one (a read of the
+    // counts does not walk the conversations).
+    private readonly Dictionary<string, int> openByAgent = new(StringComparer.Ordinal);
+    private readonly Lock openGate = new();
 
     /// <summary>How many conversations the store holds.</summary>
     public int Count => slots.Count(s => s.Value.State is not null);
@@ -27,7 +33,7 @@ public sealed class InMemoryConversationStore : IConversationStore
     {
         ArgumentNullException.ThrowIfNull(state);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Swap(state));
+        return ValueTask.FromResult(Swap(state, keep: false));
     }
 
     public ValueTask<ConversationState?> TrySaveAsync(ConversationState state, IReadOnlyCollection<TeamTurn> turns, CancellationToken cancellationToken = default)
@@ -35,19 +41,31 @@ public sealed class InMemoryConversationStore : IConversationStore
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(turns);
         cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Save(state, turns, keep: false));
+    }
+
+    /// <summary>
+    /// As <see cref="TrySaveAsync(ConversationState, IReadOnlyCollection{TeamTurn}, CancellationToken)"/> for a draft that
+    /// nobody else holds or will change (the engine's, see <c>ConversationState.Draft</c>): the store keeps that object,
+    /// its version raised in place, instead of a copy. Returns it, or <c>null</c> (and leaves it as it was) on a conflict.
+    /// </summary>
+    internal ConversationState? TryKeep(ConversationState draft, IReadOnlyCollection<TeamTurn> turns) => Save(draft, turns, keep: true);
+
+    private ConversationState? Save(ConversationState state, IReadOnlyCollection<TeamTurn> turns, bool keep)
+    {
         if (turns.Count == 0)
         {
-            return ValueTask.FromResult(Swap(state));
+            return Swap(state, keep);
         }
 
         lock (turnsGate)
         {
             if (turns.Any(t => teamTurns.GetValueOrDefault(t.Team) != t.From))
             {
-                return ValueTask.FromResult<ConversationState?>(null);
+                return null;
             }
 
-            var saved = Swap(state);
+            var saved = Swap(state, keep);
             if (saved is not null)
             {
                 foreach (var turn in turns)
@@ -56,7 +74,7 @@ public sealed class InMemoryConversationStore : IConversationStore
                 }
             }
 
-            return ValueTask.FromResult(saved);
+            return saved;
         }
     }
 
@@ -64,16 +82,11 @@ public sealed class InMemoryConversationStore : IConversationStore
     {
         ArgumentNullException.ThrowIfNull(assignees);
         cancellationToken.ThrowIfCancellationRequested();
-        var counts = assignees.Distinct(StringComparer.Ordinal).ToDictionary(a => a, _ => 0, StringComparer.Ordinal);
-        foreach (var slot in slots.Values)
+        lock (openGate)
         {
-            if (Volatile.Read(ref slot.State) is { Closed: false, Assignee: { } agent } && counts.TryGetValue(agent, out var n))
-            {
-                counts[agent] = n + 1;
-            }
+            return ValueTask.FromResult<IReadOnlyDictionary<string, int>>(
+                assignees.Distinct(StringComparer.Ordinal).ToDictionary(a => a, a => openByAgent.GetValueOrDefault(a), StringComparer.Ordinal));
         }
-
-        return ValueTask.FromResult<IReadOnlyDictionary<string, int>>(counts);
     }
 
     public ValueTask<IReadOnlyDictionary<string, long>> FindTurnsAsync(IReadOnlyCollection<string> teams, CancellationToken cancellationToken = default)
@@ -87,7 +100,7 @@ public sealed class InMemoryConversationStore : IConversationStore
         }
     }
 
-    private ConversationState? Swap(ConversationState state)
+    private ConversationState? Swap(ConversationState state, bool keep)
     {
         var slot = slots.GetOrAdd(state.ConversationId, static _ => new Slot());
         lock (slot)
@@ -97,11 +110,45 @@ public sealed class InMemoryConversationStore : IConversationStore
                 return null;
             }
 
-            var saved = state with { Version = state.Version + 1 };
+            var saved = keep ? state.ApplyVersion(state.Version + 1) : state with { Version = state.Version + 1 };
+            CountOpen(slot.State, saved);
             Volatile.Write(ref slot.State, saved);
             return saved;
         }
     }
+
+    /// <summary>Moves the conversation's place in the open counts from the agent it was open with to the one it is open with now.</summary>
+    private void CountOpen(ConversationState? was, ConversationState now)
+    {
+        var (from, to) = (OpenWith(was), OpenWith(now));
+        if (from == to)
+        {
+            return;
+        }
+
+        lock (openGate)
+        {
+            if (from is not null)
+            {
+                var left = openByAgent[from] - 1;
+                if (left == 0)
+                {
+                    openByAgent.Remove(from);
+                }
+                else
+                {
+                    openByAgent[from] = left;
+                }
+            }
+
+            if (to is not null)
+            {
+                openByAgent[to] = openByAgent.GetValueOrDefault(to) + 1;
+            }
+        }
+    }
+
+    private static string? OpenWith(ConversationState? state) => state is { Closed: false, Assignee: { } agent } ? agent : null;
 
     private sealed class Slot
     {
