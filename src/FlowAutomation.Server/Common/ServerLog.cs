@@ -96,6 +96,9 @@ internal static partial class ServerLog
     [LoggerMessage(43, LogLevel.Warning, "Follow-up reconciliation failed")]
     public static partial void FollowUpReconcileFailed(this ILogger logger, Exception exception);
 
+    [LoggerMessage(72, LogLevel.Warning, "Handing follow-ups due within the horizon to Hangfire failed; the next pass tries again")]
+    public static partial void FollowUpPromotionFailed(this ILogger logger, Exception exception);
+
     [LoggerMessage(44, LogLevel.Debug, "Follow-up {JobId} started {EarlyMs} ms before its due time; it waits out the rest")]
     public static partial void FollowUpEarly(this ILogger logger, string jobId, double earlyMs);
 

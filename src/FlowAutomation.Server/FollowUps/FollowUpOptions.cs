@@ -18,6 +18,20 @@ internal sealed class FollowUpOptions
     [Positive]
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How far ahead follow-ups are handed to Hangfire. A follow-up due later stays only in the <c>follow_ups</c> table
+    /// (the record of truth) and is handed over by the promotion pass (every <see cref="PromotionInterval"/>) once it
+    /// falls due within this horizon; creating a Hangfire job per follow-up on the engine's path cost more than a quarter
+    /// of the service's busy time when most follow-ups are due in hours or days. Keep it well above
+    /// <see cref="PromotionInterval"/>, so a follow-up is always handed over before it is due.
+    /// </summary>
+    [Positive]
+    public TimeSpan HandOverHorizon { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often follow-ups that fell due within <see cref="HandOverHorizon"/> are handed to Hangfire.</summary>
+    [Positive]
+    public TimeSpan PromotionInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Hangfire workers: follow-ups that run at the same moment.</summary>
     [Positive]
     public int Workers { get; set; } = 10;

@@ -13,10 +13,13 @@ namespace FlowAutomation.Server.FollowUps;
 /// Follow-ups on Hangfire. The <c>follow_ups</c> table (<see cref="IFollowUpStore"/>, either provider) is the record of truth —
 /// every follow-up with its status (<c>scheduled</c>, <c>fired</c>, <c>cancelled</c>) and the id of the Hangfire job
 /// that times it — and Hangfire is the timer: one job per follow-up carrying only the row's id, scheduled at the due
-/// time (an absolute time on the injected clock). The engine writes the rows in its commit; once the commit is
-/// durable this scheduler, as an <see cref="ICommitListener"/>, hands the new follow-ups to Hangfire and deletes the
-/// jobs of cancelled ones. A row without a live job (a crash between the commit and the hand-over, in-memory storage
-/// after a restart, a failed run) is handed again by <see cref="ReconcileAsync"/>, on start and periodically. Used on
+/// time (an absolute time on the injected clock). Only follow-ups due within <see cref="FollowUpOptions.HandOverHorizon"/>
+/// have a job: the engine writes the rows in its commit; once the commit is durable this scheduler, as an
+/// <see cref="ICommitListener"/>, hands those due within the horizon to Hangfire and deletes the jobs of cancelled ones.
+/// Later ones wait in the table; the promotion pass (<see cref="PromoteAsync"/>, every
+/// <see cref="FollowUpOptions.PromotionInterval"/>) hands them over as they fall due within the horizon. A row without a
+/// live job (a crash between the commit and the hand-over, in-memory storage after a restart, a failed run) is handed
+/// again by <see cref="ReconcileAsync"/>, on start and periodically. Used on
 /// its own (the scheduler contract), <see cref="ScheduleAsync"/> and <see cref="CancelAsync"/> write the row in a
 /// transaction of their own. How a run claims its row and waits out an early start: the <c>Running</c> part.
 /// </summary>
@@ -31,6 +34,8 @@ internal sealed partial class HangfireFollowUpScheduler(
     private readonly BackgroundJobClient _client = new(storage);
     private BackgroundJobServer? _server;
     private IFollowUpHandler? _handler;
+    private CancellationTokenSource? _stopPromotion;
+    private Task _promotion = Task.CompletedTask;
 
     /// <summary>Built and reconciled (firing or not).</summary>
     public bool IsReady { get; private set; }
@@ -70,6 +75,8 @@ internal sealed partial class HangfireFollowUpScheduler(
                 new ReportingStateChanger(new BackgroundJobStateChanger(filters), () => Changed?.Invoke()));
 #pragma warning restore CS0618
         }
+        _stopPromotion = new CancellationTokenSource();
+        _promotion = PromoteEveryIntervalAsync(_stopPromotion.Token);
         IsReady = true;
         logger.FollowUpsStarted(handed);
     }
@@ -77,7 +84,7 @@ internal sealed partial class HangfireFollowUpScheduler(
     public async ValueTask ScheduleAsync(FollowUpJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (await followUps.InsertAsync(job, time.GetUtcNow(), cancellationToken))
+        if (await followUps.InsertAsync(job, time.GetUtcNow(), cancellationToken) && WithinHorizon(job.DueAt))
             await HandOverAsync(job.Id, job.DueAt, replacing: null, cancellationToken);
     }
 
@@ -92,24 +99,30 @@ internal sealed partial class HangfireFollowUpScheduler(
     public async ValueTask<IReadOnlyList<FollowUpJob>> PendingAsync(string conversationId, CancellationToken cancellationToken) =>
         await followUps.PendingAsync(conversationId, cancellationToken);
 
-    /// <summary>After an engine commit: the jobs of the follow-ups it cancelled are deleted, those it scheduled are handed over.</summary>
+    /// <summary>
+    /// After an engine commit: the jobs of the follow-ups it cancelled are deleted, those it scheduled due within the
+    /// horizon are handed over (the others wait for the promotion pass).
+    /// </summary>
     public async ValueTask CommittedAsync(EngineCommit commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commit);
         foreach (var job in commit.Cancel)
             await DeleteJobOfAsync(job.Id, cancellationToken);
         foreach (var job in commit.Schedule)
-            await HandOverAsync(job.Id, job.DueAt, replacing: null, cancellationToken);
+        {
+            if (WithinHorizon(job.DueAt))
+                await HandOverAsync(job.Id, job.DueAt, replacing: null, cancellationToken);
+        }
     }
 
     /// <summary>
-    /// Hands Hangfire every scheduled follow-up whose job is not live (missing, deleted, failed, or forgotten by a
-    /// restart); returns how many. Those already due are enqueued at once.
+    /// Hands Hangfire every scheduled follow-up due within the horizon whose job is not live (never handed over,
+    /// missing, deleted, failed, or forgotten by a restart); returns how many. Those already due are enqueued at once.
     /// </summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken = default)
     {
         var handed = 0;
-        foreach (var (id, dueAt, hangfireJobId) in await followUps.HandOversAsync(cancellationToken))
+        foreach (var (id, dueAt, hangfireJobId) in await followUps.HandOversAsync(HorizonEnd(), withoutJob: false, cancellationToken))
         {
             if (hangfireJobId is not null && IsLive(hangfireJobId, id))
                 continue;
@@ -119,8 +132,31 @@ internal sealed partial class HangfireFollowUpScheduler(
         return handed;
     }
 
+    /// <summary>
+    /// The promotion pass: hands Hangfire the scheduled follow-ups that fell due within the horizon and were never
+    /// handed over (a cheap query on the rows without a job; <see cref="ReconcileAsync"/> also checks the jobs recorded);
+    /// returns how many. On several nodes a racing pass loses the row's compare-and-swap and deletes its job.
+    /// </summary>
+    public async Task<int> PromoteAsync(CancellationToken cancellationToken = default)
+    {
+        var handed = 0;
+        foreach (var (id, dueAt, _) in await followUps.HandOversAsync(HorizonEnd(), withoutJob: true, cancellationToken))
+        {
+            if (await HandOverAsync(id, dueAt, replacing: null, cancellationToken))
+                handed++;
+        }
+        return handed;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_stopPromotion is { } stop)
+        {
+            await stop.CancelAsync();
+            await _promotion;
+            stop.Dispose();
+            _stopPromotion = null;
+        }
         if (_server is { } server)
         {
             server.SendStop();
@@ -129,6 +165,35 @@ internal sealed partial class HangfireFollowUpScheduler(
         }
         _server = null;
         IsReady = false;
+    }
+
+    private DateTimeOffset HorizonEnd() => time.GetUtcNow() + options.Value.HandOverHorizon;
+
+    private bool WithinHorizon(DateTimeOffset dueAt) => dueAt <= HorizonEnd();
+
+    /// <summary>Runs <see cref="PromoteAsync"/> every promotion interval on the injected clock until stopped.</summary>
+    private async Task PromoteEveryIntervalAsync(CancellationToken stop)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(options.Value.PromotionInterval, time);
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    var handed = await PromoteAsync(stop);
+                    if (handed > 0)
+                        Changed?.Invoke();
+                }
+                catch (Exception exception) when (!stop.IsCancellationRequested)
+                {
+                    logger.FollowUpPromotionFailed(exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>

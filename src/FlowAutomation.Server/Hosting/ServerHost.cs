@@ -71,7 +71,8 @@ public static class ServerHost
             .Validate(o => PolicyProfiles.TryGet(o.Policy, out _), $"Flows:Policy must be one of {string.Join(", ", PolicyProfiles.Names)}");
         services.AddSettings<RulesOptions>(configuration, RulesOptions.SectionName)
             .Validate(o => o.IsValid, $"Rules:Engine must be one of {string.Join(", ", FlowAutomation.Rules.RuleEngines.Names)}");
-        services.AddSettings<FollowUpOptions>(configuration, FollowUpOptions.SectionName);
+        services.AddSettings<FollowUpOptions>(configuration, FollowUpOptions.SectionName)
+            .Validate(o => o.PromotionInterval * 2 <= o.HandOverHorizon, "FollowUps:HandOverHorizon must be at least twice FollowUps:PromotionInterval");
         services.AddSettings<AdminOptions>(configuration, AdminOptions.SectionName);
         services.AddFollowUpDashboard();
 

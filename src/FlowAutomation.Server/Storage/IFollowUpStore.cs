@@ -27,8 +27,11 @@ internal interface IFollowUpStore
     /// <summary>The follow-up when its row is still scheduled; null when it fired or was cancelled.</summary>
     Task<FollowUpJob?> ScheduledAsync(string jobId, CancellationToken cancellationToken);
 
-    /// <summary>Every scheduled row with the Hangfire job recorded on it, by due time.</summary>
-    Task<IReadOnlyList<ScheduledFollowUp>> HandOversAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// The scheduled rows due by <paramref name="dueBy"/> with the Hangfire job recorded on them, by due time; with
+    /// <paramref name="withoutJob"/> only those that have no job recorded (never handed over).
+    /// </summary>
+    Task<IReadOnlyList<ScheduledFollowUp>> HandOversAsync(DateTimeOffset dueBy, bool withoutJob, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records <paramref name="hangfireJobId"/> on a scheduled row in place of <paramref name="replacing"/>; false when
@@ -53,7 +56,9 @@ internal static class FollowUpSql
 
     public const string AllScheduled = "SELECT job FROM follow_ups WHERE status = 'scheduled' ORDER BY due_at, seq";
 
-    public const string HandOvers = "SELECT id, due_at, hangfire_job_id FROM follow_ups WHERE status = 'scheduled' ORDER BY due_at, seq";
+    public const string HandOvers = "SELECT id, due_at, hangfire_job_id FROM follow_ups WHERE status = 'scheduled' AND due_at <= @dueBy ORDER BY due_at, seq";
+
+    public const string NeverHandedOver = "SELECT id, due_at, hangfire_job_id FROM follow_ups WHERE status = 'scheduled' AND due_at <= @dueBy AND hangfire_job_id IS NULL ORDER BY due_at, seq";
 
     public const string JobOf = "SELECT hangfire_job_id FROM follow_ups WHERE id = @id";
 

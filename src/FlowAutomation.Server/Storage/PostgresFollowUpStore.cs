@@ -53,10 +53,11 @@ internal sealed class PostgresFollowUpStore(PostgresDatabase database) : IFollow
         return json is null ? null : StoreJson.DeserializeJob(json);
     }
 
-    public async Task<IReadOnlyList<ScheduledFollowUp>> HandOversAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ScheduledFollowUp>> HandOversAsync(DateTimeOffset dueBy, bool withoutJob, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return FollowUpRows.HandOvers(await connection.QueryAsync<(string, long, string?)>(new CommandDefinition(FollowUpSql.HandOvers, cancellationToken: cancellationToken)));
+        return FollowUpRows.HandOvers(await connection.QueryAsync<(string, long, string?)>(new CommandDefinition(
+            withoutJob ? FollowUpSql.NeverHandedOver : FollowUpSql.HandOvers, new { dueBy = dueBy.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken)));
     }
 
     public Task<bool> RecordJobAsync(string jobId, string hangfireJobId, string? replacing, CancellationToken cancellationToken) =>

@@ -14,12 +14,17 @@ public sealed record AuditEntry(long Seq, string? ConversationId, DateTimeOffset
 /// </summary>
 internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
 {
-    public static async Task AppendAsync(SqliteConnection connection, SqliteTransaction? transaction, string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken)
+    public static Task AppendAsync(SqliteConnection connection, SqliteTransaction? transaction, string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken)
     {
-        if (records.Count == 0)
-            return;
-        var rows = records.Select(record => Row(conversationId, record)).ToList();
-        await connection.ExecuteAsync(new CommandDefinition(InsertSql, rows, transaction, cancellationToken: cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var record in records)
+        {
+            var row = Row(conversationId, record);
+            SqliteStatements.Get(connection, transaction, InsertSql, "ConversationId", "At", "Kind", "Flow", "Node", "Name", "Status", "Reason", "Detail", "Record")
+                .Set(0, row.ConversationId).Set(1, row.At).Set(2, row.Kind).Set(3, row.Flow).Set(4, row.Node).Set(5, row.Name)
+                .Set(6, row.Status).Set(7, row.Reason).Set(8, row.Detail).Set(9, row.Record).ExecuteNonQuery();
+        }
+        return Task.CompletedTask;
     }
 
     /// <summary>The conversation's trail, oldest first, after <paramref name="afterSeq"/>, at most <paramref name="limit"/> rows.</summary>

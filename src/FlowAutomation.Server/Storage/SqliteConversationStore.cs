@@ -52,13 +52,20 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
     }
 
     /// <summary>The compare-and-swap inside the caller's transaction; <paramref name="at"/> stamps <c>updated_at</c>.</summary>
-    public static async Task<ConversationState?> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, DateTimeOffset at, CancellationToken cancellationToken)
+    public static Task<ConversationState?> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var saved = state with { Version = state.Version + 1 };
-        var sql = state.Version == 0 ? InsertSql : UpdateSql;
-        var changed = await connection.ExecuteAsync(new CommandDefinition(sql, SaveParameters(state, saved, at), transaction, cancellationToken: cancellationToken));
-        return changed == 1 ? saved : null;
+        var command = SqliteStatements.Get(connection, transaction, state.Version == 0 ? InsertSql : UpdateSql, SaveParameterNames)
+            .Set(0, saved.ConversationId).Set(1, saved.Version).Set(2, state.Version).Set(3, saved.ContactId).Set(4, saved.ContactName)
+            .Set(5, saved.Assignee).Set(6, saved.Team).Set(7, saved.Closed).Set(8, saved.LastInboundAt?.ToUnixTimeMilliseconds())
+            .Set(9, saved.WindowEnd?.ToUnixTimeMilliseconds()).Set(10, at.ToUnixTimeMilliseconds()).Set(11, StoreJson.SerializeState(saved));
+        return Task.FromResult(command.ExecuteNonQuery() == 1 ? saved : null);
     }
+
+    /// <summary>The parameters of <see cref="InsertSql"/> and <see cref="UpdateSql"/>, in the order the prepared save sets them (as <see cref="SaveParameters"/> names them).</summary>
+    private static readonly string[] SaveParameterNames =
+        ["id", "version", "expected", "contactId", "contactName", "assignee", "team", "closed", "lastInboundAt", "windowEnd", "updatedAt", "json"];
 
     /// <summary>The first save (both providers): nothing when the row exists.</summary>
     internal const string InsertSql = """

@@ -21,10 +21,11 @@ internal sealed class SqliteFollowUpStore(SqliteDatabase database) : IFollowUpSt
     public Task<FollowUpJob?> ScheduledAsync(string jobId, CancellationToken cancellationToken) =>
         SqliteFollowUpTable.ScheduledAsync(database, jobId, cancellationToken);
 
-    public async Task<IReadOnlyList<ScheduledFollowUp>> HandOversAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ScheduledFollowUp>> HandOversAsync(DateTimeOffset dueBy, bool withoutJob, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return FollowUpRows.HandOvers(await connection.QueryAsync<(string, long, string?)>(new CommandDefinition(FollowUpSql.HandOvers, cancellationToken: cancellationToken)));
+        return FollowUpRows.HandOvers(await connection.QueryAsync<(string, long, string?)>(new CommandDefinition(
+            withoutJob ? FollowUpSql.NeverHandedOver : FollowUpSql.HandOvers, new { dueBy = dueBy.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken)));
     }
 
     /// <summary>

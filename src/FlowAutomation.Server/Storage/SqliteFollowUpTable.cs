@@ -12,26 +12,40 @@ namespace FlowAutomation.Server.Storage;
 internal static class SqliteFollowUpTable
 {
     /// <summary>Writes a scheduled row; false when the follow-up was written before (scheduled, fired or cancelled): it is left as it is.</summary>
-    public static async Task<bool> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, FollowUpJob job, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO follow_ups (id, seq, conversation_id, flow_id, follow_up_id, due_at, status, job, created_at)
-            VALUES (@Id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM follow_ups), @ConversationId, @FlowId, @FollowUpId, @due, 'scheduled', @json, @at)
-            ON CONFLICT (id) DO NOTHING
-            """,
-            new { job.Id, job.ConversationId, job.FlowId, job.FollowUpId, due = job.DueAt.ToUnixTimeMilliseconds(), json = StoreJson.SerializeJob(job), at = now.ToUnixTimeMilliseconds() },
-            transaction, cancellationToken: cancellationToken)) == 1;
+    public static Task<bool> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, FollowUpJob job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var inserted = SqliteStatements.Get(connection, transaction, InsertSql, "Id", "ConversationId", "FlowId", "FollowUpId", "due", "json", "at")
+            .Set(0, job.Id).Set(1, job.ConversationId).Set(2, job.FlowId).Set(3, job.FollowUpId).Set(4, job.DueAt.ToUnixTimeMilliseconds())
+            .Set(5, StoreJson.SerializeJob(job)).Set(6, now.ToUnixTimeMilliseconds()).ExecuteNonQuery();
+        return Task.FromResult(inserted == 1);
+    }
+
+    /// <summary>
+    /// A follow-up's row; <c>seq</c> (the order among rows due at the same time) is the last row's plus one. Every row
+    /// takes it so and gets the next rowid, so <c>seq</c> grows with the rowid and the last row by rowid (one step down
+    /// the table's own B-tree) holds the largest: <c>MAX(seq)</c>, which has no index, scanned the whole table per insert.
+    /// </summary>
+    private const string InsertSql = """
+        INSERT INTO follow_ups (id, seq, conversation_id, flow_id, follow_up_id, due_at, status, job, created_at)
+        VALUES (@Id, COALESCE((SELECT seq FROM follow_ups ORDER BY rowid DESC LIMIT 1), 0) + 1, @ConversationId, @FlowId, @FollowUpId, @due, 'scheduled', @json, @at)
+        ON CONFLICT (id) DO NOTHING
+        """;
 
     /// <summary>Sets a scheduled row <c>cancelled</c>; false when it was not scheduled (fired or cancelled before).</summary>
-    public static async Task<bool> CancelAsync(SqliteConnection connection, SqliteTransaction transaction, string jobId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
-            FollowUpSql.Cancel,
-            new { jobId, at = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) == 1;
+    public static Task<bool> CancelAsync(SqliteConnection connection, SqliteTransaction transaction, string jobId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ChangeAsync(connection, transaction, FollowUpSql.Cancel, jobId, now, cancellationToken);
 
     /// <summary>Sets a scheduled row <c>fired</c>; false when it was not scheduled (fired or cancelled before).</summary>
-    public static async Task<bool> MarkFiredAsync(SqliteConnection connection, SqliteTransaction transaction, string jobId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
-            FollowUpSql.MarkFired,
-            new { jobId, at = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) == 1;
+    public static Task<bool> MarkFiredAsync(SqliteConnection connection, SqliteTransaction transaction, string jobId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ChangeAsync(connection, transaction, FollowUpSql.MarkFired, jobId, now, cancellationToken);
+
+    private static Task<bool> ChangeAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, string jobId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var changed = SqliteStatements.Get(connection, transaction, sql, "jobId", "at").Set(0, jobId).Set(1, now.ToUnixTimeMilliseconds()).ExecuteNonQuery();
+        return Task.FromResult(changed == 1);
+    }
 
     /// <summary>The conversation's scheduled follow-ups, by due time.</summary>
     public static async Task<IReadOnlyList<FollowUpJob>> PendingAsync(SqliteDatabase database, string conversationId, CancellationToken cancellationToken)

@@ -89,10 +89,10 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
 
     private static async Task<int> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, List<Pending> batch)
     {
-        // One command each for the savepoint and its release, prepared once per batch and run for every write
-        // (SqliteTransaction.Save and Release prepare a new statement on every call).
-        await using var save = Command(connection, transaction, $"SAVEPOINT {Savepoint};");
-        await using var release = Command(connection, transaction, $"RELEASE {Savepoint};");
+        // One prepared command each for the savepoint and its release, kept on the writer connection and run for every
+        // write (SqliteTransaction.Save and Release prepare a new statement on every call).
+        var save = SqliteStatements.Get(connection, transaction, $"SAVEPOINT {Savepoint};");
+        var release = SqliteStatements.Get(connection, transaction, $"RELEASE {Savepoint};");
         foreach (var pending in batch)
         {
             await save.ExecuteNonQueryAsync();
@@ -102,14 +102,6 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
             await release.ExecuteNonQueryAsync();
         }
         return batch.Count;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 
     private abstract class Pending

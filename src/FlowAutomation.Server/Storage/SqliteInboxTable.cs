@@ -38,10 +38,12 @@ internal static class SqliteInboxTable
             transaction));
 
     /// <summary>The row is done, in the caller's transaction (false when it was done before).</summary>
-    public static async Task<bool> MarkDoneAsync(SqliteConnection connection, SqliteTransaction transaction, long seq, DateTimeOffset at, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
-            MarkDoneSql,
-            new { seq, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) == 1;
+    public static Task<bool> MarkDoneAsync(SqliteConnection connection, SqliteTransaction transaction, long seq, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var done = SqliteStatements.Get(connection, transaction, MarkDoneSql, "seq", "at").Set(0, seq).Set(1, at.ToUnixTimeMilliseconds()).ExecuteNonQuery();
+        return Task.FromResult(done == 1);
+    }
 
     public static Task MarkFailedAsync(SqliteDatabase database, long seq, string error, int attempts, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(

@@ -35,8 +35,17 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
         EnqueueAsync(message, null, connection, transaction, cancellationToken);
 
     /// <summary>Queues the message in the caller's transaction; <paramref name="flowId"/> names the flow that sent it.</summary>
-    public static async Task<bool> EnqueueAsync(OutboxMessage message, string? flowId, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default) =>
-        await connection.ExecuteAsync(new CommandDefinition(InsertSql, InsertParameters(message, flowId), transaction, cancellationToken: cancellationToken)) == 1;
+    public static Task<bool> EnqueueAsync(OutboxMessage message, string? flowId, SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var (type, text, replyTo, mediaUrl, postId) = ContentColumns(message);
+        var inserted = SqliteStatements.Get(connection, transaction, InsertSql,
+                "Id", "ConversationId", "Sender", "Destination", "type", "text", "replyTo", "mediaUrl", "postId", "CallbackData", "createdAt", "expiresAt", "flowId")
+            .Set(0, message.Id).Set(1, message.ConversationId).Set(2, message.Sender).Set(3, message.Destination).Set(4, type).Set(5, text)
+            .Set(6, replyTo).Set(7, mediaUrl).Set(8, postId).Set(9, message.CallbackData).Set(10, message.CreatedAt.ToUnixTimeMilliseconds())
+            .Set(11, message.ExpiresAt.ToUnixTimeMilliseconds()).Set(12, flowId).ExecuteNonQuery();
+        return Task.FromResult(inserted == 1);
+    }
 
     /// <summary>The row's insert (both providers), with <see cref="InsertParameters"/>; nothing when the id is there.</summary>
     internal const string InsertSql = """
@@ -49,19 +58,22 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
 
     internal static object InsertParameters(OutboxMessage message, string? flowId)
     {
-        (string type, string? text, string? replyTo, string? mediaUrl, string? postId) = message.Content switch
-        {
-            TextContent t => ("TEXT", t.Text, t.ReplyToMessageId, (string?)null, (string?)null),
-            ImageContent i => ("IMAGE", (string?)null, (string?)null, i.Url, (string?)null),
-            SharePostContent p => ("SHARE_POST", (string?)null, (string?)null, (string?)null, p.PostId),
-            _ => throw new ArgumentException($"Unknown content {message.Content.GetType().Name}.", nameof(message)),
-        };
+        var (type, text, replyTo, mediaUrl, postId) = ContentColumns(message);
         return new
         {
             message.Id, message.ConversationId, message.Sender, message.Destination, type, text, replyTo, mediaUrl, postId,
             message.CallbackData, createdAt = message.CreatedAt.ToUnixTimeMilliseconds(), expiresAt = message.ExpiresAt.ToUnixTimeMilliseconds(), flowId,
         };
     }
+
+    /// <summary>The columns a message's content fills: its type and the one field of that type.</summary>
+    private static (string Type, string? Text, string? ReplyTo, string? MediaUrl, string? PostId) ContentColumns(OutboxMessage message) => message.Content switch
+    {
+        TextContent t => ("TEXT", t.Text, t.ReplyToMessageId, null, null),
+        ImageContent i => ("IMAGE", null, null, i.Url, null),
+        SharePostContent p => ("SHARE_POST", null, null, null, p.PostId),
+        _ => throw new ArgumentException($"Unknown content {message.Content.GetType().Name}.", nameof(message)),
+    };
 
     public override async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
     {

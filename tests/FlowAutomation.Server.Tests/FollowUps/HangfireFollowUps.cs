@@ -43,13 +43,21 @@ internal static class HangfireFollowUps
     /// <summary>Polls Hangfire's schedule often, so a test waits a tenth of a second rather than a second for a pick-up.</summary>
     public static readonly TimeSpan TestPolling = TimeSpan.FromMilliseconds(100);
 
-    public static HangfireFollowUpScheduler Create(SqliteDatabase database, JobStorage storage, TimeProvider clock, SchedulerSignal? signal = null, TimeSpan? polling = null) =>
-        Create(new SqliteFollowUpStore(database), storage, clock, signal, polling);
+    /// <summary>
+    /// The hand-over's own tests schedule follow-ups hours ahead and look at their Hangfire jobs: with this horizon every
+    /// one of them is handed over at once. The horizon itself is tested with the service's default
+    /// (<see cref="HangfireFollowUpHorizonTests"/>).
+    /// </summary>
+    public static readonly TimeSpan WholeYear = TimeSpan.FromDays(365);
 
-    public static HangfireFollowUpScheduler Create(IFollowUpStore followUps, JobStorage storage, TimeProvider clock, SchedulerSignal? signal = null, TimeSpan? polling = null)
+    public static HangfireFollowUpScheduler Create(SqliteDatabase database, JobStorage storage, TimeProvider clock, SchedulerSignal? signal = null, TimeSpan? polling = null, FollowUpOptions? options = null) =>
+        Create(new SqliteFollowUpStore(database), storage, clock, signal, polling, options);
+
+    public static HangfireFollowUpScheduler Create(IFollowUpStore followUps, JobStorage storage, TimeProvider clock, SchedulerSignal? signal = null, TimeSpan? polling = null, FollowUpOptions? options = null)
     {
-        var scheduler = new HangfireFollowUpScheduler(followUps, storage, clock,
-            Options.Create(new FollowUpOptions { PollingInterval = polling ?? TestPolling }), NullLogger<HangfireFollowUpScheduler>.Instance);
+        options ??= new FollowUpOptions { HandOverHorizon = WholeYear };
+        options.PollingInterval = polling ?? TestPolling;
+        var scheduler = new HangfireFollowUpScheduler(followUps, storage, clock, Options.Create(options), NullLogger<HangfireFollowUpScheduler>.Instance);
         if (signal is not null)
             scheduler.Changed += signal.Pulse;
         return scheduler;

@@ -153,7 +153,8 @@ public sealed class TwoNodeServiceTests : IAsyncLifetime
     {
         var scheduler = _nodes[0].App.Services.GetRequiredService<FlowAutomation.Scheduling.IFollowUpScheduler>();
         var now = _nodes[0].Time.GetUtcNow();
-        var job = new FlowAutomation.Scheduling.FollowUpJob("conv-dash", "user-dash", "nudge", "nudge#dash", now, now.AddDays(3),
+        // Due within the hand-over horizon (FollowUps:HandOverHorizon, 10 min): a follow-up due later has no Hangfire job yet.
+        var job = new FlowAutomation.Scheduling.FollowUpJob("conv-dash", "user-dash", "nudge", "nudge#dash", now, now.AddMinutes(5),
             FlowAutomation.Model.FlowEvent.TextReceived(now, "hi"));
         await scheduler.ScheduleAsync(job, CancellationToken.None);
         await using var connection = await _database.Database.OpenAsync();

@@ -1,0 +1,46 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+
+namespace FlowAutomation.Server.Storage;
+
+/// <summary>
+/// Prepared commands kept per connection, one per SQL text. Microsoft.Data.Sqlite prepares a statement per
+/// <see cref="SqliteCommand"/> and keeps it only as long as that command; Dapper builds a new command (and SQLite a new
+/// statement) on every call, which cost the engine's commit about ten prepares per event on the writer connection. A
+/// command here is prepared on its first run and then only reset and re-bound; its parameters are created once, named
+/// with their prefix (binding a name without one searches the statement for <c>@</c>, <c>$</c> and <c>:</c> in turn).
+/// The writer connection lives as long as the process, so its commands do; a connection that is closed disposes its
+/// commands' statements with it, and its entry here goes with the connection object. A connection serves one caller at
+/// a time (the writer under its lease), so neither is a command shared between callers.
+/// </summary>
+internal static class SqliteStatements
+{
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Cache = [];
+
+    /// <summary>
+    /// The connection's command for <paramref name="sql"/>, in <paramref name="transaction"/>, with
+    /// <paramref name="parameters"/> (names without the <c>@</c>) in that order: set each value by position
+    /// (<see cref="Set"/>), then run it.
+    /// </summary>
+    public static SqliteCommand Get(SqliteConnection connection, SqliteTransaction? transaction, string sql, params ReadOnlySpan<string> parameters)
+    {
+        var commands = Cache.GetOrCreateValue(connection);
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+                command.Parameters.Add(new SqliteParameter("@" + name, null));
+            commands.Add(sql, command);
+        }
+        command.Transaction = transaction;
+        return command;
+    }
+
+    /// <summary>Sets parameter <paramref name="index"/>; null is SQL <c>NULL</c>.</summary>
+    public static SqliteCommand Set(this SqliteCommand command, int index, object? value)
+    {
+        command.Parameters[index].Value = value ?? DBNull.Value;
+        return command;
+    }
+}
