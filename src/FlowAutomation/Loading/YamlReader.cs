@@ -165,6 +165,11 @@ public static class YamlReader
 
         var start = bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0;
         var source = bytes.AsSpan(start);
+        if (Utf8.IsValid(source))
+        {
+            return Encoding.UTF8.GetString(source); // one copy of a big file, not two
+        }
+
         var chars = ArrayPool<char>.Shared.Rent(Math.Max(1, source.Length));
         try
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace FlowAutomation.Scenarios;
@@ -7,6 +8,7 @@ namespace FlowAutomation.Scenarios;
 internal sealed partial class ScenarioEventText
 {
     /// <summary>A double-quoted scalar that closes on its line; its value and what follows the closing quote.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? DoubleQuoted(ReadOnlySpan<char> rest, out ReadOnlySpan<char> after)
     {
         after = rest;
