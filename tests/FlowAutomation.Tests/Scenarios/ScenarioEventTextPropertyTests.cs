@@ -91,6 +91,34 @@ public sealed class ScenarioEventTextPropertyTests
         select crlf ? cut.Replace("\n", "\r\n", StringComparison.Ordinal) : cut;
 
     [Fact]
+    public void ReadFile_PlainListWithAnOutOfOrderEvent_SameEventsAndDiagnosticAsTheTree()
+    {
+        var text = "scenario: s\r\nflows: flows\r\nstart: 2026-03-02T09:00:00Z\r\nevents:\r\n  - at: 5s\r\n    message.received: { text: \"caf\u00e9 \\u263A\" }\r\n"
+            + "  - message.received: 'it''s early'\r\n    at: 1s\r\n  - at: 2026-03-02T09:01:00Z\r\n    message.received: late   # note\r\nexpect: { sent_count: 0 }\r\n";
+        var path = Path.Combine(Path.GetTempPath(), $"text-reader-{Guid.NewGuid():N}.scenario.yaml");
+        File.WriteAllText(path, text);
+        try
+        {
+            var shortcut = new ScenarioEventText(path);
+            Assert.NotNull(YamlReader.ReadFile(path, path, new DiagnosticBag(), filter: null, shortcut));
+            Assert.NotNull(shortcut.Items);
+
+            var fromFile = new DiagnosticBag();
+            var document = ScenarioLoader.ReadFile(path, fromFile);
+            var tree = new DiagnosticBag();
+            var expected = ScenarioLoader.ReadText(path.Replace('\\', '/'), text, tree, EventReading.Tree);
+            Assert.Equal(tree.ToSortedList().Select(d => d.ToString()), fromFile.ToSortedList().Select(d => d.ToString()));
+            Assert.Equal(DiagnosticCodes.EventsOutOfOrder.Code, Assert.Single(fromFile.ToSortedList()).Code);
+            Assert.Equal(expected?.Span, document?.Span);
+            Assert.Null(document?.Scenario);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task ReadText_GeneratedScenarios_TextReaderGivesWhatTheTreeGives()
     {
         await Bounded.RunAsync(() => Check.One(Thorough, Prop.ForAll(Scenario(plain: false).ToArbitrary(), text =>
