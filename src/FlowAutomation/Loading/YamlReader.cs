@@ -26,7 +26,7 @@ public static class YamlReader
     /// As <see cref="ReadFile(string, string, DiagnosticBag)"/>; <paramref name="filter"/> may take events out of those
     /// the prescan kept before the node tree is built from them (a scenario's common events, read without nodes).
     /// </summary>
-    internal static YamlSource? ReadFile(string path, string displayPath, DiagnosticBag diagnostics, Func<List<ParsingEvent>, List<ParsingEvent>>? filter)
+    internal static YamlSource? ReadFile(string path, string displayPath, DiagnosticBag diagnostics, Func<List<ParsingEvent>, List<ParsingEvent>>? filter, IYamlShortcut? shortcut = null)
     {
         byte[] bytes;
         try
@@ -52,11 +52,11 @@ public static class YamlReader
             return null;
         }
 
-        return ReadBytes(displayPath, bytes, diagnostics, filter);
+        return ReadBytes(displayPath, bytes, diagnostics, filter, shortcut);
     }
 
     /// <summary>Reads a file's bytes: decodes them (see <see cref="Decode"/>), then as <see cref="Read(string, string, DiagnosticBag)"/>.</summary>
-    internal static YamlSource? ReadBytes(string path, byte[] bytes, DiagnosticBag diagnostics, Func<List<ParsingEvent>, List<ParsingEvent>>? filter = null)
+    internal static YamlSource? ReadBytes(string path, byte[] bytes, DiagnosticBag diagnostics, Func<List<ParsingEvent>, List<ParsingEvent>>? filter = null, IYamlShortcut? shortcut = null)
     {
         if (bytes.Length > MaxFileBytes)
         {
@@ -64,12 +64,17 @@ public static class YamlReader
             return null;
         }
 
-        return Decode(path, bytes, diagnostics) is { } text ? Read(path, text, diagnostics, filter) : null;
+        return Decode(path, bytes, diagnostics) is { } text ? Read(path, text, diagnostics, filter, shortcut) : null;
     }
 
     public static YamlSource? Read(string path, string text, DiagnosticBag diagnostics) => Read(path, text, diagnostics, filter: null);
 
-    internal static YamlSource? Read(string path, string text, DiagnosticBag diagnostics, Func<List<ParsingEvent>, List<ParsingEvent>>? filter)
+    /// <summary>
+    /// As <see cref="Read(string, string, DiagnosticBag)"/>; <paramref name="filter"/> may take events out before the node
+    /// tree is built, and <paramref name="shortcut"/> may read a part of the text itself (see <see cref="IYamlShortcut"/>;
+    /// the filter is not used when the shortcut is).
+    /// </summary>
+    internal static YamlSource? Read(string path, string text, DiagnosticBag diagnostics, Func<List<ParsingEvent>, List<ParsingEvent>>? filter, IYamlShortcut? shortcut = null)
     {
         var bytes = text.Length > MaxFileBytes / 3 ? Encoding.UTF8.GetByteCount(text) : text.Length;
         if (bytes > MaxFileBytes)
@@ -86,6 +91,11 @@ public static class YamlReader
             var name = char.IsSurrogate(text[bad]) ? "a broken character" : $"the control character U+{(int)text[bad]:X4}";
             diagnostics.Report(DiagnosticCodes.YamlSyntax, new SourceSpan(path, at, at), $"the text holds {name}, which a YAML file cannot contain; remove it");
             return null;
+        }
+
+        if (shortcut?.Reduce(text) is { } reduced && ReadReduced(path, text, reduced, shortcut) is { } shortened)
+        {
+            return shortened;
         }
 
         if (YamlPrescan.Run(path, text, diagnostics) is not { } events)
@@ -114,6 +124,32 @@ public static class YamlReader
         }
     }
 
+    /// <summary>
+    /// The tree of the reduced text, kept with the whole text; null when the reduced text gives any diagnostic or the
+    /// shortcut does not accept its events (the whole text is then read as usual). The reduced text keeps every line and
+    /// column outside the part the shortcut read (not the character offsets after it: no scenario node maps back to
+    /// the text by offset).
+    /// </summary>
+    private static YamlSource? ReadReduced(string path, string text, string reduced, IYamlShortcut shortcut)
+    {
+        var scratch = new DiagnosticBag();
+        if (YamlPrescan.Run(path, reduced, scratch) is not { } events || scratch.Count > 0 || !shortcut.Accept(events))
+        {
+            return null;
+        }
+
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new EventReplay(events));
+            return new YamlSource(path, text, [.. stream.Documents]);
+        }
+        catch (Exception ex) when (ex is YamlException or ArgumentException or InvalidOperationException or InvalidCastException or NullReferenceException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>UTF-8 (with or without a byte order mark) or UTF-16 with its byte order mark; anything else is reported.</summary>
     private static string? Decode(string path, byte[] bytes, DiagnosticBag diagnostics)
     {
@@ -129,6 +165,11 @@ public static class YamlReader
 
         var start = bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0;
         var source = bytes.AsSpan(start);
+        if (Utf8.IsValid(source))
+        {
+            return Encoding.UTF8.GetString(source); // one copy of a big file, not two
+        }
+
         var chars = ArrayPool<char>.Shared.Rent(Math.Max(1, source.Length));
         try
         {

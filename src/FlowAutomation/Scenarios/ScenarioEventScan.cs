@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using FlowAutomation.Diagnostics;
 using FlowAutomation.Model;
 using YamlDotNet.Core;
@@ -24,6 +25,14 @@ internal sealed class ScenarioEventScan
 
     /// <summary>Whether the list was found and its common items taken out; when false every item is in the tree.</summary>
     public bool Applied { get; private set; }
+
+    /// <summary>Takes the items of a list read from the text (<see cref="ScenarioEventText"/>): every item, none in the tree.</summary>
+    public void Adopt(IReadOnlyList<ReadEvent> items)
+    {
+        _items.Clear();
+        _items.AddRange(items);
+        Applied = true;
+    }
 
     /// <summary>The items in the order written; null for one left in the node tree.</summary>
     public IReadOnlyList<ReadEvent?> Items => _items;
@@ -107,7 +116,7 @@ internal sealed class ScenarioEventScan
     }
 
     /// <summary>The index after the node that starts at <paramref name="at"/>.</summary>
-    private static int SkipNode(List<ParsingEvent> events, int at)
+    internal static int SkipNode(List<ParsingEvent> events, int at)
     {
         var depth = 0;
         do
@@ -167,7 +176,17 @@ internal sealed class ScenarioEventScan
         }
 
         var span = new SourceSpan(path, Position(messageKey.Start), Position(messageKey.End));
-        var written = atValue.Value;
+        return Read(atValue.Value, text, shorthand, span);
+    }
+
+    /// <summary>
+    /// The event of an item whose time is written <paramref name="written"/>, when that time reads as
+    /// <see cref="ScenarioEventBinder"/> reads it (an offset, or a timestamp as <see cref="ScenarioLoader.Timestamp"/>
+    /// reads it); null to leave it to the binder to report.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static ReadEvent? Read(string written, string text, bool shorthand, SourceSpan span)
+    {
         if (written is "0" or "0s" or "0m" or "0h" or "0d")
         {
             return new ReadEvent(TimeSpan.Zero, null, text, shorthand, span);
@@ -178,7 +197,6 @@ internal sealed class ScenarioEventScan
             return new ReadEvent(offset, null, text, shorthand, span);
         }
 
-        // As ScenarioLoader.Timestamp reads it; a timestamp that does not read is left to the binder to report.
         return written.Contains('T', StringComparison.Ordinal)
             && DateTimeOffset.TryParse(written, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp)
             ? new ReadEvent(TimeSpan.Zero, stamp.ToUniversalTime(), text, shorthand, span)

@@ -33,21 +33,34 @@ public static class ScenarioLoader
     {
         var scan = new ScenarioEventScan();
         var display = path.Replace('\\', '/');
-        var source = YamlReader.ReadFile(path, display, diagnostics, events => scan.Filter(display, events));
-        return source is null ? null : Read(source, scan, diagnostics);
+        var text = new ScenarioEventText(display);
+        var source = YamlReader.ReadFile(path, display, diagnostics, events => scan.Filter(display, events), text);
+        return source is null ? null : Read(source, Adopt(scan, text), diagnostics);
     }
 
-    public static ScenarioDocument? ReadText(string path, string text, DiagnosticBag diagnostics) => ReadText(path, text, diagnostics, readCommonEventsWithoutNodes: true);
+    public static ScenarioDocument? ReadText(string path, string text, DiagnosticBag diagnostics) => ReadText(path, text, diagnostics, EventReading.Text);
 
     /// <summary>
-    /// As <see cref="ReadText(string, string, DiagnosticBag)"/>; with <paramref name="readCommonEventsWithoutNodes"/> false
-    /// every event is bound from the node tree (the tests compare the two ways).
+    /// As <see cref="ReadText(string, string, DiagnosticBag)"/>, with the events read the way <paramref name="reading"/>
+    /// says (the tests compare the ways).
     /// </summary>
-    internal static ScenarioDocument? ReadText(string path, string text, DiagnosticBag diagnostics, bool readCommonEventsWithoutNodes)
+    internal static ScenarioDocument? ReadText(string path, string text, DiagnosticBag diagnostics, EventReading reading)
     {
         var scan = new ScenarioEventScan();
-        var source = YamlReader.Read(path, text, diagnostics, readCommonEventsWithoutNodes ? events => scan.Filter(path, events) : null);
-        return source is null ? null : Read(source, scan, diagnostics);
+        var shortcut = reading == EventReading.Text ? new ScenarioEventText(path) : null;
+        var source = YamlReader.Read(path, text, diagnostics, reading == EventReading.Tree ? null : events => scan.Filter(path, events), shortcut);
+        return source is null ? null : Read(source, Adopt(scan, shortcut), diagnostics);
+    }
+
+    /// <summary>The events the text shortcut read, when the reader used it; otherwise the scan of the parser's events.</summary>
+    private static ScenarioEventScan Adopt(ScenarioEventScan scan, ScenarioEventText? text)
+    {
+        if (text?.Items is { } items)
+        {
+            scan.Adopt(items);
+        }
+
+        return scan;
     }
 
     private static ScenarioDocument? Read(YamlSource source, ScenarioEventScan scan, DiagnosticBag diagnostics)
@@ -223,4 +236,14 @@ public static class ScenarioLoader
     }
 
     internal static string Suggest(string word, IEnumerable<string> known) => Spelling.DidYouMean(word, known);
+}
+
+/// <summary>How a scenario's events list is read: all from the node tree, its common items from the parser's events
+/// (<see cref="ScenarioEventScan"/>), or from the text when the whole list is in the plain shape
+/// (<see cref="ScenarioEventText"/>, else as the parser's events).</summary>
+internal enum EventReading
+{
+    Tree,
+    ParserEvents,
+    Text,
 }

@@ -86,19 +86,25 @@ public sealed class ScenarioEventScanTests
         Assert.Equal(new Position(10, 5), scan.Items[2]!.KeySpan.Start);
     }
 
-    private static void AssertSameBothWays(string text)
+    /// <summary>The parser's events and the text (<see cref="ScenarioEventText"/>) each give what the tree gives.</summary>
+    internal static void AssertSameBothWays(string text)
     {
-        var (scanned, scannedDiagnostics) = Read(text, withoutNodes: true);
-        var (tree, treeDiagnostics) = Read(text, withoutNodes: false);
-        Assert.Equal(treeDiagnostics, scannedDiagnostics);
-        Assert.Equal(tree, scanned);
+        var (tree, treeDiagnostics) = Read(text, EventReading.Tree);
+        foreach (var reading in new[] { EventReading.ParserEvents, EventReading.Text })
+        {
+            var (read, readDiagnostics) = Read(text, reading);
+            Assert.Equal(treeDiagnostics, readDiagnostics);
+            Assert.Equal(tree, read);
+        }
     }
 
-    private static (List<string> Events, List<string> Diagnostics) Read(string text, bool withoutNodes)
+    /// <summary>The events with their times and spans, the document's spans, and the diagnostics, as text.</summary>
+    internal static (List<string> Events, List<string> Diagnostics) Read(string text, EventReading reading)
     {
         var bag = new DiagnosticBag();
-        var document = ScenarioLoader.ReadText("s.yaml", text, bag, withoutNodes);
-        var events = document?.Scenario?.Events.Select(e => $"{e.At:O} {e.Span} {e.Event} {e.Agent}").ToList() ?? [];
+        var document = ScenarioLoader.ReadText("s.yaml", text, bag, reading);
+        List<string> events = [$"{document?.Span} {document?.FlowsSpan} {document?.Scenario?.Span} {document?.Scenario?.Start:O}"];
+        events.AddRange(document?.Scenario?.Events.Select(e => $"{e.At:O} {e.Span} {e.Event} {e.Agent}") ?? []);
         return (events, [.. bag.ToSortedList().Select(d => d.ToString())]);
     }
 }
