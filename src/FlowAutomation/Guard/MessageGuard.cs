@@ -19,8 +19,9 @@ namespace FlowAutomation.Guard;
 /// (<c>window_expired</c>), the window's quota is used (<c>quota_exhausted</c>). These change with time and with the
 /// customer's next message.</item>
 /// </list>
-/// A refusal changes nothing; an allowed message takes a slot only when <see cref="Reserve"/> is saved with the
-/// state (the engine commits it with a compare-and-swap on the state's version).
+/// A refusal changes nothing; an allowed message takes a slot only when the state with it is saved: the state
+/// <see cref="Reserve"/> gives (<see cref="ConversationGuard"/>), or the engine's draft of the event with the same send
+/// recorded in place; either is committed with a compare-and-swap on the state's version.
 /// </remarks>
 public static class MessageGuard
 {
