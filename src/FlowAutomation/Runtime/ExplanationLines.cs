@@ -34,11 +34,10 @@ internal static class ExplanationLines
             switch (node)
             {
                 case { Kind: "test" or "business_hours" }:
-                    var op = node.Kind == "business_hours" ? string.Empty : node.Operator ?? string.Empty;
-                    lines[next++] = new ConditionLine(node.Path ?? node.Kind, op, Expected(node.Expected), node.Actual ?? string.Empty, node.Result, depth) { Note = node.Note };
+                    lines[next++] = Leaf(node.Kind, node.Path, node.Operator, node.Expected, node.Actual, node.Note, node.Result, depth);
                     return;
                 default:
-                    lines[next++] = new ConditionLine(node.Kind, string.Empty, string.Empty, string.Empty, node.Result, depth);
+                    lines[next++] = Group(node.Kind, node.Result, depth);
                     foreach (var child in node.Children)
                     {
                         Add(child, depth + 1);
@@ -76,7 +75,7 @@ internal static class ExplanationLines
             var result = fired.Result(next);
             if (node.Source is AllCondition or AnyCondition or NotCondition)
             {
-                lines[next++] = new ConditionLine(form.Kind, string.Empty, string.Empty, string.Empty, result, depth);
+                lines[next++] = Group(form.Kind, result, depth);
                 foreach (var child in node.Children)
                 {
                     Add(child, depth + 1);
@@ -86,8 +85,7 @@ internal static class ExplanationLines
             }
 
             var (actual, note) = ExplanationBuilder.Reading(node, fired.Facts);
-            var op = node.Source is BusinessHoursCondition ? string.Empty : form.Operator ?? string.Empty;
-            lines[next++] = new ConditionLine(form.Path ?? form.Kind, op, Expected(form.Expected), actual ?? string.Empty, result, depth) { Note = note };
+            lines[next++] = Leaf(form.Kind, form.Path, form.Operator, form.Expected, actual, note, result, depth);
         }
     }
 
@@ -104,6 +102,14 @@ internal static class ExplanationLines
 
         return count;
     }
+
+    /// <summary>The line of an <c>all</c>, <c>any</c> or <c>not</c> node: its kind and result.</summary>
+    private static ConditionLine Group(string kind, bool result, int depth) =>
+        new(kind, string.Empty, string.Empty, string.Empty, result, depth);
+
+    /// <summary>The line of a test or business-hours node (whose operator the line leaves out: its range says it).</summary>
+    private static ConditionLine Leaf(string kind, string? path, string? op, ImmutableArray<string> expected, string? actual, string? note, bool result, int depth) =>
+        new(path ?? kind, kind == "business_hours" ? string.Empty : op ?? string.Empty, Expected(expected), actual ?? string.Empty, result, depth) { Note = note };
 
     private static string Expected(ImmutableArray<string> operands)
     {

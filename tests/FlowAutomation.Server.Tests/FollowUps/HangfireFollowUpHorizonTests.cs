@@ -1,7 +1,6 @@
 using FlowAutomation.Model;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Server.FollowUps;
-using FlowAutomation.Server.Tests.Support;
 using Hangfire.InMemory;
 using SchedulingClock = FlowAutomation.Scheduling.ManualTimeProvider;
 
@@ -13,25 +12,10 @@ namespace FlowAutomation.Server.Tests.FollowUps;
 /// still fires once, at its due time; one cancelled before is never handed over; a restart hands over again only
 /// what is within the horizon.
 /// </summary>
-public sealed class HangfireFollowUpHorizonTests : IAsyncLifetime
+public sealed class HangfireFollowUpHorizonTests : HangfireFollowUpFixture
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Horizon = new FollowUpOptions().HandOverHorizon;
-    private readonly TempDatabase _database = new();
-    private readonly List<IDisposable> _storages = [];
-    private readonly List<HangfireFollowUpScheduler> _schedulers = [];
-
-    public Task InitializeAsync() => _database.MigratedAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var scheduler in _schedulers)
-            await scheduler.DisposeAsync();
-        foreach (var storage in _storages)
-            storage.Dispose();
-        await _database.Database.DisposeAsync();
-        _database.Dispose();
-    }
 
     [Fact]
     public async Task ScheduleAsync_DueBeyondTheHorizon_WaitsInTheTableWithoutAJob()
@@ -41,7 +25,7 @@ public sealed class HangfireFollowUpHorizonTests : IAsyncLifetime
 
         await scheduler.ScheduleAsync(Job(TimeSpan.FromHours(24)), default);
 
-        var row = Assert.Single(await HangfireFollowUps.RowsAsync(_database.Database));
+        var row = Assert.Single(await HangfireFollowUps.RowsAsync(TempDb.Database));
         Assert.Null(row.HangfireJobId);
         Assert.Equal(0, storage.GetMonitoringApi().ScheduledCount());
     }
@@ -55,7 +39,7 @@ public sealed class HangfireFollowUpHorizonTests : IAsyncLifetime
 
         await scheduler.ScheduleAsync(job, default);
 
-        var row = Assert.Single(await HangfireFollowUps.RowsAsync(_database.Database));
+        var row = Assert.Single(await HangfireFollowUps.RowsAsync(TempDb.Database));
         Assert.True(scheduler.IsLive(row.HangfireJobId!, job.Id));
         Assert.Equal(1, storage.GetMonitoringApi().ScheduledCount());
     }
@@ -75,7 +59,7 @@ public sealed class HangfireFollowUpHorizonTests : IAsyncLifetime
         var again = await scheduler.PromoteAsync();
         var reconciled = await scheduler.ReconcileAsync();
 
-        var row = Assert.Single(await HangfireFollowUps.RowsAsync(_database.Database));
+        var row = Assert.Single(await HangfireFollowUps.RowsAsync(TempDb.Database));
         Assert.Equal((0, 1, 0, 0), (tooEarly, promoted, again, reconciled));
         Assert.True(scheduler.IsLive(row.HangfireJobId!, job.Id));
         Assert.Equal(1, storage.GetMonitoringApi().ScheduledCount());
@@ -87,8 +71,8 @@ public sealed class HangfireFollowUpHorizonTests : IAsyncLifetime
         var clock = new SchedulingClock(Start);
         var signal = new SchedulerSignal();
         var handler = new RecordingHandler(clock);
-        var scheduler = HangfireFollowUps.Create(_database.Database, NewStorage(), clock, signal, options: new FollowUpOptions());
-        _schedulers.Add(scheduler);
+        var scheduler = HangfireFollowUps.Create(TempDb.Database, NewStorage(), clock, signal, options: new FollowUpOptions());
+        Schedulers.Add(scheduler);
         var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         scheduler.Completed += _ => completed.TrySetResult();
         await scheduler.StartAsync(handler, fire: true);
@@ -105,7 +89,7 @@ public sealed class HangfireFollowUpHorizonTests : IAsyncLifetime
 
         Assert.Equal(0, firedBefore);
         Assert.Equal(job.DueAt, Assert.Single(handler.Fired));
-        Assert.Equal("fired", await HangfireFollowUps.StatusAsync(_database.Database, job.Id));
+        Assert.Equal("fired", await HangfireFollowUps.StatusAsync(TempDb.Database, job.Id));
     }
 
     [Fact]
@@ -122,7 +106,7 @@ public sealed class HangfireFollowUpHorizonTests : IAsyncLifetime
         var promoted = await scheduler.PromoteAsync();
 
         Assert.Equal(0, promoted);
-        Assert.Equal("cancelled", await HangfireFollowUps.StatusAsync(_database.Database, job.Id));
+        Assert.Equal("cancelled", await HangfireFollowUps.StatusAsync(TempDb.Database, job.Id));
         Assert.Equal(0, storage.GetMonitoringApi().ScheduledCount() + storage.GetMonitoringApi().EnqueuedCount(HangfireFollowUpScheduler.Queue));
     }
 
@@ -141,7 +125,7 @@ public sealed class HangfireFollowUpHorizonTests : IAsyncLifetime
         var storage = NewStorage();
         await StartAsync(storage, clock, fire: false, out var after);
 
-        var rows = (await HangfireFollowUps.RowsAsync(_database.Database)).ToDictionary(r => r.Id, r => r.HangfireJobId);
+        var rows = (await HangfireFollowUps.RowsAsync(TempDb.Database)).ToDictionary(r => r.Id, r => r.HangfireJobId);
         Assert.True(after.IsLive(rows[soon.Id]!, soon.Id));
         Assert.Null(rows[later.Id]);
         Assert.Equal(1, storage.GetMonitoringApi().ScheduledCount());
@@ -150,18 +134,11 @@ public sealed class HangfireFollowUpHorizonTests : IAsyncLifetime
     private static FollowUpJob Job(TimeSpan after, string conversation = "c-1") =>
         new(conversation, "u-1", "nudge", "nudge#1", Start, Start + after, FlowEvent.TextReceived(Start, "hi"));
 
-    private InMemoryStorage NewStorage()
-    {
-        var storage = new InMemoryStorage();
-        _storages.Add(storage);
-        return storage;
-    }
-
     /// <summary>A scheduler with the default horizon whose promotion timer stays out of the way: the test runs the pass itself.</summary>
     private Task StartAsync(InMemoryStorage storage, TimeProvider clock, bool fire, out HangfireFollowUpScheduler scheduler)
     {
-        scheduler = HangfireFollowUps.Create(_database.Database, storage, clock, options: new FollowUpOptions { PromotionInterval = TimeSpan.FromDays(40) });
-        _schedulers.Add(scheduler);
+        scheduler = HangfireFollowUps.Create(TempDb.Database, storage, clock, options: new FollowUpOptions { PromotionInterval = TimeSpan.FromDays(40) });
+        Schedulers.Add(scheduler);
         return scheduler.StartAsync(new RecordingHandler(clock), fire);
     }
 

@@ -1,33 +1,16 @@
 using FlowAutomation.Model;
 using FlowAutomation.Scheduling;
 using FlowAutomation.Server.FollowUps;
-using FlowAutomation.Server.Tests.Support;
 using Hangfire;
-using Hangfire.InMemory;
 using Hangfire.States;
 using SchedulingClock = FlowAutomation.Scheduling.ManualTimeProvider;
 
 namespace FlowAutomation.Server.Tests.FollowUps;
 
 /// <summary>The measured Hangfire pitfalls, each handled: early starts, repeated runs, lost jobs, retries, cancelling.</summary>
-public sealed class HangfireFollowUpRunTests : IAsyncLifetime
+public sealed class HangfireFollowUpRunTests : HangfireFollowUpFixture
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
-    private readonly TempDatabase _database = new();
-    private readonly List<IDisposable> _storages = [];
-    private readonly List<HangfireFollowUpScheduler> _schedulers = [];
-
-    public Task InitializeAsync() => _database.MigratedAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var scheduler in _schedulers)
-            await scheduler.DisposeAsync();
-        foreach (var storage in _storages)
-            storage.Dispose();
-        await _database.Database.DisposeAsync();
-        _database.Dispose();
-    }
 
     [Fact]
     public async Task RunAsync_SameFollowUpRunTwice_FiresOnce()
@@ -43,7 +26,7 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
         await scheduler.RunAsync(job.Id, default);
 
         Assert.Equal(1, handler.Count);
-        Assert.Equal("fired", await HangfireFollowUps.StatusAsync(_database.Database, job.Id));
+        Assert.Equal("fired", await HangfireFollowUps.StatusAsync(TempDb.Database, job.Id));
     }
 
     [Fact]
@@ -60,7 +43,7 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
 
         // Both may reach the engine; only the run whose claim holds commits (the engine's work and the row's change).
         Assert.InRange(handler.Count, 1, 2);
-        Assert.Equal("fired", await HangfireFollowUps.StatusAsync(_database.Database, job.Id));
+        Assert.Equal("fired", await HangfireFollowUps.StatusAsync(TempDb.Database, job.Id));
         Assert.Empty(await scheduler.PendingAsync("c-1", default));
     }
 
@@ -73,7 +56,7 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
 
         await scheduler.ScheduleAsync(job, default);
 
-        var row = Assert.Single(await HangfireFollowUps.RowsAsync(_database.Database));
+        var row = Assert.Single(await HangfireFollowUps.RowsAsync(TempDb.Database));
         Assert.NotNull(row.HangfireJobId);
         using var connection = storage.GetConnection();
         var data = connection.GetJobData(row.HangfireJobId);
@@ -89,13 +72,13 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
         var scheduler = await StartAsync(storage, new SchedulingClock(Start), new CountingHandler(), fire: false);
         var job = Job(TimeSpan.FromHours(2));
         await scheduler.ScheduleAsync(job, default);
-        var hangfireJobId = Assert.Single(await HangfireFollowUps.RowsAsync(_database.Database)).HangfireJobId!;
+        var hangfireJobId = Assert.Single(await HangfireFollowUps.RowsAsync(TempDb.Database)).HangfireJobId!;
 
         Assert.True(await scheduler.CancelAsync(job.Id, default));
 
         using var connection = storage.GetConnection();
         Assert.Equal(DeletedState.StateName, connection.GetJobData(hangfireJobId).State);
-        Assert.Equal("cancelled", await HangfireFollowUps.StatusAsync(_database.Database, job.Id));
+        Assert.Equal("cancelled", await HangfireFollowUps.StatusAsync(TempDb.Database, job.Id));
     }
 
     [Fact]
@@ -108,12 +91,12 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
         await before.DisposeAsync();
 
         // In-memory storage forgets every job at a restart; the rows remember.
-        var after = HangfireFollowUps.Create(_database.Database, NewStorage(), clock);
-        _schedulers.Add(after);
+        var after = HangfireFollowUps.Create(TempDb.Database, NewStorage(), clock);
+        Schedulers.Add(after);
         await after.StartAsync(new CountingHandler(), fire: false);
         var again = await after.ReconcileAsync();
 
-        var rows = await HangfireFollowUps.RowsAsync(_database.Database);
+        var rows = await HangfireFollowUps.RowsAsync(TempDb.Database);
         Assert.Equal(2, rows.Count);
         Assert.All(rows, r => Assert.True(after.IsLive(r.HangfireJobId!, r.Id)));
         Assert.Equal(0, again);
@@ -128,13 +111,13 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
         var second = Job(TimeSpan.FromHours(2), "c-2");
         await scheduler.ScheduleAsync(first, default);
         await scheduler.ScheduleAsync(second, default);
-        var secondsJob = (await HangfireFollowUps.RowsAsync(_database.Database)).Single(r => r.Id == second.Id).HangfireJobId;
-        await using (var connection = await _database.Database.OpenAsync())
+        var secondsJob = (await HangfireFollowUps.RowsAsync(TempDb.Database)).Single(r => r.Id == second.Id).HangfireJobId;
+        await using (var connection = await TempDb.Database.OpenAsync())
             await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE follow_ups SET hangfire_job_id = @secondsJob WHERE id = @id", new { secondsJob, id = first.Id });
 
         var handed = await scheduler.ReconcileAsync();
 
-        var rows = await HangfireFollowUps.RowsAsync(_database.Database);
+        var rows = await HangfireFollowUps.RowsAsync(TempDb.Database);
         Assert.Equal(1, handed);
         Assert.Equal(2, rows.Select(r => r.HangfireJobId).Distinct().Count());
         Assert.All(rows, r => Assert.True(scheduler.IsLive(r.HangfireJobId!, r.Id)));
@@ -146,12 +129,12 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
         var storage = NewStorage();
         var scheduler = await StartAsync(storage, new SchedulingClock(Start), new CountingHandler(), fire: false);
         await scheduler.ScheduleAsync(Job(TimeSpan.FromHours(1)), default);
-        var first = Assert.Single(await HangfireFollowUps.RowsAsync(_database.Database)).HangfireJobId!;
+        var first = Assert.Single(await HangfireFollowUps.RowsAsync(TempDb.Database)).HangfireJobId!;
         new BackgroundJobClient(storage).Delete(first); // say, from the dashboard
 
         var handed = await scheduler.ReconcileAsync();
 
-        var row = Assert.Single(await HangfireFollowUps.RowsAsync(_database.Database));
+        var row = Assert.Single(await HangfireFollowUps.RowsAsync(TempDb.Database));
         Assert.Equal(1, handed);
         Assert.NotEqual(first, row.HangfireJobId);
         Assert.True(scheduler.IsLive(row.HangfireJobId!, row.Id));
@@ -177,7 +160,7 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => scheduler.RunAsync(job.Id, default));
 
-        Assert.Equal("scheduled", await HangfireFollowUps.StatusAsync(_database.Database, job.Id));
+        Assert.Equal("scheduled", await HangfireFollowUps.StatusAsync(TempDb.Database, job.Id));
     }
 
     /// <summary>
@@ -191,8 +174,8 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
         var clock = new SchedulingClock(Start);
         var storage = NewStorage();
         var signal = new SchedulerSignal();
-        var scheduler = HangfireFollowUps.Create(_database.Database, storage, clock, signal);
-        _schedulers.Add(scheduler);
+        var scheduler = HangfireFollowUps.Create(TempDb.Database, storage, clock, signal);
+        Schedulers.Add(scheduler);
         var job = Job(TimeSpan.FromMinutes(5));
         string? hangfireJobId = null;
         var seen = new System.Collections.Concurrent.ConcurrentQueue<string?>();
@@ -207,12 +190,12 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
         await scheduler.StartAsync(new CountingHandler(), fire: true);
 
         await scheduler.ScheduleAsync(job, default);
-        Volatile.Write(ref hangfireJobId, (await HangfireFollowUps.RowsAsync(_database.Database)).Single().HangfireJobId);
+        Volatile.Write(ref hangfireJobId, (await HangfireFollowUps.RowsAsync(TempDb.Database)).Single().HangfireJobId);
         await signal.WaitForAsync(() => Task.FromResult(scheduler.Waiting.Contains(job.Id)), "Hangfire's run to wait for the due time");
         clock.SetUtcNow(job.DueAt);
         await signal.WaitForAsync(() => Task.FromResult(seen.Contains(SucceededState.StateName)), "a change that finds the job succeeded");
 
-        Assert.Equal("fired", await HangfireFollowUps.StatusAsync(_database.Database, job.Id));
+        Assert.Equal("fired", await HangfireFollowUps.StatusAsync(TempDb.Database, job.Id));
     }
 
     /// <summary>
@@ -223,8 +206,8 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
     public async Task Schedule_OnTheSystemClock_FiresNoEarlierThanItsDueTime()
     {
         var handler = new CountingHandler { Clock = TimeProvider.System };
-        var scheduler = HangfireFollowUps.Create(_database.Database, NewStorage(), TimeProvider.System, polling: new FollowUpOptions().PollingInterval);
-        _schedulers.Add(scheduler);
+        var scheduler = HangfireFollowUps.Create(TempDb.Database, NewStorage(), TimeProvider.System, polling: new FollowUpOptions().PollingInterval);
+        Schedulers.Add(scheduler);
         await scheduler.StartAsync(handler, fire: true);
         var now = TimeProvider.System.GetUtcNow();
         var due = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)).AddSeconds(2).AddMilliseconds(900);
@@ -242,17 +225,10 @@ public sealed class HangfireFollowUpRunTests : IAsyncLifetime
     private static FollowUpJob Job(TimeSpan after, string conversation = "c-1") =>
         new(conversation, "u-1", "nudge", "nudge#1", Start, Start + after, FlowEvent.TextReceived(Start, "hi"));
 
-    private InMemoryStorage NewStorage()
-    {
-        var storage = new InMemoryStorage();
-        _storages.Add(storage);
-        return storage;
-    }
-
     private async Task<HangfireFollowUpScheduler> StartAsync(JobStorage storage, TimeProvider clock, IFollowUpHandler handler, bool fire)
     {
-        var scheduler = HangfireFollowUps.Create(_database.Database, storage, clock);
-        _schedulers.Add(scheduler);
+        var scheduler = HangfireFollowUps.Create(TempDb.Database, storage, clock);
+        Schedulers.Add(scheduler);
         await scheduler.StartAsync(handler, fire);
         return scheduler;
     }

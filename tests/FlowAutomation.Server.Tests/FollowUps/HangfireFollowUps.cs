@@ -1,4 +1,5 @@
 using Dapper;
+using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.Server.FollowUps;
 using FlowAutomation.Server.Storage;
 using Hangfire;
@@ -94,5 +95,38 @@ internal static class HangfireFollowUps
     {
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<string?>("SELECT status FROM follow_ups WHERE id = @id", new { id });
+    }
+}
+
+/// <summary>
+/// What the Hangfire follow-up test classes share: a migrated SQLite database, Hangfire in-memory storages and the
+/// schedulers a test starts, all disposed after it.
+/// </summary>
+public abstract class HangfireFollowUpFixture : IAsyncLifetime
+{
+    private readonly List<IDisposable> _storages = [];
+
+    private protected TempDatabase TempDb { get; } = new();
+
+    /// <summary>The schedulers a test started; each is disposed after the test.</summary>
+    private protected List<HangfireFollowUpScheduler> Schedulers { get; } = [];
+
+    public Task InitializeAsync() => TempDb.MigratedAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var scheduler in Schedulers)
+            await scheduler.DisposeAsync();
+        foreach (var storage in _storages)
+            storage.Dispose();
+        await TempDb.Database.DisposeAsync();
+        TempDb.Dispose();
+    }
+
+    private protected Hangfire.InMemory.InMemoryStorage NewStorage()
+    {
+        var storage = new Hangfire.InMemory.InMemoryStorage();
+        _storages.Add(storage);
+        return storage;
     }
 }
