@@ -36,18 +36,29 @@ internal static class TranscriptJson
     /// <summary>
     /// A sink that writes each record as one JSON line as it receives it, into a 64 KB buffer handed to the output as it
     /// fills; <see cref="Dispose"/> hands over the rest. Nothing is kept: a run that streams its transcript holds no records.
+    /// The output is a <see cref="TextWriter"/> (the buffer's UTF-8 decoded into characters for it) or a byte stream that
+    /// takes the UTF-8 as it is (<c>flowctl dry-run --format json</c> on standard output: no decoding, no console writer
+    /// encoding the characters again).
     /// </summary>
     internal sealed class JsonLinesSink : ITraceSink, IDisposable
     {
         private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
         private readonly Utf8JsonWriter _writer;
-        private readonly TextWriter _output;
+        private readonly TextWriter? _output;
+        private readonly Stream? _bytes;
         private readonly Lock _gate = new();
-        private char[] _chars = new char[Encoding.UTF8.GetMaxCharCount(64 * 1024)];
+        private char[] _chars = [];
 
         public JsonLinesSink(TextWriter output)
         {
             _output = output;
+            _writer = new Utf8JsonWriter(_buffer, Options);
+        }
+
+        /// <summary>A sink that writes the lines' UTF-8 bytes to <paramref name="output"/> as they are; flushing it is the caller's.</summary>
+        public JsonLinesSink(Stream output)
+        {
+            _bytes = output;
             _writer = new Utf8JsonWriter(_buffer, Options);
         }
 
@@ -83,6 +94,13 @@ internal static class TranscriptJson
                 return;
             }
 
+            if (_bytes is not null)
+            {
+                _bytes.Write(_buffer.WrittenSpan);
+                _buffer.ResetWrittenCount();
+                return;
+            }
+
             var needed = Encoding.UTF8.GetMaxCharCount(_buffer.WrittenCount);
             if (_chars.Length < needed)
             {
@@ -90,7 +108,7 @@ internal static class TranscriptJson
             }
 
             var count = Encoding.UTF8.GetChars(_buffer.WrittenSpan, _chars);
-            _output.Write(_chars, 0, count);
+            _output!.Write(_chars, 0, count);
             _buffer.ResetWrittenCount();
         }
     }
