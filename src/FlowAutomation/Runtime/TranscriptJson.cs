@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -16,6 +17,7 @@ internal static class TranscriptJson
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     /// <summary>Writes every record as one line to <paramref name="output"/>, a few kilobytes at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(IEnumerable<TraceRecord> records, TextWriter output)
     {
         using var lines = new JsonLinesSink(output);
@@ -62,6 +64,7 @@ internal static class TranscriptJson
             _writer = new Utf8JsonWriter(_buffer, Options);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Write(TraceRecord record)
         {
             lock (_gate)
@@ -87,6 +90,7 @@ internal static class TranscriptJson
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Drain()
         {
             if (_buffer.WrittenCount == 0)
@@ -113,6 +117,7 @@ internal static class TranscriptJson
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteRecord(Utf8JsonWriter w, TraceRecord record)
     {
         w.WriteStartObject();
@@ -176,6 +181,7 @@ internal static class TranscriptJson
     }
 
     /// <summary>The window's numbers: opens_at, closes_at, open, used, and allowed and left unless unlimited; nothing when null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Window(Utf8JsonWriter w, TraceWindow? window)
     {
         if (window is null)
