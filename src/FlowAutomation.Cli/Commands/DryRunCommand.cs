@@ -47,8 +47,28 @@ internal static class DryRunCommand
 
     private static async Task<int> RunAsync(string scenario, ScenarioRunOptions options, string format, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        // JSON Lines are written as the run produces them (nothing is written unless the scenario runs).
-        var result = await ScenarioRunner.RunFileAsync(scenario, format == "json" ? options with { JsonLinesOutput = stdout } : options, cancellationToken);
+        // JSON Lines are written as the run produces them (nothing is written unless the scenario runs): as UTF-8 bytes
+        // straight to standard output's stream when stdout is the console's UTF-8 writer (the same bytes, without the
+        // writer decoding the JSON's UTF-8 into characters and the console encoding them again), else through stdout.
+        var json = format == "json";
+        await using var bytes = json ? StandardOutputBytes(stdout) : null;
+        var runOptions = !json ? options
+            : bytes is not null ? options with { JsonLinesUtf8Output = bytes }
+            : options with { JsonLinesOutput = stdout };
+        ScenarioResult result;
+        try
+        {
+            result = await ScenarioRunner.RunFileAsync(scenario, runOptions, cancellationToken);
+        }
+        finally
+        {
+            // The run has written its last lines (also when it threw); the stream is the standard output's own.
+            if (bytes is not null)
+            {
+                await bytes.FlushAsync(CancellationToken.None);
+            }
+        }
+
         foreach (var diagnostic in result.Diagnostics)
         {
             await stderr.WriteLineAsync(diagnostic.ToString());
@@ -65,5 +85,21 @@ internal static class DryRunCommand
         }
 
         return run.Passed ? FlowCtl.Ok : FlowCtl.Errors;
+    }
+
+    /// <summary>
+    /// Standard output as a byte stream, when <paramref name="stdout"/> is the console's writer and that writer encodes
+    /// UTF-8 (what it would write of the JSON's characters are then these very bytes); otherwise null: a caller's own
+    /// writer (the tests', <c>FlowCtl.RunAsync</c>'s callers) or another console encoding gets the characters as before.
+    /// </summary>
+    private static Stream? StandardOutputBytes(TextWriter stdout)
+    {
+        if (!ReferenceEquals(stdout, Console.Out) || Console.OutputEncoding.CodePage != System.Text.Encoding.UTF8.CodePage)
+        {
+            return null;
+        }
+
+        stdout.Flush();
+        return Console.OpenStandardOutput();
     }
 }

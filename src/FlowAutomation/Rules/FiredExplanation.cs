@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FlowAutomation.Model;
 
 namespace FlowAutomation.Rules;
@@ -46,6 +47,7 @@ public sealed class FiredExplanation
     internal bool Result(int position) => results[position];
 
     /// <summary>The node results of <paramref name="root"/>'s tree in depth-first order, from <paramref name="nodeResult"/> (by graph node).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool[] Results(ExplainNode? root, Func<int, bool> nodeResult)
     {
         if (root is null)

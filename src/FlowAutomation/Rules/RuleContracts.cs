@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FlowAutomation.Model;
 
 namespace FlowAutomation.Rules;
@@ -93,6 +95,7 @@ public readonly struct RuleEvaluation
 
     public Enumerator GetEnumerator() => new(this);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RuleEvaluationResult ToResult()
     {
         var activations = new Activation[Count];
@@ -101,7 +104,8 @@ public readonly struct RuleEvaluation
             activations[i] = this[i];
         }
 
-        return new([.. activations], EventCount, DepthLimitReached);
+        // The array is this result's alone: handed to the immutable array as it is, not copied again.
+        return new(ImmutableCollectionsMarshal.AsImmutableArray(activations), EventCount, DepthLimitReached);
     }
 
     /// <summary>Enumerates the activations without allocating.</summary>

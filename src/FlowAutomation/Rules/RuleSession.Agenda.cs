@@ -14,6 +14,7 @@ public sealed partial class RuleSession
     /// flows without anchors. The set is a bitset by rank with a second bitset of its non-empty words, so that taking
     /// the candidates in rank order visits only the words that hold some.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void CollectCandidates(TriggerPlan plan)
     {
         if (plan.Blob16 is { } blob16)
@@ -32,6 +33,7 @@ public sealed partial class RuleSession
     /// Two passes: first find every rank run (the blocks' cache misses overlap, as no run depends on another), then mark
     /// the runs' ranks.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CollectCandidates<T>(int[] keyBlock, T[] blob)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -70,6 +72,7 @@ public sealed partial class RuleSession
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddRun(int from, int to, ref int runCount)
     {
         if (from >= to)
@@ -87,6 +90,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>Records the rank runs of the partners of the group at <paramref name="p"/> whose key was hit; returns where the next group starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int FindPartners<T>(T[] blob, int p, ref int runCount)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -134,6 +138,7 @@ public sealed partial class RuleSession
     /// ranks of this network (below <c>candidates.Length × 64</c>, and <see cref="touched"/> is at least as long), and
     /// runs within the array.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddCandidates<T>(T[] ranks, int from, int to)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -157,6 +162,7 @@ public sealed partial class RuleSession
     /// no <c>once_per</c>, no <c>stop</c>) is copied out whole, four ranks at a time whatever their number (the extra
     /// writes are overwritten), with no look at any flow; other words go flow by flow.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void RunAgenda(TriggerPlan plan, IFiringHistory? history)
     {
         var needed = activationCount + entries.Length + 64;
@@ -240,6 +246,7 @@ public sealed partial class RuleSession
     /// copied out in rank order. The output has room for every flow and 64 more (checked by the caller), which is what
     /// lets this loop skip bounds checks.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DrainPlain(int[] output, int n)
     {
         ref var words = ref MemoryMarshal.GetArrayDataReference(candidates);
@@ -287,6 +294,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>After a stop: clears the candidate words still marked in the chunk at <paramref name="v"/> (<paramref name="mask"/>) and after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ClearCandidates(int v, uint mask)
     {
         for (; mask != 0; mask &= mask - 1)
@@ -305,6 +313,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>once_per: false when the flow already fired in this evaluation or, says the history, in its scope.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TakeOncePer(int rank, IFiringHistory? history)
     {
         var flow = entries[rank].Flow;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FlowAutomation.Model;
 
 namespace FlowAutomation.Rules;
@@ -19,6 +20,7 @@ public sealed partial class RuleSession
     private FactSnapshot facts;
 
     /// <summary>Starts an event: a new epoch invalidates every key stamp and cached node result at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void BeginEvent(FactSnapshot snapshot)
     {
         facts = snapshot;
@@ -49,6 +51,7 @@ public sealed partial class RuleSession
         LookUpTags();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ComputeSignals(TriggerPlan plan)
     {
         foreach (var s in plan.KeywordSlots)
@@ -67,6 +70,7 @@ public sealed partial class RuleSession
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScanKeywords(KeywordIndex index)
     {
         var text = TextOf(index.Path);
@@ -81,6 +85,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>Looks the path's folded value up; the key hit (at most one per slot) is also kept by slot for the pair index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LookUpValue(int slot)
     {
         var index = network.ValueIndexes[slot];
@@ -93,6 +98,7 @@ public sealed partial class RuleSession
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LookUpTags()
     {
         var index = network.TagIndex;
@@ -142,6 +148,7 @@ public sealed partial class RuleSession
     private bool IsHit(int key) => keyStamp[key] == epoch;
 
     /// <summary>The node's result for the current event, computed at most once per event.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool EvaluateNode(int id)
     {
         var stamp = nodeStamp[id];
@@ -198,6 +205,7 @@ public sealed partial class RuleSession
     };
 
     /// <summary>The number the slot's path reads as for this event (NaN: missing or not a number), read at most once per event.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double NumberOf(int slot)
     {
         if (numberStamp[slot] != epoch)
@@ -243,6 +251,7 @@ public sealed partial class RuleSession
     {
         private readonly ReadOnlySpan<char> text = text;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void OnHit(int pattern, int end)
         {
             ref readonly var info = ref index.Patterns[pattern];

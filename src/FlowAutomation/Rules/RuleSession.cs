@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using FlowAutomation.Model;
 
 namespace FlowAutomation.Rules;
@@ -61,6 +62,7 @@ public sealed partial class RuleSession
     /// As <see cref="Evaluate"/>, and explains each activation's flow from this evaluation's own signals and node results,
     /// right after its event's agenda ran (a chained event starts a new epoch of the scratch state): by activation index.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (RuleEvaluation Evaluation, ImmutableArray<FiredExplanation> Explanations) EvaluateExplained(FactSnapshot facts, IFiringHistory? history)
     {
         explanations.Clear();
@@ -93,6 +95,7 @@ public sealed partial class RuleSession
     /// </para>
     /// </summary>
     /// <returns>A view over this session's buffers, valid until its next evaluation.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RuleEvaluation Evaluate(FactSnapshot facts, IFiringHistory? history = null)
     {
         ArgumentNullException.ThrowIfNull(facts);
@@ -110,6 +113,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>The activation at <paramref name="index"/> of the evaluation numbered <paramref name="version"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Activation ActivationAt(uint version, int index)
     {
         if (version != evaluation)
@@ -128,6 +132,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>Raises and evaluates the contact.tagged events, level by level; true when the depth bound cut the chain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Chain(FactSnapshot root, IFiringHistory? history)
     {
         var contact = root.Contact;
@@ -165,6 +170,7 @@ public sealed partial class RuleSession
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EvaluateEvent(FactSnapshot snapshot, int depth, IFiringHistory? history)
     {
         if (eventCount == events.Length)

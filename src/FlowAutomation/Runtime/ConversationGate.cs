@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace FlowAutomation.Runtime;
 
@@ -63,6 +64,7 @@ internal sealed class ConversationGate
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Leave(Lane lane, bool released)
     {
         if (released)
@@ -84,6 +86,7 @@ internal sealed class ConversationGate
         Return(lane);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Lane Rent(string conversationId)
     {
         Lane? lane = null;
@@ -103,6 +106,7 @@ internal sealed class ConversationGate
     }
 
     /// <summary>Pools a retired lane (nobody in it or waiting: its semaphore is free).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Return(Lane lane)
     {
         lock (lane)

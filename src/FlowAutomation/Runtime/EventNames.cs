@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FlowAutomation.Diagrams;
 using FlowAutomation.Model;
 
@@ -6,8 +7,12 @@ namespace FlowAutomation.Runtime;
 /// <summary>Events in the words of the flow language, for traces.</summary>
 internal static class EventNames
 {
-    public static string Name(EventKind kind) => FlowDiagram.TriggerName(kind);
+    // The flow language's name of each kind, looked up once (a trace names the event of every record).
+    private static readonly string[] Names = [.. Enum.GetValues<EventKind>().Select(FlowDiagram.TriggerName)];
 
+    public static string Name(EventKind kind) => (uint)kind < (uint)Names.Length ? Names[(int)kind] : FlowDiagram.TriggerName(kind);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Describe(FlowEvent e) => e.Kind switch
     {
         EventKind.MessageReceived => e.Message switch

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using FlowAutomation.Model;
 using FlowAutomation.Rules;
 using FlowAutomation.Scheduling;
@@ -135,6 +136,7 @@ internal sealed class EventRun : IFiringHistory
     /// for its commit (<see cref="Frozen"/>), instead of a new state and a new dictionary path per firing;
     /// <see cref="HasFired"/> answers as the state with every firing written in would.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RecordFired(string flowId)
     {
         if (_firedFirst is null)
@@ -148,6 +150,7 @@ internal sealed class EventRun : IFiringHistory
     }
 
     /// <summary>The flows this run fired, each once, in the order they first fired (the event's outcome).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ImmutableArray<string> FiredFlows()
     {
         if (_firedAll is not { } fired)
@@ -172,6 +175,7 @@ internal sealed class EventRun : IFiringHistory
     /// Everything the run did, as one value for the store: the state frozen (<see cref="Frozen"/>), the messages, the
     /// team turns taken, the follow-ups to schedule and to cancel, the trace, and the work item it completes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public EngineCommit ToCommit(CompletedWork? completes)
     {
         var state = Frozen();
@@ -200,6 +204,7 @@ internal sealed class EventRun : IFiringHistory
     /// The state to commit: this run's firings written in, at the version the run read (for the compare-and-swap). The
     /// run's draft when it changed anything (the firings are written into it), else the stored state itself.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ConversationState Frozen()
     {
         if (_firedAll is { } fired)
@@ -219,6 +224,7 @@ internal sealed class EventRun : IFiringHistory
     /// same (a snapshot is a function of the two, the run's time and the engine's options); the contact's part is made
     /// again only when the state's contact fields, tags or fields changed (<see cref="ConversationState.CachedContact"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FactSnapshot Facts(FlowEvent e, EngineOptions options)
     {
         var state = State;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace FlowAutomation.Runtime;
 
@@ -87,7 +88,10 @@ public sealed record ActionTrace(DateTimeOffset At, string Flow, string Action, 
     /// <summary>For a reply, sent or refused: the reply window and its count right after the decision.</summary>
     public TraceWindow? Window { get; init; }
 
-    public string StatusName => Status.ToString().ToLowerInvariant();
+    public string StatusName => (uint)Status < (uint)StatusNames.Length ? StatusNames[(int)Status] : Status.ToString().ToLowerInvariant();
+
+    // Each status's name, made once (the JSON transcript writes one per action record).
+    private static readonly string[] StatusNames = [.. Enum.GetValues<ActionStatus>().Select(s => s.ToString().ToLowerInvariant())];
 }
 
 /// <summary>The last record of a run.</summary>
@@ -143,6 +147,7 @@ public sealed class TraceLog : ITraceSink
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(TraceRecord record)
     {
         _forward?.Write(record);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -16,6 +17,7 @@ internal static class TranscriptJson
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     /// <summary>Writes every record as one line to <paramref name="output"/>, a few kilobytes at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(IEnumerable<TraceRecord> records, TextWriter output)
     {
         using var lines = new JsonLinesSink(output);
@@ -36,14 +38,18 @@ internal static class TranscriptJson
     /// <summary>
     /// A sink that writes each record as one JSON line as it receives it, into a 64 KB buffer handed to the output as it
     /// fills; <see cref="Dispose"/> hands over the rest. Nothing is kept: a run that streams its transcript holds no records.
+    /// The output is a <see cref="TextWriter"/> (the buffer's UTF-8 decoded into characters for it) or a byte stream that
+    /// takes the UTF-8 as it is (<c>flowctl dry-run --format json</c> on standard output: no decoding, no console writer
+    /// encoding the characters again).
     /// </summary>
     internal sealed class JsonLinesSink : ITraceSink, IDisposable
     {
         private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
         private readonly Utf8JsonWriter _writer;
-        private readonly TextWriter _output;
+        private readonly TextWriter? _output;
+        private readonly Stream? _bytes;
         private readonly Lock _gate = new();
-        private char[] _chars = new char[Encoding.UTF8.GetMaxCharCount(64 * 1024)];
+        private char[] _chars = [];
 
         public JsonLinesSink(TextWriter output)
         {
@@ -51,6 +57,14 @@ internal static class TranscriptJson
             _writer = new Utf8JsonWriter(_buffer, Options);
         }
 
+        /// <summary>A sink that writes the lines' UTF-8 bytes to <paramref name="output"/> as they are; flushing it is the caller's.</summary>
+        public JsonLinesSink(Stream output)
+        {
+            _bytes = output;
+            _writer = new Utf8JsonWriter(_buffer, Options);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Write(TraceRecord record)
         {
             lock (_gate)
@@ -76,10 +90,18 @@ internal static class TranscriptJson
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Drain()
         {
             if (_buffer.WrittenCount == 0)
             {
+                return;
+            }
+
+            if (_bytes is not null)
+            {
+                _bytes.Write(_buffer.WrittenSpan);
+                _buffer.ResetWrittenCount();
                 return;
             }
 
@@ -90,11 +112,12 @@ internal static class TranscriptJson
             }
 
             var count = Encoding.UTF8.GetChars(_buffer.WrittenSpan, _chars);
-            _output.Write(_chars, 0, count);
+            _output!.Write(_chars, 0, count);
             _buffer.ResetWrittenCount();
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteRecord(Utf8JsonWriter w, TraceRecord record)
     {
         w.WriteStartObject();
@@ -158,6 +181,7 @@ internal static class TranscriptJson
     }
 
     /// <summary>The window's numbers: opens_at, closes_at, open, used, and allowed and left unless unlimited; nothing when null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Window(Utf8JsonWriter w, TraceWindow? window)
     {
         if (window is null)

@@ -40,6 +40,15 @@ public sealed record ScenarioRunOptions
     /// </summary>
     public TextWriter? JsonLinesOutput { get; init; }
 
+    /// <summary>
+    /// As <see cref="JsonLinesOutput"/>, the same lines as UTF-8 bytes written to this stream as they are (<c>flowctl
+    /// dry-run --format json</c> on standard output, without a writer decoding and encoding them again); the bytes are
+    /// those <see cref="JsonLinesOutput"/>'s writer would receive as characters. The last lines are written before the
+    /// run returns or throws; flushing and closing the stream are the caller's. Used when <see cref="JsonLinesOutput"/> is
+    /// not set.
+    /// </summary>
+    public Stream? JsonLinesUtf8Output { get; init; }
+
     /// <summary>The rule engine the flows run on (<c>--engine</c>); transcripts are the same on both.</summary>
     public RuleEngineKind RuleEngine { get; init; } = RuleEngineKind.Network;
 }
@@ -145,7 +154,12 @@ public static class ScenarioRunner
     /// <summary>Runs a loaded scenario against compiled flows.</summary>
     public static async Task<ScenarioRun> RunAsync(Scenario scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, PolicyProfile policy, ScenarioRunOptions options, CancellationToken cancellationToken = default)
     {
-        using var streamed = options is { KeepTrace: true, JsonLinesOutput: { } output } ? new TranscriptJson.JsonLinesSink(output) : null;
+        using var streamed = options switch
+        {
+            { KeepTrace: true, JsonLinesOutput: { } output } => new TranscriptJson.JsonLinesSink(output),
+            { KeepTrace: true, JsonLinesUtf8Output: { } bytes } => new TranscriptJson.JsonLinesSink(bytes),
+            _ => null,
+        };
         var log = streamed is not null ? new TraceLog(IsOutcomeRecord, streamed)
             : options.KeepTrace ? new TraceLog()
             : new TraceLog(IsOutcomeRecord, keepsRecords: false);

@@ -1,3 +1,4 @@
+using System.Text;
 using FlowAutomation.Runtime;
 using FlowAutomation.Rules;
 using FlowAutomation.Scenarios;
@@ -89,6 +90,31 @@ public sealed class SampleScenariosTests
             Assert.Equal(a.Fired.Order(StringComparer.Ordinal), b.Fired.Order(StringComparer.Ordinal));
             Assert.Equal(kept.Run.Verdicts.ToList(), streamed.Run.Verdicts.ToList());
             Assert.All(streamed.Run.Trace, r => Assert.True(r is ActionTrace { Status: ActionStatus.Blocked } or SummaryTrace, r.Kind));
+        }
+    }
+
+    /// <summary>
+    /// As <c>flowctl dry-run --format json</c> writes to standard output (the lines' UTF-8 bytes straight to a stream):
+    /// the very bytes the writer path gives, UTF-8 encoded, the same outcome and verdicts. On both engines.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Run_SampleScenarioWritingJsonLinesAsBytes_SameBytesAsTheWriter(string relativePath)
+    {
+        var path = RepoPaths.Of(relativePath);
+        foreach (var engine in new[] { RuleEngineKind.Network, RuleEngineKind.NRules })
+        {
+            var text = new StringWriter();
+            var written = await ScenarioRunner.RunFileAsync(path, new ScenarioRunOptions { RuleEngine = engine, JsonLinesOutput = text });
+            using var bytes = new MemoryStream();
+            var streamed = await ScenarioRunner.RunFileAsync(path, new ScenarioRunOptions { RuleEngine = engine, JsonLinesUtf8Output = bytes });
+
+            Assert.NotNull(written.Run);
+            Assert.NotNull(streamed.Run);
+            Assert.NotEqual(0, bytes.Length);
+            Assert.Equal(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text.ToString()), bytes.ToArray());
+            Assert.Equal(written.Run.Outcome.Sent.ToList(), streamed.Run.Outcome.Sent.ToList());
+            Assert.Equal(written.Run.Verdicts.ToList(), streamed.Run.Verdicts.ToList());
         }
     }
 
