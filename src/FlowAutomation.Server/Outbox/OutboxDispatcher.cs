@@ -11,6 +11,12 @@ internal sealed record DispatchSummary(int Claimed, int Sent, int Retried, int F
     public static readonly DispatchSummary Empty = new(0, 0, 0, 0, 0);
 }
 
+/// <summary>A pass whose sends have answered: how many entries it claimed, and the recording of their outcomes.</summary>
+internal sealed record DispatchPass(int Claimed, Task<DispatchSummary> Recorded)
+{
+    public static readonly DispatchPass None = new(0, Task.FromResult(DispatchSummary.Empty));
+}
+
 /// <summary>
 /// Moves due outbox entries to the provider: claims them, skips (expires) any whose expiry has passed, sends the
 /// rest, and records the outcome. Transient failures are retried with <see cref="RetryPolicy"/> until
@@ -29,41 +35,68 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
     /// <summary>Raised after each pass that claimed something, once every outcome is recorded.</summary>
     public event Action<DispatchSummary>? Dispatched;
 
-    public async Task<DispatchSummary> DispatchDueAsync(CancellationToken cancellationToken = default)
+    /// <summary>Claims what is due, sends it, and returns once every outcome is recorded.</summary>
+    public async Task<DispatchSummary> DispatchDueAsync(CancellationToken cancellationToken = default) =>
+        await (await SendDueAsync(cancellationToken)).Recorded;
+
+    /// <summary>
+    /// Claims what is due and sends it; returns when every send has answered, with the recording of the outcomes
+    /// (<see cref="DispatchPass.Recorded"/>) under way: each outcome's write was handed to the outbox as its send
+    /// answered, so a claim made after this returns is queued behind those writes (and, in one shared transaction,
+    /// sees them). The next pass need not wait for them to commit.
+    /// </summary>
+    public async Task<DispatchPass> SendDueAsync(CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
         var claimed = await outbox.ClaimDueAsync(time.GetUtcNow(), settings.BatchSize, settings.Lease, cancellationToken);
         if (claimed.Count == 0)
-            return DispatchSummary.Empty;
+            return DispatchPass.None;
 
         // A claim holds at most one entry per conversation, so sending in parallel keeps each customer's order.
-        var results = new Result[claimed.Count];
+        var outcomes = new Task<Result>[claimed.Count];
         await Parallel.ForAsync(0, claimed.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelSends, CancellationToken = cancellationToken },
-            async (index, token) => results[index] = await DispatchOneAsync(claimed[index], token));
-        var summary = new DispatchSummary(claimed.Count,
+            async (index, token) => outcomes[index] = await SendOneAsync(claimed[index], token, cancellationToken));
+        return new DispatchPass(claimed.Count, RecordAsync(outcomes));
+    }
+
+    private async Task<DispatchSummary> RecordAsync(Task<Result>[] outcomes)
+    {
+        var results = await Task.WhenAll(outcomes);
+        var summary = new DispatchSummary(results.Length,
             results.Count(r => r == Result.Sent), results.Count(r => r == Result.Retried),
             results.Count(r => r == Result.Failed), results.Count(r => r == Result.Expired));
         Dispatched?.Invoke(summary);
         return summary;
     }
 
-    private async Task<Result> DispatchOneAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    /// <summary>Sends one claimed entry; the returned task records its outcome (its write already handed to the outbox).</summary>
+    /// <remarks>
+    /// The send runs on the pass's token; the outcome's write on the caller's (<paramref name="cancellationToken"/>),
+    /// since it outlives the parallel loop.
+    /// </remarks>
+    private async Task<Task<Result>> SendOneAsync(OutboxEntry entry, CancellationToken sending, CancellationToken cancellationToken)
     {
         var message = entry.Message;
         if (message.ExpiresAt <= time.GetUtcNow())
-            return await ExpireAsync(entry, $"expired before attempt {entry.Attempts}" + (entry.LastError is { } last ? $" (last error: {last})" : ""), cancellationToken);
+            return ExpireAsync(entry, $"expired before attempt {entry.Attempts}" + (entry.LastError is { } last ? $" (last error: {last})" : ""), cancellationToken);
 
         SendOutcome outcome;
         try
         {
-            outcome = await sender.SendAsync(message, cancellationToken);
+            outcome = await sender.SendAsync(message, sending);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is not OperationCanceledException || !sending.IsCancellationRequested)
         {
             logger.SendThrew(exception, message.Id);
             outcome = SendOutcome.Transient($"sender threw {exception.GetType().Name}: {exception.Message}");
         }
+        return DispatchOneAsync(entry, outcome, cancellationToken);
+    }
 
+    /// <summary>Records a send's outcome: sent, retried with the <see cref="RetryPolicy"/>, failed or expired.</summary>
+    private async Task<Result> DispatchOneAsync(OutboxEntry entry, SendOutcome outcome, CancellationToken cancellationToken)
+    {
+        var message = entry.Message;
         var now = time.GetUtcNow();
         switch (outcome.Kind)
         {

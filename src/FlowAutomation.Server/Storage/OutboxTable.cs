@@ -22,16 +22,16 @@ internal abstract class OutboxTable : IOutbox
 
     public abstract ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default);
 
-    public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         TransitionAsync(MarkSentSet, new { id, providerMessageId, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
-    public ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
         TransitionAsync(ScheduleRetrySet, new { id, next = nextAttemptAt.ToUnixTimeMilliseconds(), reason }, cancellationToken);
 
-    public ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         TransitionAsync(MarkFailedSet, new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
-    public ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         TransitionAsync(MarkExpiredSet, new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
     public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)
@@ -52,5 +52,8 @@ internal abstract class OutboxTable : IOutbox
 
     private async ValueTask<bool> TransitionAsync(string assignments, object parameters, CancellationToken cancellationToken) =>
         await WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'", parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
+            Transition(assignments), parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
+
+    /// <summary>The update of an in-flight row by <c>@id</c> with <paramref name="assignments"/>.</summary>
+    protected static string Transition(string assignments) => $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'";
 }
