@@ -34,6 +34,34 @@ internal abstract class OutboxTable : IOutbox
     public virtual ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         TransitionAsync(MarkExpiredSet, new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
+    /// <summary>The outcomes in one write transaction of the provider's: one statement each, one commit for all.</summary>
+    public virtual async ValueTask<int> RecordAsync(IReadOnlyList<OutboxOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (outcomes.Count == 0)
+            return 0;
+        return await WriteAsync(async (connection, transaction) =>
+        {
+            var changed = 0;
+            foreach (var outcome in outcomes)
+            {
+                var (assignments, parameters) = Change(outcome);
+                changed += await connection.ExecuteAsync(new CommandDefinition(Transition(assignments), parameters, transaction, cancellationToken: cancellationToken));
+            }
+            return changed;
+        }, cancellationToken);
+    }
+
+    /// <summary>The <c>SET</c> clauses and parameters that record <paramref name="outcome"/>.</summary>
+    private static (string Assignments, object Parameters) Change(OutboxOutcome outcome) => outcome.Status switch
+    {
+        OutboxStatus.Sent => (MarkSentSet, new { id = outcome.Id, providerMessageId = outcome.ProviderMessageId, at = outcome.At.ToUnixTimeMilliseconds() }),
+        OutboxStatus.Pending => (ScheduleRetrySet, new { id = outcome.Id, next = outcome.At.ToUnixTimeMilliseconds(), reason = outcome.Reason ?? "" }),
+        OutboxStatus.Failed => (MarkFailedSet, new { id = outcome.Id, reason = outcome.Reason ?? "", at = outcome.At.ToUnixTimeMilliseconds() }),
+        OutboxStatus.Expired => (MarkExpiredSet, new { id = outcome.Id, reason = outcome.Reason ?? "", at = outcome.At.ToUnixTimeMilliseconds() }),
+        _ => throw new ArgumentException($"{outcome.Status} is not an outcome", nameof(outcome)),
+    };
+
     public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -38,10 +38,36 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
     public override ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         TransitionAsync(MarkExpiredSql, id, "reason", reason, "at", at.ToUnixTimeMilliseconds(), cancellationToken);
 
+    /// <summary>A pass's outcomes as one write of the shared transaction (one savepoint), from the prepared commands.</summary>
+    public override async ValueTask<int> RecordAsync(IReadOnlyList<OutboxOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (outcomes.Count == 0)
+            return 0;
+        return await database.WriteSharedAsync((connection, transaction) =>
+        {
+            var changed = 0;
+            foreach (var outcome in outcomes)
+            {
+                changed += outcome.Status switch
+                {
+                    OutboxStatus.Sent => Transition(connection, transaction, MarkSentSql, outcome.Id, "providerMessageId", outcome.ProviderMessageId, "at", outcome.At.ToUnixTimeMilliseconds()),
+                    OutboxStatus.Pending => Transition(connection, transaction, ScheduleRetrySql, outcome.Id, "next", outcome.At.ToUnixTimeMilliseconds(), "reason", outcome.Reason ?? ""),
+                    OutboxStatus.Failed => Transition(connection, transaction, MarkFailedSql, outcome.Id, "reason", outcome.Reason ?? "", "at", outcome.At.ToUnixTimeMilliseconds()),
+                    OutboxStatus.Expired => Transition(connection, transaction, MarkExpiredSql, outcome.Id, "reason", outcome.Reason ?? "", "at", outcome.At.ToUnixTimeMilliseconds()),
+                    _ => throw new ArgumentException($"{outcome.Status} is not an outcome", nameof(outcomes)),
+                };
+            }
+            return Task.FromResult(changed);
+        }, _ => true, cancellationToken);
+    }
+
+    private static int Transition(SqliteConnection connection, SqliteTransaction transaction, string sql, string id, string first, object? firstValue, string second, object? secondValue) =>
+        SqliteStatements.Get(connection, transaction, sql, "id", first, second).Set(0, id).Set(1, firstValue).Set(2, secondValue).ExecuteNonQuery();
+
     private async ValueTask<bool> TransitionAsync(string sql, string id, string first, object? firstValue, string second, object? secondValue, CancellationToken cancellationToken) =>
         await database.WriteSharedAsync(
-            (connection, transaction) => Task.FromResult(SqliteStatements.Get(connection, transaction, sql, "id", first, second)
-                .Set(0, id).Set(1, firstValue).Set(2, secondValue).ExecuteNonQuery()),
+            (connection, transaction) => Task.FromResult(Transition(connection, transaction, sql, id, first, firstValue, second, secondValue)),
             _ => true, cancellationToken) == 1;
 
     internal const string Columns = """
