@@ -65,6 +65,8 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
 
     // The last replies leave the outbox shortly after the last commit: wait (bounded) for them.
     await status.WaitOutboxSettledAsync(TimeSpan.FromSeconds(30), cancellationToken);
+    var cpuSettled = service.CpuTime() - cpuBefore;
+    Console.WriteLine(Invariant($"service CPU until the outbox was empty: {cpuSettled.TotalSeconds:F2} s = {cpuSettled.TotalMilliseconds * 1000 / Math.Max(1, drained):F0} µs per event, taking, running and replying to it (the replies sent after the last commit included)"));
     var toProvider = clock.ProviderLatencies();
     Console.WriteLine(Invariant(
         $"webhook to provider: {toProvider.Length} of {options.Conversations} conversations' first reply reached the provider; latency {Latencies(toProvider)}; provider requests in all {provider.Requests}"));
