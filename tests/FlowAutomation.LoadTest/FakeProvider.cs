@@ -81,9 +81,12 @@ internal sealed class WebhookClock(int count)
     public int Reached => Volatile.Read(ref _reached);
 
     /// <summary>The webhook-to-provider latencies noted so far, in milliseconds, sorted.</summary>
-    public double[] ProviderLatencies()
+    public double[] ProviderLatencies() => ProviderLatencies(0, _toProvider.Length);
+
+    /// <summary>As <see cref="ProviderLatencies()"/>, of the webhooks <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) only.</summary>
+    public double[] ProviderLatencies(int from, int to)
     {
-        var latencies = _toProvider.Where(l => l > 0).ToArray();
+        var latencies = _toProvider[from..to].Where(l => l > 0).ToArray();
         Array.Sort(latencies);
         return latencies;
     }

@@ -31,6 +31,10 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     await load.ClosedLoopAsync("warm", options.Warmup, options.Concurrency, clock: null);
     var warmed = await status.WaitProcessedAsync(options.Warmup, TimeSpan.FromMinutes(2), cancellationToken);
     var baseline = warmed.Processed;
+    // The warm-up's replies leave the outbox first, so that the measured webhooks' replies do not queue behind them.
+    var settling = Stopwatch.StartNew();
+    await status.WaitOutboxSettledAsync(TimeSpan.FromMinutes(1), cancellationToken);
+    Console.WriteLine(Invariant($"warm-up: its replies left the outbox {settling.Elapsed.TotalSeconds:F2} s after its last event was run; {provider.Requests} provider requests"));
 
     Console.WriteLine(Invariant($"measuring: {options.Conversations} conversations, one signed Infobip webhook each, {mode}"));
     var cpuBefore = service.CpuTime();
@@ -61,9 +65,16 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
 
     // The last replies leave the outbox shortly after the last commit: wait (bounded) for them.
     await status.WaitOutboxSettledAsync(TimeSpan.FromSeconds(30), cancellationToken);
+    var cpuSettled = service.CpuTime() - cpuBefore;
+    Console.WriteLine(Invariant($"service CPU until the outbox was empty: {cpuSettled.TotalSeconds:F2} s = {cpuSettled.TotalMilliseconds * 1000 / Math.Max(1, drained):F0} µs per event, taking, running and replying to it (the replies sent after the last commit included)"));
     var toProvider = clock.ProviderLatencies();
     Console.WriteLine(Invariant(
         $"webhook to provider: {toProvider.Length} of {options.Conversations} conversations' first reply reached the provider; latency {Latencies(toProvider)}; provider requests in all {provider.Requests}"));
+    // A latency that grows from quarter to quarter is a backlog building up; one as long in the first quarter as in the
+    // last is a wait of its own (replies going out in a burst).
+    var quarters = Enumerable.Range(0, 4).Select(q => clock.ProviderLatencies(q * options.Conversations / 4, (q + 1) * options.Conversations / 4));
+    Console.WriteLine(Invariant(
+        $"webhook to provider by quarter of the webhooks: p50 {string.Join(" / ", quarters.Select(q => Invariant($"{Percentile(q, 0.50):F0}")))} ms; outbox rows queued (pending or in flight) at most {samples.Max(s => s.OutboxQueued)}, {samples[^1].OutboxQueued} when the last event was committed"));
     Console.WriteLine(Invariant($"load average after: {LoadAverage()}"));
     return intake.Errors == 0 && drained >= options.Conversations ? 0 : 1;
 }
@@ -123,7 +134,7 @@ internal sealed class StatusPoller(IReadOnlyList<HttpClient> nodes, string admin
     /// <summary>Samples every 200 ms from now until <paramref name="target"/> events are processed or <paramref name="limit"/> passes.</summary>
     public async Task<List<Sample>> TrackAsync(Stopwatch since, long target, TimeSpan limit, CancellationToken cancellationToken)
     {
-        var samples = new List<Sample> { new(TimeSpan.Zero, (await ReadAsync(since.Elapsed, cancellationToken)).Processed, 0) };
+        var samples = new List<Sample> { await ReadAsync(TimeSpan.Zero, cancellationToken) };
         while (samples[^1].Processed < target && since.Elapsed < limit)
         {
             await Task.Delay(Interval, TimeProvider.System, cancellationToken);

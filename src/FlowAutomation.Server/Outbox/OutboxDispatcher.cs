@@ -11,6 +11,12 @@ internal sealed record DispatchSummary(int Claimed, int Sent, int Retried, int F
     public static readonly DispatchSummary Empty = new(0, 0, 0, 0, 0);
 }
 
+/// <summary>A pass whose sends have answered: how many entries it claimed, and the recording of their outcomes.</summary>
+internal sealed record DispatchPass(int Claimed, Task<DispatchSummary> Recorded)
+{
+    public static readonly DispatchPass None = new(0, Task.FromResult(DispatchSummary.Empty));
+}
+
 /// <summary>
 /// Moves due outbox entries to the provider: claims them, skips (expires) any whose expiry has passed, sends the
 /// rest, and records the outcome. Transient failures are retried with <see cref="RetryPolicy"/> until
@@ -29,29 +35,62 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
     /// <summary>Raised after each pass that claimed something, once every outcome is recorded.</summary>
     public event Action<DispatchSummary>? Dispatched;
 
-    public async Task<DispatchSummary> DispatchDueAsync(CancellationToken cancellationToken = default)
+    /// <summary>Claims what is due, sends it, and returns once every outcome is recorded.</summary>
+    public async Task<DispatchSummary> DispatchDueAsync(CancellationToken cancellationToken = default) =>
+        await (await SendDueAsync(cancellationToken)).Recorded;
+
+    /// <summary>
+    /// Claims what is due and sends it; returns when every send has answered, with the recording of the outcomes
+    /// (<see cref="DispatchPass.Recorded"/>: one <see cref="IOutbox.RecordAsync"/> for the pass) under way. On SQLite
+    /// that write is queued before this returns, so the next pass's claim is queued behind it and, in the same shared
+    /// transaction, sees it: the next pass need not wait for the outcomes to commit.
+    /// </summary>
+    public async Task<DispatchPass> SendDueAsync(CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
         var claimed = await outbox.ClaimDueAsync(time.GetUtcNow(), settings.BatchSize, settings.Lease, cancellationToken);
         if (claimed.Count == 0)
-            return DispatchSummary.Empty;
+            return DispatchPass.None;
 
         // A claim holds at most one entry per conversation, so sending in parallel keeps each customer's order.
-        var results = new Result[claimed.Count];
+        var outcomes = new (Result Result, OutboxOutcome Outcome)[claimed.Count];
         await Parallel.ForAsync(0, claimed.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelSends, CancellationToken = cancellationToken },
-            async (index, token) => results[index] = await DispatchOneAsync(claimed[index], token));
-        var summary = new DispatchSummary(claimed.Count,
-            results.Count(r => r == Result.Sent), results.Count(r => r == Result.Retried),
-            results.Count(r => r == Result.Failed), results.Count(r => r == Result.Expired));
+            async (index, token) => outcomes[index] = await SendOneAsync(claimed[index], token));
+        return new DispatchPass(claimed.Count, RecordAsync(claimed, outcomes, cancellationToken));
+    }
+
+    private async Task<DispatchSummary> RecordAsync(IReadOnlyList<OutboxEntry> claimed, (Result Result, OutboxOutcome Outcome)[] outcomes, CancellationToken cancellationToken)
+    {
+        await outbox.RecordAsync([.. outcomes.Select(o => o.Outcome)], cancellationToken);
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var (message, outcome) = (claimed[i].Message, outcomes[i].Outcome);
+            switch (outcome.Status)
+            {
+                case OutboxStatus.Sent:
+                    logger.MessageSent(message.Id, message.Destination, message.ConversationId ?? "-");
+                    break;
+                case OutboxStatus.Failed:
+                    logger.OutboxFailed(message.Id, outcome.Reason ?? "");
+                    break;
+                case OutboxStatus.Expired:
+                    logger.OutboxExpired(message.Id, outcome.Reason ?? "");
+                    break;
+            }
+        }
+        var summary = new DispatchSummary(outcomes.Length,
+            outcomes.Count(o => o.Result == Result.Sent), outcomes.Count(o => o.Result == Result.Retried),
+            outcomes.Count(o => o.Result == Result.Failed), outcomes.Count(o => o.Result == Result.Expired));
         Dispatched?.Invoke(summary);
         return summary;
     }
 
-    private async Task<Result> DispatchOneAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    /// <summary>Sends one claimed entry (or expires it unsent) and decides its outcome; the outcome is recorded with the pass's.</summary>
+    private async Task<(Result, OutboxOutcome)> SendOneAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         var message = entry.Message;
         if (message.ExpiresAt <= time.GetUtcNow())
-            return await ExpireAsync(entry, $"expired before attempt {entry.Attempts}" + (entry.LastError is { } last ? $" (last error: {last})" : ""), cancellationToken);
+            return Expire(entry, $"expired before attempt {entry.Attempts}" + (entry.LastError is { } last ? $" (last error: {last})" : ""));
 
         SendOutcome outcome;
         try
@@ -68,37 +107,22 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
         switch (outcome.Kind)
         {
             case SendOutcomeKind.Sent:
-                await outbox.MarkSentAsync(message.Id, outcome.ProviderMessageId, now, cancellationToken);
-                logger.MessageSent(message.Id, message.Destination, message.ConversationId ?? "-");
-                return Result.Sent;
+                return (Result.Sent, OutboxOutcome.Sent(message.Id, outcome.ProviderMessageId, now));
             case SendOutcomeKind.Expired:
-                return await ExpireAsync(entry, outcome.Reason ?? "expired", cancellationToken);
+                return Expire(entry, outcome.Reason ?? "expired");
             case SendOutcomeKind.Permanent:
-                var failure = outcome.Reason ?? "permanent failure";
-                logger.OutboxFailed(message.Id, failure);
-                await outbox.MarkFailedAsync(message.Id, failure, now, cancellationToken);
-                return Result.Failed;
+                return (Result.Failed, OutboxOutcome.Failed(message.Id, outcome.Reason ?? "permanent failure", now));
         }
 
         var reason = outcome.Reason ?? "transient failure";
         if (entry.Attempts >= retry.MaxAttempts)
-        {
-            var gaveUp = $"gave up after {entry.Attempts} attempts: {reason}";
-            logger.OutboxFailed(message.Id, gaveUp);
-            await outbox.MarkFailedAsync(message.Id, gaveUp, now, cancellationToken);
-            return Result.Failed;
-        }
+            return (Result.Failed, OutboxOutcome.Failed(message.Id, $"gave up after {entry.Attempts} attempts: {reason}", now));
         var next = now + retry.DelayAfter(entry.Attempts, outcome.RetryAfter);
         if (next >= message.ExpiresAt)
-            return await ExpireAsync(entry, $"next attempt would fall after the message's expiry: {reason}", cancellationToken);
-        await outbox.ScheduleRetryAsync(message.Id, next, reason, cancellationToken);
-        return Result.Retried;
+            return Expire(entry, $"next attempt would fall after the message's expiry: {reason}");
+        return (Result.Retried, OutboxOutcome.Retry(message.Id, next, reason));
     }
 
-    private async Task<Result> ExpireAsync(OutboxEntry entry, string reason, CancellationToken cancellationToken)
-    {
-        logger.OutboxExpired(entry.Id, reason);
-        await outbox.MarkExpiredAsync(entry.Id, reason, time.GetUtcNow(), cancellationToken);
-        return Result.Expired;
-    }
+    private (Result, OutboxOutcome) Expire(OutboxEntry entry, string reason) =>
+        (Result.Expired, OutboxOutcome.Expired(entry.Id, reason, time.GetUtcNow()));
 }

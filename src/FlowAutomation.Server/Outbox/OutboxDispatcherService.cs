@@ -18,12 +18,15 @@ internal sealed class OutboxDispatcherService(
         }
         if (sender is LogMessageSender)
             logger.NoProviderConfigured();
+        // Passes follow each other without waiting for the previous one's outcomes to commit: the next claim is queued
+        // behind those writes (in one shared transaction on SQLite). Only one pass's outcomes are outstanding at a time.
+        var recording = DispatchPass.None;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var summary = DispatchSummary.Empty;
+            var pass = DispatchPass.None;
             try
             {
-                summary = await dispatcher.DispatchDueAsync(stoppingToken);
+                pass = await dispatcher.SendDueAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -33,7 +36,13 @@ internal sealed class OutboxDispatcherService(
             {
                 logger.DispatchFailed(exception);
             }
-            if (summary.Claimed > 0)
+            var previous = recording;
+            recording = pass;
+            if (!await RecordedAsync(previous, stoppingToken))
+                return;
+            // A claim that ran before the previous pass's outcomes were committed (a provider whose writes do not
+            // share a transaction) may have missed an entry they made claimable: claim once more before waiting.
+            if (pass.Claimed > 0 || previous.Claimed > 0)
                 continue;
             try
             {
@@ -44,5 +53,24 @@ internal sealed class OutboxDispatcherService(
                 return;
             }
         }
+        await RecordedAsync(recording, stoppingToken);
+    }
+
+    /// <summary>Waits for a pass's outcomes to be recorded; false when the host is stopping.</summary>
+    private async Task<bool> RecordedAsync(DispatchPass pass, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await pass.Recorded;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.DispatchFailed(exception);
+        }
+        return true;
     }
 }

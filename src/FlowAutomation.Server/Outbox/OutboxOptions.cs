@@ -26,8 +26,13 @@ internal sealed class OutboxOptions
     [Positive]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Entries claimed per pass at most, from 1 to 1000. A pass's outcomes are written together once its sends have
+    /// answered, so under load a larger pass costs fewer claims and writes per reply; with 32, the dispatcher fell
+    /// behind the engine's commits on SQLite (docs/performance.md, "Sixth pass").
+    /// </summary>
     [Between(1, 1000)]
-    public int BatchSize { get; set; } = 32;
+    public int BatchSize { get; set; } = 256;
 
     /// <summary>
     /// Sends in flight at once (different conversations only), from 1 to 64; another value stops the service at start.

@@ -28,6 +28,31 @@ public interface IOutbox
 
     ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records the outcomes of several claimed entries at once (a dispatch pass's), each as its own mark would
+    /// (<see cref="MarkSentAsync"/>, <see cref="ScheduleRetryAsync"/>, <see cref="MarkFailedAsync"/>,
+    /// <see cref="MarkExpiredAsync"/>): an entry no longer in flight, or unknown, is left unchanged. Returns how many
+    /// entries changed. A store may write them in one transaction; this default marks them one after the other.
+    /// </summary>
+    async ValueTask<int> RecordAsync(IReadOnlyList<OutboxOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var changed = 0;
+        foreach (var outcome in outcomes)
+        {
+            var marked = outcome.Status switch
+            {
+                OutboxStatus.Sent => await MarkSentAsync(outcome.Id, outcome.ProviderMessageId, outcome.At, cancellationToken),
+                OutboxStatus.Pending => await ScheduleRetryAsync(outcome.Id, outcome.At, outcome.Reason ?? "", cancellationToken),
+                OutboxStatus.Failed => await MarkFailedAsync(outcome.Id, outcome.Reason ?? "", outcome.At, cancellationToken),
+                OutboxStatus.Expired => await MarkExpiredAsync(outcome.Id, outcome.Reason ?? "", outcome.At, cancellationToken),
+                _ => throw new ArgumentException($"{outcome.Status} is not an outcome", nameof(outcomes)),
+            };
+            changed += marked ? 1 : 0;
+        }
+        return changed;
+    }
+
     ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>The entry a delivery or seen report refers to.</summary>

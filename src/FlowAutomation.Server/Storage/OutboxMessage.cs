@@ -67,3 +67,19 @@ public sealed record OutboxEntry(
     public static OutboxEntry Pending(OutboxMessage message) =>
         new(message, OutboxStatus.Pending, 0, message.CreatedAt, null, null, null, null);
 }
+
+/// <summary>
+/// The outcome of one claimed entry's attempt, to record with <see cref="IOutbox.RecordAsync"/>: sent (with the
+/// provider's id), back to pending for a retry at <see cref="At"/>, failed or expired (with the reason).
+/// </summary>
+/// <param name="At">When it completed; for a retry, when the next attempt is due.</param>
+public sealed record OutboxOutcome(string Id, OutboxStatus Status, DateTimeOffset At, string? ProviderMessageId = null, string? Reason = null)
+{
+    public static OutboxOutcome Sent(string id, string? providerMessageId, DateTimeOffset at) => new(id, OutboxStatus.Sent, at, providerMessageId);
+
+    public static OutboxOutcome Retry(string id, DateTimeOffset nextAttemptAt, string reason) => new(id, OutboxStatus.Pending, nextAttemptAt, Reason: reason);
+
+    public static OutboxOutcome Failed(string id, string reason, DateTimeOffset at) => new(id, OutboxStatus.Failed, at, Reason: reason);
+
+    public static OutboxOutcome Expired(string id, string reason, DateTimeOffset at) => new(id, OutboxStatus.Expired, at, Reason: reason);
+}

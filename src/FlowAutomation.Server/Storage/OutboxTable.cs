@@ -22,17 +22,45 @@ internal abstract class OutboxTable : IOutbox
 
     public abstract ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default);
 
-    public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         TransitionAsync(MarkSentSet, new { id, providerMessageId, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
-    public ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
         TransitionAsync(ScheduleRetrySet, new { id, next = nextAttemptAt.ToUnixTimeMilliseconds(), reason }, cancellationToken);
 
-    public ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         TransitionAsync(MarkFailedSet, new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
 
-    public ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         TransitionAsync(MarkExpiredSet, new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
+
+    /// <summary>The outcomes in one write transaction of the provider's: one statement each, one commit for all.</summary>
+    public virtual async ValueTask<int> RecordAsync(IReadOnlyList<OutboxOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (outcomes.Count == 0)
+            return 0;
+        return await WriteAsync(async (connection, transaction) =>
+        {
+            var changed = 0;
+            foreach (var outcome in outcomes)
+            {
+                var (assignments, parameters) = Change(outcome);
+                changed += await connection.ExecuteAsync(new CommandDefinition(Transition(assignments), parameters, transaction, cancellationToken: cancellationToken));
+            }
+            return changed;
+        }, cancellationToken);
+    }
+
+    /// <summary>The <c>SET</c> clauses and parameters that record <paramref name="outcome"/>.</summary>
+    private static (string Assignments, object Parameters) Change(OutboxOutcome outcome) => outcome.Status switch
+    {
+        OutboxStatus.Sent => (MarkSentSet, new { id = outcome.Id, providerMessageId = outcome.ProviderMessageId, at = outcome.At.ToUnixTimeMilliseconds() }),
+        OutboxStatus.Pending => (ScheduleRetrySet, new { id = outcome.Id, next = outcome.At.ToUnixTimeMilliseconds(), reason = outcome.Reason ?? "" }),
+        OutboxStatus.Failed => (MarkFailedSet, new { id = outcome.Id, reason = outcome.Reason ?? "", at = outcome.At.ToUnixTimeMilliseconds() }),
+        OutboxStatus.Expired => (MarkExpiredSet, new { id = outcome.Id, reason = outcome.Reason ?? "", at = outcome.At.ToUnixTimeMilliseconds() }),
+        _ => throw new ArgumentException($"{outcome.Status} is not an outcome", nameof(outcome)),
+    };
 
     public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -52,5 +80,8 @@ internal abstract class OutboxTable : IOutbox
 
     private async ValueTask<bool> TransitionAsync(string assignments, object parameters, CancellationToken cancellationToken) =>
         await WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'", parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
+            Transition(assignments), parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
+
+    /// <summary>The update of an in-flight row by <c>@id</c> with <paramref name="assignments"/>.</summary>
+    protected static string Transition(string assignments) => $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'";
 }

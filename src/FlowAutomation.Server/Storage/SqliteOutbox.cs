@@ -20,6 +20,56 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
     protected override Task<int> WriteAsync(Func<DbConnection, DbTransaction, Task<int>> work, CancellationToken cancellationToken) =>
         database.WriteSharedAsync((connection, transaction) => work(connection, transaction), _ => true, cancellationToken);
 
+    private static readonly string MarkSentSql = Transition(MarkSentSet);
+    private static readonly string ScheduleRetrySql = Transition(ScheduleRetrySet);
+    private static readonly string MarkFailedSql = Transition(MarkFailedSet);
+    private static readonly string MarkExpiredSql = Transition(MarkExpiredSet);
+
+    // The transitions, as OutboxTable's, from prepared commands kept on the writer connection (one per reply sent).
+    public override ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        TransitionAsync(MarkSentSql, id, "providerMessageId", providerMessageId, "at", at.ToUnixTimeMilliseconds(), cancellationToken);
+
+    public override ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
+        TransitionAsync(ScheduleRetrySql, id, "next", nextAttemptAt.ToUnixTimeMilliseconds(), "reason", reason, cancellationToken);
+
+    public override ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        TransitionAsync(MarkFailedSql, id, "reason", reason, "at", at.ToUnixTimeMilliseconds(), cancellationToken);
+
+    public override ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        TransitionAsync(MarkExpiredSql, id, "reason", reason, "at", at.ToUnixTimeMilliseconds(), cancellationToken);
+
+    /// <summary>A pass's outcomes as one write of the shared transaction (one savepoint), from the prepared commands.</summary>
+    public override async ValueTask<int> RecordAsync(IReadOnlyList<OutboxOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (outcomes.Count == 0)
+            return 0;
+        return await database.WriteSharedAsync((connection, transaction) =>
+        {
+            var changed = 0;
+            foreach (var outcome in outcomes)
+            {
+                changed += outcome.Status switch
+                {
+                    OutboxStatus.Sent => Transition(connection, transaction, MarkSentSql, outcome.Id, "providerMessageId", outcome.ProviderMessageId, "at", outcome.At.ToUnixTimeMilliseconds()),
+                    OutboxStatus.Pending => Transition(connection, transaction, ScheduleRetrySql, outcome.Id, "next", outcome.At.ToUnixTimeMilliseconds(), "reason", outcome.Reason ?? ""),
+                    OutboxStatus.Failed => Transition(connection, transaction, MarkFailedSql, outcome.Id, "reason", outcome.Reason ?? "", "at", outcome.At.ToUnixTimeMilliseconds()),
+                    OutboxStatus.Expired => Transition(connection, transaction, MarkExpiredSql, outcome.Id, "reason", outcome.Reason ?? "", "at", outcome.At.ToUnixTimeMilliseconds()),
+                    _ => throw new ArgumentException($"{outcome.Status} is not an outcome", nameof(outcomes)),
+                };
+            }
+            return Task.FromResult(changed);
+        }, _ => true, cancellationToken);
+    }
+
+    private static int Transition(SqliteConnection connection, SqliteTransaction transaction, string sql, string id, string first, object? firstValue, string second, object? secondValue) =>
+        SqliteStatements.Get(connection, transaction, sql, "id", first, second).Set(0, id).Set(1, firstValue).Set(2, secondValue).ExecuteNonQuery();
+
+    private async ValueTask<bool> TransitionAsync(string sql, string id, string first, object? firstValue, string second, object? secondValue, CancellationToken cancellationToken) =>
+        await database.WriteSharedAsync(
+            (connection, transaction) => Task.FromResult(Transition(connection, transaction, sql, id, first, firstValue, second, secondValue)),
+            _ => true, cancellationToken) == 1;
+
     internal const string Columns = """
         id AS Id, conversation_id AS ConversationId, sender AS Sender, destination AS Destination,
         content_type AS ContentType, text AS Text, reply_to_message_id AS ReplyToMessageId, media_url AS MediaUrl,
@@ -75,29 +125,58 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
         _ => throw new ArgumentException($"Unknown content {message.Content.GetType().Name}.", nameof(message)),
     };
 
+    /// <summary>
+    /// Claims in the writer's shared transaction (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>), so a claim queued
+    /// behind the dispatcher's outcome writes sees them and costs no transaction of its own.
+    /// </summary>
     public override async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        return await database.WriteAsync((connection, transaction) => ClaimAsync(connection, transaction, now, maxCount, lease, cancellationToken), cancellationToken);
+        return await database.WriteSharedAsync((connection, transaction) => ClaimAsync(connection, transaction, now, maxCount, lease), _ => true, cancellationToken);
     }
 
-    private static async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken)
+    /// <summary>
+    /// The claim: one statement, so two dispatchers (or two processes) never claim the same row. Only the oldest
+    /// unfinished entry of a conversation is claimable (rowid = insertion order): one customer's messages go out in order.
+    /// The due pending rows and the in-flight rows whose lease ended are found apart, each walking
+    /// <c>ix_outbox_due</c> in due order and stopping after <c>@maxCount</c> claimable rows; searched together (an
+    /// <c>OR</c>), SQLite checked and sorted every due row first, which grew with the backlog (15 ms a claim at 12,000
+    /// pending rows against 0.1 ms).
+    /// </summary>
+    internal const string ClaimSql = $"""
+        UPDATE outbox SET status = 'InFlight', attempts = attempts + 1, claimed_until = @leaseUntil
+        WHERE rowid IN (
+            SELECT picked FROM (
+                SELECT * FROM (
+                    SELECT o.rowid AS picked, o.next_attempt_at AS due FROM outbox o
+                    WHERE o.status = 'Pending' AND o.next_attempt_at <= @now AND {FirstOfConversation}
+                    ORDER BY o.next_attempt_at, o.rowid LIMIT @maxCount)
+                UNION ALL
+                SELECT * FROM (
+                    SELECT o.rowid AS picked, o.next_attempt_at AS due FROM outbox o
+                    WHERE o.status = 'InFlight' AND o.claimed_until <= @now AND {FirstOfConversation}
+                    ORDER BY o.next_attempt_at, o.rowid LIMIT @maxCount)
+                ORDER BY due, picked LIMIT @maxCount))
+        RETURNING rowid AS Sequence, {Columns}
+        """;
+
+    private const string FirstOfConversation = """
+        NOT EXISTS (
+            SELECT 1 FROM outbox e
+            WHERE e.conversation_id = o.conversation_id AND e.rowid < o.rowid AND e.status IN ('Pending', 'InFlight'))
+        """;
+
+    private static async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now, int maxCount, TimeSpan lease)
     {
-        // One statement, so two dispatchers (or two processes) never claim the same row. Only the oldest unfinished
-        // entry of a conversation is claimable (rowid = insertion order): one customer's messages go out in order.
-        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition($"""
-            UPDATE outbox SET status = 'InFlight', attempts = attempts + 1, claimed_until = @leaseUntil
-            WHERE rowid IN (
-                SELECT o.rowid FROM outbox o
-                WHERE ((o.status = 'Pending' AND o.next_attempt_at <= @now) OR (o.status = 'InFlight' AND o.claimed_until <= @now))
-                  AND NOT EXISTS (
-                      SELECT 1 FROM outbox e
-                      WHERE e.conversation_id = o.conversation_id AND e.rowid < o.rowid AND e.status IN ('Pending', 'InFlight'))
-                ORDER BY o.next_attempt_at, o.rowid
-                LIMIT @maxCount)
-            RETURNING rowid AS Sequence, {Columns}
-            """,
-            new { now = now.ToUnixTimeMilliseconds(), leaseUntil = (now + lease).ToUnixTimeMilliseconds(), maxCount },
-            transaction, cancellationToken: cancellationToken));
+        // A prepared command kept on the writer connection, its rows read by position (Dapper prepared the statement
+        // and built its reader anew on every claim).
+        var claim = SqliteStatements.Get(connection, transaction, ClaimSql, "now", "leaseUntil", "maxCount")
+            .Set(0, now.ToUnixTimeMilliseconds()).Set(1, (now + lease).ToUnixTimeMilliseconds()).Set(2, maxCount);
+        var rows = new List<OutboxRow>();
+        await using (var reader = await claim.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                rows.Add(OutboxRow.Read(reader));
+        }
         return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Sequence).Select(r => r.ToEntry()).ToList();
     }
 
@@ -144,6 +223,33 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
         public string? ProviderMessageId { get; set; }
         public string? LastError { get; set; }
         public long? CompletedAt { get; set; }
+
+        /// <summary>A row of <c>Sequence, {Columns}</c> in that order.</summary>
+        public static OutboxRow Read(SqliteDataReader reader) => new()
+        {
+            Sequence = reader.GetInt64(0),
+            Id = reader.GetString(1),
+            ConversationId = Nullable(reader, 2),
+            Sender = Nullable(reader, 3),
+            Destination = reader.GetString(4),
+            ContentType = reader.GetString(5),
+            Text = Nullable(reader, 6),
+            ReplyToMessageId = Nullable(reader, 7),
+            MediaUrl = Nullable(reader, 8),
+            PostId = Nullable(reader, 9),
+            CallbackData = Nullable(reader, 10),
+            CreatedAt = reader.GetInt64(11),
+            ExpiresAt = reader.GetInt64(12),
+            Status = reader.GetString(13),
+            Attempts = reader.GetInt64(14),
+            NextAttemptAt = reader.GetInt64(15),
+            ClaimedUntil = reader.IsDBNull(16) ? null : reader.GetInt64(16),
+            ProviderMessageId = Nullable(reader, 17),
+            LastError = Nullable(reader, 18),
+            CompletedAt = reader.IsDBNull(19) ? null : reader.GetInt64(19),
+        };
+
+        private static string? Nullable(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
         public OutboxEntry ToEntry()
         {

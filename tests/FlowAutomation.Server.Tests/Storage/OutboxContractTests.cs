@@ -200,4 +200,62 @@ public abstract class OutboxContractTests
         Assert.Equal(40, ids.Count);
         Assert.Equal(40, ids.Distinct().Count());
     }
+    [Fact]
+    public async Task Record_EveryOutcome_AppliedAsItsOwnMark_OthersUnchanged()
+    {
+        var outbox = await CreateOutboxAsync();
+        foreach (var id in new[] { "sent", "retry", "failed", "expired" })
+            await outbox.EnqueueAsync(Message(id, "c-" + id));
+        await outbox.ClaimDueAsync(T0, 10, Lease);
+        await outbox.EnqueueAsync(Message("pending", "c-pending"));
+
+        var changed = await outbox.RecordAsync(
+        [
+            OutboxOutcome.Sent("sent", "prov-1", T0.AddSeconds(1)),
+            OutboxOutcome.Retry("retry", T0.AddSeconds(30), "HTTP 503"),
+            OutboxOutcome.Failed("failed", "HTTP 400", T0.AddSeconds(1)),
+            OutboxOutcome.Expired("expired", "expired", T0.AddSeconds(1)),
+            OutboxOutcome.Sent("pending", "prov-2", T0.AddSeconds(1)),
+            OutboxOutcome.Sent("unknown", "prov-3", T0.AddSeconds(1)),
+        ]);
+
+        Assert.Equal(4, changed);
+        var sent = (await outbox.FindByProviderMessageIdAsync("prov-1"))!;
+        Assert.Equal(("sent", OutboxStatus.Sent, T0.AddSeconds(1)), (sent.Id, sent.Status, sent.CompletedAt));
+        var retry = (await outbox.FindAsync("retry"))!;
+        Assert.Equal((OutboxStatus.Pending, T0.AddSeconds(30), "HTTP 503"), (retry.Status, retry.NextAttemptAt, retry.LastError));
+        var failed = (await outbox.FindAsync("failed"))!;
+        Assert.Equal((OutboxStatus.Failed, "HTTP 400"), (failed.Status, failed.LastError));
+        var expired = (await outbox.FindAsync("expired"))!;
+        Assert.Equal((OutboxStatus.Expired, "expired"), (expired.Status, expired.LastError));
+        Assert.Equal(OutboxStatus.Pending, (await outbox.FindAsync("pending"))!.Status);
+        Assert.Null(await outbox.FindAsync("unknown"));
+    }
+
+    [Fact]
+    public async Task Record_FirstOfConversationSent_NextBecomesClaimable()
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("first", "c1"));
+        await outbox.EnqueueAsync(Message("second", "c1"));
+        await outbox.ClaimDueAsync(T0, 10, Lease);
+
+        await outbox.RecordAsync([OutboxOutcome.Sent("first", "p-1", T0)]);
+
+        Assert.Equal("second", Assert.Single(await outbox.ClaimDueAsync(T0, 10, Lease)).Id);
+    }
+
+    [Fact]
+    public async Task ClaimDue_ManyDueOfBothKinds_OldestDueFirstAcrossPendingAndExpiredLeases()
+    {
+        var outbox = await CreateOutboxAsync();
+        for (var i = 0; i < 6; i++)
+            await outbox.EnqueueAsync(Message($"m{i}", $"c{i}", createdAt: T0.AddSeconds(i)));
+        await outbox.ClaimDueAsync(T0.AddSeconds(1), 2, Lease); // m0 and m1 in flight until T0 + 1 s + lease
+
+        var claimed = await outbox.ClaimDueAsync(T0.AddSeconds(1) + Lease, 3, Lease);
+
+        Assert.Equal(["m0", "m1", "m2"], claimed.Select(e => e.Id));
+        Assert.Equal([2, 2, 1], claimed.Select(e => e.Attempts));
+    }
 }
