@@ -58,6 +58,7 @@ internal static class StorageRegistrations
         services.TryAddSingleton<IConversationStore>(sp => new PostgresConversationStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IAuditLog>(sp => new PostgresAuditLog(sp.GetRequiredService<PostgresDatabase>()));
         services.TryAddSingleton<IFollowUpStore>(sp => new PostgresFollowUpStore(sp.GetRequiredService<PostgresDatabase>()));
+        services.TryAddSingleton<PostgresHeldReads>();
         services.TryAddSingleton<IEngineStore>(sp => ActivatorUtilities.CreateInstance<PostgresEngineStore>(sp));
         // A conversation's rows run on one node at a time under its advisory lock; every node polls for the others'.
         services.TryAddSingleton<PostgresInboxProcessor>();

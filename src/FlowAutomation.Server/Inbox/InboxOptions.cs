@@ -28,4 +28,11 @@ internal sealed class InboxOptions
     /// </summary>
     [Positive]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// PostgreSQL only: how long a row waits before another node's poll runs it. The node that took a row runs it at
+    /// once; other nodes take over rows pending this long (a node that died or fell behind), and leave newer ones to it.
+    /// </summary>
+    [NotNegative]
+    public TimeSpan TakeOverAfter { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -14,17 +14,21 @@ namespace FlowAutomation.Server.Inbox;
 /// <c>done</c> in the transaction of the state change); ending the lock's transaction lets the next node in. A node that dies loses its
 /// connection and with it the lock; a row it had not committed is still pending and runs on another node. The
 /// conversations this node took webhooks for are run at once (waiting for the lock when another node holds it); every
-/// <see cref="InboxOptions.PollInterval"/> each node also looks for conversations with pending rows and runs those no
-/// node holds (<c>pg_try_advisory_xact_lock</c>). <see cref="InboxOptions.Lanes"/> conversations run at once per node.
+/// <see cref="InboxOptions.PollInterval"/> each node also looks for conversations whose rows have been pending for
+/// <see cref="InboxOptions.TakeOverAfter"/> (a node that died, or fell behind) and runs those no node holds
+/// (<c>pg_try_advisory_xact_lock</c>), as many as it has room for: a row another live node took a moment ago is left to
+/// that node, which is about to run it (taking it too made the two nodes wait for each other's locks and read for
+/// nothing). <see cref="InboxOptions.Lanes"/> conversations run at once per node. The round trip that takes a
+/// conversation's lock also reads its state and follow-ups for the engine's first item (<see cref="PostgresHeldReads"/>).
 /// An item that keeps failing is set aside as <c>failed</c>, as on SQLite.
 /// </summary>
-internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxItemRunner runner, TimeProvider time, IOptions<InboxOptions> options, ILogger<PostgresInboxProcessor> logger)
+internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxItemRunner runner, TimeProvider time, IOptions<InboxOptions> options, ILogger<PostgresInboxProcessor> logger, PostgresHeldReads? held = null)
     : IHostedService, IInboxProcessing, IDisposable
 {
     /// <summary>Rows run under one hold of a conversation's lock before it is let go and queued again (other conversations get a turn).</summary>
     private const int MaxRowsPerHold = 100;
 
-    /// <summary>Conversations with pending rows read per poll.</summary>
+    /// <summary>Conversations queued at most by a poll: it takes only as many as bring this node's queue up to this.</summary>
     private const int PollLimit = 256;
 
     private readonly Channel<string> _work = Channel.CreateUnbounded<string>();
@@ -95,7 +99,9 @@ internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxIt
             {
                 try
                 {
-                    foreach (var conversationId in await PostgresInboxTable.PendingConversationsAsync(database, PollLimit, _stopping.Token))
+                    var room = PollLimit - Queued();
+                    var pendingSince = time.GetUtcNow() - options.Value.TakeOverAfter;
+                    foreach (var conversationId in await PostgresInboxTable.PendingConversationsAsync(database, pendingSince, room, _stopping.Token))
                         Request(conversationId, wait: false);
                 }
                 catch (Exception exception) when (!_stopping.IsCancellationRequested)
@@ -108,6 +114,13 @@ internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxIt
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Conversations queued or running on this node.</summary>
+    private int Queued()
+    {
+        lock (_gate)
+            return _queued.Count + _running.Count;
     }
 
     private async Task WorkAsync()
@@ -159,22 +172,35 @@ internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxIt
     {
         await using var connection = await database.OpenAsync(_stopping.Token);
         await using var transaction = await connection.BeginTransactionAsync(_stopping.Token);
-        var rows = await PostgresInboxTable.LockAndReadAsync(connection, transaction, conversationId, wait, MaxRowsPerHold, _stopping.Token);
-        foreach (var row in rows)
+        if (await PostgresInboxTable.LockAndReadAsync(connection, transaction, conversationId, wait, MaxRowsPerHold, _stopping.Token) is not { } conversation)
+            return;
+        var rows = conversation.Rows;
+        if (rows.Count > 0)
+            held?.Keep(conversationId, conversation.State, conversation.FollowUps);
+        try
         {
-            if (_stopping.IsCancellationRequested)
-                return;
-            var item = InboxIntake.ItemOf(row.Seq, row.Kind, row.Payload);
-            if (!await RunAsync(item))
-                return;
-            try
+            foreach (var row in rows)
             {
-                Finished?.Invoke(item);
+                if (_stopping.IsCancellationRequested)
+                    return;
+                var item = InboxIntake.ItemOf(row.Seq, row.Kind, row.Payload);
+                var ran = await RunAsync(item);
+                held?.Forget(conversationId); // read for the first item only: the next reads what this one committed
+                if (!ran)
+                    return;
+                try
+                {
+                    Finished?.Invoke(item);
+                }
+                catch (Exception exception)
+                {
+                    logger.InboxObserverFailed(exception, item.Seq);
+                }
             }
-            catch (Exception exception)
-            {
-                logger.InboxObserverFailed(exception, item.Seq);
-            }
+        }
+        finally
+        {
+            held?.Forget(conversationId);
         }
         if (rows.Count == MaxRowsPerHold)
         {

@@ -10,16 +10,18 @@ namespace FlowAutomation.Server.Storage;
 /// <see cref="EngineCommit"/> carries (<see cref="PostgresEngineCommit"/>), with the same <see cref="CommitResult"/>s as
 /// <see cref="SqliteEngineStore"/>; open conversations per agent and team turns are read from the database, so
 /// <c>assign</c> counts every node's work. Once the commit is durable the <paramref name="listeners"/> do the work outside
-/// the database (wake this node's dispatcher, hand follow-ups to Hangfire, log).
+/// the database (wake this node's dispatcher, hand follow-ups to Hangfire, log). A conversation's state and scheduled
+/// follow-ups that the inbox processor read with its lock (<paramref name="held"/>) are taken from there, once, instead
+/// of read again.
 /// </summary>
-internal sealed class PostgresEngineStore(PostgresDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, ILogger<PostgresEngineStore> logger) : IEngineStore
+internal sealed class PostgresEngineStore(PostgresDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, ILogger<PostgresEngineStore> logger, PostgresHeldReads? held = null) : IEngineStore
 {
     private readonly PostgresConversationStore _conversations = new(database, time);
     private readonly PostgresFollowUpStore _followUps = new(database);
     private readonly ICommitListener[] _listeners = [.. listeners];
 
     public ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken) =>
-        _conversations.FindAsync(conversationId, cancellationToken);
+        held is not null && held.TryTakeState(conversationId, out var state) ? ValueTask.FromResult(state) : _conversations.FindAsync(conversationId, cancellationToken);
 
     public ValueTask<IReadOnlyDictionary<string, int>> CountOpenAsync(IReadOnlyCollection<string> assignees, CancellationToken cancellationToken) =>
         _conversations.CountOpenAsync(assignees, cancellationToken);
@@ -28,7 +30,7 @@ internal sealed class PostgresEngineStore(PostgresDatabase database, IEnumerable
         _conversations.FindTurnsAsync(teams, cancellationToken);
 
     public async ValueTask<IReadOnlyList<FollowUpJob>> PendingFollowUpsAsync(string conversationId, CancellationToken cancellationToken) =>
-        await _followUps.PendingAsync(conversationId, cancellationToken);
+        held is not null && held.TryTakeFollowUps(conversationId, out var jobs) ? jobs : await _followUps.PendingAsync(conversationId, cancellationToken);
 
     public async ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken)
     {

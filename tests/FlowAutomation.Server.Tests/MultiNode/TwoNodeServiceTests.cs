@@ -101,7 +101,7 @@ public sealed class TwoNodeServiceTests : IAsyncLifetime
         Assert.Equal(1, (await deadInbox.AcceptAsync(records)).Accepted);
 
         foreach (var node in _nodes)
-            node.Time.Advance(TimeSpan.FromSeconds(1)); // Inbox:PollInterval
+            node.Time.Advance(TimeSpan.FromSeconds(5)); // Inbox:TakeOverAfter (the poll runs every Inbox:PollInterval, 1 s)
         await WaitForAsync(async connection =>
             await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "a live node to run the row");
 

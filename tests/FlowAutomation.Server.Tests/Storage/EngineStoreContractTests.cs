@@ -94,6 +94,28 @@ public abstract class EngineStoreContractTests : IAsyncLifetime
         Assert.DoesNotContain(await _store.PendingFollowUpsAsync("c-1", CancellationToken.None), pending => pending.Id == job.Id);
     }
 
+    [Fact]
+    public async Task CommitAsync_SeveralTraceRecords_AuditRowsInTheirOrderWithEveryColumn()
+    {
+        var state = ConversationState.New("c-1", "u-1");
+        TraceRecord[] trace =
+        [
+            new EventTrace(Now, "message.received", "hi", 0),
+            new ActionTrace(Now.AddMilliseconds(1), "welcome", "reply", ActionStatus.Sent, null, "hello", "sent") { Node = "then[0]" },
+            new ActionTrace(Now.AddMilliseconds(2), "nudge", "follow_up", ActionStatus.Skipped, "window_closed", null, "skipped"),
+            new SummaryTrace(Now.AddMilliseconds(3), 1, ["welcome"], 1, 0, 0),
+        ];
+        var commit = new EngineCommit(state.WithTag("t"), [], [], [], [], trace, null);
+
+        Assert.Equal(CommitResult.Committed, await _store.CommitAsync(commit, CancellationToken.None));
+
+        await using var connection = await Database.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<(string? Conversation, long At, string Kind, string? Flow, string? Node, string? Name, string? Status, string? Reason, string? Detail, string Record)>(
+            "SELECT conversation_id, at, kind, flow, node, name, status, reason, detail, record FROM audit ORDER BY seq")).ToList();
+        var expected = trace.Select(r => SqliteAuditLog.Row("c-1", r)).Select(r => (r.ConversationId, r.At, r.Kind, r.Flow, r.Node, r.Name, r.Status, r.Reason, r.Detail, r.Record));
+        Assert.Equal(expected, rows);
+    }
+
     protected static EngineCommit Commit(ConversationState state, CompletedWork? completes, string key = "m", FollowUpJob? schedule = null)
     {
         var message = new OutgoingMessage($"c/{key}/1", state.ConversationId, "u-1", "f", new TextContent("hi"), Now, Now.AddHours(1));
@@ -167,6 +189,39 @@ public sealed class PostgresEngineStoreTests : EngineStoreContractTests
         new PostgresEngineStore((PostgresDatabase)database, [listener], time, NullLogger<PostgresEngineStore>.Instance);
 
     protected override async Task DropDatabaseAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task FindAndPendingFollowUps_ReadsKeptWithTheLock_EachTakenOnceThenReadFromTheTables()
+    {
+        var held = new PostgresHeldReads();
+        var store = new PostgresEngineStore(_database.Database, [], new FakeTimeProvider(Now), NullLogger<PostgresEngineStore>.Instance, held);
+        await store.CommitAsync(Commit(ConversationState.New("c-1", "u-1"), null), CancellationToken.None);
+        var kept = ConversationState.New("c-1", "u-1").WithTag("kept");
+        held.Keep("c-1", kept, []);
+
+        var first = await store.FindAsync("c-1", CancellationToken.None);
+        var firstJobs = await store.PendingFollowUpsAsync("c-1", CancellationToken.None);
+        var second = await store.FindAsync("c-1", CancellationToken.None);
+        var secondJobs = await store.PendingFollowUpsAsync("c-1", CancellationToken.None);
+
+        Assert.Same(kept, first);
+        Assert.Empty(firstJobs);
+        Assert.Equal(1, second!.Version); // the table's row, as committed
+        Assert.Single(secondJobs);
+    }
+
+    [Fact]
+    public async Task FindAsync_NoStateKeptForTheConversation_ReadsTheTable()
+    {
+        var held = new PostgresHeldReads();
+        var store = new PostgresEngineStore(_database.Database, [], new FakeTimeProvider(Now), NullLogger<PostgresEngineStore>.Instance, held);
+        await store.CommitAsync(Commit(ConversationState.New("c-1", "u-1"), null), CancellationToken.None);
+        held.Keep("c-2", null, []);
+        held.Forget("c-1");
+
+        Assert.Equal(1, (await store.FindAsync("c-1", CancellationToken.None))!.Version);
+        Assert.Null(await store.FindAsync("c-2", CancellationToken.None)); // kept as none stored
+    }
 
     [Fact]
     public async Task CommitAsync_TwoNodesCommitTheSameInboxRowAtOnce_ExactlyOneCommits()

@@ -1,9 +1,12 @@
 using Dapper;
+using FlowAutomation.Runtime;
+using FlowAutomation.Scheduling;
 using FlowAutomation.Server.Inbox;
 using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.Server.Webhooks;
+using FlowAutomation.State;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -88,7 +91,7 @@ public sealed class PostgresIntakeTests : IAsyncLifetime
 
         await using var connection = await _database.Database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        Assert.Empty(await PostgresInboxTable.LockAndReadAsync(connection, transaction, "conv-held", wait: false, 100, CancellationToken.None));
+        Assert.Null(await PostgresInboxTable.LockAndReadAsync(connection, transaction, "conv-held", wait: false, 100, CancellationToken.None));
     }
 
     [Fact]
@@ -107,9 +110,57 @@ public sealed class PostgresIntakeTests : IAsyncLifetime
         await other.ExecuteAsync("UPDATE inbox SET status = 'done' WHERE dedup_key = 'infobip:inbound:m-1'", transaction: running);
         await running.CommitAsync();
 
-        var rows = await read.WaitAsync(TimeSpan.FromSeconds(30));
-        var row = Assert.Single(rows);
+        var held = await read.WaitAsync(TimeSpan.FromSeconds(30));
+        var row = Assert.Single(held!.Rows);
         Assert.Contains("m-2", ((InboxEvent)InboxIntake.ItemOf(row.Seq, row.Kind, row.Payload)).Event.EventId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LockAndReadAsync_ConversationStoredWithFollowUps_ReadsItsStateAndScheduledFollowUpsWithTheRows()
+    {
+        await _inbox.AcceptAsync(Records("m-1", "conv-1"));
+        var store = new PostgresEngineStore(_database.Database, [], _time, NullLogger<PostgresEngineStore>.Instance);
+        var now = _time.GetUtcNow();
+        var job = new FollowUpJob("conv-1", "user-1", "f", "nudge", now, now.AddHours(1), FlowAutomation.Model.FlowEvent.TextReceived(now, "hi"));
+        await store.CommitAsync(new EngineCommit(ConversationState.New("conv-1", "user-1").WithTag("vip"), [], [], [job], [], [], null), CancellationToken.None);
+
+        await using var connection = await _database.Database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var held = await PostgresInboxTable.LockAndReadAsync(connection, transaction, "conv-1", wait: false, 100, CancellationToken.None);
+
+        Assert.Single(held!.Rows);
+        Assert.Equal(1, held.State!.Version);
+        Assert.Contains("vip", held.State.Tags);
+        Assert.Equal(job.Id, Assert.Single(held.FollowUps).Id);
+    }
+
+    [Fact]
+    public async Task LockAndReadAsync_NothingStoredForTheConversation_NoStateAndNoFollowUps()
+    {
+        await _inbox.AcceptAsync(Records("m-1", "conv-new"));
+
+        await using var connection = await _database.Database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var held = await PostgresInboxTable.LockAndReadAsync(connection, transaction, "conv-new", wait: true, 100, CancellationToken.None);
+
+        Assert.Single(held!.Rows);
+        Assert.Null(held.State);
+        Assert.Empty(held.FollowUps);
+    }
+
+    [Fact]
+    public async Task PendingConversationsAsync_RowsTakenSinceTheTakeOverAge_LeftToTheNodeThatTookThem()
+    {
+        await _inbox.AcceptAsync(Records("m-old", "conv-old"));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await _inbox.AcceptAsync(Records("m-new", "conv-new"));
+        await _inbox.AcceptAsync(Records("m-old-2", "conv-old"));
+
+        var since = _time.GetUtcNow() - TimeSpan.FromSeconds(5);
+        Assert.Equal(["conv-old"], await PostgresInboxTable.PendingConversationsAsync(_database.Database, since, 256, CancellationToken.None));
+        Assert.Equal(["conv-old", "conv-new"], await PostgresInboxTable.PendingConversationsAsync(_database.Database, _time.GetUtcNow(), 256, CancellationToken.None));
+        Assert.Equal(["conv-old"], await PostgresInboxTable.PendingConversationsAsync(_database.Database, _time.GetUtcNow(), 1, CancellationToken.None));
+        Assert.Empty(await PostgresInboxTable.PendingConversationsAsync(_database.Database, _time.GetUtcNow(), 0, CancellationToken.None));
     }
 
     [Fact]
