@@ -22,17 +22,21 @@ internal abstract class OutboxTable : IOutbox
 
     public abstract ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default);
 
-    public virtual ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkSentSet, new { id, providerMessageId, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
+    // Each mark is a pass of one outcome, so an outcome's change is written in one place (RecordAsync, Change).
+    public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        RecordOneAsync(OutboxOutcome.Sent(id, providerMessageId, at), cancellationToken);
 
-    public virtual ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
-        TransitionAsync(ScheduleRetrySet, new { id, next = nextAttemptAt.ToUnixTimeMilliseconds(), reason }, cancellationToken);
+    public ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
+        RecordOneAsync(OutboxOutcome.Retry(id, nextAttemptAt, reason), cancellationToken);
 
-    public virtual ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkFailedSet, new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
+    public ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        RecordOneAsync(OutboxOutcome.Failed(id, reason, at), cancellationToken);
 
-    public virtual ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkExpiredSet, new { id, reason, at = at.ToUnixTimeMilliseconds() }, cancellationToken);
+    public ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        RecordOneAsync(OutboxOutcome.Expired(id, reason, at), cancellationToken);
+
+    private async ValueTask<bool> RecordOneAsync(OutboxOutcome outcome, CancellationToken cancellationToken) =>
+        await RecordAsync([outcome], cancellationToken) == 1;
 
     /// <summary>The outcomes in one write transaction of the provider's: one statement each, one commit for all.</summary>
     public virtual async ValueTask<int> RecordAsync(IReadOnlyList<OutboxOutcome> outcomes, CancellationToken cancellationToken = default)
@@ -77,10 +81,6 @@ internal abstract class OutboxTable : IOutbox
             $"SELECT {Columns} FROM outbox WHERE provider_message_id = @providerMessageId ORDER BY {InsertionOrder} LIMIT 1", new { providerMessageId }, cancellationToken: cancellationToken));
         return row?.ToEntry();
     }
-
-    private async ValueTask<bool> TransitionAsync(string assignments, object parameters, CancellationToken cancellationToken) =>
-        await WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            Transition(assignments), parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
 
     /// <summary>The update of an in-flight row by <c>@id</c> with <paramref name="assignments"/>.</summary>
     protected static string Transition(string assignments) => $"UPDATE outbox SET {assignments} WHERE id = @id AND status = 'InFlight'";

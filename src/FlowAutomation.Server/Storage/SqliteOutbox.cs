@@ -25,20 +25,10 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
     private static readonly string MarkFailedSql = Transition(MarkFailedSet);
     private static readonly string MarkExpiredSql = Transition(MarkExpiredSet);
 
-    // The transitions, as OutboxTable's, from prepared commands kept on the writer connection (one per reply sent).
-    public override ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkSentSql, id, "providerMessageId", providerMessageId, "at", at.ToUnixTimeMilliseconds(), cancellationToken);
-
-    public override ValueTask<bool> ScheduleRetryAsync(string id, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken = default) =>
-        TransitionAsync(ScheduleRetrySql, id, "next", nextAttemptAt.ToUnixTimeMilliseconds(), "reason", reason, cancellationToken);
-
-    public override ValueTask<bool> MarkFailedAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkFailedSql, id, "reason", reason, "at", at.ToUnixTimeMilliseconds(), cancellationToken);
-
-    public override ValueTask<bool> MarkExpiredAsync(string id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TransitionAsync(MarkExpiredSql, id, "reason", reason, "at", at.ToUnixTimeMilliseconds(), cancellationToken);
-
-    /// <summary>A pass's outcomes as one write of the shared transaction (one savepoint), from the prepared commands.</summary>
+    /// <summary>
+    /// A pass's outcomes (or one mark's) as one write of the shared transaction (one savepoint), from prepared commands
+    /// kept on the writer connection.
+    /// </summary>
     public override async ValueTask<int> RecordAsync(IReadOnlyList<OutboxOutcome> outcomes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
@@ -64,11 +54,6 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
 
     private static int Transition(SqliteConnection connection, SqliteTransaction transaction, string sql, string id, string first, object? firstValue, string second, object? secondValue) =>
         SqliteStatements.Get(connection, transaction, sql, "id", first, second).Set(0, id).Set(1, firstValue).Set(2, secondValue).ExecuteNonQuery();
-
-    private async ValueTask<bool> TransitionAsync(string sql, string id, string first, object? firstValue, string second, object? secondValue, CancellationToken cancellationToken) =>
-        await database.WriteSharedAsync(
-            (connection, transaction) => Task.FromResult(Transition(connection, transaction, sql, id, first, firstValue, second, secondValue)),
-            _ => true, cancellationToken) == 1;
 
     internal const string Columns = """
         id AS Id, conversation_id AS ConversationId, sender AS Sender, destination AS Destination,
