@@ -116,6 +116,24 @@ public abstract class EngineStoreContractTests : IAsyncLifetime
         Assert.Equal(expected, rows);
     }
 
+    [Fact]
+    public async Task CommitAsync_MoreTraceRecordsThanOneInsertTakes_EveryAuditRowInItsOrder()
+    {
+        // 37 records: two full multi-row inserts and a short one on SQLite (SqliteAuditLog.RowsPerInsert is 16).
+        var trace = Enumerable.Range(0, 37).Select(TraceRecord (i) => i % 3 == 0
+            ? new EventTrace(Now.AddMilliseconds(i), "message.received", $"m{i}", i)
+            : new ActionTrace(Now.AddMilliseconds(i), $"flow-{i}", "tag", ActionStatus.Done, i % 2 == 0 ? "r" : null, $"d{i}", "done") { Node = $"then[{i}]" }).ToList();
+        var commit = new EngineCommit(ConversationState.New("c-1", "u-1").WithTag("t"), [], [], [], [], trace, null);
+
+        Assert.Equal(CommitResult.Committed, await _store.CommitAsync(commit, CancellationToken.None));
+
+        await using var connection = await Database.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<(string? Conversation, long At, string Kind, string? Flow, string? Node, string? Name, string? Status, string? Reason, string? Detail, string Record)>(
+            "SELECT conversation_id, at, kind, flow, node, name, status, reason, detail, record FROM audit ORDER BY seq")).ToList();
+        var expected = trace.Select(r => SqliteAuditLog.Row("c-1", r)).Select(r => (r.ConversationId, r.At, r.Kind, r.Flow, r.Node, r.Name, r.Status, r.Reason, r.Detail, r.Record));
+        Assert.Equal(expected, rows);
+    }
+
     protected static EngineCommit Commit(ConversationState state, CompletedWork? completes, string key = "m", FollowUpJob? schedule = null)
     {
         var message = new OutgoingMessage($"c/{key}/1", state.ConversationId, "u-1", "f", new TextContent("hi"), Now, Now.AddHours(1));
