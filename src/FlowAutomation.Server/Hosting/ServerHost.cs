@@ -34,9 +34,16 @@ public static class ServerHost
     /// <summary>Where the service listens when no <c>Urls</c> setting (or <c>--urls</c>, <c>ASPNETCORE_URLS</c>) says otherwise.</summary>
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
+    /// <summary>The host's setting for watching its appsettings files; the service polls them instead.</summary>
+    private const string ReloadConfigOnChangeKey = "hostBuilder:reloadConfigOnChange";
+
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The host's default watches the whole working folder (recursively, inotify) for its appsettings files, and
+        // the SQLite database and its WAL usually live there: every commit woke that watcher (about 3 % of the service's
+        // busy time under load, docs/performance.md, "Seventh pass"). Those files are polled instead (SettingsFilePolling).
+        var builder = WebApplication.CreateBuilder([.. args, $"--{ReloadConfigOnChangeKey}=false"]);
+        SettingsFilePolling.Replace(builder);
         // The appsettings.json shipped beside the binary gives the defaults wherever the service is started from;
         // the working folder's appsettings, environment variables and the command line override it.
         var shipped = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true };

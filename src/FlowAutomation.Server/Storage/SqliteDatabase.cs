@@ -34,6 +34,15 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
     /// </summary>
     public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Normal;
 
+    /// <summary><c>Storage:WalAutoCheckpoint</c>'s default (pages).</summary>
+    public const int DefaultWalAutoCheckpoint = 10_000;
+
+    /// <summary>
+    /// The writer connection's <c>wal_autocheckpoint</c> (pages): the WAL's size at which a commit checkpoints it. Only
+    /// the writer commits, so only its setting counts; a pooled reader given the same handle later is not affected.
+    /// </summary>
+    public int WalAutoCheckpoint { get; init; } = DefaultWalAutoCheckpoint;
+
     public string Provider => "sqlite";
 
     public string OutboxInsertionOrder => "rowid";
@@ -113,6 +122,8 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
                 if (_writer is not null)
                     await _writer.DisposeAsync();
                 _writer = await OpenAsync(cancellationToken);
+                // Only the writer commits, so only its setting decides when the WAL is checkpointed.
+                await _writer.ExecuteAsync(new CommandDefinition($"PRAGMA wal_autocheckpoint = {WalAutoCheckpoint};", cancellationToken: cancellationToken));
             }
             return new WriterLease(this, _writer);
         }

@@ -148,6 +148,37 @@ public sealed class ServerHostTests
     }
 
     [Fact]
+    public async Task CreateBuilder_WorkingFolderAppSettingsEdited_ReloadedByPolling()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "flowautomation-server-tests", "root-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(folder);
+        var settings = Path.Combine(folder, "appsettings.json");
+        await File.WriteAllTextAsync(settings, """{ "Probe": "one" }""");
+        var builder = ServerHost.CreateBuilder([$"--contentRoot={folder}", "--Storage:Provider=InMemory"]);
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = Microsoft.Extensions.Primitives.ChangeToken.OnChange(((Microsoft.Extensions.Configuration.IConfiguration)builder.Configuration).GetReloadToken, () =>
+        {
+            if (builder.Configuration["Probe"] == "two")
+                reloaded.TrySetResult();
+        });
+
+        var first = builder.Configuration["Probe"];
+        await File.WriteAllTextAsync(settings, """{ "Probe": "two" }""");
+        File.SetLastWriteTimeUtc(settings, File.GetLastWriteTimeUtc(settings).AddSeconds(2));
+        await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(("one", "two"), (first, builder.Configuration["Probe"]));
+        var fromFolder = builder.Configuration.Sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>()
+            .Select(source => source.FileProvider).OfType<Microsoft.Extensions.FileProviders.PhysicalFileProvider>()
+            .Where(files => Path.TrimEndingDirectorySeparator(files.Root) == folder).ToList();
+        Assert.NotEmpty(fromFolder);
+        // Polled actively (the host's own provider does not poll, and its getter for UsePollingFileWatcher reads false
+        // once a watch has started, whichever kind).
+        Assert.All(fromFolder, files => Assert.True(files.UseActivePolling));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task Start_FlowsWithErrors_RefusesToStart()
     {
         var error = await Assert.ThrowsAsync<FlowCompilationException>(() =>

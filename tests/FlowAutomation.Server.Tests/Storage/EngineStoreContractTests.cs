@@ -109,11 +109,31 @@ public abstract class EngineStoreContractTests : IAsyncLifetime
 
         Assert.Equal(CommitResult.Committed, await _store.CommitAsync(commit, CancellationToken.None));
 
+        Assert.Equal(ExpectedAuditRows("c-1", trace), await AuditRowsAsync());
+    }
+
+    [Fact]
+    public async Task CommitAsync_MoreTraceRecordsThanOneInsertTakes_EveryAuditRowInItsOrder()
+    {
+        // 37 records: two full multi-row inserts and a short one on SQLite (SqliteAuditLog.RowsPerInsert is 16).
+        var trace = Enumerable.Range(0, 37).Select(TraceRecord (i) => i % 3 == 0
+            ? new EventTrace(Now.AddMilliseconds(i), "message.received", $"m{i}", i)
+            : new ActionTrace(Now.AddMilliseconds(i), $"flow-{i}", "tag", ActionStatus.Done, i % 2 == 0 ? "r" : null, $"d{i}", "done") { Node = $"then[{i}]" }).ToList();
+        var commit = new EngineCommit(ConversationState.New("c-1", "u-1").WithTag("t"), [], [], [], [], trace, null);
+
+        Assert.Equal(CommitResult.Committed, await _store.CommitAsync(commit, CancellationToken.None));
+
+        Assert.Equal(ExpectedAuditRows("c-1", trace), await AuditRowsAsync());
+    }
+
+    private static IEnumerable<(string?, long, string, string?, string?, string?, string?, string?, string?, string)> ExpectedAuditRows(string conversationId, IEnumerable<TraceRecord> trace) =>
+        trace.Select(r => SqliteAuditLog.Row(conversationId, r)).Select(r => (r.ConversationId, r.At, r.Kind, r.Flow, r.Node, r.Name, r.Status, r.Reason, r.Detail, r.Record));
+
+    private async Task<List<(string?, long, string, string?, string?, string?, string?, string?, string?, string)>> AuditRowsAsync()
+    {
         await using var connection = await Database.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<(string? Conversation, long At, string Kind, string? Flow, string? Node, string? Name, string? Status, string? Reason, string? Detail, string Record)>(
-            "SELECT conversation_id, at, kind, flow, node, name, status, reason, detail, record FROM audit ORDER BY seq")).ToList();
-        var expected = trace.Select(r => SqliteAuditLog.Row("c-1", r)).Select(r => (r.ConversationId, r.At, r.Kind, r.Flow, r.Node, r.Name, r.Status, r.Reason, r.Detail, r.Record));
-        Assert.Equal(expected, rows);
+        return [.. await connection.QueryAsync<(string?, long, string, string?, string?, string?, string?, string?, string?, string)>(
+            "SELECT conversation_id, at, kind, flow, node, name, status, reason, detail, record FROM audit ORDER BY seq")];
     }
 
     protected static EngineCommit Commit(ConversationState state, CompletedWork? completes, string key = "m", FollowUpJob? schedule = null)

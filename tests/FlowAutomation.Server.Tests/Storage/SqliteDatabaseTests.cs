@@ -47,6 +47,23 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal(1, await third.ExecuteScalarAsync<long>("PRAGMA synchronous"));
     }
 
+    [Fact]
+    public async Task AcquireWriterAsync_WalAutoCheckpointSet_TheWriterCheckpointsAtThatSize()
+    {
+        await using var defaults = new SqliteDatabase(ConnectionString);
+        await using var custom = new SqliteDatabase(ConnectionString) { WalAutoCheckpoint = 2500 };
+
+        long defaultPages, customPages;
+        await using (var lease = await defaults.AcquireWriterAsync())
+            defaultPages = await lease.Connection.ExecuteScalarAsync<long>("PRAGMA wal_autocheckpoint");
+        await using (var lease = await custom.AcquireWriterAsync())
+            customPages = await lease.Connection.ExecuteScalarAsync<long>("PRAGMA wal_autocheckpoint");
+
+        Assert.Equal((10_000L, 2500L), (defaultPages, customPages));
+        Assert.Equal(10_000, new StorageOptions().CreateDatabase().WalAutoCheckpoint);
+        Assert.Equal(2500, new StorageOptions { WalAutoCheckpoint = 2500 }.CreateDatabase().WalAutoCheckpoint);
+    }
+
     public void Dispose()
     {
         using (var connection = new SqliteConnection(ConnectionString))
