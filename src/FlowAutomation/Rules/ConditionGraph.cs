@@ -111,6 +111,25 @@ internal sealed record ExplainNode(Condition Source, int Node, ImmutableArray<Ex
 
     /// <summary>The number of nodes in this tree (this node and every node below it).</summary>
     public int Size { get; } = 1 + Children.Sum(c => c.Size);
+
+    /// <summary>This tree's nodes in depth-first order (this node first) with each one's depth below this node: the order of an explanation's node results and condition lines.</summary>
+    public ImmutableArray<(ExplainNode Node, int Depth)> DepthFirst => field.IsDefault ? field = Flatten() : field;
+
+    private ImmutableArray<(ExplainNode Node, int Depth)> Flatten()
+    {
+        var order = ImmutableArray.CreateBuilder<(ExplainNode, int)>(Size);
+        Add(this, 0);
+        return order.MoveToImmutable();
+
+        void Add(ExplainNode node, int depth)
+        {
+            order.Add((node, depth));
+            foreach (var child in node.Children)
+            {
+                Add(child, depth + 1);
+            }
+        }
+    }
 }
 
 /// <summary>The shared condition graph: interned nodes and atoms of every flow. Immutable after build.</summary>

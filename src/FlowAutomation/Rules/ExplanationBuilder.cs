@@ -266,4 +266,20 @@ internal static class ExplanationBuilder
 internal sealed record ExplainForm(string Kind, string? Path, string? Operator, ImmutableArray<string> Expected)
 {
     public static ExplainForm Of(Condition condition) => ExplanationBuilder.Form(condition);
+
+    /// <summary>Whether the node is a test or business hours (a leaf, whose line carries what it read), not <c>all</c>, <c>any</c> or <c>not</c>.</summary>
+    public bool IsLeaf => Kind is "test" or "business_hours";
+
+    /// <summary>The condition line's path: the test's path, or the node's kind (<c>all</c>, <c>business_hours</c>…).</summary>
+    public string LinePath { get; } = Kind is "test" or "business_hours" ? Path ?? Kind : Kind;
+
+    /// <summary>The condition line's operator: empty for a group and for business hours (whose range says it).</summary>
+    public string LineOperator { get; } = Kind is "test" ? Operator ?? string.Empty : string.Empty;
+
+    /// <summary>The condition line's expected text: one operand as written, several as "[a, b]", empty for a group.</summary>
+    public string LineExpected { get; } = Kind is "test" or "business_hours" ? ExpectedText(Expected) : string.Empty;
+
+    /// <summary>The expected text of a test's operands: one as written, several as "[a, b]", none as "[]".</summary>
+    public static string ExpectedText(ImmutableArray<string> operands) =>
+        operands.Length == 1 ? operands[0] : operands.IsDefaultOrEmpty ? "[]" : "[" + string.Join(", ", operands) + "]";
 }

@@ -55,19 +55,14 @@ public sealed class FiredExplanation
             return [];
         }
 
-        var results = new bool[root.Size];
-        var next = 0;
-        Fill(root);
-        return results;
-
-        void Fill(ExplainNode node)
+        var order = root.DepthFirst;
+        var results = new bool[order.Length];
+        for (var i = 0; i < results.Length; i++)
         {
-            results[next++] = nodeResult(node.Node);
-            foreach (var child in node.Children)
-            {
-                Fill(child);
-            }
+            results[i] = nodeResult(order[i].Node.Node);
         }
+
+        return results;
     }
 
     /// <summary>The full explanation: outcome fired, reason "fired", the condition tree with every node's result.</summary>

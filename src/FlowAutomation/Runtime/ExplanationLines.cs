@@ -66,29 +66,24 @@ internal static class ExplanationLines
             return [];
         }
 
-        var lines = new ConditionLine[root.Size];
-        var next = 0;
-        Add(root, 0);
-        return ImmutableCollectionsMarshal.AsImmutableArray(lines);
-
-        void Add(ExplainNode node, int depth)
+        var order = root.DepthFirst;
+        var lines = new ConditionLine[order.Length];
+        for (var i = 0; i < lines.Length; i++)
         {
+            var (node, depth) = order[i];
             var form = node.Form;
-            var result = fired.Result(next);
-            if (node.Source is AllCondition or AnyCondition or NotCondition)
+            if (form.IsLeaf)
             {
-                lines[next++] = Group(form.Kind, result, depth);
-                foreach (var child in node.Children)
-                {
-                    Add(child, depth + 1);
-                }
-
-                return;
+                var (actual, note) = ExplanationBuilder.Reading(node, fired.Facts);
+                lines[i] = new ConditionLine(form.LinePath, form.LineOperator, form.LineExpected, actual ?? string.Empty, fired.Result(i), depth) { Note = note };
             }
-
-            var (actual, note) = ExplanationBuilder.Reading(node, fired.Facts);
-            lines[next++] = Leaf(form.Kind, form.Path, form.Operator, form.Expected, actual, note, result, depth);
+            else
+            {
+                lines[i] = Group(form.Kind, fired.Result(i), depth);
+            }
         }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(lines);
     }
 
     private static int Count(ConditionTrace node)
@@ -125,7 +120,7 @@ internal static class ExplanationLines
 
         return operands.IsDefaultOrEmpty
             ? "[]"
-            : ExpectedTexts.GetValue(ImmutableCollectionsMarshal.AsArray(operands)!, static a => "[" + string.Join(", ", a) + "]");
+            : ExpectedTexts.GetValue(ImmutableCollectionsMarshal.AsArray(operands)!, static a => ExplainForm.ExpectedText(ImmutableCollectionsMarshal.AsImmutableArray(a)));
     }
 }
 
@@ -147,8 +142,10 @@ public sealed partial class FlowEngine
             var index = _next++;
             var facts = activation.Facts;
             var flow = activation.Flow;
-            var conditions = options.ExplainConditions ? ExplanationLines.From(evaluation.Explanations[index]) : [];
-            return new RuleTrace(run.Now, flow.Id, EventNames.Name(facts.Event.Kind), true, null, conditions);
+            var eventType = EventNames.Name(facts.Event.Kind);
+            return options.ExplainConditions
+                ? new RuleTrace(run.Now, flow.Id, eventType, evaluation.Explanations[index])
+                : new RuleTrace(run.Now, flow.Id, eventType, true, null, []);
         }
     }
 

@@ -54,7 +54,25 @@ public sealed record ConditionLine(string Path, string Operator, string Expected
 /// <summary>Whether a flow fired for an event, and why not when it did not.</summary>
 public sealed record RuleTrace(DateTimeOffset At, string Flow, string EventType, bool Fired, string? WhyNot, ImmutableArray<ConditionLine> Conditions) : TraceRecord(At)
 {
+    private ImmutableArray<ConditionLine> _conditions = Conditions;
+
+    /// <summary>
+    /// The record of a fired flow whose conditions are its evaluation's explanation: the lines are made from
+    /// <paramref name="explained"/> when first read, and the JSON transcript writes them from it without making them.
+    /// </summary>
+    internal RuleTrace(DateTimeOffset at, string flow, string eventType, Rules.FiredExplanation explained)
+        : this(at, flow, eventType, true, null, default) => Explained = explained;
+
     public override string Kind => "rule";
+
+    public ImmutableArray<ConditionLine> Conditions
+    {
+        get => _conditions.IsDefault && Explained is { } explained ? _conditions = ExplanationLines.From(explained) : _conditions;
+        init => _conditions = value;
+    }
+
+    /// <summary>The explanation the conditions are made from, when the record was made from one (null otherwise).</summary>
+    internal Rules.FiredExplanation? Explained { get; }
 }
 
 public enum ActionStatus

@@ -12,7 +12,7 @@ namespace FlowAutomation.Runtime;
 /// escaping, null members left out, the same order of members), without reflection and without building the whole
 /// transcript as one string first.
 /// </summary>
-internal static class TranscriptJson
+internal static partial class TranscriptJson
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
@@ -49,6 +49,7 @@ internal static class TranscriptJson
         private readonly TextWriter? _output;
         private readonly Stream? _bytes;
         private readonly Lock _gate = new();
+        private readonly Texts _texts = new();
         private char[] _chars = [];
 
         public JsonLinesSink(TextWriter output)
@@ -69,7 +70,7 @@ internal static class TranscriptJson
         {
             lock (_gate)
             {
-                WriteRecord(_writer, record);
+                WriteRecord(_writer, record, _texts);
                 _writer.Flush();
                 _buffer.Write("\n"u8);
                 _writer.Reset();
@@ -87,6 +88,7 @@ internal static class TranscriptJson
             {
                 Drain();
                 _writer.Dispose();
+                _texts.Dispose();
             }
         }
 
@@ -118,65 +120,131 @@ internal static class TranscriptJson
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteRecord(Utf8JsonWriter w, TraceRecord record)
+    private static void WriteRecord(Utf8JsonWriter w, TraceRecord record, Texts texts)
     {
         w.WriteStartObject();
-        w.WriteString("kind"u8, record.Kind);
-        w.WriteString("at"u8, record.At);
+        switch (record)
+        {
+            case EventTrace:
+                w.WriteString(Names.Kind, Names.EventKind);
+                break;
+            case RuleTrace:
+                w.WriteString(Names.Kind, Names.RuleKind);
+                break;
+            case ActionTrace:
+                w.WriteString(Names.Kind, Names.ActionKind);
+                break;
+            default:
+                w.WriteString(Names.Kind, record.Kind);
+                break;
+        }
+
+        w.WriteString(Names.At, texts.Time(record.At));
         switch (record)
         {
             case EventTrace e:
-                OptionalString(w, "type"u8, e.Type);
-                OptionalString(w, "description"u8, e.Description);
-                w.WriteNumber("depth"u8, e.Depth);
+                OptionalString(w, Names.Type, e.Type);
+                OptionalString(w, Names.Description, e.Description);
+                w.WriteNumber(Names.Depth, e.Depth);
                 Window(w, e.Window);
                 break;
             case RuleTrace r:
-                OptionalString(w, "flow"u8, r.Flow);
-                OptionalString(w, "event"u8, r.EventType);
-                w.WriteBoolean("fired"u8, r.Fired);
-                OptionalString(w, "why_not"u8, r.WhyNot);
-                w.WriteStartArray("conditions"u8);
-                foreach (var c in r.Conditions)
+                OptionalString(w, Names.Flow, r.Flow);
+                OptionalString(w, Names.Event, r.EventType);
+                w.WriteBoolean(Names.Fired, r.Fired);
+                OptionalString(w, Names.WhyNot, r.WhyNot);
+                w.WriteStartArray(Names.Conditions);
+                if (r.Explained is { Explanation: null } explained)
                 {
-                    w.WriteStartObject();
-                    OptionalString(w, "path"u8, c.Path);
-                    OptionalString(w, "operator"u8, c.Operator);
-                    OptionalString(w, "expected"u8, c.Expected);
-                    OptionalString(w, "actual"u8, c.Actual);
-                    OptionalString(w, "note"u8, c.Note);
-                    w.WriteBoolean("result"u8, c.Result);
-                    w.WriteEndObject();
+                    Conditions(w, explained, texts);
+                }
+                else
+                {
+                    foreach (var c in r.Conditions)
+                    {
+                        Condition(w, c.Path, c.Operator, c.Expected, c.Actual, c.Note, c.Result);
+                    }
                 }
 
                 w.WriteEndArray();
                 break;
             case ActionTrace a:
-                OptionalString(w, "flow"u8, a.Flow);
-                OptionalString(w, "node"u8, a.Node);
-                OptionalString(w, "action"u8, a.Action);
-                OptionalString(w, "status"u8, a.StatusName);
-                OptionalString(w, "reason"u8, a.Reason);
-                OptionalString(w, "content"u8, a.Content);
-                OptionalString(w, "message"u8, a.Message);
-                OptionalString(w, "detail"u8, a.Detail);
+                OptionalString(w, Names.Flow, a.Flow);
+                OptionalString(w, Names.Node, a.Node);
+                OptionalString(w, Names.Action, a.Action);
+                OptionalString(w, Names.Status, a.StatusName);
+                OptionalString(w, Names.Reason, a.Reason);
+                OptionalString(w, Names.Content, a.Content);
+                OptionalString(w, Names.Message, a.Message);
+                OptionalString(w, Names.Detail, a.Detail);
                 Window(w, a.Window);
                 break;
             case SummaryTrace s:
-                w.WriteNumber("events"u8, s.Events);
-                w.WriteStartArray("fired"u8);
+                w.WriteNumber(Names.Events, s.Events);
+                w.WriteStartArray(Names.Fired);
                 foreach (var flow in s.FlowsFired)
                 {
                     w.WriteStringValue(flow);
                 }
 
                 w.WriteEndArray();
-                w.WriteNumber("sent"u8, s.Sent);
-                w.WriteNumber("blocked"u8, s.Blocked);
-                w.WriteNumber("follow_ups_pending"u8, s.FollowUpsPending);
+                w.WriteNumber(Names.Sent, s.Sent);
+                w.WriteNumber(Names.Blocked, s.Blocked);
+                w.WriteNumber(Names.FollowUpsPending, s.FollowUpsPending);
                 break;
         }
 
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A fired flow's condition lines straight from its evaluation's node results, without making them: what
+    /// <see cref="ExplanationLines.From(Rules.FiredExplanation)"/> gives, with each node's path, operator and expected text
+    /// encoded once per node.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conditions(Utf8JsonWriter w, Rules.FiredExplanation explained, Texts texts)
+    {
+        if (explained.Condition is not { } root)
+        {
+            return;
+        }
+
+        var order = root.DepthFirst;
+        for (var i = 0; i < order.Length; i++)
+        {
+            var node = order[i].Node;
+            var line = texts.Line(node.Form);
+            w.WriteStartObject();
+            w.WriteString(Names.Path, line.Path);
+            w.WriteString(Names.Operator, line.Operator);
+            w.WriteString(Names.Expected, line.Expected);
+            if (node.Form.IsLeaf)
+            {
+                var (actual, note) = Rules.ExplanationBuilder.Reading(node, explained.Facts);
+                w.WriteString(Names.Actual, actual ?? string.Empty);
+                OptionalString(w, Names.Note, note);
+            }
+            else
+            {
+                w.WriteString(Names.Actual, Names.Empty);
+            }
+
+            w.WriteBoolean(Names.Result, explained.Result(i));
+            w.WriteEndObject();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Condition(Utf8JsonWriter w, string? path, string? op, string? expected, string? actual, string? note, bool result)
+    {
+        w.WriteStartObject();
+        OptionalString(w, Names.Path, path);
+        OptionalString(w, Names.Operator, op);
+        OptionalString(w, Names.Expected, expected);
+        OptionalString(w, Names.Actual, actual);
+        OptionalString(w, Names.Note, note);
+        w.WriteBoolean(Names.Result, result);
         w.WriteEndObject();
     }
 
@@ -189,26 +257,26 @@ internal static class TranscriptJson
             return;
         }
 
-        w.WriteStartObject("window"u8);
-        w.WriteString("opens_at"u8, window.OpensAt);
-        w.WriteString("closes_at"u8, window.ClosesAt);
-        w.WriteBoolean("open"u8, window.Open);
-        w.WriteNumber("used"u8, window.Used);
+        w.WriteStartObject(Names.Window);
+        w.WriteString(Names.OpensAt, window.OpensAt);
+        w.WriteString(Names.ClosesAt, window.ClosesAt);
+        w.WriteBoolean(Names.Open, window.Open);
+        w.WriteNumber(Names.Used, window.Used);
         if (window.Allowed is { } allowed)
         {
-            w.WriteNumber("allowed"u8, allowed);
+            w.WriteNumber(Names.Allowed, allowed);
         }
 
         if (window.Left is { } left)
         {
-            w.WriteNumber("left"u8, left);
+            w.WriteNumber(Names.Left, left);
         }
 
         w.WriteEndObject();
     }
 
     /// <summary>A string member, left out when null (as the serializer's <c>WhenWritingNull</c> did).</summary>
-    private static void OptionalString(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
+    private static void OptionalString(Utf8JsonWriter w, JsonEncodedText name, string? value)
     {
         if (value is not null)
         {

@@ -119,6 +119,50 @@ public sealed class SampleScenariosTests
     }
 
     /// <summary>
+    /// A fired flow's rule record made from its evaluation's explanation is written as JSON straight from the node results
+    /// (its condition lines are not made for it); its JSON is byte for byte what the same record with its condition lines
+    /// made gives, for every sample, as the dry run runs it and with every flow explained.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Write_RuleRecordsMadeFromExplanations_SameBytesAsFromTheirConditionLines(string relativePath)
+    {
+        var path = RepoPaths.Of(relativePath);
+        foreach (var options in new[] { new ScenarioRunOptions(), new ScenarioRunOptions { ExplainAll = true } })
+        {
+            var result = await ScenarioRunner.RunFileAsync(path, options);
+            Assert.NotNull(result.Run);
+            var records = result.Run.Trace;
+            var fromLines = records
+                .Select(r => r is RuleTrace rule ? new RuleTrace(rule.At, rule.Flow, rule.EventType, rule.Fired, rule.WhyNot, rule.Conditions) : r)
+                .ToList();
+
+            Assert.All(fromLines.OfType<RuleTrace>(), r => Assert.Null(r.Explained));
+            Assert.Equal(TranscriptJson.ToString(fromLines), TranscriptJson.ToString(records));
+        }
+    }
+
+    /// <summary>
+    /// Records made from explanations are in the samples' runs (the test above compares something), and their lines are
+    /// made when first read.
+    /// </summary>
+    [Fact]
+    public async Task Run_SampleScenarios_RuleRecordsMadeFromExplanationsReadTheirLines()
+    {
+        var explained = new List<RuleTrace>();
+        foreach (var file in ScenarioFiles.Expand([RepoPaths.Of("samples")]))
+        {
+            var result = await ScenarioRunner.RunFileAsync(file);
+            Assert.NotNull(result.Run);
+            explained.AddRange(result.Run.Trace.OfType<RuleTrace>().Where(r => r.Explained is not null));
+        }
+
+        Assert.NotEmpty(explained);
+        Assert.Contains(explained, r => r.Conditions.Length > 1);
+        Assert.All(explained, r => Assert.Equal([.. ExplanationLines.From(r.Explained!)], r.Conditions.ToArray()));
+    }
+
+    /// <summary>
     /// The same scenario on the NRules engine gives the very transcripts the network gives (the network's are the golden
     /// files above): as the dry run runs it, and with every flow explained, so that every activation, its order and
     /// every explanation are the same on both engines.
