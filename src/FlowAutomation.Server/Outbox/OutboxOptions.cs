@@ -37,9 +37,8 @@ internal sealed class OutboxOptions
     /// <summary>
     /// Sends in flight at once (different conversations only), from 1 to 64; another value stops the service at start.
     /// A pass ends when its last send does, so this bounds the dispatcher's rate: about this many sends per provider
-    /// round trip. With 16, a PostgreSQL node's dispatcher fell seconds behind its engine: its sends' round trips wait
-    /// for threads behind the engine's (docs/performance.md, "Seventh pass: the PostgreSQL dispatcher").
+    /// round trip.
     /// </summary>
     [Between(1, 64)]
-    public int MaxParallelSends { get; set; } = 64;
+    public int MaxParallelSends { get; set; } = 16;
 }
