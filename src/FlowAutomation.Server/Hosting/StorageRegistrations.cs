@@ -1,5 +1,6 @@
 using FlowAutomation.Runtime;
 using FlowAutomation.Server.Inbox;
+using FlowAutomation.Server.Outbox;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.State;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -55,6 +56,11 @@ internal static class StorageRegistrations
         services.TryAddSingleton<IServiceDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
         services.TryAddSingleton<IDedupStore>(sp => new PostgresDedupStore(sp.GetRequiredService<PostgresDatabase>()));
         services.TryAddSingleton<IOutbox>(sp => new PostgresOutbox(sp.GetRequiredService<PostgresDatabase>()));
+        services.AddOptions<OutboxOptions>().PostConfigure<IConfiguration>((options, configuration) =>
+        {
+            if (configuration.GetSection(OutboxOptions.SectionName)[nameof(OutboxOptions.MaxParallelSends)] is null)
+                options.MaxParallelSends = OutboxOptions.PostgresMaxParallelSends;
+        });
         services.TryAddSingleton<IConversationStore>(sp => new PostgresConversationStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IAuditLog>(sp => new PostgresAuditLog(sp.GetRequiredService<PostgresDatabase>()));
         services.TryAddSingleton<IFollowUpStore>(sp => new PostgresFollowUpStore(sp.GetRequiredService<PostgresDatabase>()));

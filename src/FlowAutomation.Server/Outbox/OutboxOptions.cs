@@ -37,8 +37,15 @@ internal sealed class OutboxOptions
     /// <summary>
     /// Sends in flight at once (different conversations only), from 1 to 64; another value stops the service at start.
     /// A pass ends when its last send does, so this bounds the dispatcher's rate: about this many sends per provider
-    /// round trip.
+    /// round trip. 16 on SQLite; on PostgreSQL <see cref="PostgresMaxParallelSends"/> unless the setting is given.
     /// </summary>
     [Between(1, 64)]
     public int MaxParallelSends { get; set; } = 16;
+
+    /// <summary>
+    /// <see cref="MaxParallelSends"/> on PostgreSQL when the setting is not given: with 16, a PostgreSQL node's sends,
+    /// waiting for threads behind its engine's round trips, fell seconds behind the commits (docs/performance.md,
+    /// "Seventh pass: the PostgreSQL dispatcher").
+    /// </summary>
+    public const int PostgresMaxParallelSends = 64;
 }

@@ -33,7 +33,9 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
 
     public override async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        var rows = await database.WriteAsync((connection, transaction) => connection.QueryAsync<OutboxRow>(new CommandDefinition($"""
+        // One statement in its own transaction (no BEGIN/COMMIT around it): one round trip a claim.
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition($"""
             WITH picked AS (
                 SELECT c.id FROM outbox c
                 WHERE ((c.status = 'Pending' AND c.next_attempt_at <= @now) OR (c.status = 'InFlight' AND c.claimed_until <= @now))
@@ -48,9 +50,58 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
             RETURNING o.seq AS Sequence, {Qualified}
             """,
             new { now = now.ToUnixTimeMilliseconds(), leaseUntil = (now + lease).ToUnixTimeMilliseconds(), maxCount },
-            transaction, cancellationToken: cancellationToken)), cancellationToken);
+            cancellationToken: cancellationToken));
         return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Sequence).Select(r => r.ToEntry()).ToList();
     }
+
+    /// <summary>
+    /// The outcomes in one statement and one round trip (<see cref="RecordSql"/>, the rows as arrays), committed on
+    /// their own: each outcome changes its row as its mark would (<see cref="OutboxTable"/>'s transitions), only while the
+    /// row is in flight. An id given twice is applied once, as its first outcome (the second mark would find the row no
+    /// longer in flight). A statement per outcome cost the dispatcher a round trip per reply (docs/performance.md,
+    /// "Seventh pass: the PostgreSQL dispatcher").
+    /// </summary>
+    public override async ValueTask<int> RecordAsync(IReadOnlyList<OutboxOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var first = new Dictionary<string, OutboxOutcome>(outcomes.Count, StringComparer.Ordinal);
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Status == OutboxStatus.InFlight)
+                throw new ArgumentException($"{outcome.Status} is not an outcome", nameof(outcomes));
+            first.TryAdd(outcome.Id, outcome);
+        }
+        if (first.Count == 0)
+            return 0;
+        var rows = first.Values;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(RecordSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. rows.Select(o => o.Id)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("statuses", [.. rows.Select(o => o.Status.ToString())]));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("ats", [.. rows.Select(o => o.At.ToUnixTimeMilliseconds())]));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("providerIds", [.. rows.Select(o => o.ProviderMessageId)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("reasons", [.. rows.Select(o => o.Reason ?? "")]));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Every outcome's transition in one <c>UPDATE … FROM unnest(…)</c>: the columns <see cref="SqliteOutbox.MarkSentSet"/>,
+    /// <see cref="SqliteOutbox.ScheduleRetrySet"/>, <see cref="SqliteOutbox.MarkFailedSet"/> and
+    /// <see cref="SqliteOutbox.MarkExpiredSet"/> set, chosen by the outcome's status (<c>at</c> is the retry's next
+    /// attempt, else the completion), on rows still in flight.
+    /// </summary>
+    internal const string RecordSql = """
+        UPDATE outbox o SET
+            status = u.status,
+            provider_message_id = CASE WHEN u.status = 'Sent' THEN u.provider_message_id ELSE o.provider_message_id END,
+            next_attempt_at = CASE WHEN u.status = 'Pending' THEN u.at ELSE o.next_attempt_at END,
+            last_error = CASE WHEN u.status = 'Sent' THEN o.last_error ELSE u.reason END,
+            completed_at = CASE WHEN u.status = 'Pending' THEN o.completed_at ELSE u.at END,
+            claimed_until = NULL
+        FROM unnest(@ids::text[], @statuses::text[], @ats::bigint[], @providerIds::text[], @reasons::text[])
+            AS u(id, status, at, provider_message_id, reason)
+        WHERE o.id = u.id AND o.status = 'InFlight'
+        """;
 
     /// <summary>Records a delivery or seen report in the caller's transaction; false when no message matches.</summary>
     public static async Task<bool> RecordReportAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string messageId, string? deliveryStatus, DateTimeOffset at, bool seen, CancellationToken cancellationToken) =>

@@ -246,6 +246,61 @@ public abstract class OutboxContractTests
     }
 
     [Fact]
+    public async Task Record_SameIdTwice_OnlyTheFirstOutcomeApplied()
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("m1", "c1"));
+        await outbox.ClaimDueAsync(T0, 10, Lease);
+
+        var changed = await outbox.RecordAsync(
+        [
+            OutboxOutcome.Retry("m1", T0.AddSeconds(30), "HTTP 503"),
+            OutboxOutcome.Sent("m1", "prov-1", T0.AddSeconds(1)),
+        ]);
+
+        Assert.Equal(1, changed);
+        var entry = (await outbox.FindAsync("m1"))!;
+        Assert.Equal((OutboxStatus.Pending, T0.AddSeconds(30), "HTTP 503", (string?)null), (entry.Status, entry.NextAttemptAt, entry.LastError, entry.ProviderMessageId));
+    }
+
+    [Fact]
+    public async Task Record_AWholePassOfMixedOutcomes_EachRowChangedAsItsOwnMark()
+    {
+        var outbox = await CreateOutboxAsync();
+        for (var i = 0; i < 300; i++)
+            await outbox.EnqueueAsync(Message($"m{i}", $"c{i}"));
+        var claimed = await outbox.ClaimDueAsync(T0, 300, Lease);
+        await outbox.RecordAsync([.. claimed.Where(e => int.Parse(e.Id[1..], System.Globalization.CultureInfo.InvariantCulture) % 3 == 0)
+            .Select(e => OutboxOutcome.Retry(e.Id, T0.AddSeconds(10), "HTTP 503 " + e.Id))]);
+        var retried = await outbox.ClaimDueAsync(T0.AddSeconds(10), 300, Lease);
+
+        var outcomes = claimed.Select(e => int.Parse(e.Id[1..], System.Globalization.CultureInfo.InvariantCulture) switch
+        {
+            var n when n % 3 == 0 => OutboxOutcome.Sent(e.Id, "prov-" + e.Id, T0.AddSeconds(11)),
+            var n when n % 3 == 1 => OutboxOutcome.Sent(e.Id, null, T0.AddSeconds(2)),
+            var n when n % 6 == 2 => OutboxOutcome.Failed(e.Id, "HTTP 400 " + e.Id, T0.AddSeconds(2)),
+            _ => OutboxOutcome.Expired(e.Id, "expired " + e.Id, T0.AddSeconds(2)),
+        }).ToList();
+        var changed = await outbox.RecordAsync(outcomes);
+
+        Assert.Equal(100, retried.Count);
+        Assert.Equal(300, changed);
+        Assert.Empty(await outbox.ClaimDueAsync(T0.AddDays(1), 300, Lease));
+        foreach (var outcome in outcomes)
+        {
+            var entry = (await outbox.FindAsync(outcome.Id))!;
+            var wasRetried = int.Parse(outcome.Id[1..], System.Globalization.CultureInfo.InvariantCulture) % 3 == 0;
+            Assert.Equal(outcome.Status, entry.Status);
+            Assert.Equal(outcome.At, entry.CompletedAt);
+            Assert.Null(entry.ClaimedUntil);
+            Assert.Equal(outcome.ProviderMessageId, entry.ProviderMessageId);
+            Assert.Equal(outcome.Status == OutboxStatus.Sent ? (wasRetried ? "HTTP 503 " + outcome.Id : null) : outcome.Reason, entry.LastError);
+            Assert.Equal(wasRetried ? T0.AddSeconds(10) : T0, entry.NextAttemptAt);
+            Assert.Equal(wasRetried ? 2 : 1, entry.Attempts);
+        }
+    }
+
+    [Fact]
     public async Task ClaimDue_ManyDueOfBothKinds_OldestDueFirstAcrossPendingAndExpiredLeases()
     {
         var outbox = await CreateOutboxAsync();
