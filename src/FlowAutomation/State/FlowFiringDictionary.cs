@@ -9,26 +9,36 @@ namespace FlowAutomation.State;
 
 /// <summary>
 /// When each flow last fired in a conversation (<see cref="ConversationState.FlowsFired"/>): an immutable map from flow id
-/// (ordinal) to time, kept as two arrays sorted by id. A change returns a new map and leaves this one as it was; the ids'
-/// array is shared by every map made from it while no new flow fires, so an event whose flows all fired before copies
-/// only the times. Non-generic on purpose: its code is ours, compiled optimized at its first call
+/// (ordinal) to time. A change returns a new map and leaves this one as it was. Kept as a base (two arrays sorted by id,
+/// shared by the maps made from it) and the recent firings (a short sorted overlay, copied per change); the overlay is
+/// folded into a new base once it holds more than <see cref="OverlayLimit"/> ids, so a change copies a few dozen entries,
+/// not every flow that ever fired. Non-generic on purpose: its code is ours, compiled optimized at its first call
 /// (<see cref="MethodImplOptions.AggressiveOptimization"/>), where the framework's
 /// <c>ImmutableDictionary&lt;string, DateTimeOffset&gt;</c> ran as unoptimized generic code for a whole short run
 /// (docs/performance.md, "Seventh pass"). Enumerates in ordinal order of the ids; stored as a JSON object in that order.
-/// Two maps are equal only when they are the same object, as the <c>ImmutableDictionary</c> it replaces.
+/// Two maps are equal only when they are the same object, as the <c>ImmutableDictionary</c> it replaced.
 /// </summary>
 [JsonConverter(typeof(FlowFiringDictionaryJsonConverter))]
-public sealed class FlowFiringDictionary : IReadOnlyDictionary<string, DateTimeOffset>
+public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, DateTimeOffset>
 {
-    // Sorted by string.CompareOrdinal, no id twice; _times[i] belongs to _ids[i]. Neither array is written once the map
-    // that holds it exists (a change writes its own copies before it makes its map).
+    /// <summary>The most ids the overlay holds before a change folds it into a new base.</summary>
+    internal const int OverlayLimit = 32;
+
+    // Every array is sorted by string.CompareOrdinal with no id twice, times beside their ids, and never written once the
+    // map that holds it exists (a change writes its own arrays before it makes its map). The overlay's arrays may be
+    // longer than _recentCount; an id in both overlay and base has the overlay's time. _count counts each id once.
     private readonly string[] _ids;
     private readonly DateTimeOffset[] _times;
+    private readonly string[] _recentIds;
+    private readonly DateTimeOffset[] _recentTimes;
+    private readonly int _recentCount;
+    private readonly int _count;
 
-    private FlowFiringDictionary(string[] ids, DateTimeOffset[] times) => (_ids, _times) = (ids, times);
+    private FlowFiringDictionary(string[] ids, DateTimeOffset[] times, string[] recentIds, DateTimeOffset[] recentTimes, int recentCount, int count) =>
+        (_ids, _times, _recentIds, _recentTimes, _recentCount, _count) = (ids, times, recentIds, recentTimes, recentCount, count);
 
     /// <summary>No flow has fired.</summary>
-    public static FlowFiringDictionary Empty { get; } = new([], []);
+    public static FlowFiringDictionary Empty { get; } = new([], [], [], [], 0, 0);
 
     /// <summary>The map of <paramref name="firings"/>; an id given twice keeps its last time.</summary>
     public static FlowFiringDictionary Create(IEnumerable<KeyValuePair<string, DateTimeOffset>> firings)
@@ -49,68 +59,78 @@ public sealed class FlowFiringDictionary : IReadOnlyDictionary<string, DateTimeO
         // A dictionary enumerates its keys and values in the same order.
         var (ids, times) = (last.Keys.ToArray(), last.Values.ToArray());
         Array.Sort(ids, times, StringComparer.Ordinal);
-        return new FlowFiringDictionary(ids, times);
+        return new FlowFiringDictionary(ids, times, [], [], 0, ids.Length);
     }
 
-    public int Count => _ids.Length;
+    public int Count => _count;
 
-    public bool IsEmpty => _ids.Length == 0;
+    public bool IsEmpty => _count == 0;
 
-    /// <summary>The flows that fired, in ordinal order.</summary>
-    public ImmutableArray<string> Keys => ImmutableCollectionsMarshal.AsImmutableArray(_ids);
+    /// <summary>The flows that fired, in ordinal order (a new array unless the map is all base).</summary>
+    public ImmutableArray<string> Keys
+    {
+        get
+        {
+            if (_recentCount == 0)
+            {
+                return ImmutableCollectionsMarshal.AsImmutableArray(_ids);
+            }
 
-    /// <summary>When each of <see cref="Keys"/> last fired, in the same order.</summary>
-    public ImmutableArray<DateTimeOffset> Values => ImmutableCollectionsMarshal.AsImmutableArray(_times);
+            var keys = new string[_count];
+            var i = 0;
+            foreach (var (id, _) in this)
+            {
+                keys[i++] = id;
+            }
 
-    IEnumerable<string> IReadOnlyDictionary<string, DateTimeOffset>.Keys => _ids;
+            return ImmutableCollectionsMarshal.AsImmutableArray(keys);
+        }
+    }
 
-    IEnumerable<DateTimeOffset> IReadOnlyDictionary<string, DateTimeOffset>.Values => _times;
+    /// <summary>When each of <see cref="Keys"/> last fired, in the same order (a new array unless the map is all base).</summary>
+    public ImmutableArray<DateTimeOffset> Values
+    {
+        get
+        {
+            if (_recentCount == 0)
+            {
+                return ImmutableCollectionsMarshal.AsImmutableArray(_times);
+            }
+
+            var values = new DateTimeOffset[_count];
+            var i = 0;
+            foreach (var (_, at) in this)
+            {
+                values[i++] = at;
+            }
+
+            return ImmutableCollectionsMarshal.AsImmutableArray(values);
+        }
+    }
+
+    IEnumerable<string> IReadOnlyDictionary<string, DateTimeOffset>.Keys => Keys;
+
+    IEnumerable<DateTimeOffset> IReadOnlyDictionary<string, DateTimeOffset>.Values => Values;
 
     public DateTimeOffset this[string key] =>
         TryGetValue(key, out var at) ? at : throw new KeyNotFoundException($"flow '{key}' has not fired");
 
-    public bool ContainsKey(string key) => IndexOf(key) >= 0;
+    public bool ContainsKey(string key) => TryGetValue(key, out _);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out DateTimeOffset value)
     {
-        var i = IndexOf(key);
+        ArgumentNullException.ThrowIfNull(key);
+        var i = IndexOf(_recentIds, _recentCount, key);
+        if (i >= 0)
+        {
+            value = _recentTimes[i];
+            return true;
+        }
+
+        i = IndexOf(_ids, _ids.Length, key);
         value = i >= 0 ? _times[i] : default;
         return i >= 0;
-    }
-
-    /// <summary>This map with <paramref name="flowId"/> fired at <paramref name="at"/>.</summary>
-    public FlowFiringDictionary SetItem(string flowId, DateTimeOffset at) => SetItems(new ReadOnlySpan<string>(in flowId), at);
-
-    /// <summary>
-    /// This map with each of <paramref name="flowIds"/> fired at <paramref name="at"/> (an id may be given more than
-    /// once): one new map, whose ids' array is this map's own when none of them is new. This map itself when nothing changes.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public FlowFiringDictionary SetItems(ReadOnlySpan<string> flowIds, DateTimeOffset at)
-    {
-        DateTimeOffset[]? times = null;
-        var added = 0;
-        foreach (var id in flowIds)
-        {
-            ArgumentNullException.ThrowIfNull(id, nameof(flowIds));
-            var i = IndexOf(id);
-            if (i < 0)
-            {
-                added++;
-            }
-            else if (times is not null || !_times[i].EqualsExact(at))
-            {
-                (times ??= (DateTimeOffset[])_times.Clone())[i] = at;
-            }
-        }
-
-        if (added == 0)
-        {
-            return times is null ? this : new FlowFiringDictionary(_ids, times);
-        }
-
-        return Merged(flowIds, added, times ?? _times, at);
     }
 
     public Enumerator GetEnumerator() => new(this);
@@ -119,12 +139,11 @@ public sealed class FlowFiringDictionary : IReadOnlyDictionary<string, DateTimeO
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>The index of <paramref name="id"/> in <see cref="_ids"/>, or the bitwise complement of where it would go.</summary>
+    /// <summary>The index of <paramref name="id"/> in the first <paramref name="count"/> of <paramref name="ids"/>, or the bitwise complement of where it would go.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int IndexOf(string id)
+    private static int IndexOf(string[] ids, int count, string id)
     {
-        var ids = _ids;
-        var (low, high) = (0, ids.Length - 1);
+        var (low, high) = (0, count - 1);
         while (low <= high)
         {
             var middle = low + ((high - low) >> 1);
@@ -147,68 +166,48 @@ public sealed class FlowFiringDictionary : IReadOnlyDictionary<string, DateTimeO
         return ~low;
     }
 
-    /// <summary>
-    /// A new map of this map's ids (their times from <paramref name="times"/>, already set) and the ids of
-    /// <paramref name="flowIds"/> not in it (<paramref name="added"/> of them, counting repeats), each at <paramref name="at"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private FlowFiringDictionary Merged(ReadOnlySpan<string> flowIds, int added, DateTimeOffset[] times, DateTimeOffset at)
-    {
-        var fresh = new string[added];
-        var count = 0;
-        foreach (var id in flowIds)
-        {
-            if (IndexOf(id) < 0)
-            {
-                fresh[count++] = id;
-            }
-        }
-
-        Array.Sort(fresh, StringComparer.Ordinal);
-        var unique = fresh.Length == 0 ? 0 : 1;
-        for (var i = 1; i < fresh.Length; i++)
-        {
-            if (!string.Equals(fresh[i], fresh[unique - 1], StringComparison.Ordinal))
-            {
-                fresh[unique++] = fresh[i];
-            }
-        }
-
-        var ids = new string[_ids.Length + unique];
-        var merged = new DateTimeOffset[ids.Length];
-        var (from, to) = (0, 0);
-        for (var f = 0; f < unique; f++)
-        {
-            // The old ids before this new one move as a block; then the new one.
-            var place = ~IndexOf(fresh[f]);
-            var run = place - from;
-            Array.Copy(_ids, from, ids, to, run);
-            Array.Copy(times, from, merged, to, run);
-            (from, to) = (place, to + run);
-            ids[to] = fresh[f];
-            merged[to++] = at;
-        }
-
-        Array.Copy(_ids, from, ids, to, _ids.Length - from);
-        Array.Copy(times, from, merged, to, _ids.Length - from);
-        return new FlowFiringDictionary(ids, merged);
-    }
-
-    /// <summary>Enumerates the firings in ordinal order of the ids, without allocating.</summary>
+    /// <summary>Enumerates the firings in ordinal order of the ids (the base and the overlay merged), without allocating.</summary>
     public struct Enumerator : IEnumerator<KeyValuePair<string, DateTimeOffset>>
     {
         private readonly FlowFiringDictionary _map;
-        private int _index;
+        private int _base;
+        private int _recent;
+        private KeyValuePair<string, DateTimeOffset> _current;
 
-        internal Enumerator(FlowFiringDictionary map) => (_map, _index) = (map, -1);
+        internal Enumerator(FlowFiringDictionary map) => _map = map;
 
-        public readonly KeyValuePair<string, DateTimeOffset> Current => new(_map._ids[_index], _map._times[_index]);
+        public readonly KeyValuePair<string, DateTimeOffset> Current => _current;
 
         readonly object IEnumerator.Current => Current;
 
-        public bool MoveNext() => ++_index < _map._ids.Length;
+        public bool MoveNext()
+        {
+            var (map, b, r) = (_map, _base, _recent);
+            var hasBase = b < map._ids.Length;
+            var hasRecent = r < map._recentCount;
+            if (!hasBase && !hasRecent)
+            {
+                return false;
+            }
 
-        public void Reset() => _index = -1;
+            var order = !hasBase ? 1 : !hasRecent ? -1 : string.CompareOrdinal(map._ids[b], map._recentIds[r]);
+            if (order < 0)
+            {
+                _current = new(map._ids[b], map._times[b]);
+                _base++;
+            }
+            else
+            {
+                // The overlay's time wins over the base's for the same id.
+                _current = new(map._recentIds[r], map._recentTimes[r]);
+                _recent++;
+                _base += order == 0 ? 1 : 0;
+            }
+
+            return true;
+        }
+
+        public void Reset() => (_base, _recent, _current) = (0, 0, default);
 
         public readonly void Dispose()
         {

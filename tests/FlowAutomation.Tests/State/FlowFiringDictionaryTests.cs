@@ -14,8 +14,10 @@ public sealed class FlowFiringDictionaryTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    // Ids that sort differently by culture, by case and by length, with characters JSON escapes.
-    private static readonly string[] Ids = ["welcome", "Welcome", "w", "wé", "price-inquiry", "Z", "a\"quote", "ä", "f10", "f9", "f1", "<tag>", "日本"];
+    // Ids that sort differently by culture, by case and by length, with characters JSON escapes; and enough of them that
+    // the recent firings outgrow the overlay (FlowFiringDictionary.OverlayLimit) and fold into the base.
+    private static readonly string[] Ids =
+        ["welcome", "Welcome", "w", "wé", "price-inquiry", "Z", "a\"quote", "ä", "f10", "f9", "f1", "<tag>", "日本", .. Enumerable.Range(0, 50).Select(i => "g" + i)];
 
     [Fact]
     public void SetItems_RandomChanges_MatchAReferenceDictionaryAndLeaveEarlierMapsAsTheyWere()
@@ -43,15 +45,25 @@ public sealed class FlowFiringDictionaryTests
     }
 
     [Fact]
-    public void SetItems_NoNewFlow_SharesTheIdsAndCopiesTheTimes()
+    public void SetItems_ManyEvents_FoldsTheRecentFiringsIntoTheBase()
     {
-        var map = FlowFiringDictionary.Empty.SetItems(["b", "a", "c"], T0);
-        var later = map.SetItems(["c", "a"], T0.AddMinutes(1));
+        // 200 events of 5 flows out of 100: the overlay folds many times over; the map ends as the reference says.
+        var ids = Enumerable.Range(0, 100).Select(i => "f" + i).ToArray();
+        var reference = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var map = FlowFiringDictionary.Empty;
+        for (var e = 0; e < 200; e++)
+        {
+            string[] fired = [.. Enumerable.Range(0, 5).Select(k => ids[((e * 37) + (k * 11)) % ids.Length])];
+            map = map.SetItems(fired, T0.AddSeconds(e));
+            foreach (var id in fired)
+            {
+                reference[id] = T0.AddSeconds(e);
+            }
+        }
 
-        Assert.Equal(["a", "b", "c"], later.Keys.ToArray());
-        Assert.Equal([T0.AddMinutes(1), T0, T0.AddMinutes(1)], later.Values.ToArray());
-        Assert.Equal([T0, T0, T0], map.Values.ToArray());
-        Assert.True(later.Keys == map.Keys); // ImmutableArray's == : the same array
+        Assert.Equal(reference.OrderBy(p => p.Key, StringComparer.Ordinal), map);
+        Assert.Equal(reference.Keys.Order(StringComparer.Ordinal), map.Keys.ToArray());
+        Assert.Equal(reference.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value), map.Values.ToArray());
     }
 
     [Fact]
