@@ -11,7 +11,7 @@ namespace FlowAutomation.Server.Storage;
 /// How the database keeps documents: the conversation state, follow-up jobs and the events in the inbox, as JSON.
 /// Every public settable property round-trips, so a property added to <see cref="ConversationState"/> is kept without
 /// a migration. The collections come back with the comparers the model uses: tags and fields case-insensitive,
-/// flow ids ordinal.
+/// flow ids ordinal (<see cref="FlowFiringDictionary"/> brings its own converter).
 /// </summary>
 internal static class StoreJson
 {
@@ -44,7 +44,6 @@ internal static class StoreJson
         options.Converters.Add(new JsonStringEnumConverter());
         options.Converters.Add(new IgnoreCaseSetConverter());
         options.Converters.Add(new IgnoreCaseMapConverter());
-        options.Converters.Add(new OrdinalTimeMapConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
@@ -65,14 +64,5 @@ internal static class StoreJson
 
         public override void Write(Utf8JsonWriter writer, ImmutableDictionary<string, string> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, new SortedDictionary<string, string>(value, StringComparer.Ordinal));
-    }
-
-    private sealed class OrdinalTimeMapConverter : JsonConverter<ImmutableDictionary<string, DateTimeOffset>>
-    {
-        public override ImmutableDictionary<string, DateTimeOffset> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            ImmutableDictionary.CreateRange(StringComparer.Ordinal, JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(ref reader) ?? []);
-
-        public override void Write(Utf8JsonWriter writer, ImmutableDictionary<string, DateTimeOffset> value, JsonSerializerOptions options) =>
-            JsonSerializer.Serialize(writer, new SortedDictionary<string, DateTimeOffset>(value, StringComparer.Ordinal));
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FlowAutomation.Model;
 using FlowAutomation.Rules;
 using FlowAutomation.Scheduling;
@@ -209,7 +210,7 @@ internal sealed class EventRun : IFiringHistory
     {
         if (_firedAll is { } fired)
         {
-            Draft.ApplyFired(fired, Now);
+            Draft.ApplyFired(CollectionsMarshal.AsSpan(fired), Now);
         }
         else if (_firedFirst is { } only)
         {

@@ -86,11 +86,22 @@ public sealed class VirtualFollowUpScheduler(ManualTimeProvider clock) : IFollow
         return fired;
     }
 
+    /// <summary>The first job due at or before <paramref name="until"/> (by due time, then scheduling order), taken out; null when none is due.</summary>
     private FollowUpJob? Next(DateTimeOffset until)
     {
         lock (_gate)
         {
-            var next = _jobs.Values.Where(j => j.Job.DueAt <= until).OrderBy(j => j.Job.DueAt).ThenBy(j => j.Sequence).FirstOrDefault();
+            // Called before every event of a scenario, most often with no job waiting: one pass, nothing allocated.
+            (FollowUpJob Job, long Sequence) next = default;
+            foreach (var entry in _jobs.Values)
+            {
+                if (entry.Job.DueAt <= until && (next.Job is null || entry.Job.DueAt < next.Job.DueAt
+                    || (entry.Job.DueAt == next.Job.DueAt && entry.Sequence < next.Sequence)))
+                {
+                    next = entry;
+                }
+            }
+
             if (next.Job is null)
             {
                 return null;

@@ -126,26 +126,10 @@ public sealed partial record ConversationState
         return this;
     }
 
-    /// <summary>Each of <paramref name="flowIds"/> fired at <paramref name="at"/>: one path per flow for one or two, one builder for more.</summary>
-    internal ConversationState ApplyFired(IReadOnlyList<string> flowIds, DateTimeOffset at)
+    /// <summary>Each of <paramref name="flowIds"/> fired at <paramref name="at"/>: one new map of firings for all of them.</summary>
+    internal ConversationState ApplyFired(ReadOnlySpan<string> flowIds, DateTimeOffset at)
     {
-        if (flowIds.Count <= 2)
-        {
-            for (var i = 0; i < flowIds.Count; i++)
-            {
-                _flowsFired = _flowsFired.SetItem(flowIds[i], at);
-            }
-
-            return this;
-        }
-
-        var builder = _flowsFired.ToBuilder();
-        for (var i = 0; i < flowIds.Count; i++)
-        {
-            builder[flowIds[i]] = at;
-        }
-
-        _flowsFired = builder.ToImmutable();
+        _flowsFired = _flowsFired.SetItems(flowIds, at);
         return this;
     }
 

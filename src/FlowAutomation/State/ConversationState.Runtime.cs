@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using FlowAutomation.Model;
 
 namespace FlowAutomation.State;
@@ -6,13 +5,11 @@ namespace FlowAutomation.State;
 /// <summary>What the runtime keeps beside the guard's numbers: who the contact is, and when each flow last fired.</summary>
 public sealed partial record ConversationState
 {
-    private static readonly ImmutableDictionary<string, DateTimeOffset> NoFirings = ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
-
     private string? _contactName;
     private string? _contactCountry;
     private string? _contactLanguage;
     private DateTimeOffset _stretchStart;
-    private ImmutableDictionary<string, DateTimeOffset> _flowsFired = NoFirings;
+    private FlowFiringDictionary _flowsFired = FlowFiringDictionary.Empty;
     private ContactFactsCache _contactFacts;
 
     /// <summary>The contact's display name, as the latest event gave it.</summary>
@@ -31,8 +28,8 @@ public sealed partial record ConversationState
     /// </summary>
     public DateTimeOffset? StretchStart { get => Time(Times.StretchStart, _stretchStart); init => SetTime(ref _stretchStart, Times.StretchStart, value); }
 
-    /// <summary>When each flow last fired in this conversation, for <c>once_per</c>.</summary>
-    public ImmutableDictionary<string, DateTimeOffset> FlowsFired { get => _flowsFired; init => _flowsFired = value; }
+    /// <summary>When each flow last fired in this conversation, for <c>once_per</c> (flow ids ordinal).</summary>
+    public FlowFiringDictionary FlowsFired { get => _flowsFired; init => _flowsFired = value ?? FlowFiringDictionary.Empty; }
 
     /// <summary>Takes the profile fields the event carries; a missing field keeps what is known (and the state itself when nothing changes).</summary>
     public ConversationState WithContact(string? contactId, string? name, string? country, string? language) =>
@@ -56,7 +53,7 @@ public sealed partial record ConversationState
     /// conversation per contact); the window scope counts firings since the current stretch began (see <see cref="StretchStart"/>).
     /// </summary>
     public bool HasFired(string flowId, OncePer scope) =>
-        FlowsFired.TryGetValue(flowId, out var at) && (scope != OncePer.Window || (StretchStart is { } start && at >= start));
+        _flowsFired.TryGetValue(flowId, out var at) && (scope != OncePer.Window || (StretchStart is { } start && at >= start));
 
     /// <summary>The contact facts rules and templates read: the profile fields with this conversation's tags and fields.</summary>
     public ContactFacts Contact() => new(ContactId ?? ConversationId, ContactName, ContactCountry, ContactLanguage, Tags, Fields);

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using FlowAutomation.State;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace FlowAutomation.Tests.State;
+
+/// <summary>
+/// <see cref="FlowFiringDictionary"/> against a reference dictionary: random sequences of single and batched changes,
+/// every map checked against the reference after each change and again at the end (no change writes into a map made
+/// before it), and its JSON against the bytes the stores wrote for the <c>ImmutableDictionary</c> it replaced.
+/// </summary>
+public sealed class FlowFiringDictionaryTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    // Ids that sort differently by culture, by case and by length, with characters JSON escapes; and enough of them that
+    // the recent firings outgrow the overlay (FlowFiringDictionary.OverlayLimit) and fold into the base.
+    private static readonly string[] Ids =
+        ["welcome", "Welcome", "w", "wé", "price-inquiry", "Z", "a\"quote", "ä", "f10", "f9", "f1", "<tag>", "日本", .. Enumerable.Range(0, 50).Select(i => "g" + i)];
+
+    [Fact]
+    public void SetItems_RandomChanges_MatchAReferenceDictionaryAndLeaveEarlierMapsAsTheyWere()
+    {
+        // Each change: one id or a batch of ids (repeats allowed) at one time, in one of three offsets.
+        var change =
+            from ids in Gen.ListOf(Gen.Choose(0, Ids.Length - 1)).Select(l => l.Select(i => Ids[i]).ToArray())
+            from minutes in Gen.Choose(0, 5)
+            from offset in Gen.Choose(-1, 1)
+            from single in Gen.Elements(true, false)
+            select (Ids: ids, At: At(minutes, offset), Single: single);
+
+        Prop.ForAll(Gen.ListOf(change).Select(c => c.ToArray()).ToArbitrary(), Check)
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(500).WithEndSize(30));
+    }
+
+    [Fact]
+    public void SetItems_NothingChanges_ReturnsTheSameMap()
+    {
+        var map = FlowFiringDictionary.Empty.SetItems(["b", "a"], T0);
+
+        Assert.Same(map, map.SetItems(["a", "b", "a"], T0));
+        Assert.Same(map, map.SetItems([], T0));
+        Assert.NotSame(map, map.SetItem("a", T0.ToOffset(TimeSpan.FromHours(7)))); // the same instant in another offset is a change
+    }
+
+    [Fact]
+    public void SetItems_ManyEvents_FoldsTheRecentFiringsIntoTheBase()
+    {
+        // 200 events of 5 flows out of 100: the overlay folds many times over; the map ends as the reference says.
+        var ids = Enumerable.Range(0, 100).Select(i => "f" + i).ToArray();
+        var reference = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var map = FlowFiringDictionary.Empty;
+        for (var e = 0; e < 200; e++)
+        {
+            string[] fired = [.. Enumerable.Range(0, 5).Select(k => ids[((e * 37) + (k * 11)) % ids.Length])];
+            map = map.SetItems(fired, T0.AddSeconds(e));
+            foreach (var id in fired)
+            {
+                reference[id] = T0.AddSeconds(e);
+            }
+        }
+
+        Assert.Equal(reference.OrderBy(p => p.Key, StringComparer.Ordinal), map);
+        Assert.Equal(reference.Keys.Order(StringComparer.Ordinal), map.Keys.ToArray());
+        Assert.Equal(reference.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value), map.Values.ToArray());
+    }
+
+    [Fact]
+    public void Indexer_FlowThatNeverFired_ThrowsKeyNotFound()
+    {
+        var map = FlowFiringDictionary.Empty.SetItem("welcome", T0);
+
+        Assert.Equal(T0, map["welcome"]);
+        Assert.Throws<KeyNotFoundException>(() => map["Welcome"]);
+        Assert.False(map.ContainsKey("Welcome"));
+        Assert.False(map.TryGetValue("other", out _));
+    }
+
+    [Fact]
+    public void Create_IdGivenTwice_KeepsItsLastTime()
+    {
+        var map = FlowFiringDictionary.Create([new("b", T0), new("a", T0), new("b", T0.AddHours(1))]);
+
+        Assert.Equal(["a", "b"], map.Keys.ToArray());
+        Assert.Equal(T0.AddHours(1), map["b"]);
+        Assert.Same(FlowFiringDictionary.Empty, FlowFiringDictionary.Create([]));
+    }
+
+    [Fact]
+    public void Json_RandomMaps_WriteTheBytesOfTheSortedDictionaryAndReadBack()
+    {
+        var maps = Gen.ListOf(
+                from id in Gen.Choose(0, Ids.Length - 1)
+                from ticks in Gen.Choose(0, int.MaxValue)
+                from offset in Gen.Choose(-1, 1)
+                select new KeyValuePair<string, DateTimeOffset>(Ids[id], At(0, offset).AddTicks(ticks)))
+            .Select(FlowFiringDictionary.Create);
+
+        Prop.ForAll(maps.ToArbitrary(), map =>
+        {
+            var json = JsonSerializer.Serialize(map);
+
+            // What the stores wrote for the ImmutableDictionary: a SortedDictionary (ordinal) through the serializer.
+            Assert.Equal(JsonSerializer.Serialize(new SortedDictionary<string, DateTimeOffset>(map.ToDictionary(), StringComparer.Ordinal)), json);
+            var read = JsonSerializer.Deserialize<FlowFiringDictionary>(json)!;
+            Assert.Equal(map.Keys.ToArray(), read.Keys.ToArray());
+            Assert.Equal(map.Values.Select(Exact), read.Values.Select(Exact));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(200));
+    }
+
+    [Fact]
+    public void Json_StoredState_ReadsTheFlowsFiredObjectAsWritten()
+    {
+        const string Stored = """{"ConversationId":"c-1","FlowsFired":{"price-inquiry":"2026-03-02T09:07:00+00:00","welcome":"2026-03-02T16:00:00.0012345+07:00"}}""";
+
+        var state = JsonSerializer.Deserialize<ConversationState>(Stored)!;
+
+        Assert.Equal(["price-inquiry", "welcome"], state.FlowsFired.Keys.ToArray());
+        Assert.Equal("2026-03-02T16:00:00.0012345+07:00", state.FlowsFired["welcome"].ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(state.HasFired("welcome", FlowAutomation.Model.OncePer.Conversation));
+    }
+
+    private static void Check((string[] Ids, DateTimeOffset At, bool Single)[] changes)
+    {
+        var reference = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var map = FlowFiringDictionary.Empty;
+        var made = new List<(FlowFiringDictionary Map, Dictionary<string, DateTimeOffset> Expected)>();
+        foreach (var (ids, at, single) in changes)
+        {
+            if (single)
+            {
+                foreach (var id in ids)
+                {
+                    map = map.SetItem(id, at);
+                }
+            }
+            else
+            {
+                map = map.SetItems(ids, at);
+            }
+
+            foreach (var id in ids)
+            {
+                reference[id] = at;
+            }
+
+            AssertSame(reference, map);
+            made.Add((map, new Dictionary<string, DateTimeOffset>(reference, StringComparer.Ordinal)));
+        }
+
+        Assert.All(made, m => AssertSame(m.Expected, m.Map));
+    }
+
+    private static void AssertSame(Dictionary<string, DateTimeOffset> expected, FlowFiringDictionary map)
+    {
+        Assert.Equal(expected.Count, map.Count);
+        Assert.Equal(expected.Count == 0, map.IsEmpty);
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), map.Keys.ToArray());
+        Assert.Equal(map.Keys.ToArray(), map.Select(p => p.Key));
+        foreach (var id in Ids)
+        {
+            Assert.Equal(expected.TryGetValue(id, out var at), map.TryGetValue(id, out var found));
+            Assert.Equal(Exact(at), Exact(found));
+        }
+    }
+
+    /// <summary>A time with its offset (DateTimeOffset's equality compares the instant only).</summary>
+    private static (DateTime, TimeSpan) Exact(DateTimeOffset at) => (at.DateTime, at.Offset);
+
+    private static DateTimeOffset At(int minutes, int offset) =>
+        (T0 + TimeSpan.FromMinutes(minutes)).ToOffset(TimeSpan.FromHours(offset * 7));
+}
