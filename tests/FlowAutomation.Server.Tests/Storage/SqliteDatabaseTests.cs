@@ -59,8 +59,8 @@ public sealed class SqliteDatabaseTests : IDisposable
         await using (var lease = await custom.AcquireWriterAsync())
             customPages = await lease.Connection.ExecuteScalarAsync<long>("PRAGMA wal_autocheckpoint");
 
-        Assert.Equal((10_000L, 2500L), (defaultPages, customPages));
-        Assert.Equal(10_000, new StorageOptions().CreateDatabase().WalAutoCheckpoint);
+        Assert.Equal((1_000L, 2500L), (defaultPages, customPages));
+        Assert.Equal(1_000, new StorageOptions().CreateDatabase().WalAutoCheckpoint);
         Assert.Equal(2500, new StorageOptions { WalAutoCheckpoint = 2500 }.CreateDatabase().WalAutoCheckpoint);
     }
 
