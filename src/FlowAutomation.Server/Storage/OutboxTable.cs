@@ -15,14 +15,11 @@ internal abstract class OutboxTable : IOutbox
 
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction of the provider's and commits it.</summary>
-    protected abstract Task<int> WriteAsync(Func<DbConnection, DbTransaction, Task<int>> work, CancellationToken cancellationToken);
-
     public abstract ValueTask<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default);
 
     public abstract ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default);
 
-    // Each mark is a pass of one outcome, so an outcome's change is written in one place (RecordAsync, Change).
+    // Each mark is a pass of one outcome, so an outcome's change is written in one place per provider (RecordAsync).
     public ValueTask<bool> MarkSentAsync(string id, string? providerMessageId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         RecordOneAsync(OutboxOutcome.Sent(id, providerMessageId, at), cancellationToken);
 
@@ -38,33 +35,11 @@ internal abstract class OutboxTable : IOutbox
     private async ValueTask<bool> RecordOneAsync(OutboxOutcome outcome, CancellationToken cancellationToken) =>
         await RecordAsync([outcome], cancellationToken) == 1;
 
-    /// <summary>The outcomes in one write transaction of the provider's: one statement each, one commit for all.</summary>
-    public virtual async ValueTask<int> RecordAsync(IReadOnlyList<OutboxOutcome> outcomes, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(outcomes);
-        if (outcomes.Count == 0)
-            return 0;
-        return await WriteAsync(async (connection, transaction) =>
-        {
-            var changed = 0;
-            foreach (var outcome in outcomes)
-            {
-                var (assignments, parameters) = Change(outcome);
-                changed += await connection.ExecuteAsync(new CommandDefinition(Transition(assignments), parameters, transaction, cancellationToken: cancellationToken));
-            }
-            return changed;
-        }, cancellationToken);
-    }
-
-    /// <summary>The <c>SET</c> clauses and parameters that record <paramref name="outcome"/>.</summary>
-    private static (string Assignments, object Parameters) Change(OutboxOutcome outcome) => outcome.Status switch
-    {
-        OutboxStatus.Sent => (MarkSentSet, new { id = outcome.Id, providerMessageId = outcome.ProviderMessageId, at = outcome.At.ToUnixTimeMilliseconds() }),
-        OutboxStatus.Pending => (ScheduleRetrySet, new { id = outcome.Id, next = outcome.At.ToUnixTimeMilliseconds(), reason = outcome.Reason ?? "" }),
-        OutboxStatus.Failed => (MarkFailedSet, new { id = outcome.Id, reason = outcome.Reason ?? "", at = outcome.At.ToUnixTimeMilliseconds() }),
-        OutboxStatus.Expired => (MarkExpiredSet, new { id = outcome.Id, reason = outcome.Reason ?? "", at = outcome.At.ToUnixTimeMilliseconds() }),
-        _ => throw new ArgumentException($"{outcome.Status} is not an outcome", nameof(outcome)),
-    };
+    /// <summary>
+    /// The outcomes, each changing its row as its mark would and only while the row is in flight: the provider writes them
+    /// (SQLite from prepared commands in the writer's shared transaction, PostgreSQL in one statement).
+    /// </summary>
+    public abstract ValueTask<int> RecordAsync(IReadOnlyList<OutboxOutcome> outcomes, CancellationToken cancellationToken = default);
 
     public async ValueTask<OutboxEntry?> FindAsync(string id, CancellationToken cancellationToken = default)
     {

@@ -17,9 +17,6 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await database.OpenAsync(cancellationToken);
 
-    protected override Task<int> WriteAsync(Func<DbConnection, DbTransaction, Task<int>> work, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, transaction) => work(connection, transaction), cancellationToken);
-
     public override async ValueTask<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default) =>
         await database.WriteAsync((connection, transaction) => EnqueueAsync(connection, transaction, message, null, cancellationToken), cancellationToken);
 

@@ -16,10 +16,6 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await database.OpenAsync(cancellationToken);
 
-    /// <summary>A row's transition (sent, retry, failed, expired) shares its transaction with the writes around it (group commit).</summary>
-    protected override Task<int> WriteAsync(Func<DbConnection, DbTransaction, Task<int>> work, CancellationToken cancellationToken) =>
-        database.WriteSharedAsync((connection, transaction) => work(connection, transaction), _ => true, cancellationToken);
-
     private static readonly string MarkSentSql = Transition(MarkSentSet);
     private static readonly string ScheduleRetrySql = Transition(ScheduleRetrySet);
     private static readonly string MarkFailedSql = Transition(MarkFailedSet);

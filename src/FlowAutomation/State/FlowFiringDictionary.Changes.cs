@@ -44,9 +44,8 @@ public sealed partial class FlowFiringDictionary
             times[i] = at;
         }
 
-        return recent > OverlayLimit
-            ? Folded(ids, times, recent, count)
-            : new FlowFiringDictionary(_ids, _times, ids, times, recent, count);
+        var changed = new FlowFiringDictionary(_ids, _times, ids, times, recent, count);
+        return recent > OverlayLimit ? changed.Folded() : changed;
     }
 
     /// <summary>Whether every one of <paramref name="flowIds"/> already fired at exactly <paramref name="at"/> (true for none).</summary>
@@ -65,29 +64,24 @@ public sealed partial class FlowFiringDictionary
         return true;
     }
 
-    /// <summary>A map whose base is this map's base with the overlay <paramref name="recentIds"/> written in, and no overlay.</summary>
+    /// <summary>This map as a base alone, the overlay written in (merged in its enumeration order); itself when it has no overlay.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private FlowFiringDictionary Folded(string[] recentIds, DateTimeOffset[] recentTimes, int recent, int count)
+    private FlowFiringDictionary Folded()
     {
-        var ids = new string[count];
-        var times = new DateTimeOffset[count];
-        var (b, r) = (0, 0);
-        for (var to = 0; to < count; to++)
+        if (_recentCount == 0)
         {
-            var order = b == _ids.Length ? 1 : r == recent ? -1 : string.CompareOrdinal(_ids[b], recentIds[r]);
-            if (order < 0)
-            {
-                (ids[to], times[to]) = (_ids[b], _times[b]);
-                b++;
-            }
-            else
-            {
-                (ids[to], times[to]) = (recentIds[r], recentTimes[r]);
-                r++;
-                b += order == 0 ? 1 : 0;
-            }
+            return this;
         }
 
-        return new FlowFiringDictionary(ids, times, [], [], 0, count);
+        var ids = new string[_count];
+        var times = new DateTimeOffset[_count];
+        var to = 0;
+        foreach (var (id, at) in this)
+        {
+            (ids[to], times[to]) = (id, at);
+            to++;
+        }
+
+        return new FlowFiringDictionary(ids, times, [], [], 0, _count);
     }
 }

@@ -66,47 +66,11 @@ public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, D
 
     public bool IsEmpty => _count == 0;
 
-    /// <summary>The flows that fired, in ordinal order (a new array unless the map is all base).</summary>
-    public ImmutableArray<string> Keys
-    {
-        get
-        {
-            if (_recentCount == 0)
-            {
-                return ImmutableCollectionsMarshal.AsImmutableArray(_ids);
-            }
+    /// <summary>The flows that fired, in ordinal order (new arrays unless the map is all base).</summary>
+    public ImmutableArray<string> Keys => ImmutableCollectionsMarshal.AsImmutableArray(Folded()._ids);
 
-            var keys = new string[_count];
-            var i = 0;
-            foreach (var (id, _) in this)
-            {
-                keys[i++] = id;
-            }
-
-            return ImmutableCollectionsMarshal.AsImmutableArray(keys);
-        }
-    }
-
-    /// <summary>When each of <see cref="Keys"/> last fired, in the same order (a new array unless the map is all base).</summary>
-    public ImmutableArray<DateTimeOffset> Values
-    {
-        get
-        {
-            if (_recentCount == 0)
-            {
-                return ImmutableCollectionsMarshal.AsImmutableArray(_times);
-            }
-
-            var values = new DateTimeOffset[_count];
-            var i = 0;
-            foreach (var (_, at) in this)
-            {
-                values[i++] = at;
-            }
-
-            return ImmutableCollectionsMarshal.AsImmutableArray(values);
-        }
-    }
+    /// <summary>When each of <see cref="Keys"/> last fired, in the same order (new arrays unless the map is all base).</summary>
+    public ImmutableArray<DateTimeOffset> Values => ImmutableCollectionsMarshal.AsImmutableArray(Folded()._times);
 
     IEnumerable<string> IReadOnlyDictionary<string, DateTimeOffset>.Keys => Keys;
 
@@ -180,6 +144,7 @@ public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, D
 
         readonly object IEnumerator.Current => Current;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool MoveNext()
         {
             var (map, b, r) = (_map, _base, _recent);
