@@ -30,30 +30,42 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
 
     public override async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        // One statement in its own transaction (no BEGIN/COMMIT around it): one round trip a claim.
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition($"""
-            WITH picked AS (
-                SELECT c.id FROM outbox c
-                WHERE ((c.status = 'Pending' AND c.next_attempt_at <= @now) OR (c.status = 'InFlight' AND c.claimed_until <= @now))
-                  AND NOT EXISTS (
-                      SELECT 1 FROM outbox e
-                      WHERE e.conversation_id = c.conversation_id AND e.seq < c.seq AND e.status IN ('Pending', 'InFlight'))
-                ORDER BY c.next_attempt_at, c.seq
-                LIMIT @maxCount
-                FOR UPDATE SKIP LOCKED)
-            UPDATE outbox o SET status = 'InFlight', attempts = o.attempts + 1, claimed_until = @leaseUntil
-            FROM picked WHERE o.id = picked.id
-            RETURNING o.seq AS Sequence, {Qualified}
-            """,
+        await using var transaction = await IndexScansOnlyAsync(connection, cancellationToken);
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(ClaimSql,
             new { now = now.ToUnixTimeMilliseconds(), leaseUntil = (now + lease).ToUnixTimeMilliseconds(), maxCount },
-            cancellationToken: cancellationToken));
+            transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Sequence).Select(r => r.ToEntry()).ToList();
     }
 
+    /// <summary><see cref="SqliteOutbox.Columns"/> on the updated row (<c>o</c>), for the claim's RETURNING (initialised before <see cref="ClaimSql"/>, which uses it).</summary>
+    private static readonly string Qualified = string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries).Select(c => "o." + c));
+
     /// <summary>
-    /// The outcomes in one statement and one round trip (<see cref="RecordSql"/>, the rows as arrays), committed on
-    /// their own: each outcome changes its row as its mark would (<see cref="OutboxTable"/>'s transitions), only while the
+    /// The claim: due rows in due order, each only while no older row of its conversation is unfinished, at most
+    /// <c>@maxCount</c>, set in flight until <c>@leaseUntil</c>. Its first condition (implied by the second) is the
+    /// predicate of the indexes of unfinished rows (migration 3), so both scans read those instead of the whole table.
+    /// </summary>
+    internal static readonly string ClaimSql = $"""
+        WITH picked AS (
+            SELECT c.id FROM outbox c
+            WHERE c.status IN ('Pending', 'InFlight')
+              AND ((c.status = 'Pending' AND c.next_attempt_at <= @now) OR (c.status = 'InFlight' AND c.claimed_until <= @now))
+              AND NOT EXISTS (
+                  SELECT 1 FROM outbox e
+                  WHERE e.conversation_id = c.conversation_id AND e.seq < c.seq AND e.status IN ('Pending', 'InFlight'))
+            ORDER BY c.next_attempt_at, c.seq
+            LIMIT @maxCount
+            FOR UPDATE SKIP LOCKED)
+        UPDATE outbox o SET status = 'InFlight', attempts = o.attempts + 1, claimed_until = @leaseUntil
+        FROM picked WHERE o.id = picked.id
+        RETURNING o.seq AS Sequence, {Qualified}
+        """;
+
+    /// <summary>
+    /// The outcomes in one statement (<see cref="RecordSql"/>, the rows as arrays), in a transaction of their own
+    /// that reads by index only (<see cref="IndexScansOnlyAsync"/>): each outcome changes its row as its mark would (<see cref="OutboxTable"/>'s transitions), only while the
     /// row is in flight. An id given twice is applied once, as its first outcome (the second mark would find the row no
     /// longer in flight). A statement per outcome cost the dispatcher a round trip per reply (docs/performance.md,
     /// "Seventh pass: the PostgreSQL dispatcher").
@@ -72,13 +84,36 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
             return 0;
         var rows = first.Values;
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(RecordSql, connection);
+        await using var transaction = await IndexScansOnlyAsync(connection, cancellationToken);
+        await using var command = new NpgsqlCommand(RecordSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. rows.Select(o => o.Id)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("statuses", [.. rows.Select(o => o.Status.ToString())]));
         command.Parameters.Add(new NpgsqlParameter<long[]>("ats", [.. rows.Select(o => o.At.ToUnixTimeMilliseconds())]));
         command.Parameters.Add(new NpgsqlParameter<string?[]>("providerIds", [.. rows.Select(o => o.ProviderMessageId)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("reasons", [.. rows.Select(o => o.Reason ?? "")]));
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var changed = await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return changed;
+    }
+
+    /// <summary>
+    /// What <see cref="IndexScansOnlyAsync"/> sets for its transaction: plans without bitmap or sequential scans.
+    /// </summary>
+    internal const string IndexScansOnlySql = "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off";
+
+    /// <summary>
+    /// A transaction whose statements read the outbox through plain index scans (<see cref="IndexScansOnlySql"/>; the
+    /// <c>BEGIN</c> goes with the settings, one round trip). Every row is updated twice after its insert and each
+    /// version stays in the indexes of unfinished rows until vacuum; a plain index scan marks the entries of dead versions
+    /// as it passes them and skips them from then on, a bitmap scan visits every one of them in the heap on every run.
+    /// Mid-run, with statistics from a nearly empty table, the planner chose bitmap scans for the claim and the
+    /// outcomes, over thousands of dead versions (docs/performance.md, "Eighth pass: the service on PostgreSQL").
+    /// </summary>
+    private static async Task<NpgsqlTransaction> IndexScansOnlyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(IndexScansOnlySql, transaction: transaction, cancellationToken: cancellationToken));
+        return transaction;
     }
 
     /// <summary>
@@ -103,7 +138,4 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
     /// <summary>Records a delivery or seen report in the caller's transaction; false when no message matches.</summary>
     public static async Task<bool> RecordReportAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string messageId, string? deliveryStatus, DateTimeOffset at, bool seen, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(ReportSql(seen), new { messageId, deliveryStatus, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) > 0;
-
-    /// <summary><see cref="SqliteOutbox.Columns"/> on the updated row (<c>o</c>), for the claim's RETURNING.</summary>
-    private static readonly string Qualified = string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries).Select(c => "o." + c));
 }

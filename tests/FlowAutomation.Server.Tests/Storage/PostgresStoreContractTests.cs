@@ -1,3 +1,4 @@
+using Dapper;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.State;
@@ -72,5 +73,30 @@ public sealed class PostgresOutboxTests : OutboxContractTests, IAsyncLifetime
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.Equal(30, ids.Count);
         Assert.All(ids, id => Assert.True(int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture) < 30, $"{id} is not its conversation's oldest"));
+    }
+
+    [Fact]
+    public async Task ClaimDueAsync_MostRowsSent_ReadsOnlyTheIndexesOfUnfinishedRows()
+    {
+        var outbox = await CreateOutboxAsync();
+        for (var i = 0; i < 600; i++)
+            await outbox.EnqueueAsync(Message($"m{i}", $"c{i % 200}"));
+        for (var pass = 0; pass < 3; pass++)
+        {
+            var claimed = await outbox.ClaimDueAsync(T0, 190, TimeSpan.FromMinutes(1));
+            await outbox.RecordAsync([.. claimed.Select(e => OutboxOutcome.Sent(e.Message.Id, "p-" + e.Message.Id, T0))]);
+        }
+        await using var connection = await _database.Database.OpenAsync();
+        await connection.ExecuteAsync("ANALYZE outbox");
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(PostgresOutbox.IndexScansOnlySql, transaction: transaction);
+
+        var plan = string.Join("\n", await connection.QueryAsync<string>("EXPLAIN " + PostgresOutbox.ClaimSql,
+            new { now = T0.ToUnixTimeMilliseconds(), leaseUntil = (T0 + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds(), maxCount = 256 }, transaction));
+
+        Assert.Contains("ix_outbox_unfinished_due on outbox c", plan, StringComparison.Ordinal);
+        Assert.Contains("ix_outbox_unfinished_conversation on outbox e", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bitmap", plan, StringComparison.Ordinal);
     }
 }
