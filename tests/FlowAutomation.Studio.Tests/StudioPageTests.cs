@@ -30,6 +30,37 @@ public sealed class StudioPageTests(BrowserFixture browser) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task AllFlows_RenderedAgainWithATypedName_KeepsEveryCardShownAndItsEdgeDrawn()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        var compiled = new FlowCompiler().CompilePaths([Repo.Path("flows")], Repo.Path("flows"));
+        await studio.OpenFileAsync("vip-routing.yaml", 2);
+        await studio.ExpectAllFlowsAsync(compiled.Flows);
+
+        // React Flow hides a card it holds no measured size for, and draws none of its edges, until it measures it
+        // again: every time a card is hidden from now on is counted.
+        await studio.AllFlowsCanvas.EvaluateAsync("""
+            canvas => {
+              window.cardsHidden = 0;
+              new MutationObserver((records) => {
+                for (const r of records)
+                  if (r.target instanceof HTMLElement && r.target.classList.contains('react-flow__node') && r.target.style.visibility === 'hidden') window.cardsHidden++;
+              }).observe(canvas, { subtree: true, attributes: true, attributeFilter: ['style'] });
+            }
+            """);
+        // A name typed in the editor renders the view again: the card shows it in the same render.
+        await studio.EditorLine("name: VIP routing").ClickAsync();
+        await studio.Page.Keyboard.PressAsync("End");
+        await studio.Page.Keyboard.TypeAsync(" desk");
+        await Assertions.Expect(studio.Page.Locator("[data-testid=flow-card][data-flow-id=vip-routing] .card-name")).ToHaveTextAsync("VIP routing desk");
+        await Assertions.Expect(studio.AllFlowsCanvas).ToHaveAttributeAsync("data-layout", "done");
+
+        Assert.Equal(0, await studio.Page.EvaluateAsync<int>("() => window.cardsHidden"));
+        await Assertions.Expect(studio.Page.Locator(".react-flow__edge-text").Filter(new LocatorFilterOptions { HasText = "tag: vip" })).ToHaveCountAsync(1);
+        Assert.Empty(studio.Errors);
+    }
+
+    [Fact]
     public async Task FileList_ClicksFasterThanThePageRenders_KeepEveryFilesOwnFlows()
     {
         await using var studio = await StudioPage.OpenAsync(browser.Browser);

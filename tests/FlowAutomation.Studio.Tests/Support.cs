@@ -179,13 +179,18 @@ internal sealed class StudioPage : IAsyncDisposable
 
     /// <summary>
     /// Opens the all-flows view and waits until its cards are exactly these flows, one card each, in the folder's
-    /// order (a card reads "id · file"). A failure lists the cards the view shows ("But was: [...]").
+    /// order (a card reads "id · file"), and the view says it is laid out: the cards placed by elkjs, every card
+    /// measured (so every edge drawn) and the view fitted. A failure lists the cards the view shows ("But was: [...]").
     /// </summary>
     public async Task ExpectAllFlowsAsync(IEnumerable<FlowDefinition> flows)
     {
         await Page.GetByTestId("all-flows-tab").ClickAsync();
         await Assertions.Expect(Page.Locator("[data-testid=flow-card] .card-meta")).ToHaveTextAsync(flows.Select(f => $"{f.Id} · {f.Span.Path}").ToArray());
+        await Assertions.Expect(AllFlowsCanvas).ToHaveAttributeAsync("data-layout", "done");
     }
+
+    /// <summary>The all-flows view's canvas; <c>data-layout</c> is "done" once it is laid out, measured and fitted.</summary>
+    public ILocator AllFlowsCanvas => Page.GetByTestId("all-flows-canvas");
 
     public ILocator EditorLine(string containing) => Page.Locator(".cm-line").Filter(new LocatorFilterOptions { HasText = containing });
 

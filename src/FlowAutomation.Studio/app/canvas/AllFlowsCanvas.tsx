@@ -1,6 +1,6 @@
 // Every flow of the folder as a card, with the edges tag chaining makes between them.
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, useReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
-import { useEffect, useMemo, useState } from "react";
+import { applyNodeChanges, Background, Controls, Handle, MarkerType, Position, ReactFlow, useNodesInitialized, useReactFlow, type Edge, type Node, type NodeChange, type NodeProps } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { tagChains, type FlowCard } from "../model/chains";
 import type { Badge } from "../model/liveBadges";
 import { Icon } from "./icons";
@@ -40,18 +40,25 @@ interface Props {
   badges?: Map<string, Badge[]>;
 }
 
+/**
+ * The cards are held here with the sizes React Flow measured (`onNodesChange`), so that a render of the view (new
+ * counts, the positions from elkjs, the page's own renders) keeps them: cards without a measured size are hidden and
+ * their edges not drawn until React Flow measures them again, which it may never do when a render lands between its
+ * measurement and its next render (the ResizeObserver reports a size once).
+ */
 export function AllFlowsCanvas({ cards, counts, onOpen, badges }: Props) {
   const chains = useMemo(() => tagChains(cards), [cards]);
-  const [positions, setPositions] = useState<Map<string, { x: number; y: number }>>(new Map());
+  const [positions, setPositions] = useState<{ structure: string; at: Map<string, { x: number; y: number }> }>({ structure: "", at: new Map() });
+  const [fitted, setFitted] = useState<string | null>(null);
+  const [nodes, setNodes] = useState<CardNode[]>([]);
   const flow = useReactFlow();
+  const measured = useNodesInitialized();
   const structure = cards.map((c) => c.key).join("|") + "#" + chains.map((c) => c.id).join("|") + (badges ? "#badges" : "");
 
   useEffect(() => {
     let cancelled = false;
-    void layout(cards.map((c) => ({ id: c.key, width: 260, height: (c.addsTags.length > 0 ? 124 : 96) + (badges ? 30 : 0) })), chains, "RIGHT").then((p) => {
-      if (cancelled) return;
-      setPositions(p);
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1 }));
+    void layout(cards.map((c) => ({ id: c.key, width: 260, height: (c.addsTags.length > 0 ? 124 : 96) + (badges ? 30 : 0) })), chains, "RIGHT").then((at) => {
+      if (!cancelled) setPositions({ structure, at });
     });
     return () => {
       cancelled = true;
@@ -59,20 +66,46 @@ export function AllFlowsCanvas({ cards, counts, onOpen, badges }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [structure]);
 
-  const nodes: CardNode[] = cards.map((card) => ({
-    id: card.key,
-    type: "card",
-    position: positions.get(card.key) ?? { x: 0, y: 0 },
-    data: { card, errors: counts.get(card.key)?.errors ?? 0, warnings: counts.get(card.key)?.warnings ?? 0, open: false, badges: badges?.get(card.key) },
-  }));
-  const edges: Edge[] = chains.map((c) => ({
-    id: c.id, source: c.source, target: c.target, label: `tag: ${c.tag}`, type: "smoothstep", animated: true,
-    className: "edge-chain", markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 }, labelBgPadding: [6, 3], labelBgBorderRadius: 8,
-  }));
+  useEffect(() => {
+    setNodes((previous) => {
+      const before = new Map(previous.map((n) => [n.id, n]));
+      return cards.map((card) => ({
+        id: card.key,
+        type: "card" as const,
+        position: positions.at.get(card.key) ?? before.get(card.key)?.position ?? { x: 0, y: 0 },
+        measured: before.get(card.key)?.measured,
+        data: { card, errors: counts.get(card.key)?.errors ?? 0, warnings: counts.get(card.key)?.warnings ?? 0, open: false, badges: badges?.get(card.key) },
+      }));
+    });
+  }, [cards, counts, badges, positions]);
 
+  // Fitted once the cards stand where this layout put them (React Flow has them: its effects ran before this one).
+  const placed = positions.structure === structure && nodes.length === cards.length && nodes.every((n) => n.position === positions.at.get(n.id));
+  useEffect(() => {
+    if (!placed) return;
+    let cancelled = false;
+    void flow.fitView({ padding: 0.12, maxZoom: 1 }).then(() => !cancelled && setFitted(structure));
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [placed, structure]);
+
+  const onNodesChange = useCallback((changes: NodeChange<CardNode>[]) => {
+    setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type === "dimensions"), ns));
+  }, []);
+
+  const edges: Edge[] = useMemo(() => chains.map((c) => ({
+    id: c.id, source: c.source, target: c.target, label: `tag: ${c.tag}`, type: "smoothstep", animated: true,
+    className: "edge-chain", markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 }, labelBgPadding: [6, 3] as [number, number], labelBgBorderRadius: 8,
+  })), [chains]);
+
+  // "done" once this structure's layout is placed, every card measured (so every edge drawn) and the view fitted.
+  const done = placed && (cards.length === 0 || (fitted === structure && measured));
   return (
-    <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} nodesConnectable={false} nodesDraggable={false}
-      onNodeClick={(_, node) => onOpen((node as CardNode).data.card)} minZoom={0.2} maxZoom={1.5} proOptions={{ hideAttribution: true }}>
+    <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} onNodesChange={onNodesChange} nodesConnectable={false} nodesDraggable={false}
+      onNodeClick={(_, node) => onOpen((node as CardNode).data.card)} minZoom={0.2} maxZoom={1.5} proOptions={{ hideAttribution: true }}
+      data-testid="all-flows-canvas" data-layout={done ? "done" : "pending"}>
       <Background gap={20} size={1.2} color="#d7dce5" />
       <Controls showInteractive={false} />
     </ReactFlow>
