@@ -23,14 +23,20 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     await using var service = await ServiceNodes.StartAsync(options, FlowCtlPath(), provider.Url, Secret, AdminKey, Math.Min(inFlight, 256), cancellationToken);
 
     var load = new WebhookLoad(service.Clients, Secret);
-    var status = new StatusPoller(service.Clients, AdminKey);
+    var status = new StatusPoller(service.Clients, AdminKey, service.CpuTime);
     var mode = options.Rate > 0 ? Invariant($"open loop at {options.Rate} webhooks/s") : Invariant($"closed loop, {options.Concurrency} concurrent");
     Console.WriteLine(Invariant($"service: storage {service.Storage}, {options.Nodes} node(s), webhooks to each in turn; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
 
     Console.WriteLine(Invariant($"warm-up: {options.Warmup} requests, then until the engine has run them"));
-    await load.ClosedLoopAsync("warm", options.Warmup, options.Concurrency, clock: null);
+    var warmCpu = service.CpuTime();
+    var warming = Stopwatch.StartNew();
+    var warmIntake = await load.ClosedLoopAsync("warm", options.Warmup, options.Concurrency, clock: null);
     var warmed = await status.WaitProcessedAsync(options.Warmup, TimeSpan.FromMinutes(2), cancellationToken);
     var baseline = warmed.Processed;
+    // The warm-up is where the service's hot paths are compiled (tiered JIT): its own figures, apart from the measured part's.
+    if (options.Warmup > 0)
+        Console.WriteLine(Invariant(
+            $"warm-up: {warmIntake.Latencies.Length} webhooks accepted at {warmIntake.Latencies.Length / warmIntake.Elapsed.TotalSeconds:F0}/s (p99 {Percentile(warmIntake.Latencies, 0.99):F2} ms), {baseline} events run and committed in {warming.Elapsed.TotalSeconds:F2} s = {baseline / warming.Elapsed.TotalSeconds:F0} events/s; service CPU {(service.CpuTime() - warmCpu).TotalMilliseconds * 1000 / Math.Max(1, baseline):F0} µs per event (start-up: the JIT is compiling the hot paths)"));
     // The warm-up's replies leave the outbox first, so that the measured webhooks' replies do not queue behind them.
     var settling = Stopwatch.StartNew();
     await status.WaitOutboxSettledAsync(TimeSpan.FromMinutes(1), cancellationToken);
@@ -67,6 +73,10 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     await status.WaitOutboxSettledAsync(TimeSpan.FromSeconds(30), cancellationToken);
     var cpuSettled = service.CpuTime() - cpuBefore;
     Console.WriteLine(Invariant($"service CPU until the outbox was empty: {cpuSettled.TotalSeconds:F2} s = {cpuSettled.TotalMilliseconds * 1000 / Math.Max(1, drained):F0} µs per event, taking, running and replying to it (the replies sent after the last commit included)"));
+    // A CPU per event that still falls from quarter to quarter is the JIT at work (tiered compilation): the last
+    // quarters are nearer the steady state; a longer --warmup moves the measured part past it.
+    Console.WriteLine(Invariant(
+        $"service CPU per event by quarter of the events committed: {string.Join(" / ", CpuByQuarter(samples, baseline, options.Conversations).Select(c => Invariant($"{c:F0}")))} µs"));
     var toProvider = clock.ProviderLatencies();
     Console.WriteLine(Invariant(
         $"webhook to provider: {toProvider.Length} of {options.Conversations} conversations' first reply reached the provider; latency {Latencies(toProvider)}; provider requests in all {provider.Requests}"));
@@ -94,6 +104,18 @@ static double PeakRate(IReadOnlyList<StatusPoller.Sample> samples, TimeSpan wind
     return peak;
 }
 
+// The service CPU per event committed within each quarter of the measured events, from the samples (each quarter from
+// the first sample at or past its start to the first at or past its end; 0 when a quarter had no sample of its own).
+static IEnumerable<double> CpuByQuarter(IReadOnlyList<StatusPoller.Sample> samples, long baseline, int events)
+{
+    StatusPoller.Sample At(long processed) => samples.FirstOrDefault(s => s.Processed >= processed) ?? samples[^1];
+    for (var q = 0; q < 4; q++)
+    {
+        var (from, to) = (At(baseline + q * events / 4), At(baseline + (q + 1) * events / 4));
+        yield return to.Processed > from.Processed ? (to.Cpu - from.Cpu).TotalMilliseconds * 1000 / (to.Processed - from.Processed) : 0;
+    }
+}
+
 static string FlowCtlPath()
 {
     // tests/FlowAutomation.LoadTest/bin/<Configuration>/<tfm>/ → src/FlowAutomation.Cli/bin/<Configuration>/<tfm>/flowctl.dll
@@ -104,13 +126,14 @@ static string FlowCtlPath()
 
 /// <summary>
 /// Reads every node's <c>/api/status</c>: the events the engines ran since their start (summed over the nodes), and
-/// the outbox's counts (from the first node: they are the shared database's).
+/// the outbox's counts (from the first node: they are the shared database's); with each reading, the service's CPU time.
 /// </summary>
-internal sealed class StatusPoller(IReadOnlyList<HttpClient> nodes, string adminKey)
+internal sealed class StatusPoller(IReadOnlyList<HttpClient> nodes, string adminKey, Func<TimeSpan> cpuTime)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
-    public sealed record Sample(TimeSpan At, long Processed, long OutboxQueued);
+    /// <summary>One reading: when, the events run, the outbox rows queued, and the service's CPU time so far (every node).</summary>
+    public sealed record Sample(TimeSpan At, long Processed, long OutboxQueued, TimeSpan Cpu);
 
     public async Task<Sample> ReadAsync(TimeSpan at, CancellationToken cancellationToken)
     {
@@ -128,7 +151,7 @@ internal sealed class StatusPoller(IReadOnlyList<HttpClient> nodes, string admin
             queued = outbox.TryGetProperty("pending", out var p) ? p.GetInt64() : 0;
             queued += outbox.TryGetProperty("inflight", out var s) ? s.GetInt64() : 0;
         }
-        return new Sample(at, processed, queued);
+        return new Sample(at, processed, queued, cpuTime());
     }
 
     /// <summary>Samples every 200 ms from now until <paramref name="target"/> events are processed or <paramref name="limit"/> passes.</summary>

@@ -19,16 +19,13 @@ internal static class InboxIntake
     public static async Task<(bool Taken, InboxItem? Item)> TakeAsync(DbConnection connection, DbTransaction transaction, InboundRecord record, DateTimeOffset now)
     {
         if (await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO inbound_dedup (key, received_at) VALUES (@key, @at) ON CONFLICT (key) DO NOTHING",
-                new { key = record.DedupKey, at = now.ToUnixTimeMilliseconds() }, transaction)) != 1)
+                RecordKeySql, new { key = record.DedupKey, at = now.ToUnixTimeMilliseconds() }, transaction)) != 1)
             return (false, null);
         switch (record)
         {
             case InboundEnvelope envelope:
                 var stored = SqliteInbox.StoredEvent.From(envelope);
-                return await InsertAsync(connection, transaction, record, pending: true, stored.ConversationId, envelope.ContactId, StoreJson.Serialize(stored), now) is { } seq
-                    ? (true, new InboxEvent(seq, stored.ToEvent()))
-                    : (false, null);
+                return EventTaken(stored, await InsertAsync(connection, transaction, record, pending: true, stored.ConversationId, envelope.ContactId, StoreJson.Serialize(stored), now));
             case BusinessEcho { CountsTowardQuota: true } echo:
                 return await InsertAsync(connection, transaction, record, pending: true, echo.ConversationId, echo.ContactId, StoreJson.Serialize(echo), now) is { } agentSeq
                     ? (true, new InboxAgentMessage(agentSeq, echo.ToAgentMessage()))
@@ -49,6 +46,25 @@ internal static class InboxIntake
         return (true, null);
     }
 
+    /// <summary>Records a dedup key (both providers): one row changed when the key is new. Parameters <c>key</c>, <c>at</c>.</summary>
+    internal const string RecordKeySql = "INSERT INTO inbound_dedup (key, received_at) VALUES (@key, @at) ON CONFLICT (key) DO NOTHING";
+
+    /// <summary>
+    /// Writes a record's inbox row (both providers), returning its <c>seq</c>; no row when the inbox holds the key.
+    /// Parameters <c>dedupKey</c>, <c>provider</c>, <c>kind</c>, <c>conversationId</c>, <c>contactId</c>, <c>at</c>,
+    /// <c>payload</c>, <c>status</c>, <c>processedAt</c>.
+    /// </summary>
+    internal const string InsertSql = """
+        INSERT INTO inbox (dedup_key, provider, kind, conversation_id, contact_id, received_at, payload, status, processed_at)
+        VALUES (@dedupKey, @provider, @kind, @conversationId, @contactId, @at, @payload, @status, @processedAt)
+        ON CONFLICT (dedup_key) DO NOTHING
+        RETURNING seq
+        """;
+
+    /// <summary>What taking a customer's event came to: its item when its row was written (<paramref name="seq"/>), else a duplicate.</summary>
+    internal static (bool Taken, InboxItem? Item) EventTaken(SqliteInbox.StoredEvent stored, long? seq) =>
+        seq is { } taken ? (true, new InboxEvent(taken, stored.ToEvent())) : (false, null);
+
     /// <summary>The engine's item of a pending row (its kind and JSON payload as <see cref="TakeAsync"/> wrote them).</summary>
     public static InboxItem ItemOf(long seq, string kind, string payload) => kind == nameof(BusinessEcho)
         ? new InboxAgentMessage(seq, StoreJson.Deserialize<BusinessEcho>(payload).ToAgentMessage())
@@ -56,12 +72,7 @@ internal static class InboxIntake
 
     /// <summary>The new row's sequence number; null when the inbox holds the key already (a redelivery older than the dedup retention).</summary>
     private static Task<long?> InsertAsync(DbConnection connection, DbTransaction transaction, InboundRecord record, bool pending, string? conversationId, string? contactId, string payload, DateTimeOffset now) =>
-        connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-            INSERT INTO inbox (dedup_key, provider, kind, conversation_id, contact_id, received_at, payload, status, processed_at)
-            VALUES (@dedupKey, @provider, @kind, @conversationId, @contactId, @at, @payload, @status, @processedAt)
-            ON CONFLICT (dedup_key) DO NOTHING
-            RETURNING seq
-            """,
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition(InsertSql,
             new
             {
                 dedupKey = record.DedupKey, provider = record.Provider.ToString(), kind = record.GetType().Name, conversationId, contactId,

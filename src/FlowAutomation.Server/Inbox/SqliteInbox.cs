@@ -20,7 +20,6 @@ namespace FlowAutomation.Server.Inbox;
 /// </summary>
 internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor processor, TimeProvider time, ILogger<SqliteInbox> logger) : IInboundSink, IAsyncDisposable
 {
-    private const string RecordSavepoint = "inbox_record";
     private readonly IntakeBatcher _batcher = new(
         batch => database.WriteUrgentAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch, time.GetUtcNow(), logger)),
         items => items.ForEach(processor.Enqueue));
@@ -44,22 +43,19 @@ internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor proces
             {
                 // A savepoint per record: one that cannot be stored is undone alone. An error that ends the whole
                 // transaction (the store is down) makes the savepoint's rollback throw, and the batch fails.
-                await transaction.SaveAsync(RecordSavepoint);
                 InboxItem? item;
                 bool taken;
                 try
                 {
-                    (taken, item) = await InboxIntake.TakeAsync(connection, transaction, record, now);
+                    (taken, item) = await SqliteIntake.TakeAsync(connection, transaction, record, now);
                 }
                 catch (Exception exception)
                 {
-                    await transaction.RollbackAsync(RecordSavepoint);
-                    await transaction.ReleaseAsync(RecordSavepoint);
+                    await SqliteIntake.UndoAsync(transaction);
                     logger.InboxRecordRefused(exception, record.DedupKey);
                     pending.NotTaken++;
                     continue;
                 }
-                await transaction.ReleaseAsync(RecordSavepoint);
                 if (!taken)
                     continue;
                 pending.Accepted++;

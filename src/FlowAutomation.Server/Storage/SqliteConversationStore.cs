@@ -1,4 +1,3 @@
-using Dapper;
 using FlowAutomation.State;
 using Microsoft.Data.Sqlite;
 
@@ -15,8 +14,7 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
     public async ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationId);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await FindAsync(connection, null, conversationId, cancellationToken);
+        return await database.ReadAsync(connection => Find(connection, conversationId), cancellationToken);
     }
 
     public async ValueTask<ConversationState?> TrySaveAsync(ConversationState state, CancellationToken cancellationToken = default)
@@ -44,12 +42,14 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
         return await SqliteAssignments.FindTurnsAsync(connection, teams, cancellationToken);
     }
 
-    public static async Task<ConversationState?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, string conversationId, CancellationToken cancellationToken)
+    /// <summary>The state, from a command prepared once on <paramref name="connection"/> (a kept reader, <see cref="SqliteDatabase.ReadAsync{T}"/>).</summary>
+    public static ConversationState? Find(SqliteConnection connection, string conversationId)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<(long Version, string State)>(new CommandDefinition(
-            "SELECT version, state FROM conversations WHERE id = @conversationId", new { conversationId }, transaction, cancellationToken: cancellationToken));
-        return row.State is null ? null : StoreJson.DeserializeState(row.State, row.Version);
+        using var reader = SqliteStatements.Get(connection, null, FindSql, "conversationId").Set(0, conversationId).ExecuteReader();
+        return reader.Read() ? StoreJson.DeserializeState(reader.GetString(1), reader.GetInt64(0)) : null;
     }
+
+    private const string FindSql = "SELECT version, state FROM conversations WHERE id = @conversationId";
 
     /// <summary>The compare-and-swap inside the caller's transaction; <paramref name="at"/> stamps <c>updated_at</c>.</summary>
     public static Task<ConversationState?> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, DateTimeOffset at, CancellationToken cancellationToken)

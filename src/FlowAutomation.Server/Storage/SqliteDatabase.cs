@@ -16,7 +16,12 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
     /// <see cref="Synchronous"/> setting their <c>PRAGMA</c>s were run with.
     /// </summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
+    /// <summary>Reader connections kept open at most (<see cref="ReadAsync{T}"/>): about the engine's lanes that read at once on two cores.</summary>
+    public const int KeptReaders = 8;
+
     private readonly WriteGate _writeGate = new();
+    private readonly Stack<SqliteConnection> _readers = new();
+    private bool _disposed;
     private SqliteConnection? _writer;
     private SqliteGroupCommit? _group;
 
@@ -72,6 +77,45 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
             }, cancellationToken: cancellationToken));
         Configured.AddOrUpdate(connection.Handle!, Synchronous);
         return connection;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on a reader connection kept open by this database (at most
+    /// <see cref="KeptReaders"/> of them; a caller beyond that gets one of the pool's, closed after): the engine's reads
+    /// per event run from commands prepared once per kept connection (<see cref="SqliteStatements"/>) instead of a
+    /// statement prepared per read. The read must finish its statements (dispose its readers) before it returns, so that
+    /// a kept connection holds no snapshot of the WAL between reads.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        SqliteConnection? connection;
+        lock (_readers)
+            _readers.TryPop(out connection);
+        if (connection is not { State: System.Data.ConnectionState.Open })
+        {
+            if (connection is not null)
+                await connection.DisposeAsync();
+            connection = await OpenAsync(cancellationToken);
+        }
+        try
+        {
+            return read(connection);
+        }
+        finally
+        {
+            var kept = false;
+            lock (_readers)
+            {
+                if (!_disposed && _readers.Count < KeptReaders)
+                {
+                    _readers.Push(connection);
+                    kept = true;
+                }
+            }
+            if (!kept)
+                await connection.DisposeAsync();
+        }
     }
 
     /// <summary>
@@ -159,6 +203,15 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
 
     public async ValueTask DisposeAsync()
     {
+        SqliteConnection[] readers;
+        lock (_readers)
+        {
+            _disposed = true;
+            readers = [.. _readers];
+            _readers.Clear();
+        }
+        foreach (var reader in readers)
+            await reader.DisposeAsync();
         await _writeGate.WaitAsync(urgent: true, CancellationToken.None);
         try
         {

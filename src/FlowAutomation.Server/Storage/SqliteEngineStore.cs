@@ -18,11 +18,8 @@ internal sealed class SqliteEngineStore(SqliteDatabase database, IEnumerable<ICo
 {
     private readonly ICommitListener[] _listeners = [.. listeners];
 
-    public async ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await SqliteConversationStore.FindAsync(connection, null, conversationId, cancellationToken);
-    }
+    public async ValueTask<ConversationState?> FindAsync(string conversationId, CancellationToken cancellationToken) =>
+        await database.ReadAsync(connection => SqliteConversationStore.Find(connection, conversationId), cancellationToken);
 
     public async ValueTask<IReadOnlyDictionary<string, int>> CountOpenAsync(IReadOnlyCollection<string> assignees, CancellationToken cancellationToken)
     {

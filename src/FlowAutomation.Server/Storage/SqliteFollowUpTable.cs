@@ -48,13 +48,17 @@ internal static class SqliteFollowUpTable
     }
 
     /// <summary>The conversation's scheduled follow-ups, by due time.</summary>
-    public static async Task<IReadOnlyList<FollowUpJob>> PendingAsync(SqliteDatabase database, string conversationId, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<FollowUpJob>> PendingAsync(SqliteDatabase database, string conversationId, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => Pending(connection, conversationId), cancellationToken);
+
+    /// <summary>The conversation's scheduled follow-ups, by due time, from a command prepared once on <paramref name="connection"/> (a kept reader).</summary>
+    public static IReadOnlyList<FollowUpJob> Pending(SqliteConnection connection, string conversationId)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<string>(new CommandDefinition(
-            FollowUpSql.Pending,
-            new { conversationId }, cancellationToken: cancellationToken));
-        return [.. rows.Select(StoreJson.DeserializeJob)];
+        var jobs = new List<FollowUpJob>();
+        using var reader = SqliteStatements.Get(connection, null, FollowUpSql.Pending, "conversationId").Set(0, conversationId).ExecuteReader();
+        while (reader.Read())
+            jobs.Add(StoreJson.DeserializeJob(reader.GetString(0)));
+        return jobs;
     }
 
     /// <summary>The follow-up when its row is still scheduled; null when it fired or was cancelled.</summary>

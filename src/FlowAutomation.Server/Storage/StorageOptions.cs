@@ -22,9 +22,8 @@ internal sealed class StorageOptions
 
     /// <summary>
     /// SQLite only: the WAL's size in pages (4 KB each) at which a commit copies it back into the database file (a
-    /// checkpoint, with its fsyncs). SQLite's own default is 1,000; the service's 10,000 checkpoints a tenth as often,
-    /// so a page that many commits change (an index's upper levels) is copied back once per 40 MB of WAL instead of per
-    /// 4 MB, for about a tenth less CPU per event under load (docs/performance.md, "Seventh pass").
+    /// checkpoint, with its fsyncs). The default is SQLite's own 1,000; 10,000 checkpoints a tenth as often but each
+    /// checkpoint stalls the writer ten times as long (docs/performance.md, "Seventh pass" and the quiet-machine runs after it).
     /// </summary>
     [Positive]
     public int WalAutoCheckpoint { get; set; } = SqliteDatabase.DefaultWalAutoCheckpoint;

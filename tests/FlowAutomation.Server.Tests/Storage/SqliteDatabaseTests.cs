@@ -7,7 +7,8 @@ namespace FlowAutomation.Server.Tests.Storage;
 /// <summary>
 /// <see cref="SqliteDatabase.OpenAsync"/> runs its <c>PRAGMA</c>s once per SQLite handle: a connection the pool hands
 /// out again keeps them, and a database on the same file with another <see cref="SqliteSynchronous"/> setting still
-/// gets its own.
+/// gets its own. <see cref="SqliteDatabase.ReadAsync{T}"/> keeps its reader connections open between reads, holding no
+/// snapshot of the WAL, and closes them with the database.
 /// </summary>
 public sealed class SqliteDatabaseTests : IDisposable
 {
@@ -62,6 +63,49 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal((1_000L, 2500L), (defaultPages, customPages));
         Assert.Equal(1_000, new StorageOptions().CreateDatabase().WalAutoCheckpoint);
         Assert.Equal(2500, new StorageOptions { WalAutoCheckpoint = 2500 }.CreateDatabase().WalAutoCheckpoint);
+    }
+
+    [Fact]
+    public async Task ReadAsync_SecondRead_RunsOnTheKeptConnection()
+    {
+        await using var database = new SqliteDatabase(ConnectionString);
+        var first = await database.ReadAsync(connection => connection);
+
+        var second = await database.ReadAsync(connection => connection);
+
+        Assert.Same(first, second);
+        Assert.Equal(System.Data.ConnectionState.Open, second.State);
+    }
+
+    [Fact]
+    public async Task ReadAsync_DatabaseDisposed_ClosesTheKeptConnection()
+    {
+        var database = new SqliteDatabase(ConnectionString);
+        var kept = await database.ReadAsync(connection => connection);
+
+        await database.DisposeAsync();
+
+        Assert.Equal(System.Data.ConnectionState.Closed, kept.State);
+    }
+
+    [Fact]
+    public async Task ReadAsync_KeptConnectionBetweenReads_HoldsNoSnapshotACheckpointWaitsFor()
+    {
+        await using var database = new SqliteDatabase(ConnectionString);
+        await database.MigrateAsync();
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
+            "INSERT INTO conversations (id, version, contact_id, updated_at, state) VALUES ('c1', 1, 'u1', 0, '{}')", transaction: transaction));
+        Assert.Equal(1L, await database.ReadAsync(connection =>
+            SqliteStatements.Get(connection, null, "SELECT count(*) FROM conversations").ExecuteScalar()));
+
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
+            "UPDATE conversations SET version = 2 WHERE id = 'c1'", transaction: transaction));
+        await using var checkpointer = await database.OpenAsync();
+        var (busy, log, copied) = await checkpointer.QuerySingleAsync<(long, long, long)>("PRAGMA wal_checkpoint(PASSIVE)");
+
+        Assert.Equal(0, busy);
+        Assert.True(log > 0);
+        Assert.Equal(log, copied); // every frame copied back: no reader pinned an older snapshot
     }
 
     public void Dispose()
