@@ -84,7 +84,10 @@ internal sealed class EventRun : IFiringHistory
 
     public List<(FollowUpJob Job, string Why)> Cancel => _cancel ??= [];
 
-    public List<TraceRecord> Trace => _trace ??= [];
+    /// <summary>The run's trace records; made with room for a traced event's usual records (its event, rules and actions).</summary>
+    public List<TraceRecord> Trace => _trace ??= new(TraceCapacity);
+
+    private const int TraceCapacity = 16;
 
     /// <summary>
     /// Whether anyone reads the trace (<see cref="IEngineStore.WantsTrace"/>): when not, the run builds no trace records
