@@ -125,6 +125,7 @@ internal sealed class EventRun : IFiringHistory
 
     // The flows this run fired, in order, not yet written into State's FlowsFired (see RecordFired): the first one, and
     // all of them in a list once there is a second (most events fire one flow or none).
+    private const int FiredCapacity = 8;
     private string? _firedFirst;
     private List<string>? _firedAll;
 
@@ -149,7 +150,7 @@ internal sealed class EventRun : IFiringHistory
         }
         else
         {
-            (_firedAll ??= [_firedFirst]).Add(flowId);
+            (_firedAll ??= new(FiredCapacity) { _firedFirst }).Add(flowId);
         }
     }
 
