@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Globalization;
 using FlowAutomation.Model;
 
@@ -102,7 +103,7 @@ internal static partial class ConditionSemantics
         }
 
         var text = value.Text!;
-        if (test.Values.Any(v => TextRules.FoldedEquals(text, v)))
+        if (EqualsAnyAsText(text, test.Values))
         {
             return null; // equal as texts: the number does not matter
         }
@@ -115,6 +116,24 @@ internal static partial class ConditionSemantics
 
         var plain = number.ToString(CultureInfo.InvariantCulture);
         return text.Trim() == plain ? null : $"'{shown}' reads as {plain}";
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> equals one of <paramref name="values"/> as a text (a loop, not a lambda: a lambda
+    /// over <paramref name="text"/> made <see cref="NumberNote"/> allocate its closure on every call, even those that
+    /// return at once).
+    /// </summary>
+    private static bool EqualsAnyAsText(string text, ImmutableArray<string> values)
+    {
+        foreach (var v in values)
+        {
+            if (TextRules.FoldedEquals(text, v))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -21,7 +21,34 @@ internal sealed class ConversationGate
     internal int OpenLanes => _lanes.Count;
 
     /// <summary>Enters the conversation's lane, waiting for whoever is in it; dispose the lease (once) to leave.</summary>
-    public async ValueTask<Lease> EnterAsync(string conversationId, CancellationToken cancellationToken)
+    public ValueTask<Lease> EnterAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var lane = Join(conversationId);
+        // A free lane is taken at once, without an async method's state machine (the usual case: nobody else in it).
+        return !cancellationToken.IsCancellationRequested && lane.Semaphore.Wait(0, CancellationToken.None)
+            ? ValueTask.FromResult(new Lease(this, lane))
+            : WaitAsync(lane, cancellationToken);
+    }
+
+    /// <summary>Waits for the lane joined, leaving it again when the wait is cancelled.</summary>
+    private async ValueTask<Lease> WaitAsync(Lane lane, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await lane.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Leave(lane, released: false);
+            throw;
+        }
+
+        return new Lease(this, lane);
+    }
+
+    /// <summary>Counts the caller in the lane the gate holds for the conversation (a new or pooled one when there is none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Lane Join(string conversationId)
     {
         while (true)
         {
@@ -50,17 +77,7 @@ internal sealed class ConversationGate
                 lane.Users++;
             }
 
-            try
-            {
-                await lane.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                Leave(lane, released: false);
-                throw;
-            }
-
-            return new Lease(this, lane);
+            return lane;
         }
     }
 

@@ -84,7 +84,10 @@ internal sealed class EventRun : IFiringHistory
 
     public List<(FollowUpJob Job, string Why)> Cancel => _cancel ??= [];
 
-    public List<TraceRecord> Trace => _trace ??= [];
+    /// <summary>The run's trace records; made with room for a traced event's usual records (its event, rules and actions).</summary>
+    public List<TraceRecord> Trace => _trace ??= new(TraceCapacity);
+
+    private const int TraceCapacity = 16;
 
     /// <summary>
     /// Whether anyone reads the trace (<see cref="IEngineStore.WantsTrace"/>): when not, the run builds no trace records
@@ -122,6 +125,7 @@ internal sealed class EventRun : IFiringHistory
 
     // The flows this run fired, in order, not yet written into State's FlowsFired (see RecordFired): the first one, and
     // all of them in a list once there is a second (most events fire one flow or none).
+    private const int FiredCapacity = 8;
     private string? _firedFirst;
     private List<string>? _firedAll;
 
@@ -146,7 +150,7 @@ internal sealed class EventRun : IFiringHistory
         }
         else
         {
-            (_firedAll ??= [_firedFirst]).Add(flowId);
+            (_firedAll ??= new(FiredCapacity) { _firedFirst }).Add(flowId);
         }
     }
 

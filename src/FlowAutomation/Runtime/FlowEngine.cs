@@ -97,13 +97,9 @@ public sealed partial class FlowEngine : IFollowUpHandler
             }
 
             var e = inbound.Event;
-            var received = run.Traced ? new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0) { ProviderAt = inbound.ProviderAt, ReceivedAt = inbound.ReceivedAt } : null;
-            var receivedIndex = 0;
-            if (received is not null)
-            {
-                receivedIndex = run.Trace.Count;
-                run.Trace.Add(received);
-            }
+            // The event's record goes before whatever the event's own changes record (a reply cancelling follow-ups), and
+            // is made once those changes are done, with the window as they left it.
+            var receivedIndex = run.Traced ? run.Trace.Count : 0;
 
             switch (e.Kind)
             {
@@ -127,9 +123,14 @@ public sealed partial class FlowEngine : IFollowUpHandler
             }
 
             // The window as the event left it: what the flows' replies are decided against.
-            if (received is not null)
+            if (run.Traced)
             {
-                run.Trace[receivedIndex] = received with { Window = TraceWindow.From(run.State.Allowance(Options.Policy, now)) };
+                run.Trace.Insert(receivedIndex, new EventTrace(now, EventNames.Name(e.Kind), EventNames.Describe(e) + EventNames.Dated(inbound), 0)
+                {
+                    ProviderAt = inbound.ProviderAt,
+                    ReceivedAt = inbound.ReceivedAt,
+                    Window = TraceWindow.From(run.State.Allowance(Options.Policy, now)),
+                });
             }
 
             var evaluation = Match(run, e);

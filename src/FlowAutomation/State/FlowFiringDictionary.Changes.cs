@@ -10,9 +10,10 @@ public sealed partial class FlowFiringDictionary
 
     /// <summary>
     /// This map with each of <paramref name="flowIds"/> fired at <paramref name="at"/> (an id may be given more than once):
-    /// one new map, which shares this map's base and copies its overlay with the ids written in; the overlay is folded into
-    /// a new base when it grows past <see cref="OverlayLimit"/>. This map itself when nothing changes (every id already
-    /// fired at exactly <paramref name="at"/>, offset included).
+    /// one new map, which shares this map's base and its changes and adds one change with the ids; the changes are folded
+    /// into a new base when there are more than <see cref="ChangeLimit"/> of them or more than <see cref="OverlayLimit"/>
+    /// ids in them. This map itself when nothing changes (every id already fired at exactly <paramref name="at"/>, offset
+    /// included).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FlowFiringDictionary SetItems(ReadOnlySpan<string> flowIds, DateTimeOffset at)
@@ -22,30 +23,10 @@ public sealed partial class FlowFiringDictionary
             return this;
         }
 
-        var capacity = _recentCount + flowIds.Length;
-        var ids = new string[capacity];
-        var times = new DateTimeOffset[capacity];
-        Array.Copy(_recentIds, ids, _recentCount);
-        Array.Copy(_recentTimes, times, _recentCount);
-        var (recent, count) = (_recentCount, _count);
-        foreach (var id in flowIds)
-        {
-            var i = IndexOf(ids, recent, id);
-            if (i < 0)
-            {
-                // A new id in the overlay: the ones after it move up by one; a new flow altogether when not in the base.
-                i = ~i;
-                Array.Copy(ids, i, ids, i + 1, recent - i);
-                Array.Copy(times, i, times, i + 1, recent - i);
-                (ids[i], recent) = (id, recent + 1);
-                count += IndexOf(_ids, _ids.Length, id) < 0 ? 1 : 0;
-            }
-
-            times[i] = at;
-        }
-
-        var changed = new FlowFiringDictionary(_ids, _times, ids, times, recent, count);
-        return recent > OverlayLimit ? changed.Folded() : changed;
+        var (depth, ids) = (_recent?.Depth ?? 0, _recent?.Ids ?? 0);
+        return depth + 1 > ChangeLimit || ids + flowIds.Length > OverlayLimit
+            ? Fold(_ids, _times, _recent, flowIds, at)
+            : new FlowFiringDictionary(_ids, _times, Change.Of(flowIds, at, _recent));
     }
 
     /// <summary>Whether every one of <paramref name="flowIds"/> already fired at exactly <paramref name="at"/> (true for none).</summary>
@@ -64,24 +45,145 @@ public sealed partial class FlowFiringDictionary
         return true;
     }
 
-    /// <summary>This map as a base alone, the overlay written in (merged in its enumeration order); itself when it has no overlay.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private FlowFiringDictionary Folded()
-    {
-        if (_recentCount == 0)
-        {
-            return this;
-        }
+    /// <summary>This map as a base alone, its changes written in (made once per map); itself when it has no changes.</summary>
+    private FlowFiringDictionary Folded() =>
+        _recent is null ? this : _folded ??= Fold(_ids, _times, _recent, [], default);
 
-        var ids = new string[_count];
-        var times = new DateTimeOffset[_count];
+    /// <summary>
+    /// A map that is the base <paramref name="ids"/>/<paramref name="times"/> with the changes from <paramref name="recent"/>
+    /// back and then <paramref name="latest"/> at <paramref name="at"/> written in: the changes' ids, newest first, sorted
+    /// with where they came from; each id's newest time kept; merged with the base, a change's time winning over the base's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static FlowFiringDictionary Fold(string[] ids, DateTimeOffset[] times, Change? recent, ReadOnlySpan<string> latest, DateTimeOffset at)
+    {
+        var n = latest.Length + (recent?.Ids ?? 0);
+        var changed = new string[n];
+        var changedAt = new DateTimeOffset[n];
+        var order = new int[n];
         var to = 0;
-        foreach (var (id, at) in this)
+        foreach (var id in latest)
         {
-            (ids[to], times[to]) = (id, at);
+            (changed[to], changedAt[to], order[to]) = (id, at, to);
             to++;
         }
 
-        return new FlowFiringDictionary(ids, times, [], [], 0, _count);
+        for (var change = recent; change is not null; change = change.Older)
+        {
+            foreach (var id in change.FlowIds)
+            {
+                (changed[to], changedAt[to], order[to]) = (id, change.At, to);
+                to++;
+            }
+        }
+
+        // Sorted by id; among the same id the smallest order is the newest change's.
+        Array.Sort(changed, order, StringComparer.Ordinal);
+        var distinct = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (distinct > 0 && string.Equals(changed[distinct - 1], changed[i], StringComparison.Ordinal))
+            {
+                order[distinct - 1] = Math.Min(order[distinct - 1], order[i]);
+                continue;
+            }
+
+            (changed[distinct], order[distinct]) = (changed[i], order[i]);
+            distinct++;
+        }
+
+        return Merged(ids, times, changed, order, changedAt, distinct);
+    }
+
+    /// <summary>The base merged with the first <paramref name="count"/> sorted changed ids (their times at <paramref name="order"/> in <paramref name="changedAt"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static FlowFiringDictionary Merged(string[] ids, DateTimeOffset[] times, string[] changed, int[] order, DateTimeOffset[] changedAt, int count)
+    {
+        var total = ids.Length + count;
+        for (var (b, c) = (0, 0); b < ids.Length && c < count;)
+        {
+            var compared = string.CompareOrdinal(ids[b], changed[c]);
+            total -= compared == 0 ? 1 : 0;
+            b += compared <= 0 ? 1 : 0;
+            c += compared >= 0 ? 1 : 0;
+        }
+
+        var mergedIds = new string[total];
+        var mergedTimes = new DateTimeOffset[total];
+        var (fromBase, fromChanged) = (0, 0);
+        for (var to = 0; to < total; to++)
+        {
+            var compared = fromBase == ids.Length ? 1 : fromChanged == count ? -1 : string.CompareOrdinal(ids[fromBase], changed[fromChanged]);
+            if (compared < 0)
+            {
+                (mergedIds[to], mergedTimes[to]) = (ids[fromBase], times[fromBase]);
+                fromBase++;
+                continue;
+            }
+
+            (mergedIds[to], mergedTimes[to]) = (changed[fromChanged], changedAt[order[fromChanged]]);
+            fromChanged++;
+            fromBase += compared == 0 ? 1 : 0;
+        }
+
+        return new FlowFiringDictionary(mergedIds, mergedTimes, null);
+    }
+
+    /// <summary>One change: the ids it wrote (each once), their time, and the changes before it.</summary>
+    private sealed class Change
+    {
+        private Change(string[] flowIds, DateTimeOffset at, Change? older)
+        {
+            (FlowIds, At, Older) = (flowIds, at, older);
+            (Depth, Ids) = ((older?.Depth ?? 0) + 1, (older?.Ids ?? 0) + flowIds.Length);
+        }
+
+        public string[] FlowIds { get; }
+
+        public DateTimeOffset At { get; }
+
+        public Change? Older { get; }
+
+        /// <summary>How many changes this one and those before it are.</summary>
+        public int Depth { get; }
+
+        /// <summary>How many ids this change and those before it hold.</summary>
+        public int Ids { get; }
+
+        /// <summary>A change with <paramref name="flowIds"/>, each once, in the order first given.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static Change Of(ReadOnlySpan<string> flowIds, DateTimeOffset at, Change? older)
+        {
+            var ids = new string[flowIds.Length];
+            var count = 0;
+            foreach (var id in flowIds)
+            {
+                if (Array.IndexOf(ids, id, 0, count) < 0)
+                {
+                    ids[count++] = id;
+                }
+            }
+
+            if (count < ids.Length)
+            {
+                Array.Resize(ref ids, count);
+            }
+
+            return new Change(ids, at, older);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public bool Contains(string id)
+        {
+            foreach (var flowId in FlowIds)
+            {
+                if (string.Equals(flowId, id, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }

@@ -10,9 +10,10 @@ namespace FlowAutomation.State;
 /// <summary>
 /// When each flow last fired in a conversation (<see cref="ConversationState.FlowsFired"/>): an immutable map from flow id
 /// (ordinal) to time. A change returns a new map and leaves this one as it was. Kept as a base (two arrays sorted by id,
-/// shared by the maps made from it) and the recent firings (a short sorted overlay, copied per change); the overlay is
-/// folded into a new base once it holds more than <see cref="OverlayLimit"/> ids, so a change copies a few dozen entries,
-/// not every flow that ever fired. Non-generic on purpose: its code is ours, compiled optimized at its first call
+/// shared by the maps made from it) and the recent changes over it: each change is one small node (the ids it wrote and
+/// their one time) pointing at the changes before it, so an event's change copies nothing of the map; once there are more
+/// than <see cref="ChangeLimit"/> changes or <see cref="OverlayLimit"/> ids in them, they are folded into a new base.
+/// Non-generic on purpose: its code is ours, compiled optimized at its first call
 /// (<see cref="MethodImplOptions.AggressiveOptimization"/>), where the framework's
 /// <c>ImmutableDictionary&lt;string, DateTimeOffset&gt;</c> ran as unoptimized generic code for a whole short run
 /// (docs/performance.md, "Seventh pass"). Enumerates in ordinal order of the ids; stored as a JSON object in that order.
@@ -21,24 +22,26 @@ namespace FlowAutomation.State;
 [JsonConverter(typeof(FlowFiringDictionaryJsonConverter))]
 public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, DateTimeOffset>
 {
-    /// <summary>The most ids the overlay holds before a change folds it into a new base.</summary>
-    internal const int OverlayLimit = 32;
+    /// <summary>The most changes kept over the base before a change folds them into a new base.</summary>
+    internal const int ChangeLimit = 16;
 
-    // Every array is sorted by string.CompareOrdinal with no id twice, times beside their ids, and never written once the
-    // map that holds it exists (a change writes its own arrays before it makes its map). The overlay's arrays may be
-    // longer than _recentCount; an id in both overlay and base has the overlay's time. _count counts each id once.
+    /// <summary>The most ids (counted per change, repeats across changes included) kept over the base before a fold.</summary>
+    internal const int OverlayLimit = 64;
+
+    // The base's arrays are sorted by string.CompareOrdinal with no id twice, times beside their ids; no array or change
+    // is written once the map that holds it exists. An id in a change has that change's time unless a newer change has it;
+    // an id in no change has the base's time.
     private readonly string[] _ids;
     private readonly DateTimeOffset[] _times;
-    private readonly string[] _recentIds;
-    private readonly DateTimeOffset[] _recentTimes;
-    private readonly int _recentCount;
-    private readonly int _count;
+    private readonly Change? _recent;
 
-    private FlowFiringDictionary(string[] ids, DateTimeOffset[] times, string[] recentIds, DateTimeOffset[] recentTimes, int recentCount, int count) =>
-        (_ids, _times, _recentIds, _recentTimes, _recentCount, _count) = (ids, times, recentIds, recentTimes, recentCount, count);
+    // This map as a base alone, made on the first read that needs the whole map (its count, keys, values, enumeration).
+    private FlowFiringDictionary? _folded;
+
+    private FlowFiringDictionary(string[] ids, DateTimeOffset[] times, Change? recent) => (_ids, _times, _recent) = (ids, times, recent);
 
     /// <summary>No flow has fired.</summary>
-    public static FlowFiringDictionary Empty { get; } = new([], [], [], [], 0, 0);
+    public static FlowFiringDictionary Empty { get; } = new([], [], null);
 
     /// <summary>The map of <paramref name="firings"/>; an id given twice keeps its last time.</summary>
     public static FlowFiringDictionary Create(IEnumerable<KeyValuePair<string, DateTimeOffset>> firings)
@@ -59,12 +62,12 @@ public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, D
         // A dictionary enumerates its keys and values in the same order.
         var (ids, times) = (last.Keys.ToArray(), last.Values.ToArray());
         Array.Sort(ids, times, StringComparer.Ordinal);
-        return new FlowFiringDictionary(ids, times, [], [], 0, ids.Length);
+        return new FlowFiringDictionary(ids, times, null);
     }
 
-    public int Count => _count;
+    public int Count => Folded()._ids.Length;
 
-    public bool IsEmpty => _count == 0;
+    public bool IsEmpty => _ids.Length == 0 && _recent is null;
 
     /// <summary>The flows that fired, in ordinal order (new arrays unless the map is all base).</summary>
     public ImmutableArray<string> Keys => ImmutableCollectionsMarshal.AsImmutableArray(Folded()._ids);
@@ -85,14 +88,16 @@ public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, D
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out DateTimeOffset value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var i = IndexOf(_recentIds, _recentCount, key);
-        if (i >= 0)
+        for (var change = _recent; change is not null; change = change.Older)
         {
-            value = _recentTimes[i];
-            return true;
+            if (change.Contains(key))
+            {
+                value = change.At;
+                return true;
+            }
         }
 
-        i = IndexOf(_ids, _ids.Length, key);
+        var i = IndexOf(_ids, _ids.Length, key);
         value = i >= 0 ? _times[i] : default;
         return i >= 0;
     }
@@ -130,49 +135,32 @@ public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, D
         return ~low;
     }
 
-    /// <summary>Enumerates the firings in ordinal order of the ids (the base and the overlay merged), without allocating.</summary>
+    /// <summary>Enumerates the firings in ordinal order of the ids (of the map as a base alone, <see cref="Folded"/>).</summary>
     public struct Enumerator : IEnumerator<KeyValuePair<string, DateTimeOffset>>
     {
         private readonly FlowFiringDictionary _map;
-        private int _base;
-        private int _recent;
+        private int _next;
         private KeyValuePair<string, DateTimeOffset> _current;
 
-        internal Enumerator(FlowFiringDictionary map) => _map = map;
+        internal Enumerator(FlowFiringDictionary map) => _map = map.Folded();
 
         public readonly KeyValuePair<string, DateTimeOffset> Current => _current;
 
         readonly object IEnumerator.Current => Current;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool MoveNext()
         {
-            var (map, b, r) = (_map, _base, _recent);
-            var hasBase = b < map._ids.Length;
-            var hasRecent = r < map._recentCount;
-            if (!hasBase && !hasRecent)
+            if (_next >= _map._ids.Length)
             {
                 return false;
             }
 
-            var order = !hasBase ? 1 : !hasRecent ? -1 : string.CompareOrdinal(map._ids[b], map._recentIds[r]);
-            if (order < 0)
-            {
-                _current = new(map._ids[b], map._times[b]);
-                _base++;
-            }
-            else
-            {
-                // The overlay's time wins over the base's for the same id.
-                _current = new(map._recentIds[r], map._recentTimes[r]);
-                _recent++;
-                _base += order == 0 ? 1 : 0;
-            }
-
+            _current = new(_map._ids[_next], _map._times[_next]);
+            _next++;
             return true;
         }
 
-        public void Reset() => (_base, _recent, _current) = (0, 0, default);
+        public void Reset() => (_next, _current) = (0, default);
 
         public readonly void Dispose()
         {

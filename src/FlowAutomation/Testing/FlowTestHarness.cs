@@ -109,8 +109,8 @@ public sealed class FlowTestHarness
     public async Task AgentSendsAsync(string? text = null) =>
         await Engine.RecordAgentMessageAsync(new AgentMessage(ConversationId, Clock.GetUtcNow(), ContactId, text));
 
-    public async Task<EventOutcome> HandleAsync(FlowEvent e) =>
-        await Engine.HandleAsync(new InboundEvent(ConversationId, ContactId, e, ContactName, ContactCountry, ContactLanguage));
+    public Task<EventOutcome> HandleAsync(FlowEvent e) =>
+        Engine.HandleAsync(new InboundEvent(ConversationId, ContactId, e, ContactName, ContactCountry, ContactLanguage)).AsTask();
 
     /// <summary>Moves the virtual clock forward, running every follow-up that falls due on the way, at its own time.</summary>
     public async Task AdvanceAsync(TimeSpan by) => await Scheduler.RunDueAsync(Clock.GetUtcNow() + by, Engine, default);

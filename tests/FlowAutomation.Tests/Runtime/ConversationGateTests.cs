@@ -59,6 +59,23 @@ public sealed class ConversationGateTests
     }
 
     [Fact]
+    public async Task Enter_FreeLaneWithCancelledToken_ThrowsAndLeavesTheLane()
+    {
+        // A free lane is taken without waiting; a token already cancelled still cancels, as the semaphore's wait did.
+        var gate = new ConversationGate();
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gate.EnterAsync("c-1", cancel.Token).AsTask());
+
+        Assert.Equal(0, gate.OpenLanes);
+        var next = gate.EnterAsync("c-1", CancellationToken.None);
+        Assert.True(next.IsCompletedSuccessfully);
+        (await next).Dispose();
+        Assert.Equal(0, gate.OpenLanes);
+    }
+
+    [Fact]
     public async Task Enter_ManyConversationsAtOnce_EachRunsAloneAndAllLanesRetire()
     {
         var gate = new ConversationGate();
