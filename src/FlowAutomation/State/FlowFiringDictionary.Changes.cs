@@ -11,7 +11,7 @@ public sealed partial class FlowFiringDictionary
     /// <summary>
     /// This map with each of <paramref name="flowIds"/> fired at <paramref name="at"/> (an id may be given more than once):
     /// one new map, which shares this map's base and its changes and adds one change with the ids; the changes are folded
-    /// into a new base when there are more than <see cref="ChangeLimit"/> of them or more than <see cref="OverlayLimit"/>
+    /// into a new base when there are more than <see cref="ChangeLimit"/> of them or more than <see cref="ChangedIdsLimit"/>
     /// ids in them. This map itself when nothing changes (every id already fired at exactly <paramref name="at"/>, offset
     /// included).
     /// </summary>
@@ -24,7 +24,7 @@ public sealed partial class FlowFiringDictionary
         }
 
         var (depth, ids) = (_recent?.Depth ?? 0, _recent?.Ids ?? 0);
-        return depth + 1 > ChangeLimit || ids + flowIds.Length > OverlayLimit
+        return depth + 1 > ChangeLimit || ids + flowIds.Length > ChangedIdsLimit
             ? Fold(_ids, _times, _recent, flowIds, at)
             : new FlowFiringDictionary(_ids, _times, Change.Of(flowIds, at, _recent));
     }

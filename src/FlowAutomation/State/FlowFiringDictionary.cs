@@ -12,7 +12,7 @@ namespace FlowAutomation.State;
 /// (ordinal) to time. A change returns a new map and leaves this one as it was. Kept as a base (two arrays sorted by id,
 /// shared by the maps made from it) and the recent changes over it: each change is one small node (the ids it wrote and
 /// their one time) pointing at the changes before it, so an event's change copies nothing of the map; once there are more
-/// than <see cref="ChangeLimit"/> changes or <see cref="OverlayLimit"/> ids in them, they are folded into a new base.
+/// than <see cref="ChangeLimit"/> changes or <see cref="ChangedIdsLimit"/> ids in them, they are folded into a new base.
 /// Non-generic on purpose: its code is ours, compiled optimized at its first call
 /// (<see cref="MethodImplOptions.AggressiveOptimization"/>), where the framework's
 /// <c>ImmutableDictionary&lt;string, DateTimeOffset&gt;</c> ran as unoptimized generic code for a whole short run
@@ -26,7 +26,7 @@ public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, D
     internal const int ChangeLimit = 16;
 
     /// <summary>The most ids (counted per change, repeats across changes included) kept over the base before a fold.</summary>
-    internal const int OverlayLimit = 64;
+    internal const int ChangedIdsLimit = 64;
 
     // The base's arrays are sorted by string.CompareOrdinal with no id twice, times beside their ids; no array or change
     // is written once the map that holds it exists. An id in a change has that change's time unless a newer change has it;

@@ -15,7 +15,7 @@ public sealed class FlowFiringDictionaryTests
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
     // Ids that sort differently by culture, by case and by length, with characters JSON escapes; and enough of them that
-    // the recent firings outgrow the overlay (FlowFiringDictionary.OverlayLimit) and fold into the base.
+    // the changes kept over the base pass FlowFiringDictionary.ChangeLimit or ChangedIdsLimit and fold into it.
     private static readonly string[] Ids =
         ["welcome", "Welcome", "w", "wé", "price-inquiry", "Z", "a\"quote", "ä", "f10", "f9", "f1", "<tag>", "日本", .. Enumerable.Range(0, 50).Select(i => "g" + i)];
 
