@@ -33,10 +33,10 @@ public sealed class LoadTestCommandLineTests
     public async Task RunAsync_EveryOption_IsRead()
     {
         var (exit, options, _) = await ParseAsync("--conversations", "200", "--concurrency=4", "--warmup", "0", "--flows", "samples/shop", "--rate", "2000",
-            "--postgres", "Host=127.0.0.1;Username=load", "--nodes", "2");
+            "--postgres", "Host=127.0.0.1;Username=load", "--nodes", "2", "--flowctl", "/opt/tools/flowctl");
 
         Assert.Equal(0, exit);
-        Assert.Equal(new LoadTestOptions(200, 4, 0, "samples/shop") { Rate = 2000, Postgres = "Host=127.0.0.1;Username=load", Nodes = 2 }, options);
+        Assert.Equal(new LoadTestOptions(200, 4, 0, "samples/shop") { Rate = 2000, Postgres = "Host=127.0.0.1;Username=load", Nodes = 2, Flowctl = "/opt/tools/flowctl" }, options);
     }
 
     [Fact]
@@ -53,6 +53,7 @@ public sealed class LoadTestCommandLineTests
     [InlineData("--conversations")]
     [InlineData("--concurrency")]
     [InlineData("--flows")]
+    [InlineData("--flowctl")]
     public async Task RunAsync_TrailingFlagWithoutValue_ExitsTwoNamingItAndDoesNotRun(string flag)
     {
         var (exit, options, err) = await ParseAsync("--warmup", "10", flag);

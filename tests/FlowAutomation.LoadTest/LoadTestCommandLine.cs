@@ -17,11 +17,15 @@ internal sealed record LoadTestOptions(int Conversations, int Concurrency, int W
 
     /// <summary>How many <c>flowctl serve</c> nodes share the database (more than one needs <see cref="Postgres"/>); webhooks go to them in turn.</summary>
     public int Nodes { get; init; } = 1;
+
+    /// <summary>The flowctl that runs the service: a <c>flowctl.dll</c> (run with <c>dotnet</c>) or an installed tool's
+    /// <c>flowctl</c> command (the ReadyToRun package users install); null is this build's <c>flowctl.dll</c>.</summary>
+    public string? Flowctl { get; init; }
 }
 
 /// <summary>
 /// The load test's command line on System.CommandLine: <c>[--conversations N] [--concurrency N] [--warmup N]
-/// [--flows DIR] [--rate N] [--postgres CONNECTION] [--nodes N]</c>, with help; an unknown option, a flag without its value or a number out of its range is a usage
+/// [--flows DIR] [--rate N] [--postgres CONNECTION] [--nodes N] [--flowctl PATH]</c>, with help; an unknown option, a flag without its value or a number out of its range is a usage
 /// error (exit 2, naming it) before anything starts.
 /// </summary>
 internal static class LoadTestCommandLine
@@ -40,6 +44,7 @@ internal static class LoadTestCommandLine
         var rate = Count("--rate", 0, 0, 20_000, "Open loop: webhooks sent per second on a fixed schedule (latency counted from the scheduled time); 0 is the closed loop of --concurrency.");
         var nodes = Count("--nodes", 1, 1, 8, "flowctl serve nodes sharing the database (more than one needs --postgres); webhooks go to them in turn.");
         var postgres = new Option<string?>("--postgres") { Description = "Run on PostgreSQL: an Npgsql connection string to a server where the load test may create (and then drop) a fresh database.", HelpName = "CONNECTION" };
+        var flowctl = new Option<string?>("--flowctl") { Description = "The flowctl that runs the service: a flowctl.dll (run with dotnet) or an installed tool's flowctl command; by default this build's src/FlowAutomation.Cli flowctl.dll.", HelpName = "PATH" };
         var flows = new Option<string>("--flows") { Description = "The flow folder the service runs.", HelpName = "DIR", DefaultValueFactory = _ => "flows" };
         var root = new RootCommand("Load test of the live service over loopback: flowctl serve as a child process, signed webhooks; intake, drain and webhook-to-provider figures.")
         {
@@ -50,6 +55,7 @@ internal static class LoadTestCommandLine
             rate,
             postgres,
             nodes,
+            flowctl,
         };
         root.Validators.Add(result =>
         {
@@ -66,7 +72,7 @@ internal static class LoadTestCommandLine
                 result.AddError("--nodes above 1 needs --postgres: nodes share one database, and a SQLite file is one node's");
         });
         root.SetAction((parse, token) => run(
-            new LoadTestOptions(parse.GetRequiredValue(conversations), parse.GetRequiredValue(concurrency), parse.GetRequiredValue(warmup), parse.GetRequiredValue(flows)) { Rate = parse.GetRequiredValue(rate), Postgres = parse.GetValue(postgres), Nodes = parse.GetRequiredValue(nodes) },
+            new LoadTestOptions(parse.GetRequiredValue(conversations), parse.GetRequiredValue(concurrency), parse.GetRequiredValue(warmup), parse.GetRequiredValue(flows)) { Rate = parse.GetRequiredValue(rate), Postgres = parse.GetValue(postgres), Nodes = parse.GetRequiredValue(nodes), Flowctl = parse.GetValue(flowctl) },
             token));
 
         var parse = root.Parse(args);

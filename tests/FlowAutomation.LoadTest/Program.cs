@@ -4,7 +4,7 @@ using static LoadReport;
 
 // Load test of the live service over loopback (see docs/performance.md, "Live service"):
 //   dotnet run -c Release --project tests/FlowAutomation.LoadTest -- [--conversations 10000] [--concurrency 32] [--rate 0] [--warmup 500] [--flows flows]
-//   [--postgres "Host=127.0.0.1;Port=5432;Username=…"] [--nodes 2]
+//   [--postgres "Host=127.0.0.1;Port=5432;Username=…"] [--nodes 2] [--flowctl ~/.dotnet/tools/flowctl]
 // Starts `flowctl serve` as a child process on a free 127.0.0.1 port with a fresh SQLite file (or N of them on a fresh
 // PostgreSQL database) and a fake Infobip (in this process, loopback), sends one signed Infobip webhook per conversation, and reports: the intake (webhooks
 // accepted per second, latency percentiles), the drain (events the engine ran and committed per second), and the time
@@ -20,12 +20,14 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     var clock = new WebhookClock(options.Conversations);
     await using var provider = await FakeProvider.StartAsync(clock, cancellationToken);
     var inFlight = options.Rate > 0 ? LoadTestCommandLine.MaxInFlight : options.Concurrency;
-    await using var service = await ServiceNodes.StartAsync(options, FlowCtlPath(), provider.Url, Secret, AdminKey, Math.Min(inFlight, 256), cancellationToken);
+    await using var service = await ServiceNodes.StartAsync(options, options.Flowctl ?? FlowCtlPath(), provider.Url, Secret, AdminKey, Math.Min(inFlight, 256), cancellationToken);
 
     var load = new WebhookLoad(service.Clients, Secret);
     var status = new StatusPoller(service.Clients, AdminKey, service.CpuTime);
     var mode = options.Rate > 0 ? Invariant($"open loop at {options.Rate} webhooks/s") : Invariant($"closed loop, {options.Concurrency} concurrent");
     Console.WriteLine(Invariant($"service: storage {service.Storage}, {options.Nodes} node(s), webhooks to each in turn; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
+    if (options.Flowctl is not null)
+        Console.WriteLine($"service: flowctl {options.Flowctl} (--flowctl), not this build's flowctl.dll");
 
     Console.WriteLine(Invariant($"warm-up: {options.Warmup} requests, then until the engine has run them"));
     var warmCpu = service.CpuTime();

@@ -92,13 +92,16 @@ internal sealed class ServiceNodes : IAsyncDisposable
     private async Task<string> StartNodeAsync(int node, LoadTestOptions options, string flowctl, string storage, string providerUrl, string secret, string adminKey, CancellationToken cancellationToken)
     {
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var args = new List<string>
-        {
-            flowctl, "serve", "--urls", baseUrl, "--flows", Path.GetFullPath(options.Flows), "--db", storage,
+        // A flowctl.dll runs with dotnet; anything else is an installed tool's command, run as it is.
+        var dll = flowctl.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(dll ? "dotnet" : flowctl) { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var args = dll ? new List<string> { flowctl } : [];
+        args.AddRange(
+        [
+            "serve", "--urls", baseUrl, "--flows", Path.GetFullPath(options.Flows), "--db", storage,
             $"--Infobip:BaseUrl={providerUrl}", "--Infobip:ApiKey=load", "--Infobip:Sender=biz-1", $"--Webhooks:Infobip:Secret={secret}",
             $"--Admin:ApiKey={adminKey}", "--Flows:Watch=false",
-        };
+        ]);
         if (_databaseName is not null)
             args.Add("--Storage:Provider=Postgres");
         foreach (var arg in args)

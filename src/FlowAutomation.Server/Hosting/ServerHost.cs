@@ -119,8 +119,10 @@ public static class ServerHost
         services.TryAddSingleton<WebhookVerifiers>();
         services.TryAddSingleton<WebhookPipeline>();
 
-        // Outbound: the timeout is enforced on the injected clock by the sender, not by HttpClient.
-        services.AddHttpClient(InfobipOptions.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // Outbound: the timeout is enforced on the injected clock by the sender, not by HttpClient. Without
+        // IHttpClientFactory's logging handlers: they cost a logging scope and two timers on every send and wrote
+        // nothing at the shipped `Warning` level; each send is in the service's own log ("Sent message ...").
+        services.AddHttpClient(InfobipOptions.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         // Without Infobip's base URL and key, the log is the provider: each reply is written there (and said so at start).
         services.TryAddSingleton<IMessageSender>(sp => sp.GetRequiredService<IOptions<InfobipOptions>>().Value.IsConfigured
             ? ActivatorUtilities.CreateInstance<InfobipTikTokSender>(sp)

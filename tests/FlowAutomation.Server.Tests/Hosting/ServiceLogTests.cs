@@ -1,6 +1,8 @@
 using Dapper;
 using FlowAutomation.Server.Hosting;
+using FlowAutomation.Server.Images;
 using FlowAutomation.Server.Inbox;
+using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +13,7 @@ namespace FlowAutomation.Server.Tests.Hosting;
 /// <summary>
 /// What the service's log shows: with no provider configured, one line at start saying so and each reply it would
 /// send; one line per event handled, flow fired, message sent and message refused (with its reason code); and
-/// HttpClient's request logging only from warnings up.
+/// HttpClient's request logging only from warnings up, and none for the sends to Infobip.
 /// </summary>
 public sealed class ServiceLogTests
 {
@@ -59,5 +61,24 @@ public sealed class ServiceLogTests
 
         Assert.Equal((false, true), (http.IsEnabled(LogLevel.Information), http.IsEnabled(LogLevel.Warning)));
         Assert.True(ours.IsEnabled(LogLevel.Information));
+    }
+
+    [Fact]
+    public async Task HttpClientLoggingAtTrace_InfobipSend_NoRequestLinesWhereImageClientsLogThem()
+    {
+        await using var provider = await FakeInfobip.StartAsync();
+        var logs = new CapturingLoggerProvider(LogLevel.Trace);
+        var builder = ServerHost.CreateBuilder(["--Logging:LogLevel:System.Net.Http.HttpClient=Trace"]);
+        builder.Services.AddSingleton<ILoggerProvider>(logs);
+        await using var app = builder.Build();
+        var clients = app.Services.GetRequiredService<IHttpClientFactory>();
+
+        using (await clients.CreateClient(InfobipOptions.HttpClientName).GetAsync(provider.BaseUrl + "/tiktok/1/messages"))
+        using (await clients.CreateClient(ImageOptions.HttpClientName).GetAsync(provider.BaseUrl + "/price.png"))
+        {
+        }
+
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("System.Net.Http.HttpClient." + InfobipOptions.HttpClientName, StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains("System.Net.Http.HttpClient." + ImageOptions.HttpClientName, StringComparison.Ordinal));
     }
 }
