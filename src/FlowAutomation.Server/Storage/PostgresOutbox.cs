@@ -36,10 +36,14 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
         claim.Parameters.Add(new NpgsqlParameter<long>("now", now.ToUnixTimeMilliseconds()));
         claim.Parameters.Add(new NpgsqlParameter<long>("leaseUntil", (now + lease).ToUnixTimeMilliseconds()));
         claim.Parameters.Add(new NpgsqlParameter<int>("maxCount", maxCount));
-        List<OutboxRow> rows;
+        var rows = new List<OutboxRow>();
         await using (var batch = IndexScansOnly(connection, transaction, claim))
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-            rows = [.. reader.Parse<OutboxRow>()];
+        {
+            var parse = reader.GetRowParser<OutboxRow>();
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add(parse(reader));
+        }
         await transaction.CommitAsync(cancellationToken);
         return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Sequence).Select(r => r.ToEntry()).ToList();
     }
