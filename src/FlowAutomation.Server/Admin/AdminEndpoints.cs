@@ -17,7 +17,7 @@ namespace FlowAutomation.Server.Admin;
 /// <summary>
 /// The admin API under <c>/api</c>, behind the API key header (<see cref="AdminOptions"/>): the running flows and
 /// their diagnostics, validating a posted flow file, running a posted dry-run scenario on the running flows, reloading, a conversation's state, pending follow-ups, outbox
-/// messages and audit trail, and the service's counters. Without a configured key every request is refused.
+/// messages and audit trail, and the service's counters (<c>/status</c>, and <c>/status/progress</c> for pollers). Without a configured key every request is refused.
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -131,8 +131,24 @@ internal static class AdminEndpoints
             }, Json);
         });
 
+        // What a poller watching the service work needs, cheaply: the counters and one count over the outbox's
+        // unfinished rows (an index's range on both stores), where /api/status counts every table by status.
+        api.MapGet("/status/progress", async (IServiceDatabase database, IInboxProcessing inbox, CancellationToken ct) =>
+        {
+            await using var connection = await database.OpenConnectionAsync(ct);
+            return Results.Json(new
+            {
+                processedSinceStart = inbox.Processed,
+                failedSinceStart = inbox.Failed,
+                outboxQueued = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OutboxQueuedSql, cancellationToken: ct)),
+            }, Json);
+        });
+
         return endpoints;
     }
+
+    /// <summary>The outbox rows still to send: pending or in flight.</summary>
+    internal const string OutboxQueuedSql = "SELECT COUNT(*) FROM outbox WHERE status IN ('Pending', 'InFlight')";
 
     /// <summary>The JSON shape <c>flowctl validate --format json</c> writes.</summary>
     public static object Validation(FlowCompilation result)

@@ -20,7 +20,8 @@ namespace FlowAutomation.Server.Inbox;
 /// that node, which is about to run it (taking it too made the two nodes wait for each other's locks and read for
 /// nothing). <see cref="InboxOptions.Lanes"/> conversations run at once per node. The round trip that takes a
 /// conversation's lock also reads its state and follow-ups for the engine's first item (<see cref="PostgresHeldReads"/>).
-/// An item that keeps failing is set aside as <c>failed</c>, as on SQLite.
+/// The engine's commit of the hold's last row runs in the lock's transaction (<see cref="PostgresHeldReads.KeepTransaction"/>),
+/// so its <c>COMMIT</c> also lets the lock go. An item that keeps failing is set aside as <c>failed</c>, as on SQLite.
 /// </summary>
 internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxItemRunner runner, TimeProvider time, IOptions<InboxOptions> options, ILogger<PostgresInboxProcessor> logger, PostgresHeldReads? held = null)
     : IHostedService, IInboxProcessing, IDisposable
@@ -179,12 +180,18 @@ internal sealed class PostgresInboxProcessor(PostgresDatabase database, IInboxIt
             held?.Keep(conversationId, conversation.State, conversation.FollowUps);
         try
         {
-            foreach (var row in rows)
+            for (var i = 0; i < rows.Count; i++)
             {
                 if (_stopping.IsCancellationRequested)
                     return;
+                var row = rows[i];
                 var item = InboxIntake.ItemOf(row.Seq, row.Kind, row.Payload);
+                // The last row's commit may end the lock's transaction itself (one round trip and one connection less);
+                // a commit that did not take it leaves it to the dispose below, which rolls it back.
+                if (i == rows.Count - 1)
+                    held?.KeepTransaction(row.Seq, connection, transaction);
                 var ran = await RunAsync(item);
+                held?.ForgetTransaction(row.Seq);
                 held?.Forget(conversationId); // read for the first item only: the next reads what this one committed
                 if (!ran)
                     return;

@@ -12,7 +12,7 @@ namespace FlowAutomation.Server.Storage;
 /// <c>assign</c> counts every node's work. Once the commit is durable the <paramref name="listeners"/> do the work outside
 /// the database (wake this node's dispatcher, hand follow-ups to Hangfire, log). A conversation's state and scheduled
 /// follow-ups that the inbox processor read with its lock (<paramref name="held"/>) are taken from there, once, instead
-/// of read again.
+/// of read again, and the commit of an inbox row whose lock transaction the processor kept runs in that transaction.
 /// </summary>
 internal sealed class PostgresEngineStore(PostgresDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, ILogger<PostgresEngineStore> logger, PostgresHeldReads? held = null) : IEngineStore
 {
@@ -36,17 +36,38 @@ internal sealed class PostgresEngineStore(PostgresDatabase database, IEnumerable
     {
         ArgumentNullException.ThrowIfNull(commit);
         CommitResult result;
-        await using (var connection = await database.OpenAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        if (held is not null && commit.Completes is InboxRowDone done && held.TryTakeTransaction(done.Seq, out var lockHeld))
         {
-            result = await PostgresEngineCommit.WriteAsync(connection, transaction, commit, time.GetUtcNow(), cancellationToken);
-            if (result == CommitResult.Committed)
-                await transaction.CommitAsync(cancellationToken);
-            else
-                await transaction.RollbackAsync(cancellationToken);
+            result = await WriteAsync(lockHeld.Connection, lockHeld.Transaction, commit, cancellationToken);
+        }
+        else
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            result = await WriteAsync(connection, transaction, commit, cancellationToken);
         }
         if (result == CommitResult.Committed)
             await CommitListeners.NotifyAsync(_listeners, commit, logger);
+        return result;
+    }
+
+    /// <summary>Writes the commit in <paramref name="transaction"/> and commits it, or rolls it back (also when the writing throws).</summary>
+    private async Task<CommitResult> WriteAsync(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction, EngineCommit commit, CancellationToken cancellationToken)
+    {
+        CommitResult result;
+        try
+        {
+            result = await PostgresEngineCommit.WriteAsync(connection, transaction, commit, time.GetUtcNow(), cancellationToken);
+        }
+        catch
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw;
+        }
+        if (result == CommitResult.Committed)
+            await transaction.CommitAsync(cancellationToken);
+        else
+            await transaction.RollbackAsync(cancellationToken);
         return result;
     }
 }

@@ -31,10 +31,19 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
     public override async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await IndexScansOnlyAsync(connection, cancellationToken);
-        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(ClaimSql,
-            new { now = now.ToUnixTimeMilliseconds(), leaseUntil = (now + lease).ToUnixTimeMilliseconds(), maxCount },
-            transaction, cancellationToken: cancellationToken));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var claim = new NpgsqlBatchCommand(ClaimSql);
+        claim.Parameters.Add(new NpgsqlParameter<long>("now", now.ToUnixTimeMilliseconds()));
+        claim.Parameters.Add(new NpgsqlParameter<long>("leaseUntil", (now + lease).ToUnixTimeMilliseconds()));
+        claim.Parameters.Add(new NpgsqlParameter<int>("maxCount", maxCount));
+        var rows = new List<OutboxRow>();
+        await using (var batch = IndexScansOnly(connection, transaction, claim))
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            var parse = reader.GetRowParser<OutboxRow>();
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add(parse(reader));
+        }
         await transaction.CommitAsync(cancellationToken);
         return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Sequence).Select(r => r.ToEntry()).ToList();
     }
@@ -65,7 +74,7 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
 
     /// <summary>
     /// The outcomes in one statement (<see cref="RecordSql"/>, the rows as arrays), in a transaction of their own
-    /// that reads by index only (<see cref="IndexScansOnlyAsync"/>): each outcome changes its row as its mark would (<see cref="OutboxTable"/>'s transitions), only while the
+    /// that reads by index only (<see cref="IndexScansOnly"/>, in the same round trip): each outcome changes its row as its mark would (<see cref="OutboxTable"/>'s transitions), only while the
     /// row is in flight. An id given twice is applied once, as its first outcome (the second mark would find the row no
     /// longer in flight). A statement per outcome cost the dispatcher a round trip per reply (docs/performance.md,
     /// "Seventh pass: the PostgreSQL dispatcher").
@@ -84,36 +93,42 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
             return 0;
         var rows = first.Values;
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await IndexScansOnlyAsync(connection, cancellationToken);
-        await using var command = new NpgsqlCommand(RecordSql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. rows.Select(o => o.Id)]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("statuses", [.. rows.Select(o => o.Status.ToString())]));
-        command.Parameters.Add(new NpgsqlParameter<long[]>("ats", [.. rows.Select(o => o.At.ToUnixTimeMilliseconds())]));
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("providerIds", [.. rows.Select(o => o.ProviderMessageId)]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("reasons", [.. rows.Select(o => o.Reason ?? "")]));
-        var changed = await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var record = new NpgsqlBatchCommand(RecordSql);
+        record.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. rows.Select(o => o.Id)]));
+        record.Parameters.Add(new NpgsqlParameter<string[]>("statuses", [.. rows.Select(o => o.Status.ToString())]));
+        record.Parameters.Add(new NpgsqlParameter<long[]>("ats", [.. rows.Select(o => o.At.ToUnixTimeMilliseconds())]));
+        record.Parameters.Add(new NpgsqlParameter<string?[]>("providerIds", [.. rows.Select(o => o.ProviderMessageId)]));
+        record.Parameters.Add(new NpgsqlParameter<string[]>("reasons", [.. rows.Select(o => o.Reason ?? "")]));
+        await using (var batch = IndexScansOnly(connection, transaction, record))
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return changed;
+        return record.RecordsAffected;
     }
 
     /// <summary>
-    /// What <see cref="IndexScansOnlyAsync"/> sets for its transaction: plans without bitmap or sequential scans.
+    /// What <see cref="IndexScansOnly"/> sets for its transaction before its statement: plans without bitmap or
+    /// sequential scans.
     /// </summary>
-    internal const string IndexScansOnlySql = "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off";
+    private static readonly string[] IndexScansOnlySettings = ["SET LOCAL enable_bitmapscan = off", "SET LOCAL enable_seqscan = off"];
 
     /// <summary>
-    /// A transaction whose statements read the outbox through plain index scans (<see cref="IndexScansOnlySql"/>; the
-    /// <c>BEGIN</c> goes with the settings, one round trip). Every row is updated twice after its insert and each
-    /// version stays in the indexes of unfinished rows until vacuum; a plain index scan marks the entries of dead versions
-    /// as it passes them and skips them from then on, a bitmap scan visits every one of them in the heap on every run.
+    /// <paramref name="statement"/> in a batch, in <paramref name="transaction"/>, after settings that make it read the
+    /// outbox through plain index scans (<see cref="IndexScansOnlySettings"/>): the transaction's <c>BEGIN</c>, the
+    /// settings and the statement go in one round trip. Every row is updated twice after its insert and each version
+    /// stays in the indexes of unfinished rows until vacuum; a plain index scan marks the entries of dead versions as it
+    /// passes them and skips them from then on, a bitmap scan visits every one of them in the heap on every run.
     /// Mid-run, with statistics from a nearly empty table, the planner chose bitmap scans for the claim and the
-    /// outcomes, over thousands of dead versions (docs/performance.md, "Eighth pass: the service on PostgreSQL").
+    /// outcomes, over thousands of dead versions (docs/performance.md, "Eighth pass: the service on PostgreSQL"); the
+    /// settings in a round trip of their own cost the claim and each pass of outcomes a round trip ("Ninth pass").
     /// </summary>
-    private static async Task<NpgsqlTransaction> IndexScansOnlyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    internal static NpgsqlBatch IndexScansOnly(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatchCommand statement)
     {
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(IndexScansOnlySql, transaction: transaction, cancellationToken: cancellationToken));
-        return transaction;
+        var batch = new NpgsqlBatch(connection) { Transaction = transaction };
+        foreach (var setting in IndexScansOnlySettings)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
+        batch.BatchCommands.Add(statement);
+        return batch;
     }
 
     /// <summary>

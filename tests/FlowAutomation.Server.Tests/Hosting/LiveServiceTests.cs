@@ -97,6 +97,23 @@ public sealed class LiveServiceTests
     }
 
     [Fact]
+    public async Task StatusProgress_ReplyNotYetSent_CountsTheEventAndTheQueuedReply()
+    {
+        // Nothing listens on port 1: the reply's send fails and waits for a retry the manual clock never reaches.
+        await using var live = await LiveHarness.StartAsync(Flows(EchoFlow), new Dictionary<string, string?> { ["Infobip:BaseUrl"] = "http://127.0.0.1:1" });
+
+        using var response = await live.Host.PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipText);
+        await live.WaitForProcessedAsync(1);
+        var progress = await live.AdminAsync("/api/status/progress");
+        var outbox = (await live.AdminAsync("/api/status")).GetProperty("outbox");
+
+        Assert.Equal(1, progress.GetProperty("processedSinceStart").GetInt64());
+        Assert.Equal(0, progress.GetProperty("failedSinceStart").GetInt64());
+        Assert.Equal(1, progress.GetProperty("outboxQueued").GetInt64());
+        Assert.Equal(1, outbox.EnumerateObject().Where(p => p.Name is "pending" or "inflight").Sum(p => p.Value.GetInt64()));
+    }
+
+    [Fact]
     public async Task BadSignature_Refused_NothingTaken()
     {
         await using var live = await LiveHarness.StartAsync(Flows(EchoFlow));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Dapper;
@@ -86,6 +87,34 @@ public sealed class TwoNodeServiceTests : IAsyncLifetime
         var ran = _nodes.Select(n => n.App.Services.GetRequiredService<IInboxProcessing>().Processed).ToList();
         Assert.Equal(Conversations * MessagesEach, ran.Sum());
         Assert.All(ran, count => Assert.True(count > 0, "both nodes ran events"));
+    }
+
+    [Fact]
+    public async Task StatusProgress_TwoNodes_EachCountsItsOwnEventsAndBothTheSharedOutbox()
+    {
+        for (var c = 0; c < 6; c++)
+        {
+            using var response = await _nodes[c % 2].PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipMessage($"msg-{c}", $"conv-{c}", $"user-{c}", "hi"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await WaitForAsync(async connection =>
+            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "every inbox row to be run");
+        await using var connection = await _database.Database.OpenAsync();
+        // Every reply pending until far ahead: no dispatcher claims one (an outcome of a send in flight finds its row
+        // no longer in flight and changes nothing), so the six stay queued while the progress is read.
+        await connection.ExecuteAsync("UPDATE outbox SET status = 'Pending', next_attempt_at = 9000000000000");
+
+        var progress = new List<JsonElement>();
+        foreach (var node in _nodes)
+        {
+            using var response = await node.GetAdminAsync("/api/status/progress");
+            progress.Add(await response.Content.ReadFromJsonAsync<JsonElement>());
+        }
+
+        var ran = _nodes.Select(n => n.App.Services.GetRequiredService<IInboxProcessing>().Processed).ToList();
+        Assert.Equal(ran, progress.Select(p => p.GetProperty("processedSinceStart").GetInt64()));
+        Assert.Equal(6, ran.Sum());
+        Assert.All(progress, p => Assert.Equal(6, p.GetProperty("outboxQueued").GetInt64()));
     }
 
     [Fact]

@@ -244,6 +244,51 @@ public sealed class PostgresEngineStoreTests : EngineStoreContractTests
     }
 
     [Fact]
+    public async Task CommitAsync_LockTransactionKeptForTheRow_CommitsInItAndLetsTheLockGo()
+    {
+        var held = new PostgresHeldReads();
+        var store = new PostgresEngineStore(_database.Database, [], new FakeTimeProvider(Now), NullLogger<PostgresEngineStore>.Instance, held);
+        var seq = await InboxRowAsync("k-held");
+        await using var connection = await KeepLockTransactionAsync(held, seq);
+
+        var result = await store.CommitAsync(Commit(ConversationState.New("c-1", "u-1"), new InboxRowDone(seq)), CancellationToken.None);
+
+        Assert.Equal(CommitResult.Committed, result);
+        Assert.False(held.TryTakeTransaction(seq, out _)); // taken once
+        await using var other = await _database.Database.OpenAsync();
+        Assert.True(await other.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_xact_lock(hashtext('c-1'))")); // the commit ended the lock's transaction
+        Assert.Equal("done", await other.ExecuteScalarAsync<string>("SELECT status FROM inbox WHERE seq = @seq", new { seq }));
+        Assert.Equal(1, await other.ExecuteScalarAsync<long>("SELECT version FROM conversations WHERE id = 'c-1'"));
+    }
+
+    [Fact]
+    public async Task CommitAsync_LockTransactionKeptForTheRowAlreadyDone_RollsItBackWritingNothing()
+    {
+        var held = new PostgresHeldReads();
+        var store = new PostgresEngineStore(_database.Database, [], new FakeTimeProvider(Now), NullLogger<PostgresEngineStore>.Instance, held);
+        var seq = await InboxRowAsync("k-held-done");
+        await store.CommitAsync(Commit(ConversationState.New("c-0", "u-0"), new InboxRowDone(seq)), CancellationToken.None);
+        await using var connection = await KeepLockTransactionAsync(held, seq);
+
+        var result = await store.CommitAsync(Commit(ConversationState.New("c-1", "u-1"), new InboxRowDone(seq)), CancellationToken.None);
+
+        Assert.Equal(CommitResult.AlreadyDone, result);
+        await using var other = await _database.Database.OpenAsync();
+        Assert.True(await other.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_xact_lock(hashtext('c-1'))")); // rolled back: the lock is free
+        Assert.Equal(0, await other.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM conversations WHERE id = 'c-1'"));
+    }
+
+    /// <summary>Takes conversation c-1's lock in a transaction kept in <paramref name="held"/> for inbox row <paramref name="seq"/>; disposing the connection ends it.</summary>
+    private async Task<Npgsql.NpgsqlConnection> KeepLockTransactionAsync(PostgresHeldReads held, long seq)
+    {
+        var connection = await _database.Database.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await PostgresInboxTable.LockAsync(connection, transaction, "c-1", CancellationToken.None);
+        held.KeepTransaction(seq, connection, transaction);
+        return connection;
+    }
+
+    [Fact]
     public async Task CommitAsync_TwoNodesCommitTheSameInboxRowAtOnce_ExactlyOneCommits()
     {
         var seq = await InboxRowAsync("k-race");

@@ -3,6 +3,7 @@ using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using FlowAutomation.State;
 using FlowAutomation.Tests.State;
+using Npgsql;
 
 namespace FlowAutomation.Server.Tests.Storage;
 
@@ -89,10 +90,19 @@ public sealed class PostgresOutboxTests : OutboxContractTests, IAsyncLifetime
         await using var connection = await _database.Database.OpenAsync();
         await connection.ExecuteAsync("ANALYZE outbox");
         await using var transaction = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync(PostgresOutbox.IndexScansOnlySql, transaction: transaction);
+        var explain = new NpgsqlBatchCommand("EXPLAIN " + PostgresOutbox.ClaimSql);
+        explain.Parameters.Add(new NpgsqlParameter<long>("now", T0.ToUnixTimeMilliseconds()));
+        explain.Parameters.Add(new NpgsqlParameter<long>("leaseUntil", (T0 + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds()));
+        explain.Parameters.Add(new NpgsqlParameter<int>("maxCount", 256));
 
-        var plan = string.Join("\n", await connection.QueryAsync<string>("EXPLAIN " + PostgresOutbox.ClaimSql,
-            new { now = T0.ToUnixTimeMilliseconds(), leaseUntil = (T0 + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds(), maxCount = 256 }, transaction));
+        var lines = new List<string>();
+        await using (var batch = PostgresOutbox.IndexScansOnly(connection, transaction, explain))
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                lines.Add(reader.GetString(0));
+        }
+        var plan = string.Join("\n", lines);
 
         Assert.Contains("ix_outbox_unfinished_due on outbox c", plan, StringComparison.Ordinal);
         Assert.Contains("ix_outbox_unfinished_conversation on outbox e", plan, StringComparison.Ordinal);
