@@ -9,19 +9,16 @@ public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
-    private DateTimeOffset _now;
 
-    public ManualTimeProvider(DateTimeOffset start) => _now = start.ToUniversalTime();
+    // The time now, as one immutable value: replaced under the lock when the clock moves, read without it (a
+    // DateTimeOffset cannot be read in one piece; the dry run reads the clock several times per event).
+    private Instant _now;
+
+    public ManualTimeProvider(DateTimeOffset start) => _now = new(start.ToUniversalTime());
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_gate)
-        {
-            return _now;
-        }
-    }
+    public override DateTimeOffset GetUtcNow() => Volatile.Read(ref _now).At;
 
     public void Advance(TimeSpan by)
     {
@@ -37,24 +34,42 @@ public sealed class ManualTimeProvider : TimeProvider
             ManualTimer? next;
             lock (_gate)
             {
-                if (at < _now)
+                if (at < _now.At)
                 {
-                    throw new ArgumentOutOfRangeException(nameof(at), $"the clock cannot go back from {_now:O} to {at:O}");
+                    throw new ArgumentOutOfRangeException(nameof(at), $"the clock cannot go back from {_now.At:O} to {at:O}");
                 }
 
                 next = FirstDue(at);
                 if (next is null)
                 {
-                    _now = at;
+                    MoveTo(at);
                     return;
                 }
 
-                _now = next.DueAt > _now ? next.DueAt : _now;
+                if (next.DueAt > _now.At)
+                {
+                    MoveTo(next.DueAt);
+                }
                 next.Reschedule();
             }
 
             next.Fire();
         }
+    }
+
+    /// <summary>Sets the time now (under the lock); a new value only when it differs from the one held, to the offset.</summary>
+    private void MoveTo(DateTimeOffset at)
+    {
+        if (!_now.At.EqualsExact(at))
+        {
+            Volatile.Write(ref _now, new Instant(at));
+        }
+    }
+
+    /// <summary>A time, as one reference that is read in one piece.</summary>
+    private sealed class Instant(DateTimeOffset at)
+    {
+        public DateTimeOffset At { get; } = at;
     }
 
     /// <summary>The timer due first at or before <paramref name="at"/> (the first of equals), or null; under the lock, without allocating.</summary>
@@ -93,7 +108,7 @@ public sealed class ManualTimeProvider : TimeProvider
                 _period = period;
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
-                    DueAt = owner._now + dueTime;
+                    DueAt = owner._now.At + dueTime;
                     owner._timers.Add(this);
                 }
             }
