@@ -9,13 +9,18 @@ namespace FlowAutomation.Runtime;
 /// nobody is in at once, without a semaphore; whoever counts it up from someone waits on the lane's semaphore, which
 /// is released only to hand the lane on (a leaver who leaves someone counted). A lane nobody is in stays with its
 /// conversation for the next event while the gate holds at most <see cref="IdleLimit"/> lanes, and is retired when
-/// the last one leaves it once the gate holds more; a retired lane is never used again, so a caller that looked one up
-/// just before it was retired sees that under its lock and looks again.
+/// the last one leaves it once the gate holds more. Retired lanes are pooled (up to <see cref="PoolLimit"/>) and given to
+/// the next conversation that needs a lane. A caller joins a lane only while the gate holds it for the caller's
+/// conversation, so one looked up just before it was retired (and perhaps rented again, or rented and then returned
+/// because another caller's lane was added first) is never joined.
 /// </summary>
 internal sealed class ConversationGate
 {
     /// <summary>How many lanes the gate keeps in all before it retires the ones nobody is in (as they are left).</summary>
     internal const int IdleLimit = 256;
+
+    private const int PoolLimit = 256;
+    private readonly Stack<Lane> _pool = new();
 
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
@@ -66,13 +71,22 @@ internal sealed class ConversationGate
         {
             if (!_lanes.TryGetValue(conversationId, out var lane))
             {
-                lane = _lanes.GetOrAdd(conversationId, static id => new Lane(id));
+                var fresh = Rent(conversationId);
+                if (!_lanes.TryAdd(conversationId, fresh))
+                {
+                    Return(fresh); // never seen by anyone: another caller added the conversation's lane first
+                    continue;
+                }
+
+                lane = fresh;
             }
 
             lock (lane)
             {
-                // Retired under this lock together with its removal: a lane not retired is the gate's lane for the conversation.
-                if (lane.Retired)
+                // Only the lane the gate holds for the conversation may be joined. A lane is retired and removed under this
+                // same lock, so the check holds until we are counted in; a lane rented but not (or not yet) added is not
+                // the gate's, and one retired and reused since we looked it up is no longer this conversation's.
+                if (lane.Retired || !_lanes.TryGetValue(conversationId, out var current) || !ReferenceEquals(current, lane))
                 {
                     continue;
                 }
@@ -102,8 +116,13 @@ internal sealed class ConversationGate
                 return;
             }
 
-            RetireIfOverLimit(lane);
+            if (!RetireIfOverLimit(lane))
+            {
+                return;
+            }
         }
+
+        Return(lane);
     }
 
     /// <summary>
@@ -124,25 +143,70 @@ internal sealed class ConversationGate
                 lane.Semaphore.Wait(0, CancellationToken.None);
             }
 
-            RetireIfOverLimit(lane);
+            if (!RetireIfOverLimit(lane))
+            {
+                return;
+            }
         }
+
+        Return(lane);
     }
 
-    /// <summary>Retires a lane nobody is in when the gate holds more than <see cref="IdleLimit"/> lanes (under the lane's lock).</summary>
-    private void RetireIfOverLimit(Lane lane)
+    /// <summary>
+    /// Retires a lane nobody is in when the gate holds more than <see cref="IdleLimit"/> lanes (under the lane's lock);
+    /// true when it did (the caller pools it, after the lock).
+    /// </summary>
+    private bool RetireIfOverLimit(Lane lane)
     {
         if (_lanes.Count <= IdleLimit)
         {
-            return;
+            return false;
         }
 
         lane.Retired = true;
-        _lanes.TryRemove(new KeyValuePair<string, Lane>(lane.ConversationId, lane));
+        _lanes.TryRemove(new KeyValuePair<string, Lane>(lane.ConversationId!, lane));
+        return true;
     }
 
-    internal sealed class Lane(string conversationId)
+    private Lane Rent(string conversationId)
     {
-        public string ConversationId { get; } = conversationId;
+        Lane? lane;
+        lock (_pool)
+        {
+            _pool.TryPop(out lane);
+        }
+
+        lane ??= new Lane();
+        lock (lane)
+        {
+            lane.ConversationId = conversationId;
+            lane.Retired = false;
+        }
+
+        return lane;
+    }
+
+    /// <summary>Pools a retired lane (nobody in it or waiting: its semaphore, if it has one, holds no hand-on).</summary>
+    private void Return(Lane lane)
+    {
+        lock (lane)
+        {
+            lane.Retired = true;
+            lane.ConversationId = null;
+        }
+
+        lock (_pool)
+        {
+            if (_pool.Count < PoolLimit)
+            {
+                _pool.Push(lane);
+            }
+        }
+    }
+
+    internal sealed class Lane
+    {
+        public string? ConversationId { get; set; }
 
         /// <summary>The one in the lane and those waiting for it (under the lane's lock; read without it only for counting).</summary>
         public int Users;

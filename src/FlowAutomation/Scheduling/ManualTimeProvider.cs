@@ -10,15 +10,17 @@ public sealed class ManualTimeProvider : TimeProvider
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
 
-    // The time now, as one immutable value: replaced under the lock when the clock moves, read without it (a
-    // DateTimeOffset cannot be read in one piece; the dry run reads the clock several times per event).
-    private Instant _now;
+    // The time now, written under the lock and read without it (the dry run reads the clock several times per event): its
+    // UTC ticks, read in one piece; a time set with an offset other than zero is held whole, as one reference, instead.
+    private long _utcTicks;
+    private Instant? _withOffset;
 
-    public ManualTimeProvider(DateTimeOffset start) => _now = new(start.ToUniversalTime());
+    public ManualTimeProvider(DateTimeOffset start) => _utcTicks = start.UtcTicks;
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
-    public override DateTimeOffset GetUtcNow() => Volatile.Read(ref _now).At;
+    public override DateTimeOffset GetUtcNow() =>
+        Volatile.Read(ref _withOffset)?.At ?? new DateTimeOffset(Volatile.Read(ref _utcTicks), TimeSpan.Zero);
 
     public void Advance(TimeSpan by)
     {
@@ -34,9 +36,9 @@ public sealed class ManualTimeProvider : TimeProvider
             ManualTimer? next;
             lock (_gate)
             {
-                if (at < _now.At)
+                if (at < GetUtcNow())
                 {
-                    throw new ArgumentOutOfRangeException(nameof(at), $"the clock cannot go back from {_now.At:O} to {at:O}");
+                    throw new ArgumentOutOfRangeException(nameof(at), $"the clock cannot go back from {GetUtcNow():O} to {at:O}");
                 }
 
                 next = FirstDue(at);
@@ -46,7 +48,7 @@ public sealed class ManualTimeProvider : TimeProvider
                     return;
                 }
 
-                if (next.DueAt > _now.At)
+                if (next.DueAt > GetUtcNow())
                 {
                     MoveTo(next.DueAt);
                 }
@@ -57,12 +59,21 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
-    /// <summary>Sets the time now (under the lock); a new value only when it differs from the one held, to the offset.</summary>
+    /// <summary>Sets the time now (under the lock), as it is given (its offset too).</summary>
     private void MoveTo(DateTimeOffset at)
     {
-        if (!_now.At.EqualsExact(at))
+        if (at.Offset == TimeSpan.Zero)
         {
-            Volatile.Write(ref _now, new Instant(at));
+            // The ticks first: a reader that sees no time with an offset then reads these ticks or later ones.
+            Volatile.Write(ref _utcTicks, at.UtcTicks);
+            if (_withOffset is not null)
+            {
+                Volatile.Write(ref _withOffset, null);
+            }
+        }
+        else if (!GetUtcNow().EqualsExact(at))
+        {
+            Volatile.Write(ref _withOffset, new Instant(at));
         }
     }
 
@@ -108,7 +119,7 @@ public sealed class ManualTimeProvider : TimeProvider
                 _period = period;
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
-                    DueAt = owner._now.At + dueTime;
+                    DueAt = owner.GetUtcNow() + dueTime;
                     owner._timers.Add(this);
                 }
             }
