@@ -88,9 +88,16 @@ public sealed class EngineStore(IConversationStore conversations, IMessageOutbox
             await scheduler.ScheduleAsync(commit.Schedule[i], cancellationToken).ConfigureAwait(false);
         }
 
-        for (var i = 0; i < commit.Trace.Count; i++)
+        if (trace is TraceLog log)
         {
-            trace.Write(commit.Trace[i]);
+            log.WriteAll(commit.Trace); // the commit's records under one lock
+        }
+        else
+        {
+            for (var i = 0; i < commit.Trace.Count; i++)
+            {
+                trace.Write(commit.Trace[i]);
+            }
         }
 
         return CommitResult.Committed;

@@ -70,14 +70,33 @@ internal static partial class TranscriptJson
         {
             lock (_gate)
             {
-                WriteRecord(_writer, record, _texts);
-                _writer.Flush();
-                _buffer.Write("\n"u8);
-                _writer.Reset();
-                if (_buffer.WrittenCount >= 48 * 1024)
+                WriteLine(record);
+            }
+        }
+
+        /// <summary>As <see cref="Write"/> for each record in order, under one lock.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void WriteAll(IReadOnlyList<TraceRecord> records)
+        {
+            lock (_gate)
+            {
+                for (var i = 0; i < records.Count; i++)
                 {
-                    Drain();
+                    WriteLine(records[i]);
                 }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void WriteLine(TraceRecord record)
+        {
+            WriteRecord(_writer, record, _texts);
+            _writer.Flush();
+            _buffer.Write("\n"u8);
+            _writer.Reset();
+            if (_buffer.WrittenCount >= 48 * 1024)
+            {
+                Drain();
             }
         }
 

@@ -9,19 +9,18 @@ public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
-    private DateTimeOffset _now;
 
-    public ManualTimeProvider(DateTimeOffset start) => _now = start.ToUniversalTime();
+    // The time now, written under the lock and read without it (the dry run reads the clock several times per event): its
+    // UTC ticks, read in one piece; a time set with an offset other than zero is held whole, as one reference, instead.
+    private long _utcTicks;
+    private Instant? _withOffset;
+
+    public ManualTimeProvider(DateTimeOffset start) => _utcTicks = start.UtcTicks;
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_gate)
-        {
-            return _now;
-        }
-    }
+    public override DateTimeOffset GetUtcNow() =>
+        Volatile.Read(ref _withOffset)?.At ?? new DateTimeOffset(Volatile.Read(ref _utcTicks), TimeSpan.Zero);
 
     public void Advance(TimeSpan by)
     {
@@ -37,24 +36,51 @@ public sealed class ManualTimeProvider : TimeProvider
             ManualTimer? next;
             lock (_gate)
             {
-                if (at < _now)
+                if (at < GetUtcNow())
                 {
-                    throw new ArgumentOutOfRangeException(nameof(at), $"the clock cannot go back from {_now:O} to {at:O}");
+                    throw new ArgumentOutOfRangeException(nameof(at), $"the clock cannot go back from {GetUtcNow():O} to {at:O}");
                 }
 
                 next = FirstDue(at);
                 if (next is null)
                 {
-                    _now = at;
+                    MoveTo(at);
                     return;
                 }
 
-                _now = next.DueAt > _now ? next.DueAt : _now;
+                if (next.DueAt > GetUtcNow())
+                {
+                    MoveTo(next.DueAt);
+                }
                 next.Reschedule();
             }
 
             next.Fire();
         }
+    }
+
+    /// <summary>Sets the time now (under the lock), as it is given (its offset too).</summary>
+    private void MoveTo(DateTimeOffset at)
+    {
+        if (at.Offset == TimeSpan.Zero)
+        {
+            // The ticks first: a reader that sees no time with an offset then reads these ticks or later ones.
+            Volatile.Write(ref _utcTicks, at.UtcTicks);
+            if (_withOffset is not null)
+            {
+                Volatile.Write(ref _withOffset, null);
+            }
+        }
+        else if (!GetUtcNow().EqualsExact(at))
+        {
+            Volatile.Write(ref _withOffset, new Instant(at));
+        }
+    }
+
+    /// <summary>A time, as one reference that is read in one piece.</summary>
+    private sealed class Instant(DateTimeOffset at)
+    {
+        public DateTimeOffset At { get; } = at;
     }
 
     /// <summary>The timer due first at or before <paramref name="at"/> (the first of equals), or null; under the lock, without allocating.</summary>
@@ -93,7 +119,7 @@ public sealed class ManualTimeProvider : TimeProvider
                 _period = period;
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
-                    DueAt = owner._now + dueTime;
+                    DueAt = owner.GetUtcNow() + dueTime;
                     owner._timers.Add(this);
                 }
             }

@@ -10,6 +10,9 @@ public sealed class VirtualFollowUpScheduler(ManualTimeProvider clock) : IFollow
     private readonly Dictionary<string, (FollowUpJob Job, long Sequence)> _jobs = new(StringComparer.Ordinal);
     private long _sequence;
 
+    // How many jobs wait, written under the lock and read without it: most events of a scenario find none due.
+    private int _waiting;
+
     public ManualTimeProvider Clock { get; } = clock;
 
     public ValueTask ScheduleAsync(FollowUpJob job, CancellationToken cancellationToken)
@@ -17,6 +20,7 @@ public sealed class VirtualFollowUpScheduler(ManualTimeProvider clock) : IFollow
         lock (_gate)
         {
             _jobs.TryAdd(job.Id, (job, _sequence++));
+            Volatile.Write(ref _waiting, _jobs.Count);
         }
 
         return ValueTask.CompletedTask;
@@ -26,7 +30,9 @@ public sealed class VirtualFollowUpScheduler(ManualTimeProvider clock) : IFollow
     {
         lock (_gate)
         {
-            return ValueTask.FromResult(_jobs.Remove(jobId));
+            var removed = _jobs.Remove(jobId);
+            Volatile.Write(ref _waiting, _jobs.Count);
+            return ValueTask.FromResult(removed);
         }
     }
 
@@ -89,6 +95,11 @@ public sealed class VirtualFollowUpScheduler(ManualTimeProvider clock) : IFollow
     /// <summary>The first job due at or before <paramref name="until"/> (by due time, then scheduling order), taken out; null when none is due.</summary>
     private FollowUpJob? Next(DateTimeOffset until)
     {
+        if (Volatile.Read(ref _waiting) == 0)
+        {
+            return null; // as the pass below finds with no job: without the lock
+        }
+
         lock (_gate)
         {
             // Called before every event of a scenario, most often with no job waiting: one pass, nothing allocated.
@@ -108,6 +119,7 @@ public sealed class VirtualFollowUpScheduler(ManualTimeProvider clock) : IFollow
             }
 
             _jobs.Remove(next.Job.Id);
+            Volatile.Write(ref _waiting, _jobs.Count);
             return next.Job;
         }
     }

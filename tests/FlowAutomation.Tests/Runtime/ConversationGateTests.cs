@@ -3,9 +3,9 @@ using FlowAutomation.Runtime;
 namespace FlowAutomation.Tests.Runtime;
 
 /// <summary>
-/// The engine's gate: one lane per conversation, retired when the last one leaves and pooled for the next
-/// conversation. A pooled lane must never make two conversations wait for each other, and a wait that is cancelled
-/// must not keep its lane open.
+/// The engine's gate: one lane per conversation, entered at once when nobody is in it and handed on to one waiter when
+/// somebody is; kept idle for the conversation's next event up to <see cref="ConversationGate.IdleLimit"/> lanes, retired
+/// past that. Two conversations never wait for each other, and a wait that is cancelled must not keep its lane open.
 /// </summary>
 public sealed class ConversationGateTests
 {
@@ -29,8 +29,8 @@ public sealed class ConversationGateTests
     public async Task Enter_LaneReusedByAnotherConversation_DoesNotWaitForIt()
     {
         var gate = new ConversationGate();
-        (await gate.EnterAsync("c-1", CancellationToken.None)).Dispose(); // c-1's lane is retired and pooled
-        var second = await gate.EnterAsync("c-2", CancellationToken.None); // c-2 takes the pooled lane
+        (await gate.EnterAsync("c-1", CancellationToken.None)).Dispose(); // c-1's lane is left idle
+        var second = await gate.EnterAsync("c-2", CancellationToken.None);
 
         var first = gate.EnterAsync("c-1", CancellationToken.None).AsTask();
 
@@ -76,7 +76,7 @@ public sealed class ConversationGateTests
     }
 
     [Fact]
-    public async Task Enter_ManyConversationsAtOnce_EachRunsAloneAndAllLanesRetire()
+    public async Task Enter_ManyConversationsAtOnce_EachRunsAloneAndNoLaneStaysOpen()
     {
         var gate = new ConversationGate();
         var inside = new int[8];
@@ -97,5 +97,109 @@ public sealed class ConversationGateTests
 
         Assert.Equal(0, overlaps);
         Assert.Equal(0, gate.OpenLanes);
+    }
+
+    [Fact]
+    public async Task Enter_AfterTheLastLeft_TakesTheIdleLaneAtOnce()
+    {
+        var gate = new ConversationGate();
+        (await gate.EnterAsync("c-1", CancellationToken.None)).Dispose();
+        Assert.Equal(0, gate.OpenLanes);
+        Assert.Equal(1, gate.KeptLanes);
+
+        var next = gate.EnterAsync("c-1", CancellationToken.None);
+
+        Assert.True(next.IsCompletedSuccessfully);
+        Assert.Equal(1, gate.OpenLanes);
+        Assert.Equal(1, gate.KeptLanes); // the same lane, not a second one
+        (await next).Dispose();
+    }
+
+    [Fact]
+    public async Task Leave_MoreLanesThanTheIdleLimit_RetiresLanesNobodyIsIn()
+    {
+        var gate = new ConversationGate();
+        var count = ConversationGate.IdleLimit + 10;
+        var leases = new List<ConversationGate.Lease>();
+        for (var i = 0; i < count; i++)
+        {
+            leases.Add(await gate.EnterAsync("c-" + i, CancellationToken.None));
+        }
+
+        Assert.Equal(count, gate.OpenLanes);
+        leases.ForEach(lease => lease.Dispose());
+
+        Assert.Equal(0, gate.OpenLanes);
+        Assert.Equal(ConversationGate.IdleLimit, gate.KeptLanes);
+        var again = gate.EnterAsync("c-0", CancellationToken.None); // its lane was retired: a new one, free
+        Assert.True(again.IsCompletedSuccessfully);
+        (await again).Dispose();
+    }
+
+    [Fact]
+    public async Task Enter_ThreeInOneLane_HandedOnOneAtATimeInTurn()
+    {
+        var gate = new ConversationGate();
+        var first = await gate.EnterAsync("c-1", CancellationToken.None);
+        var second = gate.EnterAsync("c-1", CancellationToken.None).AsTask();
+        var third = gate.EnterAsync("c-1", CancellationToken.None).AsTask();
+        Assert.False(second.IsCompleted);
+        Assert.False(third.IsCompleted);
+
+        first.Dispose();
+        var next = await Task.WhenAny(second, third).WaitAsync(Patience);
+        var other = next == second ? third : second;
+        Assert.False(other.IsCompleted); // one handed on, the other still waits
+
+        (await next).Dispose();
+        (await other.WaitAsync(Patience)).Dispose();
+        Assert.Equal(0, gate.OpenLanes);
+        var last = gate.EnterAsync("c-1", CancellationToken.None);
+        Assert.True(last.IsCompletedSuccessfully);
+        (await last).Dispose();
+    }
+
+    [Fact]
+    public async Task Enter_ManyWaitersSomeCancelled_NeverTwoInALaneAndTheLaneEndsFree()
+    {
+        // Cancellations race the hand-ons: a hand-on that comes too late for a cancelled waiter must go to the next
+        // one or be taken back, never let two in at once or leave the lane taken.
+        var gate = new ConversationGate();
+        var inside = 0;
+        var overlaps = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 600).Select(i => Task.Run(async () =>
+        {
+            using var cancel = new CancellationTokenSource();
+            if (i % 3 == 0)
+            {
+                cancel.CancelAfter(TimeSpan.FromTicks(i % 7));
+            }
+
+            ConversationGate.Lease lease;
+            try
+            {
+                lease = await gate.EnterAsync("c-1", cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (Interlocked.Increment(ref inside) != 1)
+            {
+                Interlocked.Increment(ref overlaps);
+            }
+
+            await Task.Yield();
+            Interlocked.Decrement(ref inside);
+            lease.Dispose();
+        }))).WaitAsync(Patience);
+
+        Assert.Equal(0, overlaps);
+        Assert.Equal(0, gate.OpenLanes);
+        var next = gate.EnterAsync("c-1", CancellationToken.None);
+        Assert.True(next.IsCompletedSuccessfully);
+        (await next).Dispose();
     }
 }

@@ -166,6 +166,26 @@ public sealed class VirtualFollowUpSchedulerTests : FollowUpSchedulerContractTes
         Assert.Equal(Start.AddHours(3), clock.GetUtcNow());
     }
 
+    [Fact]
+    public async Task RunDue_NothingWaitingThenScheduledAndCancelled_FiresOnlyWhatWaits()
+    {
+        // RunDue skips its lock while no job waits: the count it reads must follow schedules, cancels and firings.
+        var clock = new ManualTimeProvider(Start);
+        var scheduler = new VirtualFollowUpScheduler(clock);
+        var handler = new RecordingHandler { Clock = clock };
+        Assert.Equal(0, await scheduler.RunDueAsync(Start.AddHours(1), handler, default));
+
+        await scheduler.ScheduleAsync(Job("a#1", TimeSpan.FromHours(2)), default);
+        var cancelled = Job("b#1", TimeSpan.FromHours(3));
+        await scheduler.ScheduleAsync(cancelled, default);
+        Assert.True(await scheduler.CancelAsync(cancelled.Id, default));
+
+        Assert.Equal(1, await scheduler.RunDueAsync(Start.AddHours(4), handler, default));
+        await scheduler.ScheduleAsync(Job("c#1", TimeSpan.FromHours(5)), default);
+        Assert.Equal(1, await scheduler.RunDueAsync(Start.AddHours(6), handler, default));
+        Assert.Equal(["a#1", "c#1"], handler.Fired.Select(f => f.Job.FollowUpId));
+    }
+
     private sealed class ChainingHandler(VirtualFollowUpScheduler scheduler, ManualTimeProvider clock) : IFollowUpHandler
     {
         public List<string> Fired { get; } = [];

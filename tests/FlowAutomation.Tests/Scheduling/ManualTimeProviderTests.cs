@@ -17,6 +17,22 @@ public sealed class ManualTimeProviderTests
     }
 
     [Fact]
+    public void SetUtcNow_TimeWithAnOffsetThenUtc_ReadsBackEachAsSet()
+    {
+        // The clock is read without a lock: UTC times as ticks, a time with another offset held whole.
+        var clock = new ManualTimeProvider(Start);
+        var singapore = new DateTimeOffset(2026, 3, 2, 18, 0, 0, TimeSpan.FromHours(8));
+
+        clock.SetUtcNow(singapore);
+        var first = clock.GetUtcNow();
+        clock.SetUtcNow(Start.AddHours(11));
+        var second = clock.GetUtcNow();
+
+        Assert.True(first.EqualsExact(singapore), $"{first:O}");
+        Assert.True(second.EqualsExact(Start.AddHours(11)), $"{second:O}");
+    }
+
+    [Fact]
     public void SetUtcNow_Backwards_Throws()
     {
         var clock = new ManualTimeProvider(Start);
