@@ -24,6 +24,10 @@ internal sealed class ConversationGate
 
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
+    // How many lanes _lanes holds, kept beside it: the dictionary's Count takes every one of its locks, and a leaver
+    // asks on every event that empties a lane.
+    private int _keptCount;
+
     /// <summary>How many lanes are open (someone in them or waiting); lanes kept idle are not counted.</summary>
     internal int OpenLanes => _lanes.Values.Count(lane => Volatile.Read(ref lane.Users) > 0);
 
@@ -78,6 +82,7 @@ internal sealed class ConversationGate
                     continue;
                 }
 
+                Interlocked.Increment(ref _keptCount);
                 lane = fresh;
             }
 
@@ -158,13 +163,17 @@ internal sealed class ConversationGate
     /// </summary>
     private bool RetireIfOverLimit(Lane lane)
     {
-        if (_lanes.Count <= IdleLimit)
+        if (Volatile.Read(ref _keptCount) <= IdleLimit)
         {
             return false;
         }
 
         lane.Retired = true;
-        _lanes.TryRemove(new KeyValuePair<string, Lane>(lane.ConversationId!, lane));
+        if (_lanes.TryRemove(new KeyValuePair<string, Lane>(lane.ConversationId!, lane)))
+        {
+            Interlocked.Decrement(ref _keptCount);
+        }
+
         return true;
     }
 

@@ -137,6 +137,31 @@ public sealed class ConversationGateTests
     }
 
     [Fact]
+    public async Task Leave_ManyConversationsChurnedInParallel_KeepsExactlyTheIdleLimitAfterwards()
+    {
+        // The gate counts its lanes beside the dictionary; a count that drifted from it under concurrency would retire
+        // lanes below the limit (counted too many) or keep more than the limit (counted too few).
+        var gate = new ConversationGate();
+        var workers = Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker);
+            for (var i = 0; i < 2_000; i++)
+            {
+                using var lease = await gate.EnterAsync("c-" + random.Next(1_000), CancellationToken.None);
+            }
+        }));
+        await Task.WhenAll(workers);
+        Assert.Equal(0, gate.OpenLanes);
+
+        for (var i = 0; i < ConversationGate.IdleLimit + 50; i++)
+        {
+            (await gate.EnterAsync("fresh-" + i, CancellationToken.None)).Dispose();
+        }
+
+        Assert.Equal(ConversationGate.IdleLimit, gate.KeptLanes);
+    }
+
+    [Fact]
     public async Task Enter_ThreeInOneLane_HandedOnOneAtATimeInTurn()
     {
         var gate = new ConversationGate();
