@@ -88,17 +88,7 @@ public sealed class EngineStore(IConversationStore conversations, IMessageOutbox
             await scheduler.ScheduleAsync(commit.Schedule[i], cancellationToken).ConfigureAwait(false);
         }
 
-        if (trace is TraceLog log)
-        {
-            log.WriteAll(commit.Trace); // the commit's records under one lock
-        }
-        else
-        {
-            for (var i = 0; i < commit.Trace.Count; i++)
-            {
-                trace.Write(commit.Trace[i]);
-            }
-        }
+        trace.WriteAll(commit.Trace); // the commit's records, under one lock where the sink takes one
 
         return CommitResult.Committed;
     }

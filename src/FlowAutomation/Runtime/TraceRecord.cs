@@ -123,6 +123,18 @@ public interface ITraceSink
 {
     void Write(TraceRecord record);
 
+    /// <summary>
+    /// Writes one commit's records, in order, as <see cref="Write"/> would one by one; a sink that locks per record may
+    /// take them under one lock instead.
+    /// </summary>
+    void WriteAll(IReadOnlyList<TraceRecord> records)
+    {
+        for (var i = 0; i < records.Count; i++)
+        {
+            Write(records[i]);
+        }
+    }
+
     /// <summary>False for a sink that drops every record: the engine then builds none (see <see cref="IEngineStore.WantsTrace"/>).</summary>
     bool KeepsRecords => true;
 }
@@ -185,19 +197,9 @@ public sealed class TraceLog : ITraceSink
     /// (the forwarded JSON Lines sink's too): a dry run's event commits several records.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void WriteAll(IReadOnlyList<TraceRecord> records)
+    public void WriteAll(IReadOnlyList<TraceRecord> records)
     {
-        if (_forward is TranscriptJson.JsonLinesSink lines)
-        {
-            lines.WriteAll(records);
-        }
-        else if (_forward is { } forward)
-        {
-            for (var i = 0; i < records.Count; i++)
-            {
-                forward.Write(records[i]);
-            }
-        }
+        _forward?.WriteAll(records);
 
         // The lock is taken only when a record is kept (a streamed dry run keeps few).
         var first = 0;
