@@ -89,9 +89,6 @@ internal static partial class TranscriptJson
             Quoted(value);
         }
 
-        /// <summary>A member whose value is already encoded (<see cref="JsonEncodedText.EncodedUtf8Bytes"/>).</summary>
-        public void String(ReadOnlySpan<byte> name, JsonEncodedText value) => String(name, value.EncodedUtf8Bytes);
-
         /// <summary>A member whose value is UTF-8 that needs no escaping.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void String(ReadOnlySpan<byte> name, ReadOnlySpan<byte> encoded)

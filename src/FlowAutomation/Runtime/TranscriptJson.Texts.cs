@@ -91,33 +91,43 @@ internal static partial class TranscriptJson
             return line;
         }
 
-        /// <summary>The time as the writer writes a <see cref="DateTimeOffset"/>, formatted again only when it changes.</summary>
+        /// <summary>
+        /// The time as the writer writes a <see cref="DateTimeOffset"/> (without its quotes; nothing in it needs escaping),
+        /// formatted again only when it changes, into the same bytes.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public JsonEncodedText Time(LastTime last, DateTimeOffset time)
+        public ReadOnlySpan<byte> Time(LastTime last, DateTimeOffset time)
         {
-            if (last.Set && last.Time.EqualsExact(time))
+            if (last.Length > 0 && last.Time.EqualsExact(time))
             {
-                return last.Text;
+                return last.Text.AsSpan(0, last.Length);
             }
 
             _scratch.ResetWrittenCount();
             _scratchWriter.Reset();
             _scratchWriter.WriteStringValue(time);
             _scratchWriter.Flush();
-            (last.Time, last.Text, last.Set) = (time, JsonEncodedText.Encode(_scratch.WrittenSpan[1..^1], Options.Encoder), true);
-            return last.Text;
+            var text = _scratch.WrittenSpan[1..^1];
+            if (last.Text.Length < text.Length)
+            {
+                last.Text = new byte[text.Length];
+            }
+
+            text.CopyTo(last.Text);
+            (last.Time, last.Length) = (time, text.Length);
+            return last.Text.AsSpan(0, last.Length);
         }
 
         public void Dispose() => _scratchWriter.Dispose();
     }
 
-    /// <summary>The last time one member was written with, and its text.</summary>
+    /// <summary>The last time one member was written with, and its text (the first <see cref="Length"/> bytes; none before the first).</summary>
     private sealed class LastTime
     {
         public DateTimeOffset Time { get; set; }
 
-        public JsonEncodedText Text { get; set; }
+        public byte[] Text { get; set; } = new byte[40];
 
-        public bool Set { get; set; }
+        public int Length { get; set; }
     }
 }
