@@ -8,100 +8,126 @@ namespace FlowAutomation.Runtime;
 /// <summary>The transcript's constant texts, encoded for the JSON writer once instead of once per record.</summary>
 internal static partial class TranscriptJson
 {
-    /// <summary>The members' names, encoded once (nothing in them needs escaping).</summary>
+    /// <summary>The members' names as UTF-8 (nothing in them needs escaping).</summary>
     private static class Names
     {
-        public static readonly JsonEncodedText Kind = JsonEncodedText.Encode("kind"u8);
-        public static readonly JsonEncodedText At = JsonEncodedText.Encode("at"u8);
-        public static readonly JsonEncodedText Type = JsonEncodedText.Encode("type"u8);
-        public static readonly JsonEncodedText Description = JsonEncodedText.Encode("description"u8);
-        public static readonly JsonEncodedText Depth = JsonEncodedText.Encode("depth"u8);
-        public static readonly JsonEncodedText Flow = JsonEncodedText.Encode("flow"u8);
-        public static readonly JsonEncodedText Event = JsonEncodedText.Encode("event"u8);
-        public static readonly JsonEncodedText Fired = JsonEncodedText.Encode("fired"u8);
-        public static readonly JsonEncodedText WhyNot = JsonEncodedText.Encode("why_not"u8);
-        public static readonly JsonEncodedText Conditions = JsonEncodedText.Encode("conditions"u8);
-        public static readonly JsonEncodedText Path = JsonEncodedText.Encode("path"u8);
-        public static readonly JsonEncodedText Operator = JsonEncodedText.Encode("operator"u8);
-        public static readonly JsonEncodedText Expected = JsonEncodedText.Encode("expected"u8);
-        public static readonly JsonEncodedText Actual = JsonEncodedText.Encode("actual"u8);
-        public static readonly JsonEncodedText Note = JsonEncodedText.Encode("note"u8);
-        public static readonly JsonEncodedText Result = JsonEncodedText.Encode("result"u8);
-        public static readonly JsonEncodedText Node = JsonEncodedText.Encode("node"u8);
-        public static readonly JsonEncodedText Action = JsonEncodedText.Encode("action"u8);
-        public static readonly JsonEncodedText Status = JsonEncodedText.Encode("status"u8);
-        public static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason"u8);
-        public static readonly JsonEncodedText Content = JsonEncodedText.Encode("content"u8);
-        public static readonly JsonEncodedText Message = JsonEncodedText.Encode("message"u8);
-        public static readonly JsonEncodedText Detail = JsonEncodedText.Encode("detail"u8);
-        public static readonly JsonEncodedText Events = JsonEncodedText.Encode("events"u8);
-        public static readonly JsonEncodedText Sent = JsonEncodedText.Encode("sent"u8);
-        public static readonly JsonEncodedText Blocked = JsonEncodedText.Encode("blocked"u8);
-        public static readonly JsonEncodedText FollowUpsPending = JsonEncodedText.Encode("follow_ups_pending"u8);
-        public static readonly JsonEncodedText Window = JsonEncodedText.Encode("window"u8);
-        public static readonly JsonEncodedText OpensAt = JsonEncodedText.Encode("opens_at"u8);
-        public static readonly JsonEncodedText ClosesAt = JsonEncodedText.Encode("closes_at"u8);
-        public static readonly JsonEncodedText Open = JsonEncodedText.Encode("open"u8);
-        public static readonly JsonEncodedText Used = JsonEncodedText.Encode("used"u8);
-        public static readonly JsonEncodedText Allowed = JsonEncodedText.Encode("allowed"u8);
-        public static readonly JsonEncodedText Left = JsonEncodedText.Encode("left"u8);
-        public static readonly JsonEncodedText Empty = JsonEncodedText.Encode(string.Empty);
+        public static ReadOnlySpan<byte> Kind => "kind"u8;
+        public static ReadOnlySpan<byte> At => "at"u8;
+        public static ReadOnlySpan<byte> Type => "type"u8;
+        public static ReadOnlySpan<byte> Description => "description"u8;
+        public static ReadOnlySpan<byte> Depth => "depth"u8;
+        public static ReadOnlySpan<byte> Flow => "flow"u8;
+        public static ReadOnlySpan<byte> Event => "event"u8;
+        public static ReadOnlySpan<byte> Fired => "fired"u8;
+        public static ReadOnlySpan<byte> WhyNot => "why_not"u8;
+        public static ReadOnlySpan<byte> Conditions => "conditions"u8;
+        public static ReadOnlySpan<byte> Path => "path"u8;
+        public static ReadOnlySpan<byte> Operator => "operator"u8;
+        public static ReadOnlySpan<byte> Expected => "expected"u8;
+        public static ReadOnlySpan<byte> Actual => "actual"u8;
+        public static ReadOnlySpan<byte> Note => "note"u8;
+        public static ReadOnlySpan<byte> Result => "result"u8;
+        public static ReadOnlySpan<byte> Node => "node"u8;
+        public static ReadOnlySpan<byte> Action => "action"u8;
+        public static ReadOnlySpan<byte> Status => "status"u8;
+        public static ReadOnlySpan<byte> Reason => "reason"u8;
+        public static ReadOnlySpan<byte> Content => "content"u8;
+        public static ReadOnlySpan<byte> Message => "message"u8;
+        public static ReadOnlySpan<byte> Detail => "detail"u8;
+        public static ReadOnlySpan<byte> Events => "events"u8;
+        public static ReadOnlySpan<byte> Sent => "sent"u8;
+        public static ReadOnlySpan<byte> Blocked => "blocked"u8;
+        public static ReadOnlySpan<byte> FollowUpsPending => "follow_ups_pending"u8;
+        public static ReadOnlySpan<byte> Window => "window"u8;
+        public static ReadOnlySpan<byte> OpensAt => "opens_at"u8;
+        public static ReadOnlySpan<byte> ClosesAt => "closes_at"u8;
+        public static ReadOnlySpan<byte> Open => "open"u8;
+        public static ReadOnlySpan<byte> Used => "used"u8;
+        public static ReadOnlySpan<byte> Allowed => "allowed"u8;
+        public static ReadOnlySpan<byte> Left => "left"u8;
 
         // The records' kinds (TraceRecord.Kind), as values.
-        public static readonly JsonEncodedText EventKind = JsonEncodedText.Encode("event"u8);
-        public static readonly JsonEncodedText RuleKind = JsonEncodedText.Encode("rule"u8);
-        public static readonly JsonEncodedText ActionKind = JsonEncodedText.Encode("action"u8);
+        public static ReadOnlySpan<byte> EventKind => "event"u8;
+        public static ReadOnlySpan<byte> RuleKind => "rule"u8;
+        public static ReadOnlySpan<byte> ActionKind => "action"u8;
     }
 
-    /// <summary>A condition line's constant texts, encoded as the writer would (<see cref="ExplainForm.LinePath"/>…).</summary>
-    private readonly record struct LineTexts(JsonEncodedText Path, JsonEncodedText Operator, JsonEncodedText Expected);
-
     /// <summary>
-    /// One sink's encoded texts: each condition node's line texts, encoded at its first line, and the last record time
-    /// (the records of one event share it). Used under the sink's lock.
+    /// One sink's encoded texts: each condition node's line members (path, operator, expected), encoded at its first
+    /// line, and the last time written in each of a record's time members (the records of one event share them). Used
+    /// under the sink's lock.
     /// </summary>
     private sealed class Texts : IDisposable
     {
-        private readonly Dictionary<ExplainForm, LineTexts> _lines = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<ExplainForm, byte[]> _lines = new(ReferenceEqualityComparer.Instance);
         private readonly ArrayBufferWriter<byte> _scratch = new(64);
         private readonly Utf8JsonWriter _scratchWriter;
-        private DateTimeOffset _time;
-        private JsonEncodedText _timeText;
-        private bool _timeSet;
 
         public Texts() => _scratchWriter = new Utf8JsonWriter(_scratch, Options);
 
+        public LastTime At { get; } = new();
+
+        public LastTime OpensAt { get; } = new();
+
+        public LastTime ClosesAt { get; } = new();
+
+        /// <summary>A condition line's first members, <c>"path":…,"operator":…,"expected":…</c>, as the writer writes them.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public LineTexts Line(ExplainForm form)
+        public byte[] Line(ExplainForm form)
         {
             if (!_lines.TryGetValue(form, out var line))
             {
-                line = new LineTexts(Encode(form.LinePath), Encode(form.LineOperator), Encode(form.LineExpected));
+                _scratch.ResetWrittenCount();
+                _scratchWriter.Reset();
+                _scratchWriter.WriteStartObject();
+                _scratchWriter.WriteString("path"u8, form.LinePath);
+                _scratchWriter.WriteString("operator"u8, form.LineOperator);
+                _scratchWriter.WriteString("expected"u8, form.LineExpected);
+                _scratchWriter.Flush();
+                line = _scratch.WrittenSpan[1..].ToArray();
                 _lines.Add(form, line);
             }
 
             return line;
         }
 
-        /// <summary>The time as the writer writes a <see cref="DateTimeOffset"/>, encoded once while it repeats.</summary>
+        /// <summary>
+        /// The time as the writer writes a <see cref="DateTimeOffset"/> (without its quotes; nothing in it needs escaping),
+        /// formatted again only when it changes, into the same bytes.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public JsonEncodedText Time(DateTimeOffset time)
+        public ReadOnlySpan<byte> Time(LastTime last, DateTimeOffset time)
         {
-            if (_timeSet && _time.EqualsExact(time))
+            if (last.Length > 0 && last.Time.EqualsExact(time))
             {
-                return _timeText;
+                return last.Text.AsSpan(0, last.Length);
             }
 
             _scratch.ResetWrittenCount();
             _scratchWriter.Reset();
             _scratchWriter.WriteStringValue(time);
             _scratchWriter.Flush();
-            (_time, _timeText, _timeSet) = (time, JsonEncodedText.Encode(_scratch.WrittenSpan[1..^1], Options.Encoder), true);
-            return _timeText;
+            var text = _scratch.WrittenSpan[1..^1];
+            if (last.Text.Length < text.Length)
+            {
+                last.Text = new byte[text.Length];
+            }
+
+            text.CopyTo(last.Text);
+            (last.Time, last.Length) = (time, text.Length);
+            return last.Text.AsSpan(0, last.Length);
         }
 
         public void Dispose() => _scratchWriter.Dispose();
+    }
 
-        private static JsonEncodedText Encode(string value) => JsonEncodedText.Encode(value, Options.Encoder);
+    /// <summary>The last time one member was written with, and its text (the first <see cref="Length"/> bytes; none before the first).</summary>
+    private sealed class LastTime
+    {
+        public DateTimeOffset Time { get; set; }
+
+        public byte[] Text { get; set; } = new byte[40];
+
+        public int Length { get; set; }
     }
 }

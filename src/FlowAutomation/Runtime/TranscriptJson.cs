@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -44,26 +43,17 @@ internal static partial class TranscriptJson
     /// </summary>
     internal sealed class JsonLinesSink : ITraceSink, IDisposable
     {
-        private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-        private readonly Utf8JsonWriter _writer;
+        private readonly JsonLine _line = new(64 * 1024);
         private readonly TextWriter? _output;
         private readonly Stream? _bytes;
         private readonly Lock _gate = new();
         private readonly Texts _texts = new();
         private char[] _chars = [];
 
-        public JsonLinesSink(TextWriter output)
-        {
-            _output = output;
-            _writer = new Utf8JsonWriter(_buffer, Options);
-        }
+        public JsonLinesSink(TextWriter output) => _output = output;
 
         /// <summary>A sink that writes the lines' UTF-8 bytes to <paramref name="output"/> as they are; flushing it is the caller's.</summary>
-        public JsonLinesSink(Stream output)
-        {
-            _bytes = output;
-            _writer = new Utf8JsonWriter(_buffer, Options);
-        }
+        public JsonLinesSink(Stream output) => _bytes = output;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Write(TraceRecord record)
@@ -90,11 +80,9 @@ internal static partial class TranscriptJson
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WriteLine(TraceRecord record)
         {
-            WriteRecord(_writer, record, _texts);
-            _writer.Flush();
-            _buffer.Write("\n"u8);
-            _writer.Reset();
-            if (_buffer.WrittenCount >= 48 * 1024)
+            WriteRecord(_line, record, _texts);
+            _line.EndLine();
+            if (_line.Count >= 48 * 1024)
             {
                 Drain();
             }
@@ -106,7 +94,7 @@ internal static partial class TranscriptJson
             lock (_gate)
             {
                 Drain();
-                _writer.Dispose();
+                _line.Dispose();
                 _texts.Dispose();
             }
         }
@@ -114,65 +102,65 @@ internal static partial class TranscriptJson
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Drain()
         {
-            if (_buffer.WrittenCount == 0)
+            if (_line.Count == 0)
             {
                 return;
             }
 
             if (_bytes is not null)
             {
-                _bytes.Write(_buffer.WrittenSpan);
-                _buffer.ResetWrittenCount();
+                _bytes.Write(_line.Written);
+                _line.Clear();
                 return;
             }
 
-            var needed = Encoding.UTF8.GetMaxCharCount(_buffer.WrittenCount);
+            var needed = Encoding.UTF8.GetMaxCharCount(_line.Count);
             if (_chars.Length < needed)
             {
                 _chars = new char[needed];
             }
 
-            var count = Encoding.UTF8.GetChars(_buffer.WrittenSpan, _chars);
+            var count = Encoding.UTF8.GetChars(_line.Written, _chars);
             _output!.Write(_chars, 0, count);
-            _buffer.ResetWrittenCount();
+            _line.Clear();
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteRecord(Utf8JsonWriter w, TraceRecord record, Texts texts)
+    private static void WriteRecord(JsonLine w, TraceRecord record, Texts texts)
     {
-        w.WriteStartObject();
+        w.StartObject();
         switch (record)
         {
             case EventTrace:
-                w.WriteString(Names.Kind, Names.EventKind);
+                w.String(Names.Kind, Names.EventKind);
                 break;
             case RuleTrace:
-                w.WriteString(Names.Kind, Names.RuleKind);
+                w.String(Names.Kind, Names.RuleKind);
                 break;
             case ActionTrace:
-                w.WriteString(Names.Kind, Names.ActionKind);
+                w.String(Names.Kind, Names.ActionKind);
                 break;
             default:
-                w.WriteString(Names.Kind, record.Kind);
+                w.String(Names.Kind, record.Kind);
                 break;
         }
 
-        w.WriteString(Names.At, texts.Time(record.At));
+        w.String(Names.At, texts.Time(texts.At, record.At));
         switch (record)
         {
             case EventTrace e:
-                OptionalString(w, Names.Type, e.Type);
-                OptionalString(w, Names.Description, e.Description);
-                w.WriteNumber(Names.Depth, e.Depth);
-                Window(w, e.Window);
+                w.OptionalString(Names.Type, e.Type);
+                w.OptionalString(Names.Description, e.Description);
+                w.Number(Names.Depth, e.Depth);
+                Window(w, e.Window, texts);
                 break;
             case RuleTrace r:
-                OptionalString(w, Names.Flow, r.Flow);
-                OptionalString(w, Names.Event, r.EventType);
-                w.WriteBoolean(Names.Fired, r.Fired);
-                OptionalString(w, Names.WhyNot, r.WhyNot);
-                w.WriteStartArray(Names.Conditions);
+                w.OptionalString(Names.Flow, r.Flow);
+                w.OptionalString(Names.Event, r.EventType);
+                w.Boolean(Names.Fired, r.Fired);
+                w.OptionalString(Names.WhyNot, r.WhyNot);
+                w.StartArray(Names.Conditions);
                 if (r.Explained is { Explanation: null } explained)
                 {
                     Conditions(w, explained, texts);
@@ -185,35 +173,35 @@ internal static partial class TranscriptJson
                     }
                 }
 
-                w.WriteEndArray();
+                w.EndArray();
                 break;
             case ActionTrace a:
-                OptionalString(w, Names.Flow, a.Flow);
-                OptionalString(w, Names.Node, a.Node);
-                OptionalString(w, Names.Action, a.Action);
-                OptionalString(w, Names.Status, a.StatusName);
-                OptionalString(w, Names.Reason, a.Reason);
-                OptionalString(w, Names.Content, a.Content);
-                OptionalString(w, Names.Message, a.Message);
-                OptionalString(w, Names.Detail, a.Detail);
-                Window(w, a.Window);
+                w.OptionalString(Names.Flow, a.Flow);
+                w.OptionalString(Names.Node, a.Node);
+                w.OptionalString(Names.Action, a.Action);
+                w.OptionalString(Names.Status, a.StatusName);
+                w.OptionalString(Names.Reason, a.Reason);
+                w.OptionalString(Names.Content, a.Content);
+                w.OptionalString(Names.Message, a.Message);
+                w.OptionalString(Names.Detail, a.Detail);
+                Window(w, a.Window, texts);
                 break;
             case SummaryTrace s:
-                w.WriteNumber(Names.Events, s.Events);
-                w.WriteStartArray(Names.Fired);
+                w.Number(Names.Events, s.Events);
+                w.StartArray(Names.Fired);
                 foreach (var flow in s.FlowsFired)
                 {
-                    w.WriteStringValue(flow);
+                    w.StringValue(flow);
                 }
 
-                w.WriteEndArray();
-                w.WriteNumber(Names.Sent, s.Sent);
-                w.WriteNumber(Names.Blocked, s.Blocked);
-                w.WriteNumber(Names.FollowUpsPending, s.FollowUpsPending);
+                w.EndArray();
+                w.Number(Names.Sent, s.Sent);
+                w.Number(Names.Blocked, s.Blocked);
+                w.Number(Names.FollowUpsPending, s.FollowUpsPending);
                 break;
         }
 
-        w.WriteEndObject();
+        w.EndObject();
     }
 
     /// <summary>
@@ -222,7 +210,7 @@ internal static partial class TranscriptJson
     /// encoded once per node.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conditions(Utf8JsonWriter w, Rules.FiredExplanation explained, Texts texts)
+    private static void Conditions(JsonLine w, Rules.FiredExplanation explained, Texts texts)
     {
         if (explained.Condition is not { } root)
         {
@@ -233,73 +221,61 @@ internal static partial class TranscriptJson
         for (var i = 0; i < order.Length; i++)
         {
             var node = order[i].Node;
-            var line = texts.Line(node.Form);
-            w.WriteStartObject();
-            w.WriteString(Names.Path, line.Path);
-            w.WriteString(Names.Operator, line.Operator);
-            w.WriteString(Names.Expected, line.Expected);
+            w.StartObject();
+            w.Members(texts.Line(node.Form));
             if (node.Form.IsLeaf)
             {
                 var (actual, note) = Rules.ExplanationBuilder.Reading(node, explained.Facts);
-                w.WriteString(Names.Actual, actual ?? string.Empty);
-                OptionalString(w, Names.Note, note);
+                w.String(Names.Actual, actual ?? string.Empty);
+                w.OptionalString(Names.Note, note);
             }
             else
             {
-                w.WriteString(Names.Actual, Names.Empty);
+                w.String(Names.Actual, string.Empty);
             }
 
-            w.WriteBoolean(Names.Result, explained.Result(i));
-            w.WriteEndObject();
+            w.Boolean(Names.Result, explained.Result(i));
+            w.EndObject();
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Condition(Utf8JsonWriter w, string? path, string? op, string? expected, string? actual, string? note, bool result)
+    private static void Condition(JsonLine w, string? path, string? op, string? expected, string? actual, string? note, bool result)
     {
-        w.WriteStartObject();
-        OptionalString(w, Names.Path, path);
-        OptionalString(w, Names.Operator, op);
-        OptionalString(w, Names.Expected, expected);
-        OptionalString(w, Names.Actual, actual);
-        OptionalString(w, Names.Note, note);
-        w.WriteBoolean(Names.Result, result);
-        w.WriteEndObject();
+        w.StartObject();
+        w.OptionalString(Names.Path, path);
+        w.OptionalString(Names.Operator, op);
+        w.OptionalString(Names.Expected, expected);
+        w.OptionalString(Names.Actual, actual);
+        w.OptionalString(Names.Note, note);
+        w.Boolean(Names.Result, result);
+        w.EndObject();
     }
 
     /// <summary>The window's numbers: opens_at, closes_at, open, used, and allowed and left unless unlimited; nothing when null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Window(Utf8JsonWriter w, TraceWindow? window)
+    private static void Window(JsonLine w, TraceWindow? window, Texts texts)
     {
         if (window is null)
         {
             return;
         }
 
-        w.WriteStartObject(Names.Window);
-        w.WriteString(Names.OpensAt, window.OpensAt);
-        w.WriteString(Names.ClosesAt, window.ClosesAt);
-        w.WriteBoolean(Names.Open, window.Open);
-        w.WriteNumber(Names.Used, window.Used);
+        w.StartObject(Names.Window);
+        w.String(Names.OpensAt, texts.Time(texts.OpensAt, window.OpensAt));
+        w.String(Names.ClosesAt, texts.Time(texts.ClosesAt, window.ClosesAt));
+        w.Boolean(Names.Open, window.Open);
+        w.Number(Names.Used, window.Used);
         if (window.Allowed is { } allowed)
         {
-            w.WriteNumber(Names.Allowed, allowed);
+            w.Number(Names.Allowed, allowed);
         }
 
         if (window.Left is { } left)
         {
-            w.WriteNumber(Names.Left, left);
+            w.Number(Names.Left, left);
         }
 
-        w.WriteEndObject();
-    }
-
-    /// <summary>A string member, left out when null (as the serializer's <c>WhenWritingNull</c> did).</summary>
-    private static void OptionalString(Utf8JsonWriter w, JsonEncodedText name, string? value)
-    {
-        if (value is not null)
-        {
-            w.WriteString(name, value);
-        }
+        w.EndObject();
     }
 }
