@@ -20,11 +20,11 @@ internal static class SqliteIntake
     /// <summary>Takes one record: false when it is a duplicate; the item for the engine when it has work to do.</summary>
     public static async Task<(bool Taken, InboxItem? Item)> TakeAsync(SqliteConnection connection, SqliteTransaction transaction, InboundRecord record, DateTimeOffset now)
     {
-        SqliteStatements.Get(connection, transaction, $"SAVEPOINT {RecordSavepoint};").ExecuteNonQuery();
+        SqliteStatements.Write(connection, $"SAVEPOINT {RecordSavepoint};").Execute();
         var taken = record is InboundEnvelope envelope
             ? TakeEvent(connection, transaction, envelope, now)
             : await InboxIntake.TakeAsync(connection, transaction, record, now);
-        SqliteStatements.Get(connection, transaction, $"RELEASE {RecordSavepoint};").ExecuteNonQuery();
+        SqliteStatements.Write(connection, $"RELEASE {RecordSavepoint};").Execute();
         return taken;
     }
 
@@ -38,14 +38,14 @@ internal static class SqliteIntake
     private static (bool Taken, InboxItem? Item) TakeEvent(SqliteConnection connection, SqliteTransaction transaction, InboundEnvelope envelope, DateTimeOffset now)
     {
         var at = now.ToUnixTimeMilliseconds();
-        if (SqliteStatements.Get(connection, transaction, InboxIntake.RecordKeySql, "key", "at").Set(0, envelope.DedupKey).Set(1, at).ExecuteNonQuery() != 1)
+        if (SqliteStatements.Write(connection, InboxIntake.RecordKeySql, "key", "at").Set(0, envelope.DedupKey).Set(1, at).Execute() != 1)
             return (false, null);
         var stored = SqliteInbox.StoredEvent.From(envelope);
-        var seq = SqliteStatements.Get(connection, transaction, InboxIntake.InsertSql,
+        var seq = SqliteStatements.Write(connection, InboxIntake.InsertSql,
                 "dedupKey", "provider", "kind", "conversationId", "contactId", "at", "payload", "status", "processedAt")
             .Set(0, envelope.DedupKey).Set(1, envelope.Provider.ToString()).Set(2, nameof(InboundEnvelope)).Set(3, stored.ConversationId)
             .Set(4, envelope.ContactId).Set(5, at).Set(6, StoreJson.Serialize(stored)).Set(7, "pending").Set(8, null)
-            .ExecuteScalar();
-        return InboxIntake.EventTaken(stored, seq is long row ? row : null);
+            .ExecuteInt64();
+        return InboxIntake.EventTaken(stored, seq);
     }
 }

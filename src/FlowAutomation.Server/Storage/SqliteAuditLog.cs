@@ -30,7 +30,7 @@ internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
         for (var start = 0; start < records.Count; start += RowsPerInsert)
         {
             var count = Math.Min(RowsPerInsert, records.Count - start);
-            var command = SqliteStatements.Get(connection, transaction, InsertRowsSql[count], InsertRowsParameters[count]);
+            var command = SqliteStatements.Write(connection, InsertRowsSql[count], InsertRowsParameters[count]);
             for (var i = 0; i < count; i++)
             {
                 var row = Row(conversationId, records[start + i]);
@@ -38,7 +38,7 @@ internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
                 command.Set(at, row.ConversationId).Set(at + 1, row.At).Set(at + 2, row.Kind).Set(at + 3, row.Flow).Set(at + 4, row.Node)
                     .Set(at + 5, row.Name).Set(at + 6, row.Status).Set(at + 7, row.Reason).Set(at + 8, row.Detail).Set(at + 9, row.Record);
             }
-            command.ExecuteNonQuery();
+            command.Execute();
         }
         return Task.CompletedTask;
     }

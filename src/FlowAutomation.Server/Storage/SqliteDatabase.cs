@@ -168,7 +168,7 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
             if (_writer is not { State: System.Data.ConnectionState.Open })
             {
                 if (_writer is not null)
-                    await _writer.DisposeAsync();
+                    await CloseAsync(_writer);
                 _writer = await OpenAsync(cancellationToken);
                 // Only the writer commits, so only its setting decides when the WAL is checkpointed.
                 await _writer.ExecuteAsync(new CommandDefinition($"PRAGMA wal_autocheckpoint = {WalAutoCheckpoint};", cancellationToken: cancellationToken));
@@ -211,12 +211,12 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
             _readers.Clear();
         }
         foreach (var reader in readers)
-            await reader.DisposeAsync();
+            await CloseAsync(reader);
         await _writeGate.WaitAsync(urgent: true, CancellationToken.None);
         try
         {
             if (_writer is not null)
-                await _writer.DisposeAsync();
+                await CloseAsync(_writer);
             _writer = null;
             if (DeleteOnDispose is { } file)
             {
@@ -229,6 +229,13 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
         {
             _writeGate.Release();
         }
+    }
+
+    /// <summary>Closes a connection this database kept, with the write statements prepared on it (<see cref="SqliteStatements.Write"/>).</summary>
+    private static ValueTask CloseAsync(SqliteConnection connection)
+    {
+        SqliteStatements.Release(connection);
+        return connection.DisposeAsync();
     }
 
     /// <summary>The writer connection, held until disposed.</summary>

@@ -91,15 +91,15 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
     {
         // One prepared command each for the savepoint and its release, kept on the writer connection and run for every
         // write (SqliteTransaction.Save and Release prepare a new statement on every call).
-        var save = SqliteStatements.Get(connection, transaction, $"SAVEPOINT {Savepoint};");
-        var release = SqliteStatements.Get(connection, transaction, $"RELEASE {Savepoint};");
+        var save = SqliteStatements.Write(connection, $"SAVEPOINT {Savepoint};");
+        var release = SqliteStatements.Write(connection, $"RELEASE {Savepoint};");
         foreach (var pending in batch)
         {
-            await save.ExecuteNonQueryAsync();
+            save.Execute();
             // An error that ended the whole transaction makes the rollback throw, and the batch fails as a whole.
             if (!await pending.RunAsync(connection, transaction))
                 await transaction.RollbackAsync(Savepoint);
-            await release.ExecuteNonQueryAsync();
+            release.Execute();
         }
         return batch.Count;
     }

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// Prepared commands kept per connection, one per SQL text. Microsoft.Data.Sqlite prepares a statement per
+/// Prepared commands (reads) and statements (writes, <see cref="Write"/>) kept per connection, one per SQL text. Microsoft.Data.Sqlite prepares a statement per
 /// <see cref="SqliteCommand"/> and keeps it only as long as that command; Dapper builds a new command (and SQLite a new
 /// statement) on every call, which cost the engine's commit about ten prepares per event on the writer connection. A
 /// command here is prepared on its first run and then only reset and re-bound; its parameters are created once, named
@@ -16,6 +16,7 @@ namespace FlowAutomation.Server.Storage;
 internal static class SqliteStatements
 {
     private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Cache = [];
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteStatement>> Statements = [];
 
     /// <summary>
     /// The connection's command for <paramref name="sql"/>, in <paramref name="transaction"/>, with
@@ -42,5 +43,40 @@ internal static class SqliteStatements
     {
         command.Parameters[index].Value = value ?? DBNull.Value;
         return command;
+    }
+
+    /// <summary>
+    /// The connection's write statement for <paramref name="sql"/> (one statement) with <paramref name="parameters"/>
+    /// (names without the <c>@</c>) in that order, its parameters bound by index (<see cref="SqliteStatement"/>): set each
+    /// value by position, then run it. It runs in whatever transaction the connection is in.
+    /// </summary>
+    public static SqliteStatement Write(SqliteConnection connection, string sql, params ReadOnlySpan<string> parameters)
+    {
+        var handle = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
+        var statements = Statements.GetOrCreateValue(connection);
+        if (statements.TryGetValue(sql, out var statement))
+        {
+            if (statement.Db == handle)
+                return statement;
+            // Closed and opened again on another handle: the old statements belong to the old one.
+            Release(statements);
+        }
+        statement = SqliteStatement.Prepare(handle, sql, parameters);
+        statements.Add(sql, statement);
+        return statement;
+    }
+
+    /// <summary>Finalizes the connection's write statements; call before the connection is closed, so its handle is not kept open by them.</summary>
+    public static void Release(SqliteConnection connection)
+    {
+        if (Statements.TryGetValue(connection, out var statements))
+            Release(statements);
+    }
+
+    private static void Release(Dictionary<string, SqliteStatement> statements)
+    {
+        foreach (var statement in statements.Values)
+            statement.Dispose();
+        statements.Clear();
     }
 }

@@ -6,7 +6,7 @@ using FlowAutomation.Server.Tests.Support;
 
 namespace FlowAutomation.Server.Tests.Storage;
 
-/// <summary>The prepared commands kept per connection, and the follow-up insert that takes its order from the last row.</summary>
+/// <summary>The prepared commands and write statements kept per connection, and the follow-up insert that takes its order from the last row.</summary>
 public sealed class SqliteStatementsTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
@@ -46,6 +46,96 @@ public sealed class SqliteStatementsTests : IAsyncLifetime
 
         Assert.NotSame(onOne, onOther);
         Assert.Same(other, onOther.Connection);
+    }
+
+    [Fact]
+    public async Task Write_EveryKindOfValue_SameStoredBytesAsACommandBindingByName()
+    {
+        await using var connection = await _database.Database.OpenAsync();
+        await connection.ExecuteAsync("CREATE TABLE bound (id INTEGER PRIMARY KEY, v)");
+        const string insert = "INSERT INTO bound (id, v) VALUES (@id, @v)";
+        // Text as Microsoft.Data.Sqlite binds it (up to a NUL, a lone surrogate replaced), integers, booleans, null.
+        object?[] values = ["", "plain", "Grüße 👋 <&>\"\n", "before\0after", "lone \ud800 surrogate", new string('é', 700), 0L, -42L, long.MaxValue, 7, true, false, null];
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = insert;
+            command.Parameters.AddWithValue("@id", i);
+            command.Parameters.AddWithValue("@v", values[i] ?? DBNull.Value);
+            command.ExecuteNonQuery();
+            Assert.Equal(1, SqliteStatements.Write(connection, insert, "id", "v").Set(0, 1000 + i).Set(1, values[i]).Execute());
+        }
+        var rows = (await connection.QueryAsync<(long Id, string Type, string? Hex)>("SELECT id, typeof(v), hex(v) FROM bound ORDER BY id")).ToList();
+
+        Assert.Equal(values.Length * 2, rows.Count);
+        Assert.Equal(rows.Take(values.Length).Select(r => (r.Type, r.Hex)), rows.Skip(values.Length).Select(r => (r.Type, r.Hex)));
+    }
+
+    [Fact]
+    public async Task Write_NameUsedTwiceAndReturning_BindsBothPlacesAndReturnsTheRow()
+    {
+        await using var connection = await _database.Database.OpenAsync();
+        await connection.ExecuteAsync("CREATE TABLE twice (seq INTEGER PRIMARY KEY, a, b, UNIQUE (a))");
+        const string sql = "INSERT INTO twice (a, b) VALUES (@x, @x || @y) ON CONFLICT (a) DO NOTHING RETURNING seq";
+
+        var first = SqliteStatements.Write(connection, sql, "x", "y").Set(0, "k").Set(1, "!").ExecuteInt64();
+        var again = SqliteStatements.Write(connection, sql, "x", "y").Set(0, "k").Set(1, "?").ExecuteInt64();
+        var changed = SqliteStatements.Write(connection, "UPDATE twice SET b = @b WHERE a = @a", "a", "b").Set(0, "k").Set(1, "new").Execute();
+        var unchanged = SqliteStatements.Write(connection, "UPDATE twice SET b = @b WHERE a = @a", "a", "b").Set(0, "none").Set(1, "new").Execute();
+
+        Assert.Equal((1L, (long?)null, 1, 0), (first, again, changed, unchanged));
+        Assert.Equal("new", await connection.QuerySingleAsync<string>("SELECT b FROM twice"));
+    }
+
+    [Fact]
+    public async Task Write_SqlParameterNotNamedOrTwoStatements_Refused()
+    {
+        await using var connection = await _database.Database.OpenAsync();
+
+        Assert.Throws<ArgumentException>(() => SqliteStatements.Write(connection, "SELECT @a", "b"));
+        Assert.Throws<ArgumentException>(() => SqliteStatements.Write(connection, "SELECT @a, @b", "a"));
+        Assert.Throws<ArgumentException>(() => SqliteStatements.Write(connection, "SELECT 1; SELECT 2"));
+    }
+
+    [Fact]
+    public async Task Write_NameTheSqlDoesNotUse_ItsValueIgnored()
+    {
+        await using var connection = await _database.Database.OpenAsync();
+
+        var value = SqliteStatements.Write(connection, "SELECT @b", "a", "b").Set(0, "unused").Set(1, 5L).ExecuteInt64();
+
+        Assert.Equal(5L, value);
+    }
+
+    [Fact]
+    public async Task Write_ConstraintBroken_SqliteExceptionAndTheStatementStillRuns()
+    {
+        await using var connection = await _database.Database.OpenAsync();
+        await connection.ExecuteAsync("CREATE TABLE strict_rows (id INTEGER PRIMARY KEY, v NOT NULL)");
+        const string insert = "INSERT INTO strict_rows (id, v) VALUES (@id, @v)";
+
+        var error = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => SqliteStatements.Write(connection, insert, "id", "v").Set(0, 1).Set(1, null).Execute());
+        var inserted = SqliteStatements.Write(connection, insert, "id", "v").Set(0, 1).Set(1, "ok").Execute();
+
+        Assert.Equal(19, error.SqliteErrorCode); // SQLITE_CONSTRAINT
+        Assert.Equal(1, inserted);
+    }
+
+    [Fact]
+    public async Task Write_ConnectionOpenedAgain_PreparedOnTheNewHandle()
+    {
+        await using var connection = await _database.Database.OpenAsync();
+        var before = SqliteStatements.Write(connection, "SELECT 1");
+        connection.Close();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearPool(connection);
+        await connection.OpenAsync();
+
+        var after = SqliteStatements.Write(connection, "SELECT 1");
+
+        Assert.NotSame(before, after);
+        Assert.Same(connection.Handle, after.Db);
+        Assert.Equal(1L, after.ExecuteInt64());
     }
 
     [Fact]
