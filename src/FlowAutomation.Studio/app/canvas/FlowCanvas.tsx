@@ -65,11 +65,14 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
   useEffect(() => {
     const slotOf = slots(graph);
     setNodes((previous) => {
-      const positions = new Map(previous.map((n) => [n.id, n.position]));
+      // Each node keeps its place and the size React Flow measured: without one React Flow hides the node until it
+      // measures it again.
+      const before = new Map(previous.map((n) => [n.id, n]));
       return graph.nodes.map((g) => ({
         id: g.id,
         type: "studio" as const,
-        position: positions.get(g.id) ?? { x: 0, y: 0 },
+        position: before.get(g.id)?.position ?? { x: 0, y: 0 },
+        measured: before.get(g.id)?.measured,
         data: { graph: g, diagnostics: problems.get(g.id) ?? [], slot: compact ? undefined : slotOf.get(g.id), badges: badges?.get(g.id) },
         selected: g.id === selectedId,
       }));
