@@ -167,6 +167,66 @@ public sealed class StudioPageTests(BrowserFixture browser) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task FlowCanvas_EditedAndUndone_SaysPendingUntilLaidOut_AndNoNodeMovesWhileItSaysDone()
+    {
+        await using var studio = await StudioPage.OpenAsync(browser.Browser);
+        await studio.OpenFileAsync("order-status.yaml", 2);
+        var nodes = await studio.Page.Locator("[data-testid=flow-node]").CountAsync();
+
+        // From here on, every frame: each switch to "pending" is counted, and while the canvas says "done" every node's
+        // place and size on the screen is compared with the first frame it said so (a move of a node or of the view).
+        await studio.FlowCanvas.EvaluateAsync("""
+            canvas => {
+              const watch = window.layoutWatch = { pending: 0, moves: [], frames: 0 };
+              const boxes = () => [...canvas.querySelectorAll('.react-flow__node')].map((n) => {
+                const r = n.getBoundingClientRect();
+                return `${n.dataset.id} ${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}x${Math.round(r.height)}`;
+              }).join(' | ');
+              let was = canvas.getAttribute('data-layout'), still = boxes();
+              const frame = () => {
+                watch.frames++;
+                const now = canvas.getAttribute('data-layout');
+                if (now === 'pending' && was !== 'pending') watch.pending++;
+                if (now === 'done') {
+                  const at = boxes();
+                  if (was === 'done' && at !== still) watch.moves.push(`${still}\n  -> ${at}`);
+                  still = at;
+                }
+                was = now;
+                requestAnimationFrame(frame);
+              };
+              requestAnimationFrame(frame);
+            }
+            """);
+
+        await studio.Page.Locator("[data-kind=assign] .node-header").ClickAsync();
+        var selected = await SettledAsync(studio);
+        await studio.Page.GetByTestId("palette-tag").ClickAsync();
+        await Assertions.Expect(studio.Page.Locator("[data-testid=flow-node]")).ToHaveCountAsync(nodes + 1);
+        var added = await SettledAsync(studio);
+        await studio.Page.GetByLabel("Undo").ClickAsync();
+        await Assertions.Expect(studio.Page.Locator("[data-testid=flow-node]")).ToHaveCountAsync(nodes);
+        var undone = await SettledAsync(studio);
+
+        Assert.True(added > selected, "the canvas said pending after the add");
+        Assert.True(undone > added, "the canvas said pending after the undo");
+        Assert.Empty(await studio.Page.EvaluateAsync<string[]>("() => window.layoutWatch.moves"));
+        Assert.Empty(studio.Errors);
+    }
+
+    /// <summary>
+    /// Waits until the canvas says "done", then for 30 more frames drawn (in which a node that still moved would be
+    /// recorded by the test's watch); returns how many times the canvas has said "pending" so far.
+    /// </summary>
+    private static async Task<int> SettledAsync(StudioPage studio)
+    {
+        await studio.ExpectLaidOutAsync();
+        var frames = await studio.Page.EvaluateAsync<int>("() => window.layoutWatch.frames");
+        await studio.Page.WaitForFunctionAsync("n => window.layoutWatch.frames >= n", frames + 30);
+        return await studio.Page.EvaluateAsync<int>("() => window.layoutWatch.pending");
+    }
+
+    [Fact]
     public async Task Completion_InTheYaml_ComesFromTheFlowSchema()
     {
         await using var studio = await StudioPage.OpenAsync(browser.Browser);
@@ -196,6 +256,8 @@ public sealed class StudioPageTests(BrowserFixture browser) : IClassFixture<Brow
         await delay.PressAsync("Enter");
         await Assertions.Expect(studio.Page.Locator("[data-kind=follow_up] [data-testid=node-diagnostic]")).Not.ToHaveCountAsync(0);
         await Assertions.Expect(studio.Page.Locator(".cm-fa-diagnostic")).Not.ToHaveCountAsync(0);
+        // The problem makes its node taller: the flows are laid out again before the click.
+        await studio.ExpectLaidOutAsync();
         await studio.Page.Locator("[data-kind=follow_up] .node-header").ClickAsync();
         await Assertions.Expect(studio.Page.Locator(".cm-studio-selected")).Not.ToHaveCountAsync(0);
 
