@@ -2,8 +2,10 @@
 //
 // The canvas says `data-layout="done"` once the flows stand still: this structure's layout placed from every node's
 // measured size, the first view fitted, no viewport move under way, and a frame gone by since the nodes last changed
-// (in which the browser reports any size a change gave a node). Until then it says "pending": the first layout uses
-// estimated sizes and is placed again once the nodes are measured, and every edit is laid out anew.
+// (in which the browser reports any size a change gave a node), the nodes built from the present graph, problems and
+// selection, and no compiler answer for the present text still to come (its words and problems can resize a node).
+// Until then it says "pending": the first layout uses estimated sizes and is placed again once the nodes are measured,
+// and every edit is laid out anew.
 import { applyNodeChanges, Background, Controls, MarkerType, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange } from "@xyflow/react";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Diagnostic } from "../api/types";
@@ -21,6 +23,8 @@ interface Props {
   badges?: Map<string, Badge[]>;
   /** Without the palette above the flows (the small canvas beside a timeline). */
   compact?: boolean;
+  /** The compiler's answer for the present text is still to come (its words and problems may resize nodes). */
+  compiling?: boolean;
 }
 
 type Size = { width: number; height: number };
@@ -56,9 +60,12 @@ function slots(graph: FlowGraph): Map<string, Slot> {
   return result;
 }
 
-export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId, onSelect, badges, compact }: Props) {
+export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId, onSelect, badges, compact, compiling }: Props) {
   const paletteHeight = compact ? 0 : paletteSpace;
   const [nodes, setNodes] = useState<StudioNode[]>([]);
+  /** What the nodes were last built from: until they are built from the present props, they are about to change. */
+  const [builtFrom, setBuiltFrom] = useState<unknown[]>([]);
+  const inputs = [graph, problems, selectedId, badges, compact];
   const measured = useRef(new Map<string, Size>());
   const used = useRef(new Map<string, Size>());
   const [relayout, setRelayout] = useState(0);
@@ -106,6 +113,7 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
         selected: g.id === selectedId,
       }));
     });
+    setBuiltFrom([graph, problems, selectedId, badges, compact]);
   }, [graph, problems, selectedId, badges, compact]);
 
   useEffect(() => {
@@ -151,7 +159,7 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
   // Standing still: two frames after the nodes last changed (the browser reports the sizes a change gave them in the
   // first), every node measured at the size laid out and where the layout put it; looked at again each frame until so.
   useEffect(() => {
-    if (placed !== layoutKey || moving) return;
+    if (placed !== layoutKey || moving || compiling) return;
     const still = () => graph.nodes.every((g) => {
       const node = flow.getInternalNode(g.id);
       const size = node?.measured;
@@ -171,8 +179,9 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
     look(1);
     return () => cancelAnimationFrame(frame);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [placed, layoutKey, moving, nodes]);
-  const done = placed === layoutKey && !moving && settled?.layout === layoutKey && settled.nodes === nodes;
+  }, [placed, layoutKey, moving, nodes, compiling]);
+  const done = !compiling && inputs.every((input, i) => input === builtFrom[i])
+    && placed === layoutKey && !moving && settled?.layout === layoutKey && settled.nodes === nodes;
 
   // A node selected from the YAML (the cursor) is brought into view.
   useEffect(() => {
