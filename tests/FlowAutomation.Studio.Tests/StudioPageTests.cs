@@ -250,13 +250,24 @@ public sealed class StudioPageTests(BrowserFixture browser) : IClassFixture<Brow
         await using var studio = await StudioPage.OpenAsync(browser.Browser);
         await studio.OpenFileAsync("price-inquiry.yaml", 1);
 
+        // The follow-up lies below the first view (its top, at a readable zoom): the cursor on its line brings it into
+        // view, as a marketer would. (Playwright would scroll the canvas's clipped box instead, which React Flow scrolls
+        // back at the next frame: a click could then land on the pane.)
+        var header = studio.Page.Locator("[data-kind=follow_up] .node-header");
+        await studio.EditorLine("- follow_up:").ClickAsync();
+        await studio.ExpectLaidOutAsync();
+        await Assertions.Expect(header).ToBeInViewportAsync(new LocatorAssertionsToBeInViewportOptions { Ratio = 1 });
+
         // The picture shows a problem as a marketer meets it: a follow-up set past the reply window, flagged on its node.
         var delay = studio.Page.GetByTestId("delay");
         await delay.FillAsync("50h");
         await delay.PressAsync("Enter");
         await Assertions.Expect(studio.Page.Locator("[data-kind=follow_up] [data-testid=node-diagnostic]")).Not.ToHaveCountAsync(0);
         await Assertions.Expect(studio.Page.Locator(".cm-fa-diagnostic")).Not.ToHaveCountAsync(0);
-        await studio.Page.Locator("[data-kind=follow_up] .node-header").ClickAsync();
+        // The problem makes its node taller: the flows are laid out again before the click.
+        await studio.ExpectLaidOutAsync();
+        await Assertions.Expect(header).ToBeInViewportAsync(new LocatorAssertionsToBeInViewportOptions { Ratio = 1 });
+        await header.ClickAsync();
         await Assertions.Expect(studio.Page.Locator(".cm-studio-selected")).Not.ToHaveCountAsync(0);
 
         // UPDATE_GOLDEN=1 refreshes the README's picture; otherwise it goes to the test's output folder.
