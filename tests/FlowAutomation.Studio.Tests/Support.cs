@@ -181,6 +181,18 @@ internal sealed class StudioPage : IAsyncDisposable
         await ExpectLaidOutAsync();
     }
 
+    /// <summary>
+    /// Clicks the header of the open file's node of this kind once it lies wholly in the canvas's visible part, as a
+    /// user clicks it. (Playwright would otherwise scroll the canvas's clipped box to reach it, which React Flow
+    /// scrolls back at the next frame: the click could then land on the pane and select nothing.)
+    /// </summary>
+    public async Task ClickNodeHeaderAsync(string kind)
+    {
+        var header = Page.Locator($"[data-kind={kind}] .node-header");
+        await Assertions.Expect(header).ToBeInViewportAsync(new LocatorAssertionsToBeInViewportOptions { Ratio = 1 });
+        await header.ClickAsync();
+    }
+
     /// <summary>The open file's canvas; <c>data-layout</c> is "done" once its flows stand still (see FlowCanvas.tsx).</summary>
     public ILocator FlowCanvas => Page.GetByTestId("flow-canvas");
 
