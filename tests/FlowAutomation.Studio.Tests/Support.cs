@@ -167,7 +167,10 @@ internal sealed class StudioPage : IAsyncDisposable
         await ExpectOpenAsync(name, flows);
     }
 
-    /// <summary>Waits until the file is the open one: its name over the editor, its text in the editor, its flows drawn.</summary>
+    /// <summary>
+    /// Waits until the file is the open one: its name over the editor, its text in the editor, its flows drawn and
+    /// laid out (so that a click lands on the node it aims at).
+    /// </summary>
     public async Task ExpectOpenAsync(string name, int flows)
     {
         var firstFlow = File.ReadLines(System.IO.Path.Combine(Folder, name)).First(l => l.StartsWith("flow:", StringComparison.Ordinal));
@@ -175,7 +178,29 @@ internal sealed class StudioPage : IAsyncDisposable
         await Assertions.Expect(EditorLine(firstFlow)).Not.ToHaveCountAsync(0);
         await Assertions.Expect(Page.Locator("[data-kind=trigger] .flow-meta").Filter(new LocatorFilterOptions { HasText = firstFlow["flow:".Length..].Trim() })).ToHaveCountAsync(1);
         await Assertions.Expect(Page.Locator("[data-kind=trigger]")).ToHaveCountAsync(flows);
+        await ExpectLaidOutAsync();
     }
+
+    /// <summary>
+    /// Clicks the header of the open file's node of this kind once it lies wholly in the canvas's visible part, as a
+    /// user clicks it. (Playwright would otherwise scroll the canvas's clipped box to reach it, which React Flow
+    /// scrolls back at the next frame: the click could then land on the pane and select nothing.)
+    /// </summary>
+    public async Task ClickNodeHeaderAsync(string kind)
+    {
+        var header = Page.Locator($"[data-kind={kind}] .node-header");
+        await Assertions.Expect(header).ToBeInViewportAsync(new LocatorAssertionsToBeInViewportOptions { Ratio = 1 });
+        await header.ClickAsync();
+    }
+
+    /// <summary>The open file's canvas; <c>data-layout</c> is "done" once its flows stand still (see FlowCanvas.tsx).</summary>
+    public ILocator FlowCanvas => Page.GetByTestId("flow-canvas");
+
+    /// <summary>
+    /// Waits until the open file's canvas is laid out: the layout of its present structure placed from the nodes'
+    /// measured sizes, the view fitted and still. Call it after an edit that changes the nodes, before clicking one.
+    /// </summary>
+    public async Task ExpectLaidOutAsync() => await Assertions.Expect(FlowCanvas).ToHaveAttributeAsync("data-layout", "done");
 
     /// <summary>
     /// Opens the all-flows view and waits until its cards are exactly these flows, one card each, in the folder's

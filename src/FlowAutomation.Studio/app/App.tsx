@@ -79,6 +79,7 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
   const textRef = useRef("");
   const loadFrame = useRef(0);
   const [compiled, setCompiled] = useState<{ path: string; text: string; result: CompileResult } | null>(null);
+  const [uncompiled, setUncompiled] = useState<{ path: string; text: string } | null>(null);
   const [route, setRoute] = useState<Route>({ view: "flow" });
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -137,7 +138,11 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
     const timer = setTimeout(() => {
       api.compile(path, text, abort.signal)
         .then((result) => setCompiled({ path, text, result }))
-        .catch((e: Error) => (e.name === "AbortError" ? undefined : setStatus(e.message)));
+        .catch((e: Error) => {
+          if (e.name === "AbortError") return;
+          setStatus(e.message);
+          setUncompiled({ path, text });
+        });
     }, compileDelay);
     return () => {
       clearTimeout(timer);
@@ -147,6 +152,8 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
 
   const file = useMemo(() => parseYamlFile(text), [text]);
   const current = compiled && compiled.path === path && compiled.text === text ? compiled : null;
+  // The compiler's answer for this text is still to come (it may give the nodes words and problems, so new sizes).
+  const compiling = path !== null && !current && !(uncompiled?.path === path && uncompiled.text === text);
   const words = useMemo(() => compiled?.result.flows.filter((f) => f.path === path) ?? [], [compiled, path]);
   const graph: FlowGraph = useMemo(() => buildFlowGraph(file, current ? words : []), [file, current, words]);
   const fileDiagnostics = useMemo(() => compiled?.result.diagnostics.filter((d) => d.path === path) ?? [], [compiled, path]);
@@ -424,7 +431,7 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
               <>
                 <Palette onAdd={addAction} target={paletteTarget?.label ?? ""} />
                 <ReactFlowProvider key={path ?? ""}>
-                  <FlowCanvas graph={graph} problems={problems} selectedId={selectedId} onSelect={selectNode} badges={badges} />
+                  <FlowCanvas graph={graph} problems={problems} selectedId={selectedId} onSelect={selectNode} badges={badges} compiling={compiling} />
                 </ReactFlowProvider>
               </>
             ) : route.view === "all" ? (
@@ -451,7 +458,7 @@ function Studio({ api, live }: { api: StudioApi; live: boolean }) {
               <div className="mini-canvas" data-testid="mini-canvas">
                 <div className="mini-title"><Icon name="bolt" size={12} /> {graph.nodes.find((n) => n.id === selectedId)?.flowId ?? "the flows"} · {path ?? ""}</div>
                 <ReactFlowProvider key={`mini-${path ?? ""}`}>
-                  <FlowCanvas graph={graph} problems={problems} selectedId={selectedId} onSelect={selectNode} badges={badges} compact />
+                  <FlowCanvas graph={graph} problems={problems} selectedId={selectedId} onSelect={selectNode} badges={badges} compiling={compiling} compact />
                 </ReactFlowProvider>
               </div>
             ) : null}

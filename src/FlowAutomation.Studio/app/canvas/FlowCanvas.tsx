@@ -1,4 +1,11 @@
 // One file's flows on the canvas, laid out by elkjs from the nodes' measured sizes.
+//
+// The canvas says `data-layout="done"` once the flows stand still: this structure's layout placed from every node's
+// measured size, the first view fitted, no viewport move under way, and a frame gone by since the nodes last changed
+// (in which the browser reports any size a change gave a node), the nodes built from the present graph, problems and
+// selection, and no compiler answer for the present text still to come (its words and problems can resize a node).
+// Until then it says "pending": the first layout uses estimated sizes and is placed again once the nodes are measured,
+// and every edit is laid out anew.
 import { applyNodeChanges, Background, Controls, MarkerType, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange } from "@xyflow/react";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Diagnostic } from "../api/types";
@@ -16,9 +23,14 @@ interface Props {
   badges?: Map<string, Badge[]>;
   /** Without the palette above the flows (the small canvas beside a timeline). */
   compact?: boolean;
+  /** The compiler's answer for the present text is still to come (its words and problems may resize nodes). */
+  compiling?: boolean;
 }
 
 type Size = { width: number; height: number };
+
+/** A size measured within this of the one laid out needs no new layout. */
+const close = (a: Size, b: Size) => Math.abs(a.width - b.width) <= 2 && Math.abs(a.height - b.height) <= 2;
 
 /** The palette floats along the canvas's top; the flows start below it. */
 const paletteSpace = 56;
@@ -48,12 +60,23 @@ function slots(graph: FlowGraph): Map<string, Slot> {
   return result;
 }
 
-export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId, onSelect, badges, compact }: Props) {
+export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId, onSelect, badges, compact, compiling }: Props) {
   const paletteHeight = compact ? 0 : paletteSpace;
   const [nodes, setNodes] = useState<StudioNode[]>([]);
+  /** What the nodes were last built from: until they are built from the present props, they are about to change. */
+  const [builtFrom, setBuiltFrom] = useState<unknown[]>([]);
+  const inputs = [graph, problems, selectedId, badges, compact];
   const measured = useRef(new Map<string, Size>());
   const used = useRef(new Map<string, Size>());
   const [relayout, setRelayout] = useState(0);
+  /** Where the last layout put the nodes, and the layout (structure@relayout) it was once placed and fitted. */
+  const placedAt = useRef(new Map<string, { x: number; y: number }>());
+  const [placed, setPlaced] = useState<string | null>(null);
+  /** The nodes (the state's array) seen standing still under the layout they were placed by. */
+  const [settled, setSettled] = useState<{ layout: string; nodes: StudioNode[] } | null>(null);
+  /** The view is moving (an animated setCenter, a zoom button, a pan); `ours` is the move of this canvas under way. */
+  const [moving, setMoving] = useState(false);
+  const moves = useRef({ count: 0, ours: 0 });
   const fitted = useRef(false);
   const selectedRef = useRef(selectedId);
   selectedRef.current = selectedId;
@@ -61,19 +84,36 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
   const paneWidth = useStore((s) => s.width);
   const paneHeight = useStore((s) => s.height);
   const structure = graph.nodes.map((n) => n.id).join("|") + "#" + graph.edges.map((e) => e.id).join("|");
+  const layoutKey = `${structure}@${relayout}`;
+
+  // Moves the view, the canvas pending until the move has ended. A move cut short by a later one never says it ended
+  // (d3 interrupts it): the later one's end counts for both; React Flow's onMoveEnd only says that some move ended.
+  const move = useCallback(async (to: () => Promise<unknown>) => {
+    const id = ++moves.current.count;
+    moves.current.ours = id;
+    setMoving(true);
+    await to();
+    if (moves.current.ours !== id) return;
+    moves.current.ours = 0;
+    setMoving(false);
+  }, []);
 
   useEffect(() => {
     const slotOf = slots(graph);
     setNodes((previous) => {
-      const positions = new Map(previous.map((n) => [n.id, n.position]));
+      // Each node keeps its place and the size React Flow measured: without one React Flow hides the node until it
+      // measures it again.
+      const before = new Map(previous.map((n) => [n.id, n]));
       return graph.nodes.map((g) => ({
         id: g.id,
         type: "studio" as const,
-        position: positions.get(g.id) ?? { x: 0, y: 0 },
+        position: before.get(g.id)?.position ?? { x: 0, y: 0 },
+        measured: before.get(g.id)?.measured,
         data: { graph: g, diagnostics: problems.get(g.id) ?? [], slot: compact ? undefined : slotOf.get(g.id), badges: badges?.get(g.id) },
         selected: g.id === selectedId,
       }));
     });
+    setBuiltFrom([graph, problems, selectedId, badges, compact]);
   }, [graph, problems, selectedId, badges, compact]);
 
   useEffect(() => {
@@ -83,12 +123,12 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
       used.current.set(g.id, size);
       return { id: g.id, ...size };
     });
-    void layout(boxes, graph.edges).then((positions) => {
+    void layout(boxes, graph.edges).then(async (positions) => {
       if (cancelled) return;
+      placedAt.current = positions;
       setNodes((previous) => previous.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })));
+      // Fitted to every layout until the flows first stand still (the first layout uses estimated sizes).
       if (!fitted.current && graph.nodes.length > 0) {
-        // Placed again once every node has been measured (the first layout uses estimated sizes).
-        fitted.current = graph.nodes.every((n) => measured.current.has(n.id));
         // The whole of the flows when that still reads well; otherwise their top, at a readable zoom.
         const boxesAt = boxes.map((b) => ({ ...b, ...positions.get(b.id)! }));
         const minX = Math.min(...boxesAt.map((b) => b.x));
@@ -100,13 +140,14 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
         const whole = Math.min(1, byWidth, byHeight);
         const zoom = whole >= 0.6 ? whole : Math.max(0.7, Math.min(1, byWidth));
         const x = Math.max(24, (paneWidth - (maxX - minX) * zoom) / 2) - minX * zoom;
-        void flow.setViewport({ x, y: paletteHeight + 12 - minY * zoom, zoom });
+        await move(() => flow.setViewport({ x, y: paletteHeight + 12 - minY * zoom, zoom }));
       }
       // Beside a timeline: the selected node in the middle once the flows are placed.
       const chosen = compact && selectedRef.current ? selectedRef.current : null;
       const at = chosen ? positions.get(chosen) : undefined;
       const size = chosen ? used.current.get(chosen) : undefined;
-      if (at && size) void flow.setCenter(at.x + size.width / 2, at.y + size.height / 2, { zoom: 0.85 });
+      if (at && size) await move(() => flow.setCenter(at.x + size.width / 2, at.y + size.height / 2, { zoom: 0.85 }));
+      if (!cancelled) setPlaced(layoutKey);
     });
     return () => {
       cancelled = true;
@@ -114,6 +155,33 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
     // Layout again when the structure changes or a node's measured size differs from the one laid out.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [structure, relayout]);
+
+  // Standing still: two frames after the nodes last changed (the browser reports the sizes a change gave them in the
+  // first), every node measured at the size laid out and where the layout put it; looked at again each frame until so.
+  useEffect(() => {
+    if (placed !== layoutKey || moving || compiling) return;
+    const still = () => graph.nodes.every((g) => {
+      const node = flow.getInternalNode(g.id);
+      const size = node?.measured;
+      const laidOut = used.current.get(g.id);
+      const want = placedAt.current.get(g.id);
+      return node && size?.width && size.height && laidOut && close({ width: size.width, height: size.height }, laidOut)
+        && want && node.position.x === want.x && node.position.y === want.y;
+    });
+    let frame = 0;
+    const look = (wait: number) => {
+      frame = requestAnimationFrame(() => {
+        if (wait > 0 || !still()) return look(wait - 1);
+        fitted.current = true;
+        setSettled({ layout: layoutKey, nodes });
+      });
+    };
+    look(1);
+    return () => cancelAnimationFrame(frame);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [placed, layoutKey, moving, nodes, compiling]);
+  const done = !compiling && inputs.every((input, i) => input === builtFrom[i])
+    && placed === layoutKey && !moving && settled?.layout === layoutKey && settled.nodes === nodes;
 
   // A node selected from the YAML (the cursor) is brought into view.
   useEffect(() => {
@@ -124,8 +192,9 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
     const top = node.position.y * zoom + y;
     const visible = left >= 0 && top >= paletteHeight && left + node.measured.width * zoom <= paneWidth && top + node.measured.height * zoom <= paneHeight;
     // Beside a timeline the small canvas follows the selection: the selected node in the middle, readable.
-    if (compact) void flow.setCenter(node.position.x + node.measured.width / 2, node.position.y + node.measured.height / 2, { zoom: Math.max(zoom, 0.8), duration: 200 });
-    else if (!visible) void flow.setCenter(node.position.x + node.measured.width / 2, node.position.y + node.measured.height / 2, { zoom, duration: 200 });
+    const centre = { x: node.position.x + node.measured.width / 2, y: node.position.y + node.measured.height / 2 };
+    if (compact) void move(() => flow.setCenter(centre.x, centre.y, { zoom: Math.max(zoom, 0.8), duration: 200 }));
+    else if (!visible) void move(() => flow.setCenter(centre.x, centre.y, { zoom, duration: 200 }));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedId]);
 
@@ -135,7 +204,7 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
       if (c.type !== "dimensions" || !c.dimensions) continue;
       measured.current.set(c.id, c.dimensions);
       const size = used.current.get(c.id);
-      if (!size || Math.abs(size.height - c.dimensions.height) > 2 || Math.abs(size.width - c.dimensions.width) > 2) stale = true;
+      if (!size || !close(size, c.dimensions)) stale = true;
     }
     setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== "select"), ns));
     if (stale) setRelayout((n) => n + 1);
@@ -160,11 +229,19 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
       onNodeClick={(_, node) => onSelect(node.id)}
+      onMoveStart={() => setMoving(true)}
+      onMoveEnd={(event) => {
+        // A pan or zoom by hand (it has an event) interrupts any move of ours.
+        if (event) moves.current.ours = 0;
+        if (!moves.current.ours) setMoving(false);
+      }}
       nodesConnectable={false}
       nodesDraggable={false}
       minZoom={0.2}
       maxZoom={1.5}
       proOptions={{ hideAttribution: true }}
+      data-testid="flow-canvas"
+      data-layout={done ? "done" : "pending"}
     >
       <Background gap={20} size={1.2} color="#d7dce5" />
       <Controls showInteractive={false} />
