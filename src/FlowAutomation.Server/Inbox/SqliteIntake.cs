@@ -20,11 +20,11 @@ internal static class SqliteIntake
     /// <summary>Takes one record: false when it is a duplicate; the item for the engine when it has work to do.</summary>
     public static async Task<(bool Taken, InboxItem? Item)> TakeAsync(SqliteConnection connection, SqliteTransaction transaction, InboundRecord record, DateTimeOffset now)
     {
-        SqliteStatements.Write(connection, $"SAVEPOINT {RecordSavepoint};").Execute();
+        SqliteStatements.Write(connection, transaction, $"SAVEPOINT {RecordSavepoint};").Execute();
         var taken = record is InboundEnvelope envelope
             ? TakeEvent(connection, transaction, envelope, now)
             : await InboxIntake.TakeAsync(connection, transaction, record, now);
-        SqliteStatements.Write(connection, $"RELEASE {RecordSavepoint};").Execute();
+        SqliteStatements.Write(connection, transaction, $"RELEASE {RecordSavepoint};").Execute();
         return taken;
     }
 
@@ -38,10 +38,10 @@ internal static class SqliteIntake
     private static (bool Taken, InboxItem? Item) TakeEvent(SqliteConnection connection, SqliteTransaction transaction, InboundEnvelope envelope, DateTimeOffset now)
     {
         var at = now.ToUnixTimeMilliseconds();
-        if (SqliteStatements.Write(connection, InboxIntake.RecordKeySql, "key", "at").Set(0, envelope.DedupKey).Set(1, at).Execute() != 1)
+        if (SqliteStatements.Write(connection, transaction, InboxIntake.RecordKeySql, "key", "at").Set(0, envelope.DedupKey).Set(1, at).Execute() != 1)
             return (false, null);
         var stored = SqliteInbox.StoredEvent.From(envelope);
-        var seq = SqliteStatements.Write(connection, InboxIntake.InsertSql,
+        var seq = SqliteStatements.Write(connection, transaction, InboxIntake.InsertSql,
                 "dedupKey", "provider", "kind", "conversationId", "contactId", "at", "payload", "status", "processedAt")
             .Set(0, envelope.DedupKey).Set(1, envelope.Provider.ToString()).Set(2, nameof(InboundEnvelope)).Set(3, stored.ConversationId)
             .Set(4, envelope.ContactId).Set(5, at).Set(6, StoreJson.Serialize(stored)).Set(7, "pending").Set(8, null)

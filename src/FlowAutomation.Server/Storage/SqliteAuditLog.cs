@@ -30,7 +30,7 @@ internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
         for (var start = 0; start < records.Count; start += RowsPerInsert)
         {
             var count = Math.Min(RowsPerInsert, records.Count - start);
-            var command = SqliteStatements.Write(connection, InsertRowsSql[count], InsertRowsParameters[count]);
+            var command = SqliteStatements.Write(connection, transaction, InsertRowsSql[count], InsertRowsParameters[count]);
             for (var i = 0; i < count; i++)
             {
                 var row = Row(conversationId, records[start + i]);

@@ -56,7 +56,7 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
     {
         cancellationToken.ThrowIfCancellationRequested();
         var saved = state with { Version = state.Version + 1 };
-        var command = SqliteStatements.Write(connection, state.Version == 0 ? InsertSql : UpdateSql, SaveParameterNames)
+        var command = SqliteStatements.Write(connection, transaction, state.Version == 0 ? InsertSql : UpdateSql, SaveParameterNames)
             .Set(0, saved.ConversationId).Set(1, saved.Version).Set(2, state.Version).Set(3, saved.ContactId).Set(4, saved.ContactName)
             .Set(5, saved.Assignee).Set(6, saved.Team).Set(7, saved.Closed).Set(8, saved.LastInboundAt?.ToUnixTimeMilliseconds())
             .Set(9, saved.WindowEnd?.ToUnixTimeMilliseconds()).Set(10, at.ToUnixTimeMilliseconds()).Set(11, StoreJson.SerializeState(saved));

@@ -15,7 +15,7 @@ internal static class SqliteFollowUpTable
     public static Task<bool> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, FollowUpJob job, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var inserted = SqliteStatements.Write(connection, InsertSql, "Id", "ConversationId", "FlowId", "FollowUpId", "due", "json", "at")
+        var inserted = SqliteStatements.Write(connection, transaction, InsertSql, "Id", "ConversationId", "FlowId", "FollowUpId", "due", "json", "at")
             .Set(0, job.Id).Set(1, job.ConversationId).Set(2, job.FlowId).Set(3, job.FollowUpId).Set(4, job.DueAt.ToUnixTimeMilliseconds())
             .Set(5, StoreJson.SerializeJob(job)).Set(6, now.ToUnixTimeMilliseconds()).Execute();
         return Task.FromResult(inserted == 1);
@@ -43,7 +43,7 @@ internal static class SqliteFollowUpTable
     private static Task<bool> ChangeAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, string jobId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var changed = SqliteStatements.Write(connection, sql, "jobId", "at").Set(0, jobId).Set(1, now.ToUnixTimeMilliseconds()).Execute();
+        var changed = SqliteStatements.Write(connection, transaction, sql, "jobId", "at").Set(0, jobId).Set(1, now.ToUnixTimeMilliseconds()).Execute();
         return Task.FromResult(changed == 1);
     }
 

@@ -91,8 +91,8 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
     {
         // One prepared command each for the savepoint and its release, kept on the writer connection and run for every
         // write (SqliteTransaction.Save and Release prepare a new statement on every call).
-        var save = SqliteStatements.Write(connection, $"SAVEPOINT {Savepoint};");
-        var release = SqliteStatements.Write(connection, $"RELEASE {Savepoint};");
+        var save = SqliteStatements.Write(connection, transaction, $"SAVEPOINT {Savepoint};");
+        var release = SqliteStatements.Write(connection, transaction, $"RELEASE {Savepoint};");
         foreach (var pending in batch)
         {
             save.Execute();

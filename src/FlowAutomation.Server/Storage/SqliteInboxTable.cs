@@ -41,7 +41,7 @@ internal static class SqliteInboxTable
     public static Task<bool> MarkDoneAsync(SqliteConnection connection, SqliteTransaction transaction, long seq, DateTimeOffset at, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var done = SqliteStatements.Write(connection, MarkDoneSql, "seq", "at").Set(0, seq).Set(1, at.ToUnixTimeMilliseconds()).Execute();
+        var done = SqliteStatements.Write(connection, transaction, MarkDoneSql, "seq", "at").Set(0, seq).Set(1, at.ToUnixTimeMilliseconds()).Execute();
         return Task.FromResult(done == 1);
     }
 

@@ -49,7 +49,7 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
     }
 
     private static int Transition(SqliteConnection connection, SqliteTransaction transaction, string sql, string id, string first, object? firstValue, string second, object? secondValue) =>
-        SqliteStatements.Write(connection, sql, "id", first, second).Set(0, id).Set(1, firstValue).Set(2, secondValue).Execute();
+        SqliteStatements.Write(connection, transaction, sql, "id", first, second).Set(0, id).Set(1, firstValue).Set(2, secondValue).Execute();
 
     internal const string Columns = """
         id AS Id, conversation_id AS ConversationId, sender AS Sender, destination AS Destination,
@@ -70,7 +70,7 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var (type, text, replyTo, mediaUrl, postId) = ContentColumns(message);
-        var inserted = SqliteStatements.Write(connection, InsertSql,
+        var inserted = SqliteStatements.Write(connection, transaction, InsertSql,
                 "Id", "ConversationId", "Sender", "Destination", "type", "text", "replyTo", "mediaUrl", "postId", "CallbackData", "createdAt", "expiresAt", "flowId")
             .Set(0, message.Id).Set(1, message.ConversationId).Set(2, message.Sender).Set(3, message.Destination).Set(4, type).Set(5, text)
             .Set(6, replyTo).Set(7, mediaUrl).Set(8, postId).Set(9, message.CallbackData).Set(10, message.CreatedAt.ToUnixTimeMilliseconds())

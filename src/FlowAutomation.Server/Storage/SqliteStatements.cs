@@ -48,10 +48,13 @@ internal static class SqliteStatements
     /// <summary>
     /// The connection's write statement for <paramref name="sql"/> (one statement) with <paramref name="parameters"/>
     /// (names without the <c>@</c>) in that order, its parameters bound by index (<see cref="SqliteStatement"/>): set each
-    /// value by position, then run it. It runs in whatever transaction the connection is in.
+    /// value by position, then run it. It runs in the connection's transaction, which must be <paramref name="transaction"/>
+    /// (null: none, each run its own).
     /// </summary>
-    public static SqliteStatement Write(SqliteConnection connection, string sql, params ReadOnlySpan<string> parameters)
+    public static SqliteStatement Write(SqliteConnection connection, SqliteTransaction? transaction, string sql, params ReadOnlySpan<string> parameters)
     {
+        if (transaction is not null && transaction.Connection != connection)
+            throw new InvalidOperationException("the transaction is not the connection's");
         var handle = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
         var statements = Statements.GetOrCreateValue(connection);
         if (statements.TryGetValue(sql, out var statement))

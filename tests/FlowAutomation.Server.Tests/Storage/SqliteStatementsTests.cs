@@ -64,7 +64,7 @@ public sealed class SqliteStatementsTests : IAsyncLifetime
             command.Parameters.AddWithValue("@id", i);
             command.Parameters.AddWithValue("@v", values[i] ?? DBNull.Value);
             command.ExecuteNonQuery();
-            Assert.Equal(1, SqliteStatements.Write(connection, insert, "id", "v").Set(0, 1000 + i).Set(1, values[i]).Execute());
+            Assert.Equal(1, SqliteStatements.Write(connection, null, insert, "id", "v").Set(0, 1000 + i).Set(1, values[i]).Execute());
         }
         var rows = (await connection.QueryAsync<(long Id, string Type, string? Hex)>("SELECT id, typeof(v), hex(v) FROM bound ORDER BY id")).ToList();
 
@@ -79,10 +79,10 @@ public sealed class SqliteStatementsTests : IAsyncLifetime
         await connection.ExecuteAsync("CREATE TABLE twice (seq INTEGER PRIMARY KEY, a, b, UNIQUE (a))");
         const string sql = "INSERT INTO twice (a, b) VALUES (@x, @x || @y) ON CONFLICT (a) DO NOTHING RETURNING seq";
 
-        var first = SqliteStatements.Write(connection, sql, "x", "y").Set(0, "k").Set(1, "!").ExecuteInt64();
-        var again = SqliteStatements.Write(connection, sql, "x", "y").Set(0, "k").Set(1, "?").ExecuteInt64();
-        var changed = SqliteStatements.Write(connection, "UPDATE twice SET b = @b WHERE a = @a", "a", "b").Set(0, "k").Set(1, "new").Execute();
-        var unchanged = SqliteStatements.Write(connection, "UPDATE twice SET b = @b WHERE a = @a", "a", "b").Set(0, "none").Set(1, "new").Execute();
+        var first = SqliteStatements.Write(connection, null, sql, "x", "y").Set(0, "k").Set(1, "!").ExecuteInt64();
+        var again = SqliteStatements.Write(connection, null, sql, "x", "y").Set(0, "k").Set(1, "?").ExecuteInt64();
+        var changed = SqliteStatements.Write(connection, null, "UPDATE twice SET b = @b WHERE a = @a", "a", "b").Set(0, "k").Set(1, "new").Execute();
+        var unchanged = SqliteStatements.Write(connection, null, "UPDATE twice SET b = @b WHERE a = @a", "a", "b").Set(0, "none").Set(1, "new").Execute();
 
         Assert.Equal((1L, (long?)null, 1, 0), (first, again, changed, unchanged));
         Assert.Equal("new", await connection.QuerySingleAsync<string>("SELECT b FROM twice"));
@@ -93,9 +93,9 @@ public sealed class SqliteStatementsTests : IAsyncLifetime
     {
         await using var connection = await _database.Database.OpenAsync();
 
-        Assert.Throws<ArgumentException>(() => SqliteStatements.Write(connection, "SELECT @a", "b"));
-        Assert.Throws<ArgumentException>(() => SqliteStatements.Write(connection, "SELECT @a, @b", "a"));
-        Assert.Throws<ArgumentException>(() => SqliteStatements.Write(connection, "SELECT 1; SELECT 2"));
+        Assert.Throws<ArgumentException>(() => SqliteStatements.Write(connection, null, "SELECT @a", "b"));
+        Assert.Throws<ArgumentException>(() => SqliteStatements.Write(connection, null, "SELECT @a, @b", "a"));
+        Assert.Throws<ArgumentException>(() => SqliteStatements.Write(connection, null, "SELECT 1; SELECT 2"));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class SqliteStatementsTests : IAsyncLifetime
     {
         await using var connection = await _database.Database.OpenAsync();
 
-        var value = SqliteStatements.Write(connection, "SELECT @b", "a", "b").Set(0, "unused").Set(1, 5L).ExecuteInt64();
+        var value = SqliteStatements.Write(connection, null, "SELECT @b", "a", "b").Set(0, "unused").Set(1, 5L).ExecuteInt64();
 
         Assert.Equal(5L, value);
     }
@@ -115,8 +115,8 @@ public sealed class SqliteStatementsTests : IAsyncLifetime
         await connection.ExecuteAsync("CREATE TABLE strict_rows (id INTEGER PRIMARY KEY, v NOT NULL)");
         const string insert = "INSERT INTO strict_rows (id, v) VALUES (@id, @v)";
 
-        var error = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => SqliteStatements.Write(connection, insert, "id", "v").Set(0, 1).Set(1, null).Execute());
-        var inserted = SqliteStatements.Write(connection, insert, "id", "v").Set(0, 1).Set(1, "ok").Execute();
+        var error = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => SqliteStatements.Write(connection, null, insert, "id", "v").Set(0, 1).Set(1, null).Execute());
+        var inserted = SqliteStatements.Write(connection, null, insert, "id", "v").Set(0, 1).Set(1, "ok").Execute();
 
         Assert.Equal(19, error.SqliteErrorCode); // SQLITE_CONSTRAINT
         Assert.Equal(1, inserted);
@@ -126,12 +126,12 @@ public sealed class SqliteStatementsTests : IAsyncLifetime
     public async Task Write_ConnectionOpenedAgain_PreparedOnTheNewHandle()
     {
         await using var connection = await _database.Database.OpenAsync();
-        var before = SqliteStatements.Write(connection, "SELECT 1");
+        var before = SqliteStatements.Write(connection, null, "SELECT 1");
         connection.Close();
         Microsoft.Data.Sqlite.SqliteConnection.ClearPool(connection);
         await connection.OpenAsync();
 
-        var after = SqliteStatements.Write(connection, "SELECT 1");
+        var after = SqliteStatements.Write(connection, null, "SELECT 1");
 
         Assert.NotSame(before, after);
         Assert.Same(connection.Handle, after.Db);
