@@ -113,7 +113,7 @@ export const FlowCanvas = memo(function FlowCanvas({ graph, problems, selectedId
         selected: g.id === selectedId,
       }));
     });
-    setBuiltFrom([graph, problems, selectedId, badges, compact]);
+    setBuiltFrom(inputs);
   }, [graph, problems, selectedId, badges, compact]);
 
   useEffect(() => {
