@@ -42,11 +42,11 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
         return await SqliteAssignments.FindTurnsAsync(connection, teams, cancellationToken);
     }
 
-    /// <summary>The state, from a command prepared once on <paramref name="connection"/> (a kept reader, <see cref="SqliteDatabase.ReadAsync{T}"/>).</summary>
+    /// <summary>The state, from a statement prepared once on <paramref name="connection"/> (a kept reader, <see cref="SqliteDatabase.ReadAsync{T}"/>).</summary>
     public static ConversationState? Find(SqliteConnection connection, string conversationId)
     {
-        using var reader = SqliteStatements.Get(connection, null, FindSql, "conversationId").Set(0, conversationId).ExecuteReader();
-        return reader.Read() ? StoreJson.DeserializeState(reader.GetString(1), reader.GetInt64(0)) : null;
+        using var rows = SqliteStatements.Read(connection, FindSql, "conversationId").Set(0, conversationId).Query();
+        return rows.Read() ? StoreJson.DeserializeState(rows.GetString(1), rows.GetInt64(0)) : null;
     }
 
     private const string FindSql = "SELECT version, state FROM conversations WHERE id = @conversationId";

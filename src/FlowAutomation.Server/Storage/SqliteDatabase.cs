@@ -82,8 +82,8 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
     /// <summary>
     /// Runs <paramref name="read"/> on a reader connection kept open by this database (at most
     /// <see cref="KeptReaders"/> of them; a caller beyond that gets one of the pool's, closed after): the engine's reads
-    /// per event run from commands prepared once per kept connection (<see cref="SqliteStatements"/>) instead of a
-    /// statement prepared per read. The read must finish its statements (dispose its readers) before it returns, so that
+    /// per event run from statements prepared once per kept connection (<see cref="SqliteStatements.Read"/>) instead of a
+    /// statement prepared per read. The read must finish its statements (dispose its rows) before it returns, so that
     /// a kept connection holds no snapshot of the WAL between reads.
     /// </summary>
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken = default)
@@ -95,7 +95,7 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
         if (connection is not { State: System.Data.ConnectionState.Open })
         {
             if (connection is not null)
-                await connection.DisposeAsync();
+                await CloseAsync(connection);
             connection = await OpenAsync(cancellationToken);
         }
         try
@@ -114,7 +114,7 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
                 }
             }
             if (!kept)
-                await connection.DisposeAsync();
+                await CloseAsync(connection);
         }
     }
 
@@ -231,7 +231,7 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
         }
     }
 
-    /// <summary>Closes a connection this database kept, with the write statements prepared on it (<see cref="SqliteStatements.Write"/>).</summary>
+    /// <summary>Closes a connection this database kept or read on, with the statements prepared on it (<see cref="SqliteStatements.Write"/>, <see cref="SqliteStatements.Read"/>).</summary>
     private static ValueTask CloseAsync(SqliteConnection connection)
     {
         SqliteStatements.Release(connection);

@@ -51,14 +51,14 @@ internal static class SqliteFollowUpTable
     public static Task<IReadOnlyList<FollowUpJob>> PendingAsync(SqliteDatabase database, string conversationId, CancellationToken cancellationToken) =>
         database.ReadAsync(connection => Pending(connection, conversationId), cancellationToken);
 
-    /// <summary>The conversation's scheduled follow-ups, by due time, from a command prepared once on <paramref name="connection"/> (a kept reader).</summary>
+    /// <summary>The conversation's scheduled follow-ups, by due time, from a statement prepared once on <paramref name="connection"/> (a kept reader).</summary>
     public static IReadOnlyList<FollowUpJob> Pending(SqliteConnection connection, string conversationId)
     {
-        var jobs = new List<FollowUpJob>();
-        using var reader = SqliteStatements.Get(connection, null, FollowUpSql.Pending, "conversationId").Set(0, conversationId).ExecuteReader();
-        while (reader.Read())
-            jobs.Add(StoreJson.DeserializeJob(reader.GetString(0)));
-        return jobs;
+        List<FollowUpJob>? jobs = null;
+        using var rows = SqliteStatements.Read(connection, FollowUpSql.Pending, "conversationId").Set(0, conversationId).Query();
+        while (rows.Read())
+            (jobs ??= []).Add(StoreJson.DeserializeJob(rows.GetString(0)));
+        return jobs ?? (IReadOnlyList<FollowUpJob>)[];
     }
 
     /// <summary>The follow-up when its row is still scheduled; null when it fired or was cancelled.</summary>

@@ -6,12 +6,13 @@ using SQLitePCL;
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// A write statement prepared once on a connection's SQLite handle and run straight through SQLitePCL, its
+/// A statement prepared once on a connection's SQLite handle and run straight through SQLitePCL, its
 /// parameters bound by index. Microsoft.Data.Sqlite binds a command's parameters by name on every execution
 /// (<c>sqlite3_bind_parameter_index</c>, which compares the name with the statement's names one by one: 160 look-ups
 /// for a full audit insert) and builds a data reader for each <c>ExecuteNonQuery</c>; here each parameter's index is
 /// looked up once, when the statement is prepared. Values bind as Microsoft.Data.Sqlite binds them: text as UTF-8 with
-/// its length, integers, booleans as 0 and 1, null as SQL <c>NULL</c>. Kept by <see cref="SqliteStatements.Write"/>; one caller at a time (the connection's).
+/// its length, integers, booleans as 0 and 1, null as SQL <c>NULL</c>. Kept by <see cref="SqliteStatements.Write"/> (writes) and
+/// <see cref="SqliteStatements.Read"/> (reads, their rows through <see cref="Query"/>); one caller at a time (the connection's).
 /// </summary>
 internal sealed class SqliteStatement : IDisposable
 {
@@ -26,6 +27,9 @@ internal sealed class SqliteStatement : IDisposable
 
     /// <summary>The handle the statement was prepared on.</summary>
     public sqlite3 Db => _db;
+
+    /// <summary>Whether the statement was finalized (<see cref="SqliteStatements.Release(SqliteConnection)"/>).</summary>
+    public bool Finalized => _statement.IsClosed;
 
     /// <summary>
     /// Prepares <paramref name="sql"/> (one statement) on <paramref name="db"/>, with <paramref name="parameters"/>
@@ -109,6 +113,50 @@ internal sealed class SqliteStatement : IDisposable
         return first;
     }
 
+    /// <summary>
+    /// Runs the statement for its rows: step with <see cref="SqliteRows.Read"/>, read each row's columns, and dispose the
+    /// rows (<c>using</c>), which resets the statement also when the caller stops early or throws mid-read.
+    /// </summary>
+    public SqliteRows Query() => new(this);
+
+    /// <summary>Steps to the next row; false (and reset) at the end. A failed step resets the statement and throws <see cref="SqliteException"/>.</summary>
+    internal bool NextRow()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW)
+            return true;
+        try
+        {
+            if (rc != raw.SQLITE_DONE)
+                SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+        return false;
+    }
+
+    /// <summary>Ends a run: the statement holds no read of the WAL and can be bound and run again.</summary>
+    internal void Reset() => raw.sqlite3_reset(_statement);
+
+    /// <summary>The current row's column as text, as <see cref="SqliteDataReader.GetString(int)"/> reads it; a NULL throws as there.</summary>
+    internal string GetString(int column) =>
+        raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL
+            ? throw NullColumn(column)
+            : raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    /// <summary>The current row's column as an integer, as <see cref="SqliteDataReader.GetInt64(int)"/> reads it; a NULL throws as there.</summary>
+    internal long GetInt64(int column) =>
+        raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL
+            ? throw NullColumn(column)
+            : raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>Whether the current row's column is NULL.</summary>
+    internal bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+    private static InvalidOperationException NullColumn(int column) => new($"The data is NULL at ordinal {column}. This method can't be called on NULL values. Check using IsDBNull before calling.");
+
     private void Step(out long? first)
     {
         first = null;
@@ -152,4 +200,26 @@ internal sealed class SqliteStatement : IDisposable
     }
 
     public void Dispose() => _statement.Dispose();
+}
+
+/// <summary>
+/// The rows of one run of a <see cref="SqliteStatement"/> (<see cref="SqliteStatement.Query"/>): <see cref="Read"/> steps
+/// to the next, the getters read its columns. Disposing resets the statement, so a read that stops early or throws
+/// leaves no statement mid-way holding its read of the WAL.
+/// </summary>
+internal readonly ref struct SqliteRows(SqliteStatement statement)
+{
+    /// <summary>Steps to the next row; false at the end.</summary>
+    public bool Read() => statement.NextRow();
+
+    /// <inheritdoc cref="SqliteStatement.GetString(int)"/>
+    public string GetString(int column) => statement.GetString(column);
+
+    /// <inheritdoc cref="SqliteStatement.GetInt64(int)"/>
+    public long GetInt64(int column) => statement.GetInt64(column);
+
+    /// <inheritdoc cref="SqliteStatement.IsNull(int)"/>
+    public bool IsNull(int column) => statement.IsNull(column);
+
+    public void Dispose() => statement.Reset();
 }

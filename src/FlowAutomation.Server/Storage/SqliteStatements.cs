@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace FlowAutomation.Server.Storage;
 
 /// <summary>
-/// Prepared commands (reads) and statements (writes, <see cref="Write"/>) kept per connection, one per SQL text. Microsoft.Data.Sqlite prepares a statement per
+/// Prepared commands (<see cref="Get"/>) and statements (<see cref="Write"/>, <see cref="Read"/>) kept per connection, one per SQL text. Microsoft.Data.Sqlite prepares a statement per
 /// <see cref="SqliteCommand"/> and keeps it only as long as that command; Dapper builds a new command (and SQLite a new
 /// statement) on every call, which cost the engine's commit about ten prepares per event on the writer connection. A
 /// command here is prepared on its first run and then only reset and re-bound; its parameters are created once, named
@@ -55,6 +55,20 @@ internal static class SqliteStatements
     {
         if (transaction is not null && transaction.Connection != connection)
             throw new InvalidOperationException("the transaction is not the connection's");
+        return Prepared(connection, sql, parameters);
+    }
+
+    /// <summary>
+    /// The connection's read statement for <paramref name="sql"/> (one statement) with <paramref name="parameters"/>
+    /// (names without the <c>@</c>) in that order: set each value by position, then read its rows through
+    /// <see cref="SqliteStatement.Query"/>, disposing them before the connection serves another caller (a statement left
+    /// mid-way would hold its read of the WAL). Prepared and released as <see cref="Write"/>'s are.
+    /// </summary>
+    public static SqliteStatement Read(SqliteConnection connection, string sql, params ReadOnlySpan<string> parameters) =>
+        Prepared(connection, sql, parameters);
+
+    private static SqliteStatement Prepared(SqliteConnection connection, string sql, ReadOnlySpan<string> parameters)
+    {
         var handle = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
         var statements = Statements.GetOrCreateValue(connection);
         if (statements.TryGetValue(sql, out var statement))
@@ -69,7 +83,7 @@ internal static class SqliteStatements
         return statement;
     }
 
-    /// <summary>Finalizes the connection's write statements; call before the connection is closed, so its handle is not kept open by them.</summary>
+    /// <summary>Finalizes the connection's statements (<see cref="Write"/>, <see cref="Read"/>); call before the connection is closed, so its handle is not kept open by them.</summary>
     public static void Release(SqliteConnection connection)
     {
         if (Statements.TryGetValue(connection, out var statements))
