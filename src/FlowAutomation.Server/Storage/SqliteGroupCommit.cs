@@ -22,7 +22,10 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
     private readonly Queue<Pending> _queue = new();
     private bool _writing;
 
-    /// <summary>Raised after each batch's transaction commits, with the number of writes it held (for tests and metrics).</summary>
+    /// <summary>
+    /// Raised after each batch's transaction commits and before its writes' callers get their results, with the number
+    /// of writes it held (for tests and metrics).
+    /// </summary>
     public event Action<int>? BatchCommitted;
 
     /// <summary>Runs <paramref name="work"/> in the next batch, kept when <paramref name="keep"/> holds for its result.</summary>
@@ -74,8 +77,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
                     pending.Fail(exception);
                 continue;
             }
-            foreach (var pending in batch)
-                pending.Complete();
+            // Observed before any writer hears its result: a caller that has its result sees its batch counted.
             try
             {
                 BatchCommitted?.Invoke(batch.Count);
@@ -84,6 +86,8 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
             {
                 // An observer's failure must not stop the writer: the writes queued behind this batch wait for it.
             }
+            foreach (var pending in batch)
+                pending.Complete();
         }
     }
 

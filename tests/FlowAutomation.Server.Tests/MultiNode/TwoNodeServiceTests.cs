@@ -70,8 +70,7 @@ public sealed class TwoNodeServiceTests : IAsyncLifetime
             }
         })));
 
-        await WaitForAsync(async connection =>
-            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "every inbox row to be run");
+        await WaitForRunAsync(Conversations * MessagesEach, "every inbox row to be run");
 
         await using var connection = await _database.Database.OpenAsync();
         Assert.Equal(Conversations * MessagesEach, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'done'"));
@@ -97,8 +96,7 @@ public sealed class TwoNodeServiceTests : IAsyncLifetime
             using var response = await _nodes[c % 2].PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipMessage($"msg-{c}", $"conv-{c}", $"user-{c}", "hi"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        await WaitForAsync(async connection =>
-            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "every inbox row to be run");
+        await WaitForRunAsync(6, "every inbox row to be run");
         await using var connection = await _database.Database.OpenAsync();
         // Every reply pending until far ahead: no dispatcher claims one (an outcome of a send in flight finds its row
         // no longer in flight and changes nothing), so the six stay queued while the progress is read.
@@ -131,8 +129,7 @@ public sealed class TwoNodeServiceTests : IAsyncLifetime
 
         foreach (var node in _nodes)
             node.Time.Advance(TimeSpan.FromSeconds(5)); // Inbox:TakeOverAfter (the poll runs every Inbox:PollInterval, 1 s)
-        await WaitForAsync(async connection =>
-            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "a live node to run the row");
+        await WaitForRunAsync(1, "a live node to run the row");
 
         await using var check = await _database.Database.OpenAsync();
         Assert.Equal("you said: left behind", await check.ExecuteScalarAsync<string>("SELECT text FROM outbox WHERE conversation_id = 'conv-dead'"));
@@ -202,6 +199,16 @@ public sealed class TwoNodeServiceTests : IAsyncLifetime
         Assert.Contains(job.Id, await detail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
+
+    /// <summary>
+    /// Waits until no inbox row is pending and the nodes have counted <paramref name="events"/> events run. A row is done
+    /// in the database once its commit is, and its node counts it (<c>Processed</c>, then <c>Finished</c>) only after
+    /// that commit has returned: read as soon as the rows were done, the counters could still miss the last event.
+    /// </summary>
+    private Task WaitForRunAsync(long events, string what) =>
+        WaitForAsync(async connection =>
+            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0
+            && _nodes.Sum(n => n.App.Services.GetRequiredService<IInboxProcessing>().Processed) >= events, what);
 
     private async Task WaitForAsync(Func<Npgsql.NpgsqlConnection, Task<bool>> condition, string what)
     {

@@ -61,7 +61,8 @@ public sealed class SchemaMigrationTests : IDisposable
     [Fact]
     public async Task MigratePostgresAsync_ThreeNodesStartingTogether_RunEachScriptOnce()
     {
-        var database = await PostgresServer.CreateDatabaseAsync();
+        await using var temp = await TempPostgresDatabase.CreateEmptyAsync();
+        var database = temp.ConnectionString;
 
         var counts = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => SchemaMigrations.MigratePostgresAsync(database, NullLogger.Instance, CancellationToken.None))));
 
@@ -73,7 +74,8 @@ public sealed class SchemaMigrationTests : IDisposable
     [Fact]
     public async Task MigratePostgresAsync_NewDatabase_HasSqlitesTablesAndColumns()
     {
-        var database = await PostgresServer.CreateDatabaseAsync();
+        await using var temp = await TempPostgresDatabase.CreateEmptyAsync();
+        var database = temp.ConnectionString;
         await SchemaMigrations.MigratePostgresAsync(database, NullLogger.Instance, CancellationToken.None);
         await _fresh.Database.MigrateAsync();
 

@@ -54,7 +54,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         Assert.Equal(["done", "pending", "done"], await InboxStatusesAsync(seqs));
         Assert.Equal(["c-1/m/1", "c-2/first/1", "c-3/m/1"], await OutboxIdsAsync());
         Assert.Equal(["c-1", "c-3"], _listened.Order(StringComparer.Ordinal));
-        Assert.Contains(_batches, size => size >= 2);
+        Assert.Contains(Batches(), size => size >= 2);
     }
 
     [Fact]
@@ -124,8 +124,35 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
 
         Assert.All(results, r => Assert.Equal(CommitResult.Committed, r));
         Assert.All(await InboxStatusesAsync(seqs), s => Assert.Equal("done", s));
-        Assert.Equal(40, _batches.Sum());
-        Assert.True(_batches.Count <= 2, $"40 commits queued behind the writer were written in {_batches.Count} transactions");
+        var batches = Batches();
+        Assert.Equal(40, batches.Sum());
+        Assert.True(batches.Length <= 2, $"40 commits queued behind the writer were written in {batches.Length} transactions");
+    }
+
+    /// <summary>
+    /// A caller that has its write's result finds the write's batch reported: the tests above read the batches once
+    /// their commits returned (before, the callers were told first, and under load now and then a test read no batch).
+    /// </summary>
+    [Fact]
+    public async Task BatchCommitted_AWriteCommits_RaisedBeforeItsCallerHasTheResult()
+    {
+        Task<int>? write = null;
+        var seenDone = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _database.Database.Group.BatchCommitted += _ => seenDone.TrySetResult(Volatile.Read(ref write)!.IsCompleted);
+
+        // The writer is held until the write is queued, so the batch cannot commit before the test has its task.
+        await using (await _database.Database.AcquireWriterAsync())
+            Volatile.Write(ref write, _database.Database.WriteSharedAsync((_, _) => Task.FromResult(7), _ => true));
+
+        Assert.Equal(7, await write);
+        Assert.False(await seenDone.Task, "the caller had its result before the batch was reported");
+    }
+
+    /// <summary>The batch sizes reported so far (the writer adds to them on its own thread).</summary>
+    private int[] Batches()
+    {
+        lock (_batches)
+            return [.. _batches];
     }
 
     /// <summary>Queues the commits while the writer connection is taken, so that they queue up and share batches.</summary>

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace FlowAutomation.Server.Tests.Support;
 
-/// <summary>A PostgreSQL database of its own for one test (on <see cref="PostgresServer"/>), migrated, dropped afterwards.</summary>
+/// <summary>A PostgreSQL database of its own for one test (on <see cref="PostgresServer"/>), migrated unless made empty, dropped afterwards.</summary>
 internal sealed class TempPostgresDatabase : IAsyncDisposable
 {
     private TempPostgresDatabase(string connectionString)
@@ -19,10 +19,13 @@ internal sealed class TempPostgresDatabase : IAsyncDisposable
 
     public static async Task<TempPostgresDatabase> CreateAsync()
     {
-        var database = new TempPostgresDatabase(await PostgresServer.CreateDatabaseAsync());
+        var database = await CreateEmptyAsync();
         await database.Database.MigrateAsync();
         return database;
     }
+
+    /// <summary>A database of its own, not migrated (for the migrations' own tests), dropped afterwards too.</summary>
+    public static async Task<TempPostgresDatabase> CreateEmptyAsync() => new(await PostgresServer.CreateDatabaseAsync());
 
     public async ValueTask DisposeAsync()
     {
