@@ -12,14 +12,21 @@ namespace FlowAutomation.Rules;
 /// </summary>
 public sealed class FiredExplanation
 {
+    /// <summary>The most nodes whose results are kept as the bits of one number instead of an array.</summary>
+    internal const int BitsLimit = 64;
+
     private readonly FlowEntry? entry;
-    private readonly bool[] results = [];
+
+    // Each node's result in depth-first order: bit i of bits for a tree of at most BitsLimit nodes (the usual case: no
+    // array per fired flow), else results[i].
+    private readonly ulong bits;
+    private readonly bool[]? results;
 
     /// <summary>From the evaluating session: each node's result in the depth-first order of <paramref name="entry"/>'s condition tree.</summary>
-    internal FiredExplanation(FlowEntry entry, FactSnapshot facts, bool[] results)
+    internal FiredExplanation(FlowEntry entry, FactSnapshot facts, NodeResults results)
     {
         this.entry = entry;
-        this.results = results;
+        (bits, this.results) = (results.Bits, results.Array);
         Flow = entry.Flow;
         Facts = facts;
     }
@@ -44,25 +51,39 @@ public sealed class FiredExplanation
     internal ExplainNode? Condition => entry?.Explain;
 
     /// <summary>The node's result, by its depth-first position in <see cref="Condition"/>.</summary>
-    internal bool Result(int position) => results[position];
+    internal bool Result(int position) => results is { } array ? array[position] : ((bits >> position) & 1) != 0;
 
     /// <summary>The node results of <paramref name="root"/>'s tree in depth-first order, from <paramref name="nodeResult"/> (by graph node).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static bool[] Results(ExplainNode? root, Func<int, bool> nodeResult)
+    internal static NodeResults Results(ExplainNode? root, Func<int, bool> nodeResult)
     {
         if (root is null)
         {
-            return [];
+            return default;
         }
 
         var order = root.DepthFirst;
+        if (order.Length <= BitsLimit)
+        {
+            var bits = 0UL;
+            for (var i = 0; i < order.Length; i++)
+            {
+                if (nodeResult(order[i].Node.Node))
+                {
+                    bits |= 1UL << i;
+                }
+            }
+
+            return new(bits, null);
+        }
+
         var results = new bool[order.Length];
         for (var i = 0; i < results.Length; i++)
         {
             results[i] = nodeResult(order[i].Node.Node);
         }
 
-        return results;
+        return new(0, results);
     }
 
     /// <summary>The full explanation: outcome fired, reason "fired", the condition tree with every node's result.</summary>
@@ -84,7 +105,7 @@ public sealed class FiredExplanation
 
         void Map(ExplainNode node)
         {
-            byNode[node.Node] = results[next++];
+            byNode[node.Node] = Result(next++);
             foreach (var child in node.Children)
             {
                 Map(child);
@@ -92,3 +113,6 @@ public sealed class FiredExplanation
         }
     }
 }
+
+/// <summary>A fired flow's node results in depth-first order: the bits of <see cref="Bits"/>, or <see cref="Array"/> when the tree has more than <see cref="FiredExplanation.BitsLimit"/> nodes.</summary>
+internal readonly record struct NodeResults(ulong Bits, bool[]? Array);

@@ -24,7 +24,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
         List<string>? added = null; // made on the first new tag
         foreach (var action in actions)
         {
-            var node = paths.Of(action);
+            var node = run.Traced || options.TraceRefusals ? paths.Of(action) : null; // read only for trace records
             switch (action)
             {
                 case TagAction tag:
@@ -37,7 +37,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                         }
                     }
 
-                    Done(run, flowId, node, "tag", Described(action));
+                    Done(run, flowId, node, "tag", action);
                     break;
                 case UntagAction untag:
                     foreach (var t in untag.Tags)
@@ -48,7 +48,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
                         }
                     }
 
-                    Done(run, flowId, node, "untag", Described(action));
+                    Done(run, flowId, node, "untag", action);
                     break;
                 case AssignAction assign:
                     Assign(run, flowId, node, assign);
@@ -240,6 +240,15 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
         ReplyKind.Image => "image",
         _ => "share_post",
     };
+
+    /// <summary>As <see cref="Done(EventRun, string, string?, string, string)"/>, the detail the action's description, made only for a traced run.</summary>
+    private void Done(EventRun run, string flowId, string? node, string action, FlowAction described)
+    {
+        if (run.Traced)
+        {
+            Done(run, flowId, node, action, Described(described));
+        }
+    }
 
     private static void Done(EventRun run, string flowId, string? node, string action, string detail)
     {

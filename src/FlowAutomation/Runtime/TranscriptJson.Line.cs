@@ -202,14 +202,30 @@ internal static partial class TranscriptJson
             _comma = true;
         }
 
-        /// <summary>A text with characters past printable ASCII, written by the writer itself, quotes included.</summary>
-        private void Escaped(string value)
+        /// <summary>
+        /// The scratch writer, emptied, for bytes to be written by a <see cref="Utf8JsonWriter"/> with <see cref="Options"/>
+        /// apart from the line; <see cref="ScratchWritten"/> gives them. Valid until the next use of the scratch (this
+        /// line's fallback for escaped texts, <see cref="Texts"/>' encodings).
+        /// </summary>
+        public Utf8JsonWriter Scratch()
         {
             _scratch.ResetWrittenCount();
             _scratchWriter.Reset();
-            _scratchWriter.WriteStringValue(value);
+            return _scratchWriter;
+        }
+
+        /// <summary>What was written to <see cref="Scratch"/> since it was taken, flushed.</summary>
+        public ReadOnlySpan<byte> ScratchWritten()
+        {
             _scratchWriter.Flush();
-            Raw(_scratch.WrittenSpan);
+            return _scratch.WrittenSpan;
+        }
+
+        /// <summary>A text with characters past printable ASCII, written by the writer itself, quotes included.</summary>
+        private void Escaped(string value)
+        {
+            Scratch().WriteStringValue(value);
+            Raw(ScratchWritten());
         }
 
         private void Comma()

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using FlowAutomation.Rules;
 
 namespace FlowAutomation.Runtime;
@@ -54,16 +52,12 @@ internal static partial class TranscriptJson
 
     /// <summary>
     /// One sink's encoded texts: each condition node's line members (path, operator, expected), encoded at its first
-    /// line, and the last time written in each of a record's time members (the records of one event share them). Used
-    /// under the sink's lock.
+    /// line, and the last time written in each of a record's time members (the records of one event share them). Encodes
+    /// with the sink's line's scratch writer (<see cref="JsonLine.Scratch"/>). Used under the sink's lock.
     /// </summary>
-    private sealed class Texts : IDisposable
+    private sealed class Texts(JsonLine line)
     {
         private readonly Dictionary<ExplainForm, byte[]> _lines = new(ReferenceEqualityComparer.Instance);
-        private readonly ArrayBufferWriter<byte> _scratch = new(64);
-        private readonly Utf8JsonWriter _scratchWriter;
-
-        public Texts() => _scratchWriter = new Utf8JsonWriter(_scratch, Options);
 
         public LastTime At { get; } = new();
 
@@ -75,20 +69,18 @@ internal static partial class TranscriptJson
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public byte[] Line(ExplainForm form)
         {
-            if (!_lines.TryGetValue(form, out var line))
+            if (!_lines.TryGetValue(form, out var members))
             {
-                _scratch.ResetWrittenCount();
-                _scratchWriter.Reset();
-                _scratchWriter.WriteStartObject();
-                _scratchWriter.WriteString("path"u8, form.LinePath);
-                _scratchWriter.WriteString("operator"u8, form.LineOperator);
-                _scratchWriter.WriteString("expected"u8, form.LineExpected);
-                _scratchWriter.Flush();
-                line = _scratch.WrittenSpan[1..].ToArray();
-                _lines.Add(form, line);
+                var writer = line.Scratch();
+                writer.WriteStartObject();
+                writer.WriteString("path"u8, form.LinePath);
+                writer.WriteString("operator"u8, form.LineOperator);
+                writer.WriteString("expected"u8, form.LineExpected);
+                members = line.ScratchWritten()[1..].ToArray();
+                _lines.Add(form, members);
             }
 
-            return line;
+            return members;
         }
 
         /// <summary>
@@ -103,11 +95,8 @@ internal static partial class TranscriptJson
                 return last.Text.AsSpan(0, last.Length);
             }
 
-            _scratch.ResetWrittenCount();
-            _scratchWriter.Reset();
-            _scratchWriter.WriteStringValue(time);
-            _scratchWriter.Flush();
-            var text = _scratch.WrittenSpan[1..^1];
+            line.Scratch().WriteStringValue(time);
+            var text = line.ScratchWritten()[1..^1];
             if (last.Text.Length < text.Length)
             {
                 last.Text = new byte[text.Length];
@@ -117,8 +106,6 @@ internal static partial class TranscriptJson
             (last.Time, last.Length) = (time, text.Length);
             return last.Text.AsSpan(0, last.Length);
         }
-
-        public void Dispose() => _scratchWriter.Dispose();
     }
 
     /// <summary>The last time one member was written with, and its text (the first <see cref="Length"/> bytes; none before the first).</summary>

@@ -47,13 +47,21 @@ internal static partial class TranscriptJson
         private readonly TextWriter? _output;
         private readonly Stream? _bytes;
         private readonly Lock _gate = new();
-        private readonly Texts _texts = new();
+        private readonly Texts _texts;
         private char[] _chars = [];
 
-        public JsonLinesSink(TextWriter output) => _output = output;
+        public JsonLinesSink(TextWriter output)
+        {
+            _output = output;
+            _texts = new(_line);
+        }
 
         /// <summary>A sink that writes the lines' UTF-8 bytes to <paramref name="output"/> as they are; flushing it is the caller's.</summary>
-        public JsonLinesSink(Stream output) => _bytes = output;
+        public JsonLinesSink(Stream output)
+        {
+            _bytes = output;
+            _texts = new(_line);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Write(TraceRecord record)
@@ -95,7 +103,6 @@ internal static partial class TranscriptJson
             {
                 Drain();
                 _line.Dispose();
-                _texts.Dispose();
             }
         }
 

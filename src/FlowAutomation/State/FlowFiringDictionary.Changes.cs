@@ -26,17 +26,18 @@ public sealed partial class FlowFiringDictionary
         var (depth, ids) = (_recent?.Depth ?? 0, _recent?.Ids ?? 0);
         return depth + 1 > ChangeLimit || ids + flowIds.Length > ChangedIdsLimit
             ? Fold(_ids, _times, _recent, flowIds, at)
-            : new FlowFiringDictionary(_ids, _times, Change.Of(flowIds, at, _recent));
+            : new FlowFiringDictionary(_ids, _times, Change.Of(flowIds, at, _recent), Math.Max(_latest, at.UtcTicks));
     }
 
     /// <summary>Whether every one of <paramref name="flowIds"/> already fired at exactly <paramref name="at"/> (true for none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Holds(ReadOnlySpan<string> flowIds, DateTimeOffset at)
     {
+        var later = at.UtcTicks > _latest; // no time in the map is at, so no id holds it
         foreach (var id in flowIds)
         {
             ArgumentNullException.ThrowIfNull(id, nameof(flowIds));
-            if (!TryGetValue(id, out var known) || !known.EqualsExact(at))
+            if (later || !TryGetValue(id, out var known) || !known.EqualsExact(at))
             {
                 return false;
             }
@@ -126,7 +127,7 @@ public sealed partial class FlowFiringDictionary
             fromBase += compared == 0 ? 1 : 0;
         }
 
-        return new FlowFiringDictionary(mergedIds, mergedTimes, null);
+        return new FlowFiringDictionary(mergedIds, mergedTimes, null, Latest(mergedTimes));
     }
 
     /// <summary>One change: the ids it wrote (each once), their time, and the changes before it.</summary>

@@ -35,13 +35,18 @@ public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, D
     private readonly DateTimeOffset[] _times;
     private readonly Change? _recent;
 
+    // The latest of the map's times, base and changes, as UTC ticks (long.MinValue for none): a change at a later time
+    // cannot find all its ids already at that time (SetItems' usual case, an event newer than every firing before it).
+    private readonly long _latest;
+
     // This map as a base alone, made on the first read that needs the whole map (its count, keys, values, enumeration).
     private FlowFiringDictionary? _folded;
 
-    private FlowFiringDictionary(string[] ids, DateTimeOffset[] times, Change? recent) => (_ids, _times, _recent) = (ids, times, recent);
+    private FlowFiringDictionary(string[] ids, DateTimeOffset[] times, Change? recent, long latest) =>
+        (_ids, _times, _recent, _latest) = (ids, times, recent, latest);
 
     /// <summary>No flow has fired.</summary>
-    public static FlowFiringDictionary Empty { get; } = new([], [], null);
+    public static FlowFiringDictionary Empty { get; } = new([], [], null, long.MinValue);
 
     /// <summary>The map of <paramref name="firings"/>; an id given twice keeps its last time.</summary>
     public static FlowFiringDictionary Create(IEnumerable<KeyValuePair<string, DateTimeOffset>> firings)
@@ -62,7 +67,19 @@ public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, D
         // A dictionary enumerates its keys and values in the same order.
         var (ids, times) = (last.Keys.ToArray(), last.Values.ToArray());
         Array.Sort(ids, times, StringComparer.Ordinal);
-        return new FlowFiringDictionary(ids, times, null);
+        return new FlowFiringDictionary(ids, times, null, Latest(times));
+    }
+
+    /// <summary>The latest of <paramref name="times"/> as UTC ticks; long.MinValue for none.</summary>
+    private static long Latest(DateTimeOffset[] times)
+    {
+        var latest = long.MinValue;
+        foreach (var time in times)
+        {
+            latest = Math.Max(latest, time.UtcTicks);
+        }
+
+        return latest;
     }
 
     public int Count => Folded()._ids.Length;

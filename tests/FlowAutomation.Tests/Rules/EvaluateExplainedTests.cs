@@ -130,6 +130,48 @@ public sealed class EvaluateExplainedTests
         Assert.Equal(b.Explanations.Select(e => e.ToExplanation().Describe()), a.Explanations.Select(e => e.ToExplanation().Describe()));
     }
 
+    [Theory]
+    [InlineData(62)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(130)]
+    public void EvaluateExplained_ConditionTreesAroundSixtyFourNodes_GiveEachNodesResultAsExplainDoes(int tests)
+    {
+        // One flow: any of `tests` words, then a last test that holds. Its tree has about `tests` + 3 nodes, so the node
+        // results straddle the 64 kept as one number's bits and the array used past them; the message holds a few
+        // words spread over the tree, so true and false results sit below and above bit 64.
+        var words = string.Join(", ", Enumerable.Range(0, tests).Select(i => $"w{i}"));
+        var each = string.Join(", ", Enumerable.Range(0, tests).Select(i => $"{{ message.text: {{ contains: w{i} }} }}"));
+        var flows = Flows($$"""
+            flow: wide
+            on: message.received
+            when:
+              any:
+                - message.text: { contains_any: [nothing-here] }
+                - all:
+                    - message.text: { contains_any: [{{words}}] }
+                    - any: [{{each}}]
+              contact.country: SG
+            then:
+              - close: true
+
+            """);
+        var network = RuleEngines.Build(flows, RuleEngineKind.Network);
+        var facts = Message($"w0 w{tests / 2} w{tests - 2} w{tests - 1}", Contact("SG"));
+
+        var result = network.EvaluateExplained(facts);
+
+        var fired = Assert.Single(result.Explanations);
+        var expected = network.Explain(facts, ["wide"]).Flows.Single();
+        var lines = ExplanationLines.From(fired).ToList();
+        Assert.True(lines.Count > tests, $"{lines.Count} lines");
+        Assert.Contains(lines.Skip(64), l => l.Result);
+        Assert.Contains(lines.Skip(64), l => !l.Result);
+        Assert.Equal(ExplanationLines.From(expected.Condition).ToList(), lines);
+        Assert.Equal(expected.Describe(), fired.ToExplanation().Describe());
+    }
+
     [Fact]
     public void Evaluate_WithoutExplaining_HasNoExplanations()
     {

@@ -45,6 +45,35 @@ public sealed class FlowFiringDictionaryTests
     }
 
     [Fact]
+    public void SetItems_TimesBeforeAtAndAfterTheLatest_SameMapOnlyWhenEveryIdHoldsItsTime()
+    {
+        // Maps made each way (created, changed, folded), checked at the latest time they hold, at an earlier one, in
+        // another offset and after it: the same map exactly when every id already fired at that very time.
+        var created = FlowFiringDictionary.Create([new("a", T0), new("b", T0.AddMinutes(5)), new("c", T0.AddMinutes(5))]);
+        var changed = created.SetItems(["d", "a"], T0.AddMinutes(9));
+        var folded = changed;
+        for (var e = 0; e < FlowFiringDictionary.ChangeLimit + 2; e++)
+        {
+            folded = folded.SetItem("e", T0.AddMinutes(10 + e));
+        }
+
+        var latest = T0.AddMinutes(10 + FlowFiringDictionary.ChangeLimit + 1);
+        Assert.Same(created, created.SetItems(["b", "c"], T0.AddMinutes(5)));
+        Assert.Same(created, created.SetItem("a", T0));
+        Assert.NotSame(created, created.SetItems(["b", "a"], T0.AddMinutes(5)));
+        Assert.NotSame(created, created.SetItem("c", T0.AddMinutes(6)));
+        Assert.Same(changed, changed.SetItems(["a", "d"], T0.AddMinutes(9)));
+        Assert.Same(changed, changed.SetItem("b", T0.AddMinutes(5)));
+        Assert.NotSame(changed, changed.SetItem("d", T0.AddMinutes(9).ToOffset(TimeSpan.FromHours(-3))));
+        Assert.NotSame(changed, changed.SetItem("a", T0.AddMinutes(9).AddTicks(1)));
+        Assert.Same(folded, folded.SetItem("e", latest));
+        Assert.Same(folded, folded.SetItems(["a", "d", "d"], T0.AddMinutes(9)));
+        Assert.NotSame(folded, folded.SetItem("e", latest.AddTicks(1)));
+        Assert.Equal(latest, folded.SetItem("e", latest.AddTicks(1)).SetItem("e", latest)["e"]);
+        Assert.Throws<ArgumentNullException>(() => folded.SetItems([null!, "e"], latest.AddMinutes(1)));
+    }
+
+    [Fact]
     public void SetItems_ManyEvents_FoldsTheRecentFiringsIntoTheBase()
     {
         // 200 events of 5 flows out of 100: the overlay folds many times over; the map ends as the reference says.
