@@ -42,17 +42,17 @@ public sealed class SchemaMigrationTests : IDisposable
         var scripts = await _legacy.Database.MigrateAsync();
 
         Assert.Equal(SchemaMigrations.ScriptNames("Sqlite").Count, scripts);
-        Assert.Equal(await SchemaOfAsync(PreDbUpDatabaseAsync), await SchemaOfAsync(_legacy.ConnectionString));
+        Assert.Equal(await LatestSchemaAsync(), await SchemaOfAsync(_legacy.ConnectionString));
         Assert.Equal("kept", (await new SqliteOutbox(_legacy.Database).FindAsync("m1"))?.Message.Content is FlowAutomation.Model.TextContent t ? t.Text : null);
         Assert.Equal(scripts, await _legacy.Database.MigrateAsync());
     }
 
     [Fact]
-    public async Task MigrateAsync_NewDatabase_HasThePreDbUpCodesTablesAndIndexes()
+    public async Task MigrateAsync_NewDatabase_HasThePreDbUpCodesTablesAndIndexesLessTheUnreadOnes()
     {
         await _fresh.Database.MigrateAsync();
 
-        Assert.Equal(await SchemaOfAsync(PreDbUpDatabaseAsync), await SchemaOfAsync(_fresh.ConnectionString));
+        Assert.Equal(await LatestSchemaAsync(), await SchemaOfAsync(_fresh.ConnectionString));
         await using var connection = new SqliteConnection(_fresh.ConnectionString);
         var journal = (await connection.QueryAsync<string>($"SELECT ScriptName FROM {SchemaMigrations.JournalTable} ORDER BY ScriptName")).ToList();
         Assert.Equal(SchemaMigrations.ScriptNames("Sqlite"), journal);
@@ -92,6 +92,64 @@ public sealed class SchemaMigrationTests : IDisposable
         // PostgreSQL has no rowid: its outbox keeps the insertion order in a column.
         Assert.Equal(sqliteColumns, postgresColumns.Where(c => c != "outbox.seq"));
     }
+
+    [Fact]
+    public async Task MigrateAsync_DatabaseWithConversations_DropsTheUnreadIndexesAndKeepsRowsAndPlans()
+    {
+        await PreDbUpSchema.CreateAsync(_legacy.ConnectionString, PreDbUpSchema.Migrations.Length);
+        await using (var connection = new SqliteConnection(_legacy.ConnectionString))
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO conversations (id, version, contact_id, contact_name, assignee, team, closed, updated_at, state)
+                VALUES ('c1', 1, 'u1', 'Ann', 'agent-a', 't', 0, 1, '{}'), ('c2', 1, 'u2', 'Bob', 'agent-a', 't', 1, 2, '{}'),
+                       ('c3', 1, 'u3', 'Cy', 'agent-b', 't', 0, 3, '{}'), ('c4', 1, 'u4', NULL, NULL, NULL, 0, 4, '{}')
+                """);
+        }
+        var plansBefore = await PlansAsync(_legacy.ConnectionString);
+
+        await _legacy.Database.MigrateAsync();
+
+        Assert.Equal(plansBefore, await PlansAsync(_legacy.ConnectionString));
+        Assert.Contains(plansBefore, plan => plan.Contains("INDEX ix_conversations_open_assignee", StringComparison.Ordinal));
+        var schema = await SchemaOfAsync(_legacy.ConnectionString);
+        Assert.DoesNotContain(schema, row => UnreadIndexes.Any(index => row.StartsWith(index + ":", StringComparison.Ordinal)));
+        var open = await new SqliteConversationStore(_legacy.Database, TimeProvider.System).CountOpenAsync(["agent-a", "agent-b", "agent-c"]);
+        Assert.Equal(new Dictionary<string, int> { ["agent-a"] = 1, ["agent-b"] = 1, ["agent-c"] = 0 }, open);
+        await using var migrated = new SqliteConnection(_legacy.ConnectionString);
+        Assert.Equal(["c1:u1", "c2:u2", "c3:u3", "c4:u4"], await migrated.QueryAsync<string>("SELECT id || ':' || contact_id FROM conversations ORDER BY id"));
+        var found = await new AuditReader(_legacy.Database).FindConversationsAsync("u", 2);
+        Assert.Equal(["c4", "c3"], found.Select(c => c.Id));
+    }
+
+    /// <summary>The indexes script 6 drops: read by no query, rewritten by every event's UPDATE of its conversation.</summary>
+    private static readonly string[] UnreadIndexes = ["ix_conversations_assignee", "ix_conversations_contact"];
+
+    /// <summary>The plan SQLite picks for each query the service runs on the conversations table.</summary>
+    private static async Task<List<string>> PlansAsync(string connectionString)
+    {
+        string[] queries =
+        [
+            "SELECT version, state FROM conversations WHERE id = 'c1'",
+            "SELECT assignee, COUNT(*) FROM conversations WHERE closed = 0 AND assignee IN ('agent-a', 'agent-b') GROUP BY assignee",
+            """
+            SELECT id, contact_id, contact_name, updated_at FROM conversations
+            WHERE 'u' IS NULL OR id LIKE 'u' || '%' ESCAPE '\' OR contact_id LIKE 'u' || '%' ESCAPE '\' OR contact_name LIKE '%' || 'u' || '%' ESCAPE '\'
+            ORDER BY updated_at DESC, id LIMIT 2
+            """,
+        ];
+        await using var connection = new SqliteConnection(connectionString);
+        var plans = new List<string>();
+        foreach (var query in queries)
+        {
+            var rows = await connection.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>("EXPLAIN QUERY PLAN " + query);
+            plans.Add(string.Join(" | ", rows.Select(r => r.Detail)));
+        }
+        return plans;
+    }
+
+    /// <summary>The schema the pre-DbUp code made at its latest version, less the indexes script 6 drops.</summary>
+    private async Task<List<string>> LatestSchemaAsync() =>
+        [.. (await SchemaOfAsync(PreDbUpDatabaseAsync)).Where(row => !UnreadIndexes.Any(index => row.StartsWith(index + ":", StringComparison.Ordinal)))];
 
     /// <summary>A database the pre-DbUp code made at its latest version.</summary>
     private async Task<string> PreDbUpDatabaseAsync()
