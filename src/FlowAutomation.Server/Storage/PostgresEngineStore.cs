@@ -38,36 +38,16 @@ internal sealed class PostgresEngineStore(PostgresDatabase database, IEnumerable
         CommitResult result;
         if (held is not null && commit.Completes is InboxRowDone done && held.TryTakeTransaction(done.Seq, out var lockHeld))
         {
-            result = await WriteAsync(lockHeld.Connection, lockHeld.Transaction, commit, cancellationToken);
+            result = await PostgresEngineCommit.CommitAsync(lockHeld.Connection, lockHeld.Transaction, commit, time.GetUtcNow(), cancellationToken);
         }
         else
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            result = await WriteAsync(connection, transaction, commit, cancellationToken);
+            result = await PostgresEngineCommit.CommitAsync(connection, transaction, commit, time.GetUtcNow(), cancellationToken);
         }
         if (result == CommitResult.Committed)
             await CommitListeners.NotifyAsync(_listeners, commit, logger);
-        return result;
-    }
-
-    /// <summary>Writes the commit in <paramref name="transaction"/> and commits it, or rolls it back (also when the writing throws).</summary>
-    private async Task<CommitResult> WriteAsync(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction, EngineCommit commit, CancellationToken cancellationToken)
-    {
-        CommitResult result;
-        try
-        {
-            result = await PostgresEngineCommit.WriteAsync(connection, transaction, commit, time.GetUtcNow(), cancellationToken);
-        }
-        catch
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            throw;
-        }
-        if (result == CommitResult.Committed)
-            await transaction.CommitAsync(cancellationToken);
-        else
-            await transaction.RollbackAsync(cancellationToken);
         return result;
     }
 }

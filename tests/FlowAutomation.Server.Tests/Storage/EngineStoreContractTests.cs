@@ -278,6 +278,24 @@ public sealed class PostgresEngineStoreTests : EngineStoreContractTests
         Assert.Equal(0, await other.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM conversations WHERE id = 'c-1'"));
     }
 
+    [Fact]
+    public async Task CommitAsync_LockTransactionKeptForTheRowStateChangedSinceRead_RollsItBackWritingNothing()
+    {
+        var held = new PostgresHeldReads();
+        var store = new PostgresEngineStore(_database.Database, [], new FakeTimeProvider(Now), NullLogger<PostgresEngineStore>.Instance, held);
+        var read = ConversationState.New("c-1", "u-1");
+        await store.CommitAsync(Commit(read, null), CancellationToken.None);
+        var seq = await InboxRowAsync("k-held-conflict");
+        await using var connection = await KeepLockTransactionAsync(held, seq);
+
+        var result = await store.CommitAsync(Commit(read, new InboxRowDone(seq), "again"), CancellationToken.None);
+
+        Assert.Equal(CommitResult.Conflict, result);
+        await using var other = await _database.Database.OpenAsync();
+        Assert.True(await other.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_xact_lock(hashtext('c-1'))")); // rolled back: the lock is free
+        Assert.Equal((1L, 1L, 1L, 1L, "pending"), await CountsAsync(seq)); // only the first commit's rows
+    }
+
     /// <summary>Takes conversation c-1's lock in a transaction kept in <paramref name="held"/> for inbox row <paramref name="seq"/>; disposing the connection ends it.</summary>
     private async Task<Npgsql.NpgsqlConnection> KeepLockTransactionAsync(PostgresHeldReads held, long seq)
     {

@@ -121,6 +121,77 @@ public sealed class SchemaMigrationTests : IDisposable
         Assert.Equal(["c4", "c3"], found.Select(c => c.Id));
     }
 
+    [Fact]
+    public async Task MigratePostgresAsync_DatabaseAtScriptThreeWithConversations_DropsTheUnreadIndexesAndKeepsRowsAndPlans()
+    {
+        await using var temp = await TempPostgresDatabase.CreateEmptyAsync();
+        var database = temp.ConnectionString;
+        var firstThree = SchemaMigrations.ScriptNames("Postgres").Take(3).ToHashSet(StringComparer.Ordinal);
+        var upgrade = DbUp.DeployChanges.To.PostgresqlDatabase(database)
+            .WithScriptsEmbeddedInAssembly(typeof(SchemaMigrations).Assembly, firstThree.Contains)
+            .JournalToPostgresqlTable("public", SchemaMigrations.JournalTable)
+            .WithTransaction()
+            .WithVariablesDisabled()
+            .Build()
+            .PerformUpgrade();
+        Assert.True(upgrade.Successful);
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(); // one session: the plans' prepared statements live in it
+        await connection.ExecuteAsync("""
+            INSERT INTO conversations (id, version, contact_id, contact_name, assignee, team, closed, updated_at, state)
+            SELECT 'c' || i, 1, 'u' || i, 'Name ' || i, 'agent-' || (i % 50), 't', i % 3 = 0, i, '{}' FROM generate_series(1, 5000) AS i;
+            ANALYZE conversations;
+            """);
+        var plansBefore = await PostgresPlansAsync(connection);
+
+        await SchemaMigrations.MigratePostgresAsync(database, NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal(plansBefore, await PostgresPlansAsync(connection));
+        Assert.Contains(plansBefore, plan => plan.Contains("ix_conversations_open_assignee", StringComparison.Ordinal));
+        Assert.Empty(await connection.QueryAsync<string>("SELECT indexname FROM pg_indexes WHERE indexname = ANY(@names)", new { names = UnreadIndexes }));
+        Assert.Equal(5000, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM conversations WHERE id = 'c' || substr(contact_id, 2)"));
+        await using var service = new PostgresDatabase(database);
+        var open = await new PostgresConversationStore(service, TimeProvider.System).CountOpenAsync(["agent-1", "agent-none"]);
+        Assert.Equal(new Dictionary<string, int> { ["agent-1"] = 67, ["agent-none"] = 0 }, open); // i = 1, 51, …, 4951 less the 33 closed (i % 3 = 0)
+    }
+
+    [Fact]
+    public async Task MigratePostgresAsync_NewDatabase_ExpectOneFailsWithTheGivenStateUnlessOneRowChanged()
+    {
+        await using var temp = await TempPostgresDatabase.CreateEmptyAsync();
+        await SchemaMigrations.MigratePostgresAsync(temp.ConnectionString, NullLogger.Instance, CancellationToken.None);
+        await using var connection = new NpgsqlConnection(temp.ConnectionString);
+
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT flowautomation_expect_one(1, 'FA002')"));
+        var none = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteScalarAsync<long>("SELECT flowautomation_expect_one(0, 'FA002')"));
+        var two = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteScalarAsync<long>("SELECT flowautomation_expect_one(2, 'FA001')"));
+        Assert.Equal(("FA002", "FA001"), (none.SqlState, two.SqlState));
+    }
+
+    /// <summary>The plans PostgreSQL picks for the queries the service runs on the conversations table (generic plans, as a prepared statement's).</summary>
+    private static async Task<List<string>> PostgresPlansAsync(NpgsqlConnection connection)
+    {
+        string[] queries =
+        [
+            "PREPARE q1(text) AS SELECT version, state FROM conversations WHERE id = $1",
+            "PREPARE q2(text[]) AS SELECT assignee, COUNT(*) FROM conversations WHERE NOT closed AND assignee = ANY($1) GROUP BY assignee",
+            """
+            PREPARE q3(text, int) AS SELECT id, contact_id, contact_name, updated_at FROM conversations
+            WHERE $1 IS NULL OR id LIKE $1 || '%' ESCAPE '\' OR contact_id LIKE $1 || '%' ESCAPE '\' OR contact_name LIKE '%' || $1 || '%' ESCAPE '\'
+            ORDER BY updated_at DESC, id LIMIT $2
+            """,
+        ];
+        string[] executions = ["EXECUTE q1('c1')", "EXECUTE q2(ARRAY['agent-1', 'agent-2'])", "EXECUTE q3('u12', 50)"];
+        var plans = new List<string>();
+        await connection.ExecuteAsync("DEALLOCATE ALL; SET plan_cache_mode = force_generic_plan");
+        foreach (var (query, execution) in queries.Zip(executions))
+        {
+            await connection.ExecuteAsync(query);
+            plans.Add(string.Join(" | ", await connection.QueryAsync<string>("EXPLAIN (COSTS OFF) " + execution)));
+        }
+        return plans;
+    }
+
     /// <summary>The indexes script 6 drops: read by no query, rewritten by every event's UPDATE of its conversation.</summary>
     private static readonly string[] UnreadIndexes = ["ix_conversations_assignee", "ix_conversations_contact"];
 
