@@ -13,7 +13,7 @@ namespace FlowAutomation.Rules;
 internal static partial class ConditionSemantics
 {
     /// <summary>Whether the test holds for the value (read from the event with <see cref="PathResolver"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public static bool Holds(CompiledTest test, FactValue value)
     {
         if (!test.IsKeywordTest || value.IsMissing)
@@ -31,7 +31,7 @@ internal static partial class ConditionSemantics
     /// <see cref="TextRules.Fold(ReadOnlySpan{char}, Span{char}, bool)"/> folds it with whitespace runs collapsed (a
     /// caller that evaluates many keyword tests on one text folds it once); other tests ignore it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public static bool Holds(CompiledTest test, FactValue value, ReadOnlySpan<char> keywordText)
     {
         if (test.ReadsNumber)
@@ -95,7 +95,7 @@ internal static partial class ConditionSemantics
     }
 
     /// <summary><c>contains</c>/<c>contains_any</c> (one keyword occurs), <c>contains_all</c> (every one does), in the folded text.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static bool ContainsKeyword(ReadOnlySpan<char> text, CompiledTest test, bool all)
     {
         for (var i = 0; i < test.Operands.Length; i++)
@@ -111,7 +111,7 @@ internal static partial class ConditionSemantics
     }
 
     /// <summary><c>in</c>: the text equals one of the operands once folded.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static bool IsOneOf(string text, CompiledTest test)
     {
         foreach (var operand in test.Operands)
@@ -126,7 +126,7 @@ internal static partial class ConditionSemantics
     }
 
     /// <summary><c>has</c>/<c>has_any</c>: the contact holds one of the operand tags, compared folded.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static bool HoldsTag(IReadOnlySet<string> tags, CompiledTest test)
     {
         foreach (var tag in tags)

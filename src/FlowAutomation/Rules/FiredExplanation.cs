@@ -54,7 +54,7 @@ public sealed class FiredExplanation
     internal bool Result(int position) => results is { } array ? array[position] : ((bits >> position) & 1) != 0;
 
     /// <summary>The node results of <paramref name="root"/>'s tree in depth-first order, from <paramref name="nodeResult"/> (by graph node).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     internal static NodeResults Results(ExplainNode? root, Func<int, bool> nodeResult)
     {
         if (root is null)

@@ -144,7 +144,7 @@ internal sealed class KeywordAutomaton
     public bool IsDense => dense16 is not null || dense32 is not null;
 
     /// <summary>Reports every occurrence of every pattern in <paramref name="text"/> to the sink (not necessarily in text order).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public void Scan<TSink>(ReadOnlySpan<char> text, ref TSink sink)
         where TSink : IKeywordHitSink, allows ref struct
     {
@@ -177,7 +177,7 @@ internal sealed class KeywordAutomaton
     /// lanes let the processor overlap their cache misses. A lane starts at a character of class 0 (in no pattern),
     /// where every state returns to the root and no match can span, so the lanes together see every match.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void ScanLanes<TEntry, TSink>(TEntry[] table, ReadOnlySpan<char> text, ref TSink sink)
         where TEntry : unmanaged, IBinaryInteger<TEntry>
         where TSink : IKeywordHitSink, allows ref struct
@@ -231,7 +231,7 @@ internal sealed class KeywordAutomaton
     }
 
     /// <summary>Scans <c>text[from..]</c> starting at row <paramref name="offset"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void ScanDense<TEntry, TSink>(TEntry[] table, ReadOnlySpan<char> text, int from, int offset, ref TSink sink)
         where TEntry : unmanaged, IBinaryInteger<TEntry>
         where TSink : IKeywordHitSink, allows ref struct

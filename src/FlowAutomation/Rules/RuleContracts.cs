@@ -95,7 +95,7 @@ public readonly struct RuleEvaluation
 
     public Enumerator GetEnumerator() => new(this);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public RuleEvaluationResult ToResult()
     {
         var activations = new Activation[Count];

@@ -136,7 +136,7 @@ public sealed class RuleNetwork : IRuleEngine
     /// Evaluates one event with a pooled session and copies the result out (allocates the result). For a loop over many
     /// events, keep a <see cref="RuleSession"/> instead. Thread-safe.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public RuleEvaluationResult Evaluate(FactSnapshot facts, IFiringHistory? history = null)
     {
         var session = Interlocked.Exchange(ref pooled, null) ?? CreateSession();
@@ -150,7 +150,7 @@ public sealed class RuleNetwork : IRuleEngine
     /// session's signals and condition results for the activation's event, no second session and no replay of the
     /// agenda (the outcome is known: fired). Thread-safe.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public RuleEvaluationResult EvaluateExplained(FactSnapshot facts, IFiringHistory? history = null)
     {
         var session = Interlocked.Exchange(ref pooled, null) ?? CreateSession();

@@ -14,7 +14,7 @@ public sealed partial class RuleSession
     /// flows without anchors. The set is a bitset by rank with a second bitset of its non-empty words, so that taking
     /// the candidates in rank order visits only the words that hold some.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     internal void CollectCandidates(TriggerPlan plan)
     {
         if (plan.Blob16 is { } blob16)
@@ -33,7 +33,7 @@ public sealed partial class RuleSession
     /// Two passes: first find every rank run (the blocks' cache misses overlap, as no run depends on another), then mark
     /// the runs' ranks.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void CollectCandidates<T>(int[] keyBlock, T[] blob)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -72,7 +72,7 @@ public sealed partial class RuleSession
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void AddRun(int from, int to, ref int runCount)
     {
         if (from >= to)
@@ -90,7 +90,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>Records the rank runs of the partners of the group at <paramref name="p"/> whose key was hit; returns where the next group starts.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private int FindPartners<T>(T[] blob, int p, ref int runCount)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -138,7 +138,7 @@ public sealed partial class RuleSession
     /// ranks of this network (below <c>candidates.Length × 64</c>, and <see cref="touched"/> is at least as long), and
     /// runs within the array.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void AddCandidates<T>(T[] ranks, int from, int to)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -162,7 +162,7 @@ public sealed partial class RuleSession
     /// no <c>once_per</c>, no <c>stop</c>) is copied out whole, four ranks at a time whatever their number (the extra
     /// writes are overwritten), with no look at any flow; other words go flow by flow.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     internal void RunAgenda(TriggerPlan plan, IFiringHistory? history)
     {
         var needed = activationCount + entries.Length + 64;
@@ -246,7 +246,7 @@ public sealed partial class RuleSession
     /// copied out in rank order. The output has room for every flow and 64 more (checked by the caller), which is what
     /// lets this loop skip bounds checks.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private int DrainPlain(int[] output, int n)
     {
         ref var words = ref MemoryMarshal.GetArrayDataReference(candidates);
@@ -294,7 +294,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>After a stop: clears the candidate words still marked in the chunk at <paramref name="v"/> (<paramref name="mask"/>) and after it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void ClearCandidates(int v, uint mask)
     {
         for (; mask != 0; mask &= mask - 1)
@@ -313,7 +313,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>once_per: false when the flow already fired in this evaluation or, says the history, in its scope.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private bool TakeOncePer(int rank, IFiringHistory? history)
     {
         var flow = entries[rank].Flow;

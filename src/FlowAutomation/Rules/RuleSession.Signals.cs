@@ -20,7 +20,7 @@ public sealed partial class RuleSession
     private FactSnapshot facts;
 
     /// <summary>Starts an event: a new epoch invalidates every key stamp and cached node result at once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     internal void BeginEvent(FactSnapshot snapshot)
     {
         facts = snapshot;
@@ -51,7 +51,7 @@ public sealed partial class RuleSession
         LookUpTags();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     internal void ComputeSignals(TriggerPlan plan)
     {
         foreach (var s in plan.KeywordSlots)
@@ -70,7 +70,7 @@ public sealed partial class RuleSession
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void ScanKeywords(KeywordIndex index)
     {
         var text = TextOf(index.Path);
@@ -85,7 +85,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>Looks the path's folded value up; the key hit (at most one per slot) is also kept by slot for the pair index.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void LookUpValue(int slot)
     {
         var index = network.ValueIndexes[slot];
@@ -98,7 +98,7 @@ public sealed partial class RuleSession
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void LookUpTags()
     {
         var index = network.TagIndex;
@@ -148,7 +148,7 @@ public sealed partial class RuleSession
     private bool IsHit(int key) => keyStamp[key] == epoch;
 
     /// <summary>The node's result for the current event, computed at most once per event.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     internal bool EvaluateNode(int id)
     {
         var stamp = nodeStamp[id];
@@ -205,7 +205,7 @@ public sealed partial class RuleSession
     };
 
     /// <summary>The number the slot's path reads as for this event (NaN: missing or not a number), read at most once per event.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private double NumberOf(int slot)
     {
         if (numberStamp[slot] != epoch)
@@ -251,7 +251,7 @@ public sealed partial class RuleSession
     {
         private readonly ReadOnlySpan<char> text = text;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         public void OnHit(int pattern, int end)
         {
             ref readonly var info = ref index.Patterns[pattern];

@@ -62,7 +62,7 @@ public sealed partial class RuleSession
     /// As <see cref="Evaluate"/>, and explains each activation's flow from this evaluation's own signals and node results,
     /// right after its event's agenda ran (a chained event starts a new epoch of the scratch state): by activation index.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     internal (RuleEvaluation Evaluation, ImmutableArray<FiredExplanation> Explanations) EvaluateExplained(FactSnapshot facts, IFiringHistory? history)
     {
         explanations.Clear();
@@ -95,7 +95,7 @@ public sealed partial class RuleSession
     /// </para>
     /// </summary>
     /// <returns>A view over this session's buffers, valid until its next evaluation.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public RuleEvaluation Evaluate(FactSnapshot facts, IFiringHistory? history = null)
     {
         ArgumentNullException.ThrowIfNull(facts);
@@ -113,7 +113,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>The activation at <paramref name="index"/> of the evaluation numbered <paramref name="version"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     internal Activation ActivationAt(uint version, int index)
     {
         if (version != evaluation)
@@ -132,7 +132,7 @@ public sealed partial class RuleSession
     }
 
     /// <summary>Raises and evaluates the contact.tagged events, level by level; true when the depth bound cut the chain.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private bool Chain(FactSnapshot root, IFiringHistory? history)
     {
         var contact = root.Contact;
@@ -170,7 +170,7 @@ public sealed partial class RuleSession
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void EvaluateEvent(FactSnapshot snapshot, int depth, IFiringHistory? history)
     {
         if (eventCount == events.Length)

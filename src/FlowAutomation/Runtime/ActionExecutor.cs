@@ -18,7 +18,7 @@ internal sealed class ActionExecutor(EngineOptions options, ActionPaths paths)
     private readonly TemplateRenderer _templates = new(TemplateLimits.For(options.Policy));
     private readonly ConditionalWeakTable<FlowAction, string> _descriptions = [];
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public (IReadOnlyList<string> TagsAdded, bool Stopped) Run(EventRun run, string flowId, FlowEvent trigger, ImmutableArray<FlowAction> actions)
     {
         List<string>? added = null; // made on the first new tag

@@ -68,7 +68,7 @@ internal sealed class ConversationGate
     /// Counts the caller in the conversation's lane (a new one when the gate holds none); <paramref name="first"/> when
     /// nobody else is in it or waiting, so that the caller is in at once.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private Lane Join(string conversationId, out bool first)
     {
         while (true)
@@ -108,7 +108,7 @@ internal sealed class ConversationGate
     }
 
     /// <summary>Leaves the lane: hands it on to one of those waiting, or, when nobody is, keeps it idle or retires it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void Leave(Lane lane)
     {
         lock (lane)

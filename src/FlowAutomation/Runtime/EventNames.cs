@@ -12,7 +12,7 @@ internal static class EventNames
 
     public static string Name(EventKind kind) => (uint)kind < (uint)Names.Length ? Names[(int)kind] : FlowDiagram.TriggerName(kind);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public static string Describe(FlowEvent e) => e.Kind switch
     {
         EventKind.MessageReceived => e.Message switch

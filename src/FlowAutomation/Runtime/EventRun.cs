@@ -141,7 +141,7 @@ internal sealed class EventRun : IFiringHistory
     /// for its commit (<see cref="Frozen"/>), instead of a new state and a new dictionary path per firing;
     /// <see cref="HasFired"/> answers as the state with every firing written in would.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public void RecordFired(string flowId)
     {
         if (_firedFirst is null)
@@ -155,7 +155,7 @@ internal sealed class EventRun : IFiringHistory
     }
 
     /// <summary>The flows this run fired, each once, in the order they first fired (the event's outcome).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public ImmutableArray<string> FiredFlows()
     {
         if (_firedAll is not { } fired)
@@ -180,7 +180,7 @@ internal sealed class EventRun : IFiringHistory
     /// Everything the run did, as one value for the store: the state frozen (<see cref="Frozen"/>), the messages, the
     /// team turns taken, the follow-ups to schedule and to cancel, the trace, and the work item it completes.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public EngineCommit ToCommit(CompletedWork? completes)
     {
         var state = Frozen();
@@ -209,7 +209,7 @@ internal sealed class EventRun : IFiringHistory
     /// The state to commit: this run's firings written in, at the version the run read (for the compare-and-swap). The
     /// run's draft when it changed anything (the firings are written into it), else the stored state itself.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public ConversationState Frozen()
     {
         if (_firedAll is { } fired)
@@ -229,7 +229,7 @@ internal sealed class EventRun : IFiringHistory
     /// same (a snapshot is a function of the two, the run's time and the engine's options); the contact's part is made
     /// again only when the state's contact fields, tags or fields changed (<see cref="ConversationState.CachedContact"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public FactSnapshot Facts(FlowEvent e, EngineOptions options)
     {
         var state = State;

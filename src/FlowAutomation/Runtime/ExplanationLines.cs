@@ -17,7 +17,7 @@ internal static class ExplanationLines
     private static readonly ConditionalWeakTable<string[], string> ExpectedTexts = [];
 
     /// <summary>The condition lines of a flow's explained condition, depth first: one per node, sized to the tree.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public static ImmutableArray<ConditionLine> From(ConditionTrace? root)
     {
         if (root is null)
@@ -53,7 +53,7 @@ internal static class ExplanationLines
     /// The condition lines of a fired flow straight from the evaluation's node results and the flow's condition tree,
     /// without a <see cref="ConditionTrace"/> tree: the lines <see cref="From(ConditionTrace?)"/> gives the flow's explanation.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public static ImmutableArray<ConditionLine> From(FiredExplanation fired)
     {
         if (fired.Explanation is { } explanation)
@@ -101,16 +101,16 @@ internal static class ExplanationLines
     }
 
     /// <summary>The line of an <c>all</c>, <c>any</c> or <c>not</c> node: its kind and result.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static ConditionLine Group(string kind, bool result, int depth) =>
         new(kind, string.Empty, string.Empty, string.Empty, result, depth);
 
     /// <summary>The line of a test or business-hours node (whose operator the line leaves out: its range says it).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static ConditionLine Leaf(string kind, string? path, string? op, ImmutableArray<string> expected, string? actual, string? note, bool result, int depth) =>
         new(path ?? kind, kind == "business_hours" ? string.Empty : op ?? string.Empty, Expected(expected), actual ?? string.Empty, result, depth) { Note = note };
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static string Expected(ImmutableArray<string> operands)
     {
         if (operands.Length == 1)
@@ -136,7 +136,7 @@ public sealed partial class FlowEngine
     {
         private int _next;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         public RuleTrace Record(EventRun run, Activation activation)
         {
             var index = _next++;

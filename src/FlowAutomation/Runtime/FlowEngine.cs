@@ -166,12 +166,12 @@ public sealed partial class FlowEngine : IFollowUpHandler
     /// The activations of an event, in agenda order (chained tag events included), against the run's facts now; explained
     /// by the same evaluation when the run's rule records carry conditions.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private RuleEvaluationResult Match(EventRun run, FlowEvent e) =>
         run.Traced && Options.ExplainConditions ? _rules.EvaluateExplained(run.Facts(e, Options), run) : _rules.Evaluate(run.Facts(e, Options), run);
 
     /// <summary>Runs the activations <see cref="Match"/> gave for the event (the run's facts are those it matched against).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private void Act(EventRun run, FlowEvent e, RuleEvaluationResult evaluation)
     {
         var facts = run.Facts(e, Options);

@@ -177,7 +177,7 @@ public sealed class TraceLog : ITraceSink
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public void Write(TraceRecord record)
     {
         _forward?.Write(record);
@@ -196,7 +196,7 @@ public sealed class TraceLog : ITraceSink
     /// As <see cref="Write"/> for each record in order, with one lock for the whole commit instead of one per record
     /// (the forwarded JSON Lines sink's too): a dry run's event commits several records.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public void WriteAll(IReadOnlyList<TraceRecord> records)
     {
         _forward?.WriteAll(records);

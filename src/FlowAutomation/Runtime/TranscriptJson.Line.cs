@@ -82,7 +82,7 @@ internal static partial class TranscriptJson
             _comma = true;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         public void String(ReadOnlySpan<byte> name, string value)
         {
             Name(name);
@@ -90,7 +90,7 @@ internal static partial class TranscriptJson
         }
 
         /// <summary>A member whose value is UTF-8 that needs no escaping.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         public void String(ReadOnlySpan<byte> name, ReadOnlySpan<byte> encoded)
         {
             Name(name);
@@ -142,7 +142,7 @@ internal static partial class TranscriptJson
 
         public void Dispose() => _scratchWriter.Dispose();
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         private void Name(ReadOnlySpan<byte> name)
         {
             var to = Reserve(name.Length + 4);
@@ -162,7 +162,7 @@ internal static partial class TranscriptJson
         }
 
         /// <summary>The text in quotes, escaped as <see cref="Options"/>' encoder escapes it.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         private void Quoted(string value)
         {
             var start = _count;

@@ -66,7 +66,7 @@ internal static partial class TranscriptJson
         public LastTime ClosesAt { get; } = new();
 
         /// <summary>A condition line's first members, <c>"path":…,"operator":…,"expected":…</c>, as the writer writes them.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         public byte[] Line(ExplainForm form)
         {
             if (!_lines.TryGetValue(form, out var members))
@@ -87,7 +87,7 @@ internal static partial class TranscriptJson
         /// The time as the writer writes a <see cref="DateTimeOffset"/> (without its quotes; nothing in it needs escaping),
         /// formatted again only when it changes, into the same bytes.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         public ReadOnlySpan<byte> Time(LastTime last, DateTimeOffset time)
         {
             if (last.Length > 0 && last.Time.EqualsExact(time))

@@ -16,7 +16,7 @@ internal static partial class TranscriptJson
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     /// <summary>Writes every record as one line to <paramref name="output"/>, a few kilobytes at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public static void Write(IEnumerable<TraceRecord> records, TextWriter output)
     {
         using var lines = new JsonLinesSink(output);
@@ -63,7 +63,7 @@ internal static partial class TranscriptJson
             _texts = new(_line);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         public void Write(TraceRecord record)
         {
             lock (_gate)
@@ -73,7 +73,7 @@ internal static partial class TranscriptJson
         }
 
         /// <summary>As <see cref="Write"/> for each record in order, under one lock.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         public void WriteAll(IReadOnlyList<TraceRecord> records)
         {
             lock (_gate)
@@ -85,7 +85,7 @@ internal static partial class TranscriptJson
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         private void WriteLine(TraceRecord record)
         {
             WriteRecord(_line, record, _texts);
@@ -106,7 +106,7 @@ internal static partial class TranscriptJson
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         private void Drain()
         {
             if (_line.Count == 0)
@@ -133,7 +133,7 @@ internal static partial class TranscriptJson
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static void WriteRecord(JsonLine w, TraceRecord record, Texts texts)
     {
         w.StartObject();
@@ -216,7 +216,7 @@ internal static partial class TranscriptJson
     /// <see cref="ExplanationLines.From(Rules.FiredExplanation)"/> gives, with each node's path, operator and expected text
     /// encoded once per node.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static void Conditions(JsonLine w, Rules.FiredExplanation explained, Texts texts)
     {
         if (explained.Condition is not { } root)
@@ -246,7 +246,7 @@ internal static partial class TranscriptJson
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static void Condition(JsonLine w, string? path, string? op, string? expected, string? actual, string? note, bool result)
     {
         w.StartObject();
@@ -260,7 +260,7 @@ internal static partial class TranscriptJson
     }
 
     /// <summary>The window's numbers: opens_at, closes_at, open, used, and allowed and left unless unlimited; nothing when null.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static void Window(JsonLine w, TraceWindow? window, Texts texts)
     {
         if (window is null)

@@ -24,7 +24,7 @@ internal static class ScenarioEventBinder
     /// both timestamps.
     /// The items <paramref name="scan"/> read without nodes take their place among those left in the list.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one loop over every event of a big file, run once
+    [MethodImpl(Hot.Options)] // one loop over every event of a big file, run once
     public static ImmutableArray<ScenarioEvent> Bind(NodeReader reader, YamlNode node, DateTimeOffset? start, ScenarioEventScan scan)
     {
         if (node is not YamlSequenceNode seq)

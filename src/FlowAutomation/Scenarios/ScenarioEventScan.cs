@@ -184,7 +184,7 @@ internal sealed class ScenarioEventScan
     /// <see cref="ScenarioEventBinder"/> reads it (an offset, or a timestamp as <see cref="ScenarioLoader.Timestamp"/>
     /// reads it); null to leave it to the binder to report.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     internal static ReadEvent? Read(string written, string text, bool shorthand, SourceSpan span)
     {
         if (written is "0" or "0s" or "0m" or "0h" or "0d")

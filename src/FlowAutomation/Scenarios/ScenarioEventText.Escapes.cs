@@ -8,7 +8,7 @@ namespace FlowAutomation.Scenarios;
 internal sealed partial class ScenarioEventText
 {
     /// <summary>A double-quoted scalar that closes on its line; its value and what follows the closing quote.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static string? DoubleQuoted(ReadOnlySpan<char> rest, out ReadOnlySpan<char> after)
     {
         after = rest;

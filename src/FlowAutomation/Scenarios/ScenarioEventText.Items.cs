@@ -25,7 +25,7 @@ internal sealed partial class ScenarioEventText
     /// Reads the items from <paramref name="start"/> (line <paramref name="line"/>) to the first line at column 1 that is
     /// not an item; returns where that line starts (or the text's end), or null when anything is not the plain shape.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private int? ReadItems(string text, int start, int line, List<ScenarioEventScan.ReadEvent> items)
     {
         var indent = -1;
@@ -77,7 +77,7 @@ internal sealed partial class ScenarioEventText
     }
 
     /// <summary>An item of two lines: <c>- at: …</c> and <c>message.received: …</c> under it, in either order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private ScenarioEventScan.ReadEvent? ReadItem(string text, int first, int firstEnd, int second, int secondEnd, int indent, int line)
     {
         var item = text.AsSpan(first, firstEnd - first);
@@ -110,7 +110,7 @@ internal sealed partial class ScenarioEventText
     }
 
     /// <summary>A line's <c>key: value</c> for the two keys an item has; the value's text, and whether it was written without <c>{ text: … }</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static (string? Key, (string? Text, bool Shorthand)? Value) Entry(ReadOnlySpan<char> line)
     {
         var key = line.StartsWith(AtKey + ": ", StringComparison.Ordinal) ? AtKey
@@ -139,7 +139,7 @@ internal sealed partial class ScenarioEventText
     }
 
     /// <summary>The inside of <c>{ text: … }</c> (after the brace), with nothing after it but a comment; null otherwise.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static string? TextMapping(ReadOnlySpan<char> rest)
     {
         rest = rest.TrimStart(' ');
@@ -155,7 +155,7 @@ internal sealed partial class ScenarioEventText
     }
 
     /// <summary>Whether what follows a value is only spaces, maybe with a comment after at least one of them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static bool IsEnd(ReadOnlySpan<char> after)
     {
         var spaces = after.IndexOfAnyExcept(' ');
@@ -167,7 +167,7 @@ internal sealed partial class ScenarioEventText
     /// plain; its value and what follows it. A plain scalar that is empty, that could be null inside braces or that holds
     /// anything YAML could read otherwise gives null.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static string? Scalar(ReadOnlySpan<char> rest, bool inFlow, out ReadOnlySpan<char> after)
     {
         after = rest;
@@ -195,7 +195,7 @@ internal sealed partial class ScenarioEventText
         return plain.ToString();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static string? SingleQuoted(ReadOnlySpan<char> rest, out ReadOnlySpan<char> after)
     {
         after = rest;

@@ -21,7 +21,7 @@ namespace FlowAutomation.Scenarios;
 /// scalar, a comment line, a tab, a time that does not read) makes <see cref="Reduce"/> give up on the whole file,
 /// which is then read as before (<see cref="ScenarioEventScan"/> and the node tree), so every diagnostic stays the one
 /// the tree gives. An item read here is one the binder would have read without a diagnostic.
-/// The reading methods are compiled optimized at once (<see cref="MethodImplOptions.AggressiveOptimization"/>): flowctl
+/// The reading methods are compiled optimized at once in IL builds (<see cref="Hot.Options"/>): flowctl
 /// reads a file once, in less time than tiered compilation takes to promote them from their first, slow code.
 /// </summary>
 internal sealed partial class ScenarioEventText(string path) : IYamlShortcut
@@ -107,7 +107,7 @@ internal sealed partial class ScenarioEventText(string path) : IYamlShortcut
     }
 
     /// <summary>The index where the line starting at <paramref name="start"/> ends (before "\r\n" or "\n"); <paramref name="next"/> is where the next begins.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static int LineEnd(string text, int start, out int next)
     {
         var newline = text.IndexOf('\n', start);
@@ -127,7 +127,7 @@ internal sealed partial class ScenarioEventText(string path) : IYamlShortcut
     /// it was.
     /// </summary>
     /// <remarks><paramref name="blockStart"/> is where the line after the key's begins; the key line's spaces and break are kept after the <c>[]</c>.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static string Shorten(string text, int keyStart, int blockStart, int blockEnd)
     {
         var block = text.AsSpan(blockStart, blockEnd - blockStart);

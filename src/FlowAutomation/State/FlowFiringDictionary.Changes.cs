@@ -15,7 +15,7 @@ public sealed partial class FlowFiringDictionary
     /// ids in them. This map itself when nothing changes (every id already fired at exactly <paramref name="at"/>, offset
     /// included).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public FlowFiringDictionary SetItems(ReadOnlySpan<string> flowIds, DateTimeOffset at)
     {
         if (Holds(flowIds, at))
@@ -30,7 +30,7 @@ public sealed partial class FlowFiringDictionary
     }
 
     /// <summary>Whether every one of <paramref name="flowIds"/> already fired at exactly <paramref name="at"/> (true for none).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private bool Holds(ReadOnlySpan<string> flowIds, DateTimeOffset at)
     {
         var later = at.UtcTicks > _latest; // no time in the map is at, so no id holds it
@@ -55,7 +55,7 @@ public sealed partial class FlowFiringDictionary
     /// back and then <paramref name="latest"/> at <paramref name="at"/> written in: the changes' ids, newest first, sorted
     /// with where they came from; each id's newest time kept; merged with the base, a change's time winning over the base's.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static FlowFiringDictionary Fold(string[] ids, DateTimeOffset[] times, Change? recent, ReadOnlySpan<string> latest, DateTimeOffset at)
     {
         var n = latest.Length + (recent?.Ids ?? 0);
@@ -97,7 +97,7 @@ public sealed partial class FlowFiringDictionary
     }
 
     /// <summary>The base merged with the first <paramref name="count"/> sorted changed ids (their times at <paramref name="order"/> in <paramref name="changedAt"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static FlowFiringDictionary Merged(string[] ids, DateTimeOffset[] times, string[] changed, int[] order, DateTimeOffset[] changedAt, int count)
     {
         var total = ids.Length + count;
@@ -152,7 +152,7 @@ public sealed partial class FlowFiringDictionary
         public int Ids { get; }
 
         /// <summary>A change with <paramref name="flowIds"/>, each once, in the order first given.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         public static Change Of(ReadOnlySpan<string> flowIds, DateTimeOffset at, Change? older)
         {
             var ids = new string[flowIds.Length];
@@ -173,7 +173,7 @@ public sealed partial class FlowFiringDictionary
             return new Change(ids, at, older);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Hot.Options)]
         public bool Contains(string id)
         {
             foreach (var flowId in FlowIds)

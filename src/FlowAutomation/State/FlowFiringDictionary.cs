@@ -14,7 +14,7 @@ namespace FlowAutomation.State;
 /// their one time) pointing at the changes before it, so an event's change copies nothing of the map; once there are more
 /// than <see cref="ChangeLimit"/> changes or <see cref="ChangedIdsLimit"/> ids in them, they are folded into a new base.
 /// Non-generic on purpose: its code is ours, compiled optimized at its first call
-/// (<see cref="MethodImplOptions.AggressiveOptimization"/>), where the framework's
+/// (<see cref="Hot.Options"/> in IL builds), where the framework's
 /// <c>ImmutableDictionary&lt;string, DateTimeOffset&gt;</c> ran as unoptimized generic code for a whole short run
 /// (docs/performance.md, "Seventh pass"). Enumerates in ordinal order of the ids; stored as a JSON object in that order.
 /// Two maps are equal only when they are the same object, as the <c>ImmutableDictionary</c> it replaced.
@@ -101,7 +101,7 @@ public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, D
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out DateTimeOffset value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -126,7 +126,7 @@ public sealed partial class FlowFiringDictionary : IReadOnlyDictionary<string, D
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>The index of <paramref name="id"/> in the first <paramref name="count"/> of <paramref name="ids"/>, or the bitwise complement of where it would go.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot.Options)]
     private static int IndexOf(string[] ids, int count, string id)
     {
         var (low, high) = (0, count - 1);
