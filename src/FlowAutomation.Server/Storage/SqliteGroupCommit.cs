@@ -33,6 +33,9 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
     /// </summary>
     public event Action<int>? BatchCommitted;
 
+    /// <summary>Raised when a batch starts to wait to fill (its timer set: for tests and metrics).</summary>
+    public event Action? WaitingToFill;
+
     /// <summary>
     /// Announces that the caller will soon queue a write (an inbox lane starting an event), until the result is
     /// disposed: while more writers are announced than writes are in the batch being formed, the writer waits up to the
@@ -50,7 +53,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(keep);
-        var pending = new Pending<T>(work, keep) { QueuedAt = fillWait > TimeSpan.Zero ? time.GetTimestamp() : 0 };
+        var pending = new Pending<T>(work, keep);
         bool start;
         lock (_gate)
         {
@@ -113,14 +116,15 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
 
     /// <summary>
     /// Adds to <paramref name="batch"/> the writes that queue while announced writers (<see cref="Expect"/>) outnumber
-    /// it, until the fill wait has passed since its first write was queued: returns at once when they do not, and as soon
-    /// as they no longer do (a write queued, a writer gone) or the batch is full.
+    /// it, for at most the fill wait: returns at once when they do not, and as soon as they no longer do (a write queued,
+    /// a writer gone) or the batch is full.
     /// </summary>
     private async Task FillAsync(List<Pending> batch)
     {
-        var deadline = batch[0].QueuedAt + (long)(fillWait.TotalSeconds * time.TimestampFrequency);
+        var deadline = time.GetTimestamp() + (long)(fillWait.TotalSeconds * time.TimestampFrequency);
         CancellationTokenSource? timeout = null;
         Task? timer = null;
+        var waited = false;
         while (true)
         {
             Task filling;
@@ -138,6 +142,18 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
                 filling = _filling.Task;
                 timeout ??= new CancellationTokenSource();
                 timer ??= Task.Delay(TimeSpan.FromSeconds((double)remaining / time.TimestampFrequency), time, timeout.Token);
+            }
+            if (!waited)
+            {
+                waited = true;
+                try
+                {
+                    WaitingToFill?.Invoke();
+                }
+                catch (Exception)
+                {
+                    // An observer's failure must not stop the writer.
+                }
             }
             await Task.WhenAny(filling, timer);
         }
@@ -183,8 +199,6 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
 
     private abstract class Pending
     {
-        /// <summary>When the write was queued (<see cref="TimeProvider.GetTimestamp"/>; with a fill wait only).</summary>
-        public long QueuedAt { get; init; }
 
         /// <summary>Runs the write; false when its writes are to be rolled back (not to be kept, or it threw).</summary>
         public abstract Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction);

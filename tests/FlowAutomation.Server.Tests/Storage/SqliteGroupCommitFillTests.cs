@@ -70,14 +70,19 @@ public sealed class SqliteGroupCommitFillTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WriteAsync_AnnouncedWriterNeverWrites_TheBatchCommitsAloneOnceTheWaitHasPassedSinceItWasQueued()
+    public async Task WriteAsync_AnnouncedWriterNeverWrites_TheBatchWaitsThenCommitsAloneWhenTheWaitIsOver()
     {
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _database.Group.WaitingToFill += () => waiting.TrySetResult();
         using var writer = _database.Group.Expect();
         using var silent = _database.Group.Expect();
         var write = Write(1);
 
+        await waiting.Task.WaitAsync(Guard);
+        var committedBeforeTheWait = write.IsCompleted;
         _clock.Advance(Wait);
 
+        Assert.False(committedBeforeTheWait);
         Assert.Equal(1, await write.WaitAsync(Guard));
         Assert.Equal([1], Batches());
     }
