@@ -54,8 +54,8 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
 
     /// <summary>
     /// <c>Storage:GroupCommitWait</c>'s default: 2 ms. With the webhooks' intake in the shared transaction, no wait made
-    /// commits of 3.6–3.8 events; 2 ms made them 7.5–7.7, as many as 5 or 10 ms did (docs/performance.md, "Thirteenth
-    /// pass: the service on SQLite").
+    /// commits of 3.5–3.8 events at 32 concurrent webhooks; 2 ms made them 6.7–7.7, about as many as 5 ms (7.0–7.7) or
+    /// 10 ms (7.8–8.1) did (docs/performance.md, "Thirteenth pass: the service on SQLite").
     /// </summary>
     public static readonly TimeSpan DefaultGroupCommitWait = TimeSpan.FromMilliseconds(2);
 
