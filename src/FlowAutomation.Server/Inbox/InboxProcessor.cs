@@ -18,6 +18,7 @@ internal sealed class InboxProcessor(SqliteDatabase database, IInboxItemRunner r
     private readonly Lock _gate = new();
     private readonly List<InboxItem> _early = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly IInboxItemRunner _announced = new AnnouncingRunner(runner, database.Group);
     private Channel<InboxItem>[] _lanes = [];
     private Task[] _workers = [];
     private bool _loaded;
@@ -111,11 +112,25 @@ internal sealed class InboxProcessor(SqliteDatabase database, IInboxItemRunner r
 
     private async Task ProcessAsync(InboxItem item)
     {
-        var outcome = await InboxAttempts.RunAsync(item, runner, options.Value, time, logger,
+        var outcome = await InboxAttempts.RunAsync(item, _announced, options.Value, time, logger,
             (error, attempts) => SqliteInboxTable.MarkFailedAsync(database, item.Seq, error, attempts, time.GetUtcNow(), CancellationToken.None), _stopping.Token);
         if (outcome == InboxOutcome.Done)
             Interlocked.Increment(ref _processed);
         else if (outcome == InboxOutcome.Failed)
             Interlocked.Increment(ref _failed);
+    }
+
+    /// <summary>
+    /// Runs an item as <c>runner</c> does, announced to the group commit while it runs (<see cref="SqliteGroupCommit.Expect"/>):
+    /// its commit is coming, so a batch that could wait for it (<c>Storage:GroupCommitWait</c>) does. Not across the
+    /// wait between attempts.
+    /// </summary>
+    private sealed class AnnouncingRunner(IInboxItemRunner runner, SqliteGroupCommit group) : IInboxItemRunner
+    {
+        public async Task<bool> RunAsync(InboxItem item, CancellationToken cancellationToken)
+        {
+            using (group.Expect())
+                return await runner.RunAsync(item, cancellationToken);
+        }
     }
 }

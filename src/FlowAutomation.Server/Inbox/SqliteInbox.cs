@@ -11,8 +11,10 @@ namespace FlowAutomation.Server.Inbox;
 /// recorded, each new customer event (and each message a person sent from TikTok's app, which counts toward the
 /// quota) written to the <c>inbox</c> table as <c>pending</c>, every other record written as <c>recorded</c> (delivery
 /// and seen reports also marked on the outbox row they are about) — and only then acknowledged. Concurrent requests
-/// share a transaction (group commit), so a burst costs one commit per batch; each record is written in a savepoint
-/// of its own, so one that cannot be stored fails only its own request (503), never the others.
+/// share a transaction (group commit), and that transaction is the one the engine's commits and the outbox's
+/// transitions share (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>): a burst of webhooks and the events running at
+/// the same time cost one commit together. Each record is written in a savepoint of its own, so one that cannot be
+/// stored fails only its own request (503), never the others.
 /// A record is a duplicate when its key is in <c>inbound_dedup</c> (recent keys, purged after
 /// <c>Storage:DedupRetention</c>) or already in the inbox, whose rows stay: a redelivery is a duplicate whatever its age.
 /// After the commit the new items go to the <see cref="InboxProcessor"/>; one that is taken but not yet processed
@@ -21,7 +23,7 @@ namespace FlowAutomation.Server.Inbox;
 internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor processor, TimeProvider time, ILogger<SqliteInbox> logger) : IInboundSink, IAsyncDisposable
 {
     private readonly IntakeBatcher _batcher = new(
-        batch => database.WriteUrgentAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch, time.GetUtcNow(), logger)),
+        batch => database.WriteSharedAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch, time.GetUtcNow(), logger), _ => true),
         items => items.ForEach(processor.Enqueue));
 
     public ValueTask<InboundAcceptance> AcceptAsync(IReadOnlyList<InboundRecord> records, CancellationToken cancellationToken = default) =>

@@ -4,15 +4,18 @@ namespace FlowAutomation.Server.Storage;
 
 /// <summary>
 /// Group commit on the writer connection (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>): the writes that arrive
-/// while the writer is busy — the engine's commits, the outbox's transitions — are run together, in arrival order, in
-/// one transaction: one <c>BEGIN</c>/<c>COMMIT</c> (and one turn of the write lock) for the batch instead of one each.
-/// Each write runs under its own <c>SAVEPOINT</c>: one whose result is not to be kept (a compare-and-swap conflict, work
-/// done before) or that throws is rolled back alone and its neighbours are kept, so each stays all or nothing. A caller
-/// hears its result only once the shared transaction is committed (or, when the transaction itself fails, the failure:
-/// then nothing of the batch was written). Nothing waits to fill a batch: a lone write runs at once; under load the
-/// writes that queued behind a batch form the next one.
+/// while the writer is busy — the webhooks' intake, the engine's commits, the outbox's transitions — are run together,
+/// in arrival order, in one transaction: one <c>BEGIN</c>/<c>COMMIT</c> (and one turn of the write lock) for the batch
+/// instead of one each. Each write runs under its own <c>SAVEPOINT</c>: one whose result is not to be kept (a
+/// compare-and-swap conflict, work done before) or that throws is rolled back alone and its neighbours are kept, so each
+/// stays all or nothing. A caller hears its result only once the shared transaction is committed (or, when the
+/// transaction itself fails, the failure: then nothing of the batch was written). A lone write runs at once; under load
+/// the writes that queued behind a batch form the next one. With a <c>fillWait</c> (<c>Storage:GroupCommitWait</c>) a
+/// batch smaller than the writers that announced a write is coming (<see cref="Expect"/>: the inbox lanes running an
+/// event) waits up to that long for them, as PostgreSQL's <c>commit_delay</c> with <c>commit_siblings</c>: nobody
+/// announced, no wait.
 /// </summary>
-internal sealed class SqliteGroupCommit(SqliteDatabase database)
+internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWait, TimeProvider time)
 {
     /// <summary>Writes run in one transaction at most.</summary>
     public const int MaxBatch = 256;
@@ -21,12 +24,29 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
     private readonly Lock _gate = new();
     private readonly Queue<Pending> _queue = new();
     private bool _writing;
+    private int _expected;
+    private TaskCompletionSource? _filling;
 
     /// <summary>
     /// Raised after each batch's transaction commits and before its writes' callers get their results, with the number
     /// of writes it held (for tests and metrics).
     /// </summary>
     public event Action<int>? BatchCommitted;
+
+    /// <summary>Raised when a batch starts to wait to fill (its timer set: for tests and metrics).</summary>
+    public event Action? WaitingToFill;
+
+    /// <summary>
+    /// Announces that the caller will soon queue a write (an inbox lane starting an event), until the result is
+    /// disposed: while more writers are announced than writes are in the batch being formed, the writer waits up to the
+    /// fill wait for them.
+    /// </summary>
+    public ExpectedWrite Expect()
+    {
+        lock (_gate)
+            _expected++;
+        return new ExpectedWrite(this);
+    }
 
     /// <summary>Runs <paramref name="work"/> in the next batch, kept when <paramref name="keep"/> holds for its result.</summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken)
@@ -40,6 +60,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
             _queue.Enqueue(pending);
             start = !_writing;
             _writing = true;
+            _filling?.TrySetResult();
         }
         if (start)
         {
@@ -66,6 +87,8 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
                     return;
                 }
             }
+            if (fillWait > TimeSpan.Zero)
+                await FillAsync(batch);
             try
             {
                 await database.WriteAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch));
@@ -91,6 +114,66 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
         }
     }
 
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the writes that queue while announced writers (<see cref="Expect"/>) outnumber
+    /// it, for at most the fill wait: returns at once when they do not, and as soon as they no longer do (a write queued,
+    /// a writer gone) or the batch is full.
+    /// </summary>
+    private async Task FillAsync(List<Pending> batch)
+    {
+        var deadline = time.GetTimestamp() + (long)(fillWait.TotalSeconds * time.TimestampFrequency);
+        CancellationTokenSource? timeout = null;
+        Task? timer = null;
+        var waited = false;
+        while (true)
+        {
+            Task filling;
+            lock (_gate)
+            {
+                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+                    batch.Add(next);
+                var remaining = deadline - time.GetTimestamp();
+                if (batch.Count >= Math.Min(_expected, MaxBatch) || remaining <= 0)
+                {
+                    _filling = null;
+                    break;
+                }
+                _filling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                filling = _filling.Task;
+                timeout ??= new CancellationTokenSource();
+                timer ??= Task.Delay(TimeSpan.FromSeconds((double)remaining / time.TimestampFrequency), time, timeout.Token);
+            }
+            if (!waited)
+            {
+                waited = true;
+                try
+                {
+                    WaitingToFill?.Invoke();
+                }
+                catch (Exception)
+                {
+                    // An observer's failure must not stop the writer.
+                }
+            }
+            await Task.WhenAny(filling, timer);
+        }
+        if (timeout is not null)
+        {
+            // The timer is not left running (and holding a timer slot) for a batch that filled.
+            await timeout.CancelAsync();
+            timeout.Dispose();
+        }
+    }
+
+    private void Unexpect()
+    {
+        lock (_gate)
+        {
+            _expected--;
+            _filling?.TrySetResult();
+        }
+    }
+
     private static async Task<int> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, List<Pending> batch)
     {
         // One prepared command each for the savepoint and its release, kept on the writer connection and run for every
@@ -108,8 +191,15 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database)
         return batch.Count;
     }
 
+    /// <summary>A write announced by <see cref="Expect"/>; disposing it withdraws the announcement (once the caller's work is done).</summary>
+    public readonly struct ExpectedWrite(SqliteGroupCommit group) : IDisposable
+    {
+        public void Dispose() => group?.Unexpect();
+    }
+
     private abstract class Pending
     {
+
         /// <summary>Runs the write; false when its writes are to be rolled back (not to be kept, or it threw).</summary>
         public abstract Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction);
 

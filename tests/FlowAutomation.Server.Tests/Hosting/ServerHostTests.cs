@@ -200,6 +200,7 @@ public sealed class ServerHostTests
     [InlineData("Outbox:MaxParallelSends", "0", "Outbox:MaxParallelSends must be from 1 to 64 (it is 0)")]
     [InlineData("Inbox:Lanes", "0", "Inbox:Lanes must be from 1 to 256 (it is 0)")]
     [InlineData("Outbox:BaseDelay", "-00:00:01", "Outbox:BaseDelay must be positive")]
+    [InlineData("Storage:GroupCommitWait", "-00:00:00.001", "Storage:GroupCommitWait must not be negative")]
     public async Task Start_SettingOutOfRange_RefusesToStartNamingIt(string setting, string value, string expected)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>

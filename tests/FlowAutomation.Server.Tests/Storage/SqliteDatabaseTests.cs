@@ -66,6 +66,14 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void CreateDatabase_GroupCommitWaitSetOrNot_TheDatabaseWaitsThatLongOrTwoMilliseconds()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(2), new StorageOptions().CreateDatabase().GroupCommitWait);
+        Assert.Equal(TimeSpan.Zero, new StorageOptions { GroupCommitWait = TimeSpan.Zero }.CreateDatabase().GroupCommitWait);
+        Assert.Equal(TimeSpan.FromMilliseconds(7), new StorageOptions { GroupCommitWait = TimeSpan.FromMilliseconds(7) }.CreateDatabase().GroupCommitWait);
+    }
+
+    [Fact]
     public async Task ReadAsync_SecondRead_RunsOnTheKeptConnection()
     {
         await using var database = new SqliteDatabase(ConnectionString);
