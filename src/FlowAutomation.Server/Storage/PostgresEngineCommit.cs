@@ -6,7 +6,7 @@ namespace FlowAutomation.Server.Storage;
 /// <summary>
 /// Writes one <see cref="EngineCommit"/> in the caller's PostgreSQL transaction and ends that transaction, as
 /// <see cref="SqliteEngineCommit"/> does on SQLite: the work item's marker first (the inbox row <c>done</c>, the
-/// follow-up <c>fired</c>), then the state's compare-and-swap with the team turns, the outbox rows, the follow-ups
+/// follow-up <c>fired</c>), then the state's compare-and-swap with the team turns, the outbox rows (one statement), the follow-ups
 /// cancelled and scheduled, the audit records, and the <c>COMMIT</c>. Every statement goes in one
 /// <see cref="PostgresBatch"/>, one round trip. A guarded statement (the marker, each compare-and-swap) that changes no
 /// row fails the transaction with its own SQLSTATE (<c>flowautomation_expect_one</c>, PostgreSQL script 4), so the
@@ -38,8 +38,7 @@ internal static class PostgresEngineCommit
             ExpectOneRow(marker, AlreadyDoneState);
         foreach (var swap in PostgresConversationStore.AddSave(batch, commit.State, commit.Turns, now))
             ExpectOneRow(swap, ConflictState);
-        foreach (var message in commit.Messages)
-            PostgresOutbox.AddEnqueue(batch, OutboxMessage.From(message), message.FlowId);
+        PostgresOutbox.AddEnqueue(batch, [.. commit.Messages.Select(OutboxMessage.From)], [.. commit.Messages.Select(m => m.FlowId)]);
         foreach (var job in commit.Cancel)
             batch.Add(FollowUpSql.Cancel, new { jobId = job.Id, at });
         foreach (var job in commit.Schedule)

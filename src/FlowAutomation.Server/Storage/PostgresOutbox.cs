@@ -24,9 +24,50 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
     public static async Task<bool> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxMessage message, string? flowId, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, InsertParameters(message, flowId), transaction, cancellationToken: cancellationToken)) == 1;
 
-    /// <summary>Adds the message's insert to <paramref name="batch"/> (nothing when a row has its id).</summary>
-    public static void AddEnqueue(PostgresBatch batch, OutboxMessage message, string? flowId) =>
-        batch.Add(InsertSql, InsertParameters(message, flowId));
+    /// <summary>
+    /// Adds the messages' insert to <paramref name="batch"/>, one statement for all of them (nothing for a message whose
+    /// id has a row): <see cref="SqliteOutbox.InsertSql"/> for one, <see cref="InsertManySql"/> for more, which gives the
+    /// rows their <c>seq</c> in the list's order, so a conversation's replies are sent in the order the engine decided them.
+    /// </summary>
+    public static void AddEnqueue(PostgresBatch batch, IReadOnlyList<OutboxMessage> messages, IReadOnlyList<string?> flowIds)
+    {
+        if (messages.Count == 0)
+            return;
+        if (messages.Count == 1)
+        {
+            batch.Add(InsertSql, InsertParameters(messages[0], flowIds[0]));
+            return;
+        }
+        var columns = messages.Select(ContentColumns).ToArray();
+        batch.Add(InsertManySql, new OutboxColumns(
+            [.. messages.Select(m => m.Id)], [.. messages.Select(m => m.ConversationId)], [.. messages.Select(m => m.Sender)], [.. messages.Select(m => m.Destination)],
+            [.. columns.Select(c => c.Type)], [.. columns.Select(c => c.Text)], [.. columns.Select(c => c.ReplyTo)], [.. columns.Select(c => c.MediaUrl)], [.. columns.Select(c => c.PostId)],
+            [.. messages.Select(m => m.CallbackData)], [.. messages.Select(m => m.CreatedAt.ToUnixTimeMilliseconds())], [.. messages.Select(m => m.ExpiresAt.ToUnixTimeMilliseconds())], [.. flowIds]));
+    }
+
+    /// <summary>The messages' columns as arrays, one element per message, bound by name to <see cref="InsertManySql"/>.</summary>
+    private sealed record OutboxColumns(
+        string[] Ids, string?[] ConversationIds, string?[] Senders, string[] Destinations, string[] Types, string?[] Texts, string?[] ReplyTos,
+        string?[] MediaUrls, string?[] PostIds, string?[] CallbackDatas, long[] CreatedAts, long[] ExpiresAts, string?[] FlowIds);
+
+    /// <summary>
+    /// <see cref="SqliteOutbox.InsertSql"/> for many rows from arrays (<see cref="OutboxColumns"/>), inserted in the
+    /// arrays' order (<c>seq</c> is taken as the sorted rows are inserted); a row whose id is there (or came earlier in the
+    /// arrays) is skipped.
+    /// </summary>
+    private const string InsertManySql = """
+        INSERT INTO outbox (id, conversation_id, sender, destination, content_type, text, reply_to_message_id, media_url,
+                            post_id, callback_data, created_at, expires_at, status, attempts, next_attempt_at, flow_id)
+        SELECT r.id, r.conversation_id, r.sender, r.destination, r.content_type, r.text, r.reply_to, r.media_url,
+               r.post_id, r.callback_data, r.created_at, r.expires_at, 'Pending', 0, r.created_at, r.flow_id
+        FROM unnest(@Ids::text[], @ConversationIds::text[], @Senders::text[], @Destinations::text[], @Types::text[], @Texts::text[],
+                    @ReplyTos::text[], @MediaUrls::text[], @PostIds::text[], @CallbackDatas::text[], @CreatedAts::bigint[],
+                    @ExpiresAts::bigint[], @FlowIds::text[])
+            WITH ORDINALITY AS r(id, conversation_id, sender, destination, content_type, text, reply_to, media_url, post_id,
+                                 callback_data, created_at, expires_at, flow_id, n)
+        ORDER BY r.n
+        ON CONFLICT (id) DO NOTHING
+        """;
 
     public override async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
     {
@@ -43,8 +84,11 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
             var parse = reader.GetRowParser<OutboxRow>();
             while (await reader.ReadAsync(cancellationToken))
                 rows.Add(parse(reader));
+            // The batch's COMMIT: a failure to commit throws here, before any claimed row is handed out.
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
         }
-        await transaction.CommitAsync(cancellationToken);
         return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Sequence).Select(r => r.ToEntry()).ToList();
     }
 
@@ -74,7 +118,7 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
 
     /// <summary>
     /// The outcomes in one statement (<see cref="RecordSql"/>, the rows as arrays), in a transaction of their own
-    /// that reads by index only (<see cref="IndexScansOnly"/>, in the same round trip): each outcome changes its row as its mark would (<see cref="OutboxTable"/>'s transitions), only while the
+    /// that reads by index only and commits in the same round trip (<see cref="IndexScansOnly"/>): each outcome changes its row as its mark would (<see cref="OutboxTable"/>'s transitions), only while the
     /// row is in flight. An id given twice is applied once, as its first outcome (the second mark would find the row no
     /// longer in flight). A statement per outcome cost the dispatcher a round trip per reply (docs/performance.md,
     /// "Seventh pass: the PostgreSQL dispatcher").
@@ -102,7 +146,6 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
         record.Parameters.Add(new NpgsqlParameter<string[]>("reasons", [.. rows.Select(o => o.Reason ?? "")]));
         await using (var batch = IndexScansOnly(connection, transaction, record))
             await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return record.RecordsAffected;
     }
 
@@ -114,8 +157,9 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
 
     /// <summary>
     /// <paramref name="statement"/> in a batch, in <paramref name="transaction"/>, after settings that make it read the
-    /// outbox through plain index scans (<see cref="IndexScansOnlySettings"/>): the transaction's <c>BEGIN</c>, the
-    /// settings and the statement go in one round trip. Every row is updated twice after its insert and each version
+    /// outbox through plain index scans (<see cref="IndexScansOnlySettings"/>), and the <c>COMMIT</c> that ends the
+    /// transaction: the transaction's <c>BEGIN</c>, the settings, the statement and the <c>COMMIT</c> go in one round trip
+    /// (a statement that fails stops the batch before the <c>COMMIT</c>, and disposing the transaction rolls it back). Every row is updated twice after its insert and each version
     /// stays in the indexes of unfinished rows until vacuum; a plain index scan marks the entries of dead versions as it
     /// passes them and skips them from then on, a bitmap scan visits every one of them in the heap on every run.
     /// Mid-run, with statistics from a nearly empty table, the planner chose bitmap scans for the claim and the
@@ -128,6 +172,7 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
         foreach (var setting in IndexScansOnlySettings)
             batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
         batch.BatchCommands.Add(statement);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         return batch;
     }
 

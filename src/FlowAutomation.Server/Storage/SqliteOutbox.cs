@@ -98,7 +98,7 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : OutboxTable
     }
 
     /// <summary>The columns a message's content fills: its type and the one field of that type.</summary>
-    private static (string Type, string? Text, string? ReplyTo, string? MediaUrl, string? PostId) ContentColumns(OutboxMessage message) => message.Content switch
+    internal static (string Type, string? Text, string? ReplyTo, string? MediaUrl, string? PostId) ContentColumns(OutboxMessage message) => message.Content switch
     {
         TextContent t => ("TEXT", t.Text, t.ReplyToMessageId, null, null),
         ImageContent i => ("IMAGE", null, null, i.Url, null),

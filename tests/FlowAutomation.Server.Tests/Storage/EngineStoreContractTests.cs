@@ -126,6 +126,49 @@ public abstract class EngineStoreContractTests : IAsyncLifetime
         Assert.Equal(ExpectedAuditRows("c-1", trace), await AuditRowsAsync());
     }
 
+    [Fact]
+    public async Task CommitAsync_SeveralMessagesOfEveryContent_OutboxRowsInTheirOrderWithEveryColumnIdsTakenSkipped()
+    {
+        var first = ConversationState.New("c-1", "u-1");
+        await _store.CommitAsync(Commit(first, null, "pre"), CancellationToken.None); // the row c/pre/1, text "hi"
+        var state = (await _store.FindAsync("c-1", CancellationToken.None))!;
+        OutgoingMessage[] messages =
+        [
+            new("c/a/1", "c-1", "u-1", "welcome", new TextContent("one") { ReplyToMessageId = "r-1" }, Now, Now.AddHours(1)),
+            new("c/a/2", "c-1", "u-1", "menu", new ImageContent("https://example.test/i.png"), Now.AddMilliseconds(1), Now.AddHours(2)),
+            new("c/pre/1", "c-1", "u-1", "welcome", new TextContent("taken"), Now, Now.AddHours(1)),
+            new("c/a/3", "c-2", "u-2", "share", new SharePostContent("p-1"), Now.AddMilliseconds(2), Now.AddHours(3)),
+            new("c/a/1", "c-1", "u-1", "welcome", new TextContent("again"), Now, Now.AddHours(1)),
+        ];
+        var commit = new EngineCommit(state.WithTag("a"), messages, [], [], [], [new EventTrace(Now, "message.received", "hi", 0)], null);
+
+        Assert.Equal(CommitResult.Committed, await _store.CommitAsync(commit, CancellationToken.None));
+
+        long at = Now.ToUnixTimeMilliseconds(), hour = 3_600_000;
+        Assert.Equal(
+        [
+            ("c/pre/1", "c-1", "u-1", "TEXT", "hi", null, null, null, at, at + hour, at, "f"),
+            ("c/a/1", "c-1", "u-1", "TEXT", "one", "r-1", null, null, at, at + hour, at, "welcome"),
+            ("c/a/2", "c-1", "u-1", "IMAGE", null, null, "https://example.test/i.png", null, at + 1, at + 2 * hour, at + 1, "menu"),
+            ("c/a/3", "c-2", "u-2", "SHARE_POST", null, null, null, "p-1", at + 2, at + 3 * hour, at + 2, "share"),
+        ], await OutboxRowsAsync());
+    }
+
+    /// <summary>Every outbox row in insertion order, with the columns an insert sets (sender, callback data, status and attempts apart).</summary>
+    private async Task<List<(string, string?, string, string, string?, string?, string?, string?, long, long, long, string?)>> OutboxRowsAsync()
+    {
+        await using var connection = await Database.OpenConnectionAsync();
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM outbox WHERE sender IS NOT NULL OR callback_data IS NOT NULL OR status <> 'Pending' OR attempts <> 0"));
+        return [.. await connection.QueryAsync<(string, string?, string, string, string?, string?, string?, string?, long, long, long, string?)>($"""
+            SELECT id, conversation_id, destination, content_type, text, reply_to_message_id, media_url, post_id, created_at, expires_at, next_attempt_at, flow_id
+            FROM outbox ORDER BY {OutboxInsertionOrder}
+            """)];
+    }
+
+    /// <summary>The outbox's column of insertion order (<c>rowid</c> on SQLite, <c>seq</c> on PostgreSQL).</summary>
+    private protected abstract string OutboxInsertionOrder { get; }
+
     private static IEnumerable<(string?, long, string, string?, string?, string?, string?, string?, string?, string)> ExpectedAuditRows(string conversationId, IEnumerable<TraceRecord> trace) =>
         trace.Select(r => SqliteAuditLog.Row(conversationId, r)).Select(r => (r.ConversationId, r.At, r.Kind, r.Flow, r.Node, r.Name, r.Status, r.Reason, r.Detail, r.Record));
 
@@ -184,6 +227,8 @@ public sealed class SqliteEngineStoreTests : EngineStoreContractTests
 
     private protected override async Task<IServiceDatabase> CreateDatabaseAsync() => await _database.MigratedAsync();
 
+    private protected override string OutboxInsertionOrder => "rowid";
+
     private protected override IEngineStore CreateStore(IServiceDatabase database, ICommitListener listener, TimeProvider time) =>
         new SqliteEngineStore((SqliteDatabase)database, [listener], time, NullLogger<SqliteEngineStore>.Instance);
 
@@ -204,6 +249,8 @@ public sealed class PostgresEngineStoreTests : EngineStoreContractTests
         _database = await TempPostgresDatabase.CreateAsync();
         return _database.Database;
     }
+
+    private protected override string OutboxInsertionOrder => "seq";
 
     private protected override IEngineStore CreateStore(IServiceDatabase database, ICommitListener listener, TimeProvider time) =>
         new PostgresEngineStore((PostgresDatabase)database, [listener], time, NullLogger<PostgresEngineStore>.Instance);

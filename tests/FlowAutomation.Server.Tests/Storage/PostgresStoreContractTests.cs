@@ -77,6 +77,31 @@ public sealed class PostgresOutboxTests : OutboxContractTests, IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClaimDueAsyncAndRecordAsync_CommitInTheirBatch_AnotherNodeSeesEachAtOnceAndNoTransactionStaysOpen()
+    {
+        var outbox = await CreateOutboxAsync();
+        await outbox.EnqueueAsync(Message("m1", "c1"));
+        await outbox.EnqueueAsync(Message("m2", "c2"));
+        await using var other = new PostgresDatabase(_database.ConnectionString);
+        var otherNode = new PostgresOutbox(other);
+
+        var claimed = await outbox.ClaimDueAsync(T0, 10, TimeSpan.FromMinutes(1));
+        var seenClaimed = await Task.WhenAll(claimed.Select(e => otherNode.FindAsync(e.Id).AsTask()));
+        var againByOther = await otherNode.ClaimDueAsync(T0, 10, TimeSpan.FromMinutes(1));
+        var recorded = await outbox.RecordAsync([OutboxOutcome.Sent("m1", "p-1", T0), OutboxOutcome.Failed("m2", "rejected", T0)]);
+        var seenRecorded = await Task.WhenAll(claimed.Select(e => otherNode.FindAsync(e.Id).AsTask()));
+
+        Assert.Equal(["m1", "m2"], claimed.Select(e => e.Id).Order());
+        Assert.All(seenClaimed, e => Assert.Equal(OutboxStatus.InFlight, e!.Status));
+        Assert.Empty(againByOther);
+        Assert.Equal(2, recorded);
+        Assert.Equal([OutboxStatus.Sent, OutboxStatus.Failed], seenRecorded.Select(e => e!.Status));
+        await using var connection = await other.OpenAsync();
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
+    }
+
+    [Fact]
     public async Task ClaimDueAsync_MostRowsSent_ReadsOnlyTheIndexesOfUnfinishedRows()
     {
         var outbox = await CreateOutboxAsync();
