@@ -38,7 +38,7 @@ internal static class PostgresEngineCommit
             ExpectOneRow(marker, AlreadyDoneState);
         foreach (var swap in PostgresConversationStore.AddSave(batch, commit.State, commit.Turns, now))
             ExpectOneRow(swap, ConflictState);
-        PostgresOutbox.AddEnqueue(batch, [.. commit.Messages.Select(OutboxMessage.From)], [.. commit.Messages.Select(m => m.FlowId)]);
+        PostgresOutbox.AddEnqueue(batch, commit.Messages);
         foreach (var job in commit.Cancel)
             batch.Add(FollowUpSql.Cancel, new { jobId = job.Id, at });
         foreach (var job in commit.Schedule)

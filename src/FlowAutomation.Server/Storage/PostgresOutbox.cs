@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Npgsql;
+using FlowAutomation.Runtime;
 using static FlowAutomation.Server.Storage.SqliteOutbox;
 
 namespace FlowAutomation.Server.Storage;
@@ -25,24 +26,25 @@ internal sealed class PostgresOutbox(PostgresDatabase database) : OutboxTable
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, InsertParameters(message, flowId), transaction, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>
-    /// Adds the messages' insert to <paramref name="batch"/>, one statement for all of them (nothing for a message whose
+    /// Adds the outgoing messages' insert to <paramref name="batch"/>, one statement for all of them (nothing for a message whose
     /// id has a row): <see cref="SqliteOutbox.InsertSql"/> for one, <see cref="InsertManySql"/> for more, which gives the
     /// rows their <c>seq</c> in the list's order, so a conversation's replies are sent in the order the engine decided them.
     /// </summary>
-    public static void AddEnqueue(PostgresBatch batch, IReadOnlyList<OutboxMessage> messages, IReadOnlyList<string?> flowIds)
+    public static void AddEnqueue(PostgresBatch batch, IReadOnlyList<OutgoingMessage> outgoing)
     {
-        if (messages.Count == 0)
+        if (outgoing.Count == 0)
             return;
-        if (messages.Count == 1)
+        if (outgoing.Count == 1)
         {
-            batch.Add(InsertSql, InsertParameters(messages[0], flowIds[0]));
+            batch.Add(InsertSql, InsertParameters(OutboxMessage.From(outgoing[0]), outgoing[0].FlowId));
             return;
         }
+        var messages = outgoing.Select(OutboxMessage.From).ToArray();
         var columns = messages.Select(ContentColumns).ToArray();
         batch.Add(InsertManySql, new OutboxColumns(
             [.. messages.Select(m => m.Id)], [.. messages.Select(m => m.ConversationId)], [.. messages.Select(m => m.Sender)], [.. messages.Select(m => m.Destination)],
             [.. columns.Select(c => c.Type)], [.. columns.Select(c => c.Text)], [.. columns.Select(c => c.ReplyTo)], [.. columns.Select(c => c.MediaUrl)], [.. columns.Select(c => c.PostId)],
-            [.. messages.Select(m => m.CallbackData)], [.. messages.Select(m => m.CreatedAt.ToUnixTimeMilliseconds())], [.. messages.Select(m => m.ExpiresAt.ToUnixTimeMilliseconds())], [.. flowIds]));
+            [.. messages.Select(m => m.CallbackData)], [.. messages.Select(m => m.CreatedAt.ToUnixTimeMilliseconds())], [.. messages.Select(m => m.ExpiresAt.ToUnixTimeMilliseconds())], [.. outgoing.Select(m => m.FlowId)]));
     }
 
     /// <summary>The messages' columns as arrays, one element per message, bound by name to <see cref="InsertManySql"/>.</summary>
