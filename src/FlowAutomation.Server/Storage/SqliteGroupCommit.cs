@@ -199,7 +199,6 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
 
     private abstract class Pending
     {
-
         /// <summary>Runs the write; false when its writes are to be rolled back (not to be kept, or it threw).</summary>
         public abstract Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction);
 
