@@ -36,6 +36,9 @@ internal static partial class ServerLog
     [LoggerMessage(22, LogLevel.Information, "Outbox message {Id} expired: {Reason}")]
     public static partial void OutboxExpired(this ILogger logger, string id, string reason);
 
+    [LoggerMessage(29, LogLevel.Warning, "Outbox message {Id} not sent: its lease ended before its turn in the dispatch pass; the next claim takes it again")]
+    public static partial void LeaseEnded(this ILogger logger, string id);
+
     [LoggerMessage(23, LogLevel.Warning, "Outbox dispatcher idle: set Infobip:BaseUrl and Infobip:ApiKey to send messages (queued messages wait)")]
     public static partial void DispatcherIdle(this ILogger logger);
 

@@ -30,6 +30,8 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
         Retried,
         Failed,
         Expired,
+        /// <summary>Its lease ended before its turn came: not sent, nothing recorded; the next claim takes it again.</summary>
+        LeaseEnded,
     }
 
     /// <summary>Raised after each pass that claimed something, once every outcome is recorded.</summary>
@@ -53,18 +55,23 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
             return DispatchPass.None;
 
         // A claim holds at most one entry per conversation, so sending in parallel keeps each customer's order.
-        var outcomes = new (Result Result, OutboxOutcome Outcome)[claimed.Count];
+        var outcomes = new (Result Result, OutboxOutcome? Outcome)[claimed.Count];
         await Parallel.ForAsync(0, claimed.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelSends, CancellationToken = cancellationToken },
             async (index, token) => outcomes[index] = await SendOneAsync(claimed[index], token));
         return new DispatchPass(claimed.Count, RecordAsync(claimed, outcomes, cancellationToken));
     }
 
-    private async Task<DispatchSummary> RecordAsync(IReadOnlyList<OutboxEntry> claimed, (Result Result, OutboxOutcome Outcome)[] outcomes, CancellationToken cancellationToken)
+    private async Task<DispatchSummary> RecordAsync(IReadOnlyList<OutboxEntry> claimed, (Result Result, OutboxOutcome? Outcome)[] outcomes, CancellationToken cancellationToken)
     {
-        await outbox.RecordAsync([.. outcomes.Select(o => o.Outcome)], cancellationToken);
+        await outbox.RecordAsync([.. outcomes.Where(o => o.Outcome is not null).Select(o => o.Outcome!)], cancellationToken);
         for (var i = 0; i < outcomes.Length; i++)
         {
             var (message, outcome) = (claimed[i].Message, outcomes[i].Outcome);
+            if (outcome is null)
+            {
+                logger.LeaseEnded(message.Id);
+                continue;
+            }
             switch (outcome.Status)
             {
                 case OutboxStatus.Sent:
@@ -85,10 +92,17 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
         return summary;
     }
 
-    /// <summary>Sends one claimed entry (or expires it unsent) and decides its outcome; the outcome is recorded with the pass's.</summary>
-    private async Task<(Result, OutboxOutcome)> SendOneAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one claimed entry (or expires it unsent) and decides its outcome; the outcome is recorded with the pass's.
+    /// An entry whose lease ended while it waited for its turn in the pass (a slow provider, a long pass) is neither
+    /// sent nor recorded: another dispatcher (another node on PostgreSQL) may have claimed it since, and sending it
+    /// here too would reach the customer twice.
+    /// </summary>
+    private async Task<(Result, OutboxOutcome?)> SendOneAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         var message = entry.Message;
+        if (entry.ClaimedUntil is { } leaseEnd && leaseEnd <= time.GetUtcNow())
+            return (Result.LeaseEnded, null);
         if (message.ExpiresAt <= time.GetUtcNow())
             return Expire(entry, $"expired before attempt {entry.Attempts}" + (entry.LastError is { } last ? $" (last error: {last})" : ""));
 
@@ -123,6 +137,6 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
         return (Result.Retried, OutboxOutcome.Retry(message.Id, next, reason));
     }
 
-    private (Result, OutboxOutcome) Expire(OutboxEntry entry, string reason) =>
+    private (Result, OutboxOutcome?) Expire(OutboxEntry entry, string reason) =>
         (Result.Expired, OutboxOutcome.Expired(entry.Id, reason, time.GetUtcNow()));
 }

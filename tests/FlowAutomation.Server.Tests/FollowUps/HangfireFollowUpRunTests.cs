@@ -185,6 +185,9 @@ public sealed class HangfireFollowUpRunTests : HangfireFollowUpFixture
             {
                 using var connection = storage.GetConnection();
                 seen.Enqueue(connection.GetJobData(id)?.State);
+                // The scheduler's own pulse (HangfireFollowUps.Create) ran before this handler: a waiter it woke may
+                // have looked before this state was queued, so wake it again now that it is.
+                signal.Pulse();
             }
         };
         await scheduler.StartAsync(new CountingHandler(), fire: true);

@@ -201,6 +201,39 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal("sender threw InvalidOperationException: boom", (await EntryAsync("m1")).LastError);
     }
 
+    [Fact]
+    public async Task DispatchDue_LeaseEndsBeforeAnEntrysTurn_EntryNeitherSentNorRecordedThenReclaimed()
+    {
+        _options.Lease = TimeSpan.FromSeconds(10);
+        _options.MaxParallelSends = 1; // the pass sends m1, then m2
+        await EnqueueAsync("m1", "first");
+        await EnqueueAsync("m2", "second", conversation: "conv-2");
+        // m1's send outlasts the pass's lease: by m2's turn another dispatcher may have claimed m2.
+        var slow = new ClockAdvancingSender(_provider.CreateSender(_time), _time, "m1", TimeSpan.FromSeconds(11));
+        var dispatcher = Dispatcher(slow);
+
+        var pass = await dispatcher.DispatchDueAsync();
+        var m2AfterPass = await EntryAsync("m2");
+        var next = await dispatcher.DispatchDueAsync();
+
+        Assert.Equal(new DispatchSummary(2, 1, 0, 0, 0), pass);
+        Assert.Equal((OutboxStatus.InFlight, 1), (m2AfterPass.Status, m2AfterPass.Attempts));
+        Assert.Equal(new DispatchSummary(1, 1, 0, 0, 0), next);
+        Assert.Equal(["first", "second"], SentTexts());
+        Assert.Equal((OutboxStatus.Sent, 2), ((await EntryAsync("m2")).Status, (await EntryAsync("m2")).Attempts));
+    }
+
+    private sealed class ClockAdvancingSender(IMessageSender inner, FakeTimeProvider time, string slowId, TimeSpan takes) : IMessageSender
+    {
+        public async Task<SendOutcome> SendAsync(OutboxMessage message, CancellationToken cancellationToken = default)
+        {
+            var outcome = await inner.SendAsync(message, cancellationToken);
+            if (message.Id == slowId)
+                time.Advance(takes);
+            return outcome;
+        }
+    }
+
     private sealed class ThrowingSender : IMessageSender
     {
         public Task<SendOutcome> SendAsync(OutboxMessage message, CancellationToken cancellationToken = default) =>
