@@ -19,7 +19,7 @@ namespace FlowAutomation.Server.Inbox;
 internal sealed class PostgresInbox(PostgresDatabase database, PostgresInboxProcessor processor, TimeProvider time, ILogger<PostgresInbox> logger) : IInboundSink, IAsyncDisposable
 {
     private readonly IntakeBatcher _batcher = new(
-        batch => database.WriteOrCommittedAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch, time.GetUtcNow(), logger), CancellationToken.None),
+        batch => database.WriteAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch, time.GetUtcNow(), logger), CancellationToken.None),
         items =>
         {
             foreach (var conversationId in items.Select(i => i.ConversationId).Distinct(StringComparer.Ordinal))
@@ -31,12 +31,8 @@ internal sealed class PostgresInbox(PostgresDatabase database, PostgresInboxProc
 
     public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
-    /// <summary>
-    /// Takes every request's records in order: runs of customers' messages in one round trip each, any other record on
-    /// its own. The last run's round trip also commits the transaction (a <c>COMMIT</c> of its own was one round trip
-    /// more per batch); whether it did is returned with the items.
-    /// </summary>
-    private static async Task<(List<InboxItem> Items, bool Committed)> WriteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<IntakeRequest> batch, DateTimeOffset now, ILogger logger)
+    /// <summary>Takes every request's records in order: runs of customers' messages in one round trip each, any other record on its own.</summary>
+    private static async Task<List<InboxItem>> WriteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<IntakeRequest> batch, DateTimeOffset now, ILogger logger)
     {
         var items = new List<InboxItem>();
         var run = new List<(IntakeRequest Pending, InboundRecord Record, SqliteInbox.StoredEvent Event)>();
@@ -54,16 +50,15 @@ internal sealed class PostgresInbox(PostgresDatabase database, PostgresInboxProc
                 await TakeOneAsync(connection, transaction, pending, record, now, items, logger);
             }
         }
-        var committed = await TakeRunAsync(connection, transaction, run, now, items, logger, commit: true);
-        return (items, committed);
+        await TakeRunAsync(connection, transaction, run, now, items, logger);
+        return items;
     }
 
-    /// <summary>Takes the run's messages (with <paramref name="commit"/>, committing in the same round trip); true when it committed.</summary>
-    private static async Task<bool> TakeRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(IntakeRequest Pending, InboundRecord Record, SqliteInbox.StoredEvent Event)> run, DateTimeOffset now, List<InboxItem> items, ILogger logger, bool commit = false)
+    private static async Task TakeRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(IntakeRequest Pending, InboundRecord Record, SqliteInbox.StoredEvent Event)> run, DateTimeOffset now, List<InboxItem> items, ILogger logger)
     {
         if (run.Count == 0)
-            return false;
-        var (taken, committed) = await PostgresIntake.TakeEventsAsync(connection, transaction, [.. run.Select(r => r.Event)], [.. run.Select(r => r.Record)], now, commit);
+            return;
+        var taken = await PostgresIntake.TakeEventsAsync(connection, transaction, [.. run.Select(r => r.Event)], [.. run.Select(r => r.Record)], now);
         for (var i = 0; i < run.Count; i++)
         {
             var (pending, record, stored) = run[i];
@@ -79,7 +74,6 @@ internal sealed class PostgresInbox(PostgresDatabase database, PostgresInboxProc
             }
         }
         run.Clear();
-        return committed;
     }
 
     private static async Task TakeOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IntakeRequest pending, InboundRecord record, DateTimeOffset now, List<InboxItem> items, ILogger logger)

@@ -44,16 +44,11 @@ internal static class PostgresIntake
     /// Takes customers' messages, in order, all in one round trip (each as savepoint, statement, release). A statement
     /// that fails stops the batch: its savepoint undoes it alone and the messages after it go in the next round trip.
     /// Per message: its new row's sequence number, null for a duplicate, or the error that refused it. An error that
-    /// ends the transaction itself (the database is gone) is thrown. With <paramref name="commit"/> (the messages are
-    /// the transaction's last writes) each round trip ends with the transaction's <c>COMMIT</c>, so the round trip whose
-    /// takes all run also commits, one round trip fewer than a <c>COMMIT</c> of its own: <c>Committed</c> says whether it
-    /// did; when the last message was refused no <c>COMMIT</c> ran and the transaction is still open for its owner to
-    /// commit. A failure after every take was read (the <c>COMMIT</c>'s) is thrown.
+    /// ends the transaction itself (the database is gone) is thrown.
     /// </summary>
-    public static async Task<(IReadOnlyList<TakenEvent> Taken, bool Committed)> TakeEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SqliteInbox.StoredEvent> events, IReadOnlyList<InboundRecord> records, DateTimeOffset now, bool commit = false)
+    public static async Task<IReadOnlyList<TakenEvent>> TakeEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SqliteInbox.StoredEvent> events, IReadOnlyList<InboundRecord> records, DateTimeOffset now)
     {
         var taken = new List<TakenEvent>(events.Count);
-        var committed = false;
         while (taken.Count < events.Count)
         {
             var batch = new PostgresBatch(connection, transaction);
@@ -67,11 +62,9 @@ internal static class PostgresIntake
                 });
                 batch.Add($"RELEASE SAVEPOINT {RecordSavepoint}");
             }
-            if (commit)
-                batch.Add("COMMIT");
             try
             {
-                // The statements that return rows are the takes, one per message in order (the others return none).
+                // The statements that return rows are the takes, one per message in order (the savepoints return none).
                 await batch.ReadAsync(async reader =>
                 {
                     do
@@ -81,16 +74,15 @@ internal static class PostgresIntake
                     }
                     while (await reader.NextResultAsync());
                 }, CancellationToken.None);
-                committed = commit;
             }
-            catch (PostgresException exception) when (taken.Count < events.Count)
+            catch (PostgresException exception)
             {
                 // The take after the last one read failed: undo it alone (a rollback that throws ends the batch).
                 await UndoAsync(transaction);
                 taken.Add(new TakenEvent(null, exception));
             }
         }
-        return (taken, committed);
+        return taken;
     }
 
     /// <summary>Rolls back what the record wrote (its savepoint), keeping the transaction; throws when the transaction itself is gone.</summary>

@@ -28,21 +28,12 @@ internal sealed class PostgresDatabase(string connectionString) : IServiceDataba
         await _source.OpenConnectionAsync(cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in a transaction and commits it; rolls back when the work throws.</summary>
-    public Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
-        WriteOrCommittedAsync(async (connection, transaction) => (await work(connection, transaction), false), cancellationToken);
-
-    /// <summary>
-    /// As <see cref="WriteAsync{T}"/>, for work whose last round trip may end with the transaction's <c>COMMIT</c>
-    /// (one round trip fewer than a <c>COMMIT</c> of its own): the work returns whether it did, and the transaction is
-    /// committed here only when it did not.
-    /// </summary>
-    public async Task<T> WriteOrCommittedAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<(T Result, bool Committed)>> work, CancellationToken cancellationToken = default)
+    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var (result, committed) = await work(connection, transaction);
-        if (!committed)
-            await transaction.CommitAsync(cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
         return result;
     }
 

@@ -82,66 +82,6 @@ public sealed class PostgresIntakeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TakeEventsAsync_CommitAsked_TheTakesRoundTripCommitsAndAnotherNodeSeesTheRows()
-    {
-        await using var connection = await _database.Database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-
-        var (taken, committed) = await TakeEventsAsync(connection, transaction, ["m-1", "m-2"]);
-
-        Assert.All(taken, t => Assert.NotNull(t.Seq));
-        Assert.True(committed);
-        Assert.Equal(2, await PendingSeenByAnotherNodeAsync());
-        Assert.Equal(0, await IdleInTransactionAsync());
-    }
-
-    [Fact]
-    public async Task TakeEventsAsync_CommitAskedLastMessageRefused_TransactionLeftOpenWithTheOthersTaken()
-    {
-        await PoisonAsync("m-3");
-        await using var connection = await _database.Database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-
-        var (taken, committed) = await TakeEventsAsync(connection, transaction, ["m-1", "m-2", "m-3"]);
-
-        Assert.NotNull(taken[0].Seq);
-        Assert.NotNull(taken[1].Seq);
-        Assert.IsType<PostgresException>(taken[2].Error);
-        Assert.False(committed); // no COMMIT ran: its owner commits
-        Assert.Equal(0, await PendingSeenByAnotherNodeAsync());
-        await transaction.CommitAsync();
-        Assert.Equal(2, await PendingSeenByAnotherNodeAsync());
-    }
-
-    [Fact]
-    public async Task TakeEventsAsync_CommitAskedAndTheCommitFails_ThrowsAndNothingIsWritten()
-    {
-        await using (var setup = await _database.Database.OpenAsync())
-            await setup.ExecuteAsync("""
-                CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$;
-                CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON inbox DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit();
-                """);
-        await using var connection = await _database.Database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-
-        await Assert.ThrowsAsync<PostgresException>(() => TakeEventsAsync(connection, transaction, ["m-1", "m-2"]));
-
-        Assert.Equal(0, await PendingSeenByAnotherNodeAsync());
-        await using var other = await _database.Database.OpenAsync();
-        Assert.Equal(0, await other.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbound_dedup"));
-    }
-
-    [Fact]
-    public async Task AcceptAsync_GroupOfRequests_NoTransactionLeftOpenAndEveryRowCommitted()
-    {
-        var taken = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _inbox.AcceptAsync(Records($"m-{i}", $"conv-{i}")).AsTask()));
-
-        Assert.All(taken, t => Assert.Equal(new InboundAcceptance(1, 0), t));
-        Assert.Equal(8, await PendingSeenByAnotherNodeAsync());
-        Assert.Equal(0, await IdleInTransactionAsync());
-    }
-
-    [Fact]
     public async Task LockAndReadAsync_AnotherNodeHoldsTheConversation_WithoutWaitingReadsNothing()
     {
         await _inbox.AcceptAsync(Records("m-1", "conv-held"));
@@ -239,37 +179,6 @@ public sealed class PostgresIntakeTests : IAsyncLifetime
 
         Assert.False(pooled.NoResetOnClose);
         Assert.Equal(0, pooled.MaxAutoPrepare);
-    }
-
-    /// <summary>The customers' messages taken with <c>commit: true</c> in the caller's transaction, one conversation each.</summary>
-    private async Task<(IReadOnlyList<PostgresIntake.TakenEvent> Taken, bool Committed)> TakeEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] messageIds)
-    {
-        var records = messageIds.Select(id => Records(id, "conv-" + id).Single()).ToList();
-        var events = records.Select(r => SqliteInbox.StoredEvent.From((InboundEnvelope)r)).ToList();
-        return await PostgresIntake.TakeEventsAsync(connection, transaction, events, records, _time.GetUtcNow(), commit: true);
-    }
-
-    /// <summary>Makes the insert of the message's inbox row fail (the statement, not the transaction).</summary>
-    private async Task PoisonAsync(string messageId)
-    {
-        await using var setup = await _database.Database.OpenAsync();
-        await setup.ExecuteAsync($"""
-            CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned'; END $$;
-            CREATE TRIGGER poison BEFORE INSERT ON inbox FOR EACH ROW WHEN (NEW.dedup_key = 'infobip:inbound:{messageId}') EXECUTE FUNCTION poison();
-            """);
-    }
-
-    private async Task<long> PendingSeenByAnotherNodeAsync()
-    {
-        await using var other = await _database.Database.OpenAsync();
-        return await other.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'");
-    }
-
-    /// <summary>Backends of the test's database idle in a transaction (a commit that did not end its transaction).</summary>
-    private async Task<long> IdleInTransactionAsync()
-    {
-        await using var other = await _database.Database.OpenAsync();
-        return await other.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'");
     }
 
     private IReadOnlyList<InboundRecord> Records(string messageId, string conversationId) =>
