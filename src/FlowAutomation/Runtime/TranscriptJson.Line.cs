@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 
 namespace FlowAutomation.Runtime;
@@ -18,10 +17,6 @@ internal static partial class TranscriptJson
     /// </summary>
     internal sealed class JsonLine : IDisposable
     {
-        // Printable ASCII that JavaScriptEncoder.UnsafeRelaxedJsonEscaping leaves as it is: all but the quote and the backslash.
-        private static readonly SearchValues<char> Plain = SearchValues.Create(
-            " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
-
         private readonly ArrayBufferWriter<byte> _scratch = new(256);
         private readonly Utf8JsonWriter _scratchWriter;
         private byte[] _bytes;
@@ -161,40 +156,36 @@ internal static partial class TranscriptJson
             _comma = false;
         }
 
-        /// <summary>The text in quotes, escaped as <see cref="Options"/>' encoder escapes it.</summary>
+        /// <summary>
+        /// The text in quotes, escaped as <see cref="Options"/>' encoder escapes it: printable ASCII copied a character
+        /// at a time (a quote or backslash after a backslash), anything else left to the writer. A plain loop rather
+        /// than <c>SearchValues</c>: the texts are short, and its vectorised search is generic code that the ReadyToRun
+        /// image lacks, so the installed tool compiled it at every start and ran it at tier 0 until tier 1 replaced it.
+        /// </summary>
         [MethodImpl(Hot.Options)]
         private void Quoted(string value)
         {
-            var start = _count;
-            var rest = value.AsSpan();
-
             // At most two bytes for each character of printable ASCII (an escaped quote or backslash), and the quotes.
-            var to = Reserve(2 * rest.Length + 2);
+            var to = Reserve(2 * value.Length + 2);
             var at = 0;
             to[at++] = (byte)'"';
-            while (true)
+            foreach (var c in value)
             {
-                var next = rest.IndexOfAnyExcept(Plain);
-                var run = next < 0 ? rest : rest[..next];
-                Encoding.ASCII.GetBytes(run, to[at..]);
-                at += run.Length;
-                if (next < 0)
+                // Printable ASCII is U+0020 to U+007E: what JavaScriptEncoder.UnsafeRelaxedJsonEscaping leaves as it is,
+                // but for the quote and the backslash, which it escapes with a backslash.
+                if ((uint)(c - ' ') > '~' - ' ')
                 {
-                    break;
-                }
-
-                var c = rest[next];
-                if (c is not ('"' or '\\'))
-                {
-                    _count = start;
                     Escaped(value);
                     _comma = true;
                     return;
                 }
 
-                to[at++] = (byte)'\\';
+                if (c is '"' or '\\')
+                {
+                    to[at++] = (byte)'\\';
+                }
+
                 to[at++] = (byte)c;
-                rest = rest[(next + 1)..];
             }
 
             to[at++] = (byte)'"';

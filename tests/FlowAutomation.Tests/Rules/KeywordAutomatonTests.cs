@@ -75,4 +75,24 @@ public sealed class KeywordAutomatonTests
             Assert.Equal(expected, Scan(new KeywordAutomaton(c.patterns, denseLimit: 0), c.text).Order());
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
     }
+
+    [Fact]
+    public void Scan_DenseTableTooLargeForSixteenBits_EqualsIndexOf()
+    {
+        // 600 words of 8 letters: several thousand states of 27 classes, past 65,535 row offsets (the 32-bit table), still
+        // under the dense limit; texts of 200 letters and spaces, so that the four lanes run.
+        var random = new Random(15);
+        string Word(int length) => string.Concat(Enumerable.Range(0, length).Select(_ => (char)('a' + random.Next(26))));
+        var patterns = Enumerable.Range(0, 600).Select(_ => Word(8)).Distinct(StringComparer.Ordinal).ToList();
+        var automaton = new KeywordAutomaton(patterns);
+        Assert.True(automaton.IsDense);
+        Assert.True((long)automaton.StateCount * 27 > ushort.MaxValue);
+        for (var t = 0; t < 50; t++)
+        {
+            var text = string.Join(' ', Enumerable.Range(0, 22).Select(i => i % 3 == 0 ? patterns[random.Next(patterns.Count)] : Word(random.Next(1, 9))));
+            var expected = Naive(patterns, text);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, Scan(automaton, text).Order());
+        }
+    }
 }
