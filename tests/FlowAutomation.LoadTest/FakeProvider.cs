@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,19 +8,27 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 /// <summary>
-/// The fake Infobip the service sends its replies to (in the load test's process, 127.0.0.1): accepts every send and,
-/// for the first send to each measured conversation's contact (<c>user-conv-N</c>), notes how long after its webhook
-/// was sent the provider's request arrived (<see cref="WebhookClock"/>).
+/// The fake Infobip the service sends its replies to (in the load test's process, 127.0.0.1): accepts every message
+/// of every request (one <c>messages</c> entry or many), answering each with its own PENDING entry, and, for the first
+/// message to each measured conversation's contact (<c>user-conv-N</c>), notes how long after its webhook was sent
+/// the request carrying it arrived (<see cref="WebhookClock"/>).
 /// </summary>
 internal sealed class FakeProvider(WebApplication app, WebhookClock clock) : IAsyncDisposable
 {
     private readonly WebApplication _app = app;
     private int _requests;
+    private int _messages;
 
     public string Url => _app.Urls.Single();
 
     /// <summary>Send requests received in all (warm-up, retries and later replies included).</summary>
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Messages those requests carried.</summary>
+    public int Messages => Volatile.Read(ref _messages);
+
+    /// <summary>"N provider requests carrying M messages", for the report.</summary>
+    public string Traffic => string.Create(CultureInfo.InvariantCulture, $"{Requests} provider requests carrying {Messages} messages");
 
     public static async Task<FakeProvider> StartAsync(WebhookClock clock, CancellationToken cancellationToken)
     {
@@ -37,8 +46,11 @@ internal sealed class FakeProvider(WebApplication app, WebhookClock clock) : IAs
         var arrived = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _requests);
         using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var answer = new StringBuilder("""{"messages":[""");
+        var entries = 0;
         foreach (var message in body.RootElement.GetProperty("messages").EnumerateArray())
         {
+            Interlocked.Increment(ref _messages);
             foreach (var destination in message.GetProperty("destinations").EnumerateArray())
             {
                 if (destination.GetProperty("to").GetString() is { } to && to.StartsWith(WebhookClock.MeasuredContact, StringComparison.Ordinal)
@@ -46,10 +58,15 @@ internal sealed class FakeProvider(WebApplication app, WebhookClock clock) : IAs
                 {
                     clock.ProviderReached(index, arrived);
                 }
+                if (entries++ > 0)
+                    answer.Append(',');
+                // Infobip answers with the messageId it was given; a body is plain ASCII ids here (conv-N/…).
+                answer.Append("""{"messageId":""").Append(JsonSerializer.Serialize(destination.GetProperty("messageId").GetString())).Append(""","status":{"groupName":"PENDING"}}""");
             }
         }
+        answer.Append("]}");
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync("""{"messages":[{"messageId":"p","status":{"groupName":"PENDING"}}]}""");
+        await context.Response.WriteAsync(answer.ToString());
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();

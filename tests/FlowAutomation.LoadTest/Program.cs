@@ -42,7 +42,7 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     // The warm-up's replies leave the outbox first, so that the measured webhooks' replies do not queue behind them.
     var settling = Stopwatch.StartNew();
     await status.WaitOutboxSettledAsync(TimeSpan.FromMinutes(1), cancellationToken);
-    Console.WriteLine(Invariant($"warm-up: its replies left the outbox {settling.Elapsed.TotalSeconds:F2} s after its last event was run; {provider.Requests} provider requests"));
+    Console.WriteLine(Invariant($"warm-up: its replies left the outbox {settling.Elapsed.TotalSeconds:F2} s after its last event was run; {provider.Traffic}"));
 
     Console.WriteLine(Invariant($"measuring: {options.Conversations} conversations, one signed Infobip webhook each, {mode}"));
     var cpuBefore = service.CpuTime();
@@ -81,7 +81,7 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
         $"service CPU per event by quarter of the events committed: {string.Join(" / ", CpuByQuarter(samples, baseline, options.Conversations).Select(c => Invariant($"{c:F0}")))} µs"));
     var toProvider = clock.ProviderLatencies();
     Console.WriteLine(Invariant(
-        $"webhook to provider: {toProvider.Length} of {options.Conversations} conversations' first reply reached the provider; latency {Latencies(toProvider)}; provider requests in all {provider.Requests}"));
+        $"webhook to provider: {toProvider.Length} of {options.Conversations} conversations' first reply reached the provider; latency {Latencies(toProvider)}; in all {provider.Traffic}"));
     // A latency that grows from quarter to quarter is a backlog building up; one as long in the first quarter as in the
     // last is a wait of its own (replies going out in a burst).
     var quarters = Enumerable.Range(0, 4).Select(q => clock.ProviderLatencies(q * options.Conversations / 4, (q + 1) * options.Conversations / 4));

@@ -54,10 +54,20 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
         if (claimed.Count == 0)
             return DispatchPass.None;
 
-        // A claim holds at most one entry per conversation, so sending in parallel keeps each customer's order.
+        // A claim holds at most one entry per conversation, so sending in parallel (and several in one request) keeps
+        // each customer's order.
         var outcomes = new (Result Result, OutboxOutcome? Outcome)[claimed.Count];
-        await Parallel.ForAsync(0, claimed.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelSends, CancellationToken = cancellationToken },
-            async (index, token) => outcomes[index] = await SendOneAsync(claimed[index], token));
+        var perRequest = Math.Max(1, sender.MessagesPerRequest);
+        var requests = (claimed.Count + perRequest - 1) / perRequest;
+        await Parallel.ForAsync(0, requests, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelSends, CancellationToken = cancellationToken },
+            async (request, token) =>
+            {
+                var from = request * perRequest;
+                if (perRequest == 1)
+                    outcomes[from] = await SendOneAsync(claimed[from], token);
+                else
+                    await SendSomeAsync(claimed, from, Math.Min(perRequest, claimed.Count - from), outcomes, token);
+            });
         return new DispatchPass(claimed.Count, RecordAsync(claimed, outcomes, cancellationToken));
     }
 
@@ -100,23 +110,67 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
     /// </summary>
     private async Task<(Result, OutboxOutcome?)> SendOneAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
-        var message = entry.Message;
-        if (entry.ClaimedUntil is { } leaseEnd && leaseEnd <= time.GetUtcNow())
-            return (Result.LeaseEnded, null);
-        if (message.ExpiresAt <= time.GetUtcNow())
-            return Expire(entry, $"expired before attempt {entry.Attempts}" + (entry.LastError is { } last ? $" (last error: {last})" : ""));
-
+        if (Unsendable(entry) is { } unsendable)
+            return unsendable;
         SendOutcome outcome;
         try
         {
-            outcome = await sender.SendAsync(message, cancellationToken);
+            outcome = await sender.SendAsync(entry.Message, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.SendThrew(exception, message.Id);
+            logger.SendThrew(exception, entry.Message.Id);
             outcome = SendOutcome.Transient($"sender threw {exception.GetType().Name}: {exception.Message}");
         }
+        return Decide(entry, outcome);
+    }
 
+    /// <summary>
+    /// As <see cref="SendOneAsync"/> for <paramref name="count"/> entries from <paramref name="from"/>, handed to the
+    /// sender together (<see cref="IMessageSender.SendManyAsync"/>); lease and expiry are checked per entry when their
+    /// request's turn comes.
+    /// </summary>
+    private async Task SendSomeAsync(IReadOnlyList<OutboxEntry> claimed, int from, int count, (Result, OutboxOutcome?)[] outcomes, CancellationToken cancellationToken)
+    {
+        var sending = new List<int>(count);
+        for (var i = from; i < from + count; i++)
+        {
+            if (Unsendable(claimed[i]) is { } unsendable)
+                outcomes[i] = unsendable;
+            else
+                sending.Add(i);
+        }
+        if (sending.Count == 0)
+            return;
+        IReadOnlyList<SendOutcome> answers;
+        try
+        {
+            answers = await sender.SendManyAsync([.. sending.Select(i => claimed[i].Message)], cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.SendThrew(exception, claimed[sending[0]].Message.Id);
+            var failed = SendOutcome.Transient($"sender threw {exception.GetType().Name}: {exception.Message}");
+            answers = [.. sending.Select(_ => failed)];
+        }
+        for (var k = 0; k < sending.Count; k++)
+            outcomes[sending[k]] = Decide(claimed[sending[k]], answers[k]);
+    }
+
+    /// <summary>The outcome of an entry that is not to be sent now (its lease ended, or it expired), or null.</summary>
+    private (Result, OutboxOutcome?)? Unsendable(OutboxEntry entry)
+    {
+        if (entry.ClaimedUntil is { } leaseEnd && leaseEnd <= time.GetUtcNow())
+            return (Result.LeaseEnded, null);
+        if (entry.Message.ExpiresAt <= time.GetUtcNow())
+            return Expire(entry, $"expired before attempt {entry.Attempts}" + (entry.LastError is { } last ? $" (last error: {last})" : ""));
+        return null;
+    }
+
+    /// <summary>An attempted entry's outcome from the sender's answer: transient failures are retried while attempts and expiry allow.</summary>
+    private (Result, OutboxOutcome?) Decide(OutboxEntry entry, SendOutcome outcome)
+    {
+        var message = entry.Message;
         var now = time.GetUtcNow();
         switch (outcome.Kind)
         {

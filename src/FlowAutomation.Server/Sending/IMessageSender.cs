@@ -29,8 +29,23 @@ public sealed record SendOutcome(SendOutcomeKind Kind, string? ProviderMessageId
     public static SendOutcome Expired(string reason) => new(SendOutcomeKind.Expired, Reason: reason);
 }
 
-/// <summary>Hands one message to a messaging provider and classifies the answer. Never throws for provider errors.</summary>
+/// <summary>Hands messages to a messaging provider and classifies the answers. Never throws for provider errors.</summary>
 public interface IMessageSender
 {
+    /// <summary>How many messages <see cref="SendManyAsync"/> hands over in one request at most (1: one by one).</summary>
+    int MessagesPerRequest => 1;
+
     Task<SendOutcome> SendAsync(OutboxMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends messages of different conversations (at most <see cref="MessagesPerRequest"/>) and returns each one's
+    /// outcome, in their order. By default one <see cref="SendAsync"/> after another.
+    /// </summary>
+    async Task<IReadOnlyList<SendOutcome>> SendManyAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
+    {
+        var outcomes = new SendOutcome[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+            outcomes[i] = await SendAsync(messages[i], cancellationToken);
+        return outcomes;
+    }
 }

@@ -26,6 +26,13 @@ internal sealed class InfobipOptions
     [Positive]
     public TimeSpan MaxValidity { get; set; } = TimeSpan.FromHours(48);
 
+    /// <summary>
+    /// Messages sent in one request at most, from 1 to 100 (1: one request per message); another value stops the
+    /// service at start. A dispatch pass's messages go in requests of up to this many.
+    /// </summary>
+    [Between(1, 100)]
+    public int MessagesPerRequest { get; set; } = 50;
+
     /// <summary>Optional per-message delivery report URL (otherwise the account's subscription applies).</summary>
     public string? DeliveryReportUrl { get; set; }
 

@@ -12,7 +12,8 @@ namespace FlowAutomation.Server.Sending;
 
 /// <summary>
 /// Sends through Infobip's TikTok API: <c>POST {BaseUrl}/tiktok/1/messages</c> with <c>Authorization: App &lt;key&gt;</c>
-/// and one message (sender, destination with our outbox id as <c>messageId</c>, TEXT/IMAGE/SHARE_POST content,
+/// and one message or, from <see cref="SendManyAsync"/>, up to <see cref="InfobipOptions.MessagesPerRequest"/> (each:
+/// sender, destination with our outbox id as <c>messageId</c>, TEXT/IMAGE/SHARE_POST content,
 /// <c>options.validityPeriod</c> = the time left until the message's expiry, at most 48 h).
 /// 2xx → sent with the provider's message id; 408, 429, 5xx, timeouts and network errors → transient;
 /// any other 4xx (and a REJECTED status in a 2xx) → permanent.
@@ -21,25 +22,87 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
 {
     private const int MaxReasonLength = 500;
 
+    public int MessagesPerRequest => options.Value.MessagesPerRequest;
+
     public async Task<SendOutcome> SendAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
+        var prepared = Prepare(message, settings);
+        if (prepared.Outcome is { } refused)
+            return refused;
+        var (response, failure) = await PostAsync(WriteBody(message, prepared.Sender!, prepared.ValiditySeconds, settings), settings, cancellationToken);
+        return failure ?? Classify(response!.Value.Status, response.Value.Body, response.Value.RetryAfter);
+    }
+
+    /// <summary>
+    /// One request for all the messages that can be sent (a message without a sender or already expired gets its
+    /// own outcome, unsent). Each accepted message's outcome comes from its own entry in the answer (matched by our
+    /// <c>messageId</c>); a transient failure of the request is every message's; any other 4xx may name one message
+    /// only, so the request's messages are then sent one by one, each classified on its own.
+    /// </summary>
+    public async Task<IReadOnlyList<SendOutcome>> SendManyAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
+    {
+        var settings = options.Value;
+        var outcomes = new SendOutcome[messages.Count];
+        var ready = new List<(int Index, OutboxMessage Message, string Sender, long ValiditySeconds)>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var prepared = Prepare(messages[i], settings);
+            if (prepared.Outcome is { } refused)
+                outcomes[i] = refused;
+            else
+                ready.Add((i, messages[i], prepared.Sender!, prepared.ValiditySeconds));
+        }
+        if (ready.Count == 1)
+            outcomes[ready[0].Index] = await SendAsync(ready[0].Message, cancellationToken);
+        if (ready.Count <= 1)
+            return outcomes;
+
+        var (response, failure) = await PostAsync(WriteBody([.. ready.Select(r => (r.Message, r.Sender, r.ValiditySeconds))], settings), settings, cancellationToken);
+        if (failure is null && response!.Value.Status is >= 400 and < 500 and not 408 and not 429)
+        {
+            var single = await Task.WhenAll(ready.Select(r => SendAsync(r.Message, cancellationToken)));
+            for (var i = 0; i < ready.Count; i++)
+                outcomes[ready[i].Index] = single[i];
+            return outcomes;
+        }
+        if (failure is not null || response!.Value.Status is < 200 or >= 300)
+        {
+            var common = failure ?? Classify(response!.Value.Status, response.Value.Body, response.Value.RetryAfter);
+            foreach (var r in ready)
+                outcomes[r.Index] = common;
+            return outcomes;
+        }
+        var answered = AcceptedEntries(response.Value.Body);
+        foreach (var r in ready)
+            outcomes[r.Index] = ClassifyAccepted(answered.GetValueOrDefault(r.Message.Id));
+        return outcomes;
+    }
+
+    /// <summary>The sender and validity a message is sent with, or its outcome when it cannot be sent.</summary>
+    private (SendOutcome? Outcome, string? Sender, long ValiditySeconds) Prepare(OutboxMessage message, InfobipOptions settings)
+    {
         if (!settings.IsConfigured)
-            return SendOutcome.Transient("Infobip:BaseUrl and Infobip:ApiKey are not configured");
+            return (SendOutcome.Transient("Infobip:BaseUrl and Infobip:ApiKey are not configured"), null, 0);
         var sender = message.Sender ?? settings.Sender;
         if (string.IsNullOrWhiteSpace(sender))
-            return SendOutcome.Permanent("no sender: the message names none and Infobip:Sender is not set");
+            return (SendOutcome.Permanent("no sender: the message names none and Infobip:Sender is not set"), null, 0);
 
         var validity = message.ExpiresAt - time.GetUtcNow();
         if (validity > settings.MaxValidity)
             validity = settings.MaxValidity;
         var validitySeconds = (long)Math.Floor(validity.TotalSeconds);
         if (validitySeconds < 1)
-            return SendOutcome.Expired("message expired before it was handed to Infobip");
+            return (SendOutcome.Expired("message expired before it was handed to Infobip"), null, 0);
+        return (null, sender, validitySeconds);
+    }
 
+    /// <summary>Posts a request body: the answer (status, body, Retry-After), or the transient outcome of a timeout or network failure.</summary>
+    private async Task<((int Status, string Body, TimeSpan? RetryAfter)? Response, SendOutcome? Failure)> PostAsync(byte[] body, InfobipOptions settings, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.BaseUrl!.TrimEnd('/') + "/tiktok/1/messages")
         {
-            Content = new ByteArrayContent(WriteBody(message, sender, validitySeconds, settings)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json", "utf-8") } },
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json", "utf-8") } },
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("App", settings.ApiKey);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -50,52 +113,62 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
         {
             var client = httpClientFactory.CreateClient(InfobipOptions.HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
-            var body = await response.Content.ReadAsStringAsync(linked.Token);
-            return Classify(response, body);
+            var text = await response.Content.ReadAsStringAsync(linked.Token);
+            return (((int)response.StatusCode, text, RetryAfter(response)), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return SendOutcome.Transient($"timeout after {settings.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            return (null, SendOutcome.Transient($"timeout after {settings.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s"));
         }
         catch (HttpRequestException exception)
         {
-            return SendOutcome.Transient(Truncate($"network error: {exception.Message}"));
+            return (null, SendOutcome.Transient(Truncate($"network error: {exception.Message}")));
         }
     }
 
     /// <summary>The request body as UTF-8 JSON, written straight to bytes (no JSON tree, no string): property order,
     /// escaping and numbers are those <c>JsonObject.ToJsonString()</c> gave before (test
     /// <c>WriteBody_EveryContentAndOption_SameBytesAsTheJsonTree</c>).</summary>
-    internal static byte[] WriteBody(OutboxMessage message, string sender, long validitySeconds, InfobipOptions settings)
+    internal static byte[] WriteBody(OutboxMessage message, string sender, long validitySeconds, InfobipOptions settings) =>
+        WriteBody([(message, sender, validitySeconds)], settings);
+
+    /// <summary>As <see cref="WriteBody(OutboxMessage, string, long, InfobipOptions)"/>, one <c>messages</c> entry per message.</summary>
+    internal static byte[] WriteBody(IReadOnlyList<(OutboxMessage Message, string Sender, long ValiditySeconds)> messages, InfobipOptions settings)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var buffer = new ArrayBufferWriter<byte>(256 * messages.Count);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteStartArray("messages");
-            json.WriteStartObject();
-            json.WriteString("sender", sender);
-            json.WriteStartArray("destinations");
-            json.WriteStartObject();
-            json.WriteString("to", message.Destination);
-            json.WriteString("messageId", message.Id);
-            json.WriteEndObject();
-            json.WriteEndArray();
-            json.WriteStartObject("content");
-            WriteContent(json, message.Content);
-            json.WriteEndObject();
-            json.WriteStartObject("options");
-            json.WriteStartObject("validityPeriod");
-            json.WriteNumber("amount", validitySeconds);
-            json.WriteString("timeUnit", "SECONDS");
-            json.WriteEndObject();
-            json.WriteEndObject();
-            WriteWebhooks(json, message, settings);
-            json.WriteEndObject();
+            foreach (var (message, sender, validitySeconds) in messages)
+                WriteMessage(json, message, sender, validitySeconds, settings);
             json.WriteEndArray();
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteMessage(Utf8JsonWriter json, OutboxMessage message, string sender, long validitySeconds, InfobipOptions settings)
+    {
+        json.WriteStartObject();
+        json.WriteString("sender", sender);
+        json.WriteStartArray("destinations");
+        json.WriteStartObject();
+        json.WriteString("to", message.Destination);
+        json.WriteString("messageId", message.Id);
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteStartObject("content");
+        WriteContent(json, message.Content);
+        json.WriteEndObject();
+        json.WriteStartObject("options");
+        json.WriteStartObject("validityPeriod");
+        json.WriteNumber("amount", validitySeconds);
+        json.WriteString("timeUnit", "SECONDS");
+        json.WriteEndObject();
+        json.WriteEndObject();
+        WriteWebhooks(json, message, settings);
+        json.WriteEndObject();
     }
 
     private static void WriteContent(Utf8JsonWriter json, SendableContent content)
@@ -146,26 +219,59 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
         json.WriteEndObject();
     }
 
-    internal SendOutcome Classify(HttpResponseMessage response, string body)
+    internal SendOutcome Classify(HttpResponseMessage response, string body) =>
+        Classify((int)response.StatusCode, body, RetryAfter(response));
+
+    private static SendOutcome Classify(int status, string body, TimeSpan? retryAfter)
     {
-        var status = (int)response.StatusCode;
-        if (response.IsSuccessStatusCode)
-            return ClassifyAccepted(body);
+        if (status is >= 200 and < 300)
+            return ClassifyAccepted(FirstEntry(body));
         var reason = Truncate($"HTTP {status}{ErrorText(body)}");
         return status is 408 or 429 || status >= 500
-            ? SendOutcome.Transient(reason, RetryAfter(response))
+            ? SendOutcome.Transient(reason, retryAfter)
             : status >= 400 ? SendOutcome.Permanent(reason) : SendOutcome.Transient(reason);
     }
 
-    /// <summary>A 2xx means Infobip took the message: never resend it, even when its answer cannot be read.</summary>
-    private static SendOutcome ClassifyAccepted(string body)
+    /// <summary>The answer's first <c>messages</c> entry (a one-message request's), if it has one.</summary>
+    private static AcceptedEntry? FirstEntry(string body)
     {
         using var document = JsonFields.TryParse(Encoding.UTF8.GetBytes(body), out _);
-        var first = document?.RootElement.Get("messages") is { ValueKind: JsonValueKind.Array } messages && messages.GetArrayLength() > 0 ? messages[0] : (JsonElement?)null;
-        var statusObject = first?.Object("status");
-        if (statusObject?.String("groupName") == "REJECTED")
-            return SendOutcome.Permanent(Truncate($"rejected: {statusObject.Value.String("name")} {statusObject.Value.String("description")}".TrimEnd()));
-        return SendOutcome.Sent(first?.String("messageId"));
+        return document?.RootElement.Get("messages") is { ValueKind: JsonValueKind.Array } messages && messages.GetArrayLength() > 0
+            ? AcceptedEntry.Of(messages[0])
+            : null;
+    }
+
+    /// <summary>The answer's <c>messages</c> entries by their <c>messageId</c> (ours, as sent in <c>destinations</c>).</summary>
+    private static Dictionary<string, AcceptedEntry> AcceptedEntries(string body)
+    {
+        var entries = new Dictionary<string, AcceptedEntry>(StringComparer.Ordinal);
+        using var document = JsonFields.TryParse(Encoding.UTF8.GetBytes(body), out _);
+        if (document?.RootElement.Get("messages") is { ValueKind: JsonValueKind.Array } messages)
+        {
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (AcceptedEntry.Of(message) is { MessageId: { } id } entry)
+                    entries.TryAdd(id, entry);
+            }
+        }
+        return entries;
+    }
+
+    /// <summary>A 2xx means Infobip took the message: never resend it, even when its answer (or its entry) cannot be read.</summary>
+    private static SendOutcome ClassifyAccepted(AcceptedEntry? entry) => entry is { GroupName: "REJECTED" }
+        ? SendOutcome.Permanent(Truncate($"rejected: {entry.Name} {entry.Description}".TrimEnd()))
+        : SendOutcome.Sent(entry?.MessageId);
+
+    /// <summary>What one <c>messages</c> entry of a 2xx answer says.</summary>
+    private sealed record AcceptedEntry(string? MessageId, string? GroupName, string? Name, string? Description)
+    {
+        public static AcceptedEntry? Of(JsonElement message)
+        {
+            if (message.ValueKind != JsonValueKind.Object)
+                return null;
+            var status = message.Object("status");
+            return new AcceptedEntry(message.String("messageId"), status?.String("groupName"), status?.String("name"), status?.String("description"));
+        }
     }
 
     /// <summary>Infobip's <c>{errorCode, description, violations[]}</c> or the older <c>requestError.serviceException</c>.</summary>

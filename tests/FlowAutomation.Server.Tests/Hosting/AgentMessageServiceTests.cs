@@ -41,7 +41,7 @@ public sealed class AgentMessageServiceTests
         var before = (await live.AdminAsync("/api/conversations/conv-1")).GetProperty("state");
         live.Host.Time.Advance(TimeSpan.FromMinutes(55));
         await live.FireDueFollowUpsAsync();
-        await live.WaitForRequestsAsync(7);
+        await live.WaitForMessagesAsync(7);
         var after = (await live.AdminAsync("/api/conversations/conv-1")).GetProperty("state");
         var audit = await live.AdminAsync("/api/conversations/conv-1/audit?limit=5000");
 

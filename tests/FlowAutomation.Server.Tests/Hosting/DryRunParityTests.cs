@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FlowAutomation.Scenarios;
 using FlowAutomation.Server.Tests.Support;
 
@@ -98,9 +97,9 @@ public sealed class DryRunParityTests : IDisposable
             await live.WaitForOutboxSettledAsync();
         }
 
-        return [.. live.Provider.Requests.Select(r =>
+        return [.. live.Provider.Messages.Select(m =>
         {
-            var content = JsonDocument.Parse(r.Body).RootElement.GetProperty("messages")[0].GetProperty("content");
+            var content = m.GetProperty("content");
             return content.TryGetProperty("text", out var text) ? text.GetString() : content.GetProperty("mediaUrl").GetString();
         })];
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Dapper;
 using FlowAutomation.Server.Tests.Support;
 
@@ -36,14 +35,13 @@ public sealed class GroupCommitServiceTests
             return codes;
         }));
         await live.WaitForProcessedAsync(conversations * messages);
-        await live.WaitForRequestsAsync(conversations * messages);
+        await live.WaitForMessagesAsync(conversations * messages);
 
         Assert.All(statuses.SelectMany(s => s), status => Assert.Equal(HttpStatusCode.OK, status));
         var expected = Enumerable.Range(1, messages).Select(m => $"you said: m{m}").ToArray();
         await using var connection = await live.Database.OpenAsync();
         var outbox = (await connection.QueryAsync<(string Conversation, string Text)>("SELECT conversation_id, text FROM outbox ORDER BY rowid")).ToList();
-        var sent = live.Provider.Requests
-            .Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("messages")[0])
+        var sent = live.Provider.Messages
             .Select(m => (To: m.GetProperty("destinations")[0].GetProperty("to").GetString(), Text: m.GetProperty("content").GetProperty("text").GetString()))
             .ToList();
         for (var c = 0; c < conversations; c++)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FlowAutomation.Server.Tests.Support;
 
 namespace FlowAutomation.Server.Tests.Hosting;
@@ -33,7 +32,7 @@ public sealed class ImageReplyTests
             await live.WaitForOutboxSettledAsync();
         }
 
-        var sent = live.Provider.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("messages")[0].GetProperty("content"))
+        var sent = live.Provider.Messages.Select(m => m.GetProperty("content"))
             .Select(c => c.TryGetProperty("text", out var text) ? text.GetString() : c.GetProperty("mediaUrl").GetString());
         Assert.Equal(["Here you are:", images.Url("/small.png")], sent);
         var audit = await live.AdminAsync("/api/conversations/conv-1/audit");

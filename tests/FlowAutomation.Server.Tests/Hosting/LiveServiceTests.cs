@@ -42,7 +42,7 @@ public sealed class LiveServiceTests
         await using var live = await LiveHarness.StartAsync(Flows(EchoFlow));
 
         using var response = await live.Host.PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipText);
-        await live.WaitForRequestsAsync(1);
+        await live.WaitForMessagesAsync(1);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var request = Assert.Single(live.Provider.Requests);
@@ -93,7 +93,7 @@ public sealed class LiveServiceTests
 
         Assert.Equal(1, (await duplicate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicates").GetInt32());
         Assert.Equal(["conv-1/ib-msg-1/1", "conv-1/ib-msg-marker/1"],
-            live.Provider.Requests.Select(r => Message(r).GetProperty("destinations")[0].GetProperty("messageId").GetString()));
+            live.Provider.Messages.Select(m => m.GetProperty("destinations")[0].GetProperty("messageId").GetString()));
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class LiveServiceTests
         var responses = await Task.WhenAll(Enumerable.Range(0, 64).Select(i =>
             live.Host.PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipMessage($"late-{i}", "conv-q", "user-q", $"late {i}", "2025-06-02T08:58:00.000+0000"))));
         await live.WaitForProcessedAsync(65);
-        await live.WaitForRequestsAsync(10);
+        await live.WaitForMessagesAsync(10);
         var status = await live.AdminAsync("/api/status");
         var conversation = await live.AdminAsync("/api/conversations/conv-q");
 
@@ -147,7 +147,7 @@ public sealed class LiveServiceTests
         Assert.Equal(10, conversation.GetProperty("state").GetProperty("windowSends").GetInt32());
         Assert.Equal(10, conversation.GetProperty("outbox").GetArrayLength());
         Assert.Equal(10, status.GetProperty("outbox").EnumerateObject().Sum(p => p.Value.GetInt64()));
-        Assert.Equal(10, live.Provider.Requests.Select(r => Message(r).GetProperty("destinations")[0].GetProperty("messageId").GetString()).Distinct().Count());
+        Assert.Equal(10, live.Provider.Messages.Select(m => m.GetProperty("destinations")[0].GetProperty("messageId").GetString()).Distinct().Count());
         var audit = await live.AdminAsync("/api/conversations/conv-q/audit?limit=5000");
         Assert.Equal(55, audit.EnumerateArray().Count(e => e.GetProperty("status").GetString() == "blocked" && e.GetProperty("reason").GetString() == "quota_exhausted"));
         foreach (var response in responses)
@@ -159,7 +159,7 @@ public sealed class LiveServiceTests
     {
         await using var live = await LiveHarness.StartAsync(Flows(NudgeFlow));
         using var response = await live.Host.PostInfobipAsync("/webhooks/infobip/tiktok", Payloads.InfobipText);
-        await live.WaitForRequestsAsync(1);
+        await live.WaitForMessagesAsync(1);
         await live.WaitForOutboxSettledAsync();
         var pending = (await live.AdminAsync("/api/conversations/conv-1")).GetProperty("followUps");
 
@@ -167,11 +167,11 @@ public sealed class LiveServiceTests
         var early = await live.FireDueFollowUpsAsync();
         live.Host.Time.Advance(TimeSpan.FromMinutes(1));
         var due = await live.FireDueFollowUpsAsync();
-        await live.WaitForRequestsAsync(2);
+        await live.WaitForMessagesAsync(2);
 
         Assert.Equal((0, 1, 1), (early, due, live.FollowUpsFinished));
         Assert.Equal("nudge#1", Assert.Single(pending.EnumerateArray()).GetProperty("followUp").GetString());
-        Assert.Equal("Still there?", Message(live.Provider.Requests[1]).GetProperty("content").GetProperty("text").GetString());
+        Assert.Equal("Still there?", live.Provider.Messages[1].GetProperty("content").GetProperty("text").GetString());
         var status = await live.AdminAsync("/api/status");
         Assert.Equal(1, status.GetProperty("followUps").GetProperty("fired").GetInt64());
         Assert.Empty((await live.AdminAsync("/api/conversations/conv-1")).GetProperty("followUps").EnumerateArray());

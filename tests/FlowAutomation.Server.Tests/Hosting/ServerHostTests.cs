@@ -198,6 +198,8 @@ public sealed class ServerHostTests
 
     [Theory]
     [InlineData("Outbox:MaxParallelSends", "0", "Outbox:MaxParallelSends must be from 1 to 64 (it is 0)")]
+    [InlineData("Infobip:MessagesPerRequest", "0", "Infobip:MessagesPerRequest must be from 1 to 100 (it is 0)")]
+    [InlineData("Infobip:MessagesPerRequest", "101", "Infobip:MessagesPerRequest must be from 1 to 100 (it is 101)")]
     [InlineData("Inbox:Lanes", "0", "Inbox:Lanes must be from 1 to 256 (it is 0)")]
     [InlineData("Outbox:BaseDelay", "-00:00:01", "Outbox:BaseDelay must be positive")]
     [InlineData("Storage:GroupCommitWait", "-00:00:00.001", "Storage:GroupCommitWait must not be negative")]

@@ -35,6 +35,19 @@ public sealed class InfobipRequestBodyTests
         Assert.Equal(Tree(message, "biz-1", 7200, settings), Encoding.UTF8.GetString(written));
     }
 
+    [Fact]
+    public void WriteBody_TwoMessages_EachEntryIsItsOneMessageBodysEntry()
+    {
+        var first = new OutboxMessage("conv-1/ib-msg-1/1", "conv-1", "biz-1", "user-1", new TextContent("one"), Now, Now.AddHours(2), "cb");
+        var second = new OutboxMessage("conv-2/ib-msg-1/1", "conv-2", null, "user-2", new ImageContent("https://cdn.example/a.png"), Now, Now.AddHours(1));
+        var settings = new InfobipOptions { DeliveryReportUrl = "https://hooks.example/d" };
+
+        var written = Encoding.UTF8.GetString(InfobipTikTokSender.WriteBody([(first, "biz-1", 7200), (second, "biz-2", 3600)], settings));
+
+        static string Entry(string body) => body["{\"messages\":[".Length..^"]}".Length];
+        Assert.Equal("{\"messages\":[" + Entry(Tree(first, "biz-1", 7200, settings)) + "," + Entry(Tree(second, "biz-2", 3600, settings)) + "]}", written);
+    }
+
     private static string Tree(OutboxMessage message, string sender, long validitySeconds, InfobipOptions settings)
     {
         var item = new JsonObject

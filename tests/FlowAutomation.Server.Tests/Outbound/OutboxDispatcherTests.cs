@@ -172,9 +172,9 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         await EnqueueAsync("m1", "first");
         await EnqueueAsync("m2", "second");
         await EnqueueAsync("m3", "other conversation", conversation: "conv-2");
-        _options.MaxParallelSends = 1; // so the scripted 503 goes to "first", the older of the two claimed
+        _options.MaxParallelSends = 1; // so the scripted 503 goes to "first", the older of the two claimed, sent alone
         _provider.Respond(503, Unavailable);
-        var dispatcher = Dispatcher();
+        var dispatcher = Dispatcher(_provider.CreateSender(_time, o => o.MessagesPerRequest = 1));
 
         var pass1 = await dispatcher.DispatchDueAsync();
         var pass2 = await dispatcher.DispatchDueAsync();

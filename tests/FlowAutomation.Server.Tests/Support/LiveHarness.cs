@@ -120,7 +120,8 @@ internal sealed class LiveHarness : IAsyncDisposable
         return due.Count;
     }
 
-    public Task WaitForRequestsAsync(int count) => WaitForAsync(() => Provider.Requests.Count >= count, $"{count} provider requests");
+    /// <summary>Waits for <paramref name="count"/> messages to reach the provider (several may share a request).</summary>
+    public Task WaitForMessagesAsync(int count) => WaitForAsync(() => Provider.Messages.Count >= count, $"{count} messages at the provider");
 
     public Task WaitForProcessedAsync(int count) => WaitForAsync(() => Processed >= count, $"{count} inbox events processed");
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace FlowAutomation.Server.Tests.Support;
@@ -8,9 +7,10 @@ internal sealed record ProviderSend(long Seq, string MessageId, string To, strin
 
 /// <summary>
 /// A fake Infobip for the child-process tests, on loopback, recording every send it accepts in the order it accepted
-/// them. A message counts as sent once the provider has answered 200 for it and the answer is written. While
-/// <see cref="Hold"/> accepts a request's API key (one per node: <c>--Infobip:ApiKey</c>), the request is held open
-/// without an answer: it is cut off when its sender is killed, or answered 200 by <see cref="AnswerHeldAsync"/>.
+/// them. A message counts as sent once the provider has answered 200 for its request and the answer is written; a
+/// request may carry several messages, each answered with its own entry. While <see cref="Hold"/> accepts a request's
+/// API key (one per node: <c>--Infobip:ApiKey</c>), the request is held open without an answer: it is cut off when
+/// its sender is killed, or answered 200 by <see cref="AnswerHeldAsync"/>.
 /// </summary>
 internal sealed class RecordingProvider : IAsyncDisposable
 {
@@ -41,17 +41,17 @@ internal sealed class RecordingProvider : IAsyncDisposable
         }
     }
 
-    /// <summary>The requests held open now.</summary>
+    /// <summary>The messages of the requests held open now.</summary>
     public IReadOnlyList<ProviderSend> Held
     {
         get
         {
             lock (_gate)
-                return [.. _held.Select(h => h.Send)];
+                return [.. _held.SelectMany(h => h.Sends)];
         }
     }
 
-    /// <summary>Held requests whose sender went away before they were answered (never accepted).</summary>
+    /// <summary>Messages of held requests whose sender went away before they were answered (never accepted).</summary>
     public int CutOff => Volatile.Read(ref _cutOff);
 
     /// <summary>Completes at the provider's next change: a request accepted, held or cut off.</summary>
@@ -65,39 +65,42 @@ internal sealed class RecordingProvider : IAsyncDisposable
     }
 
     /// <summary>
-    /// Answers 200 to the requests held now (those <paramref name="which"/> accepts) and returns, once each answer is
-    /// written, the ones accepted; requests arriving meanwhile stay held while <see cref="Hold"/> says so.
+    /// Answers 200 to the requests held now that hold a message <paramref name="which"/> accepts and returns, once each
+    /// answer is written, the messages accepted (all of those requests'); requests arriving meanwhile stay held while
+    /// <see cref="Hold"/> says so.
     /// </summary>
     public async Task<IReadOnlyList<ProviderSend>> AnswerHeldAsync(Func<ProviderSend, bool> which)
     {
         List<HeldSend> answering;
         lock (_gate)
         {
-            answering = _held.Where(h => which(h.Send)).ToList();
+            answering = _held.Where(h => h.Sends.Any(which)).ToList();
             foreach (var held in answering)
                 _held.Remove(held);
         }
         foreach (var held in answering)
             held.Answer.TrySetResult(true);
         var written = await Task.WhenAll(answering.Select(h => h.Written.Task));
-        return [.. answering.Where((_, i) => written[i]).Select(h => h.Send)];
+        return [.. answering.Where((_, i) => written[i]).SelectMany(h => h.Sends)];
     }
 
     private async Task HandleAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
-        var message = JsonDocument.Parse(body).RootElement.GetProperty("messages")[0];
-        var destination = message.GetProperty("destinations")[0];
         var key = context.Request.Headers.Authorization.ToString().Replace("App ", "", StringComparison.Ordinal);
-        var send = new ProviderSend(0, destination.GetProperty("messageId").GetString()!, destination.GetProperty("to").GetString()!,
-            message.GetProperty("content").GetProperty("text").GetString() ?? "", key);
+        var sends = FakeInfobip.MessagesOf(body).Select(message =>
+        {
+            var destination = message.GetProperty("destinations")[0];
+            return new ProviderSend(0, destination.GetProperty("messageId").GetString()!, destination.GetProperty("to").GetString()!,
+                message.GetProperty("content").GetProperty("text").GetString() ?? "", key);
+        }).ToList();
 
         HeldSend? held = null;
         lock (_gate)
         {
             if (Hold(key))
-                _held.Add(held = new HeldSend(send));
+                _held.Add(held = new HeldSend(sends));
         }
         if (held is not null)
         {
@@ -110,7 +113,7 @@ internal sealed class RecordingProvider : IAsyncDisposable
                 lock (_gate)
                     _held.Remove(held);
                 held.Written.TrySetResult(false);
-                Interlocked.Increment(ref _cutOff);
+                Interlocked.Add(ref _cutOff, sends.Count);
                 Signal();
                 return; // never answered: not sent
             }
@@ -120,7 +123,9 @@ internal sealed class RecordingProvider : IAsyncDisposable
         try
         {
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(FakeInfobip.Accepted("prov-" + send.MessageId));
+            await context.Response.WriteAsync(sends.Count == 1
+                ? FakeInfobip.Accepted("prov-" + sends[0].MessageId)
+                : FakeInfobip.AcceptedAll(sends.Select(s => s.MessageId)));
             await context.Response.CompleteAsync();
             accepted = true;
         }
@@ -131,7 +136,10 @@ internal sealed class RecordingProvider : IAsyncDisposable
         if (accepted)
         {
             lock (_gate)
-                _accepted.Add(send with { Seq = _accepted.Count + 1 });
+            {
+                foreach (var send in sends)
+                    _accepted.Add(send with { Seq = _accepted.Count + 1 });
+            }
         }
         held?.Written.TrySetResult(accepted);
         Signal();
@@ -150,9 +158,10 @@ internal sealed class RecordingProvider : IAsyncDisposable
         await _server.DisposeAsync();
     }
 
-    private sealed class HeldSend(ProviderSend send)
+    /// <summary>A held request: its messages, and its answer.</summary>
+    private sealed class HeldSend(IReadOnlyList<ProviderSend> sends)
     {
-        public ProviderSend Send { get; } = send;
+        public IReadOnlyList<ProviderSend> Sends { get; } = sends;
 
         public TaskCompletionSource<bool> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
