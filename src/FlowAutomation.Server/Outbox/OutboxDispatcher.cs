@@ -63,10 +63,7 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
             async (request, token) =>
             {
                 var from = request * perRequest;
-                if (perRequest == 1)
-                    outcomes[from] = await SendOneAsync(claimed[from], token);
-                else
-                    await SendSomeAsync(claimed, from, Math.Min(perRequest, claimed.Count - from), outcomes, token);
+                await SendSomeAsync(claimed, from, Math.Min(perRequest, claimed.Count - from), outcomes, token);
             });
         return new DispatchPass(claimed.Count, RecordAsync(claimed, outcomes, cancellationToken));
     }
@@ -103,32 +100,10 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
     }
 
     /// <summary>
-    /// Sends one claimed entry (or expires it unsent) and decides its outcome; the outcome is recorded with the pass's.
-    /// An entry whose lease ended while it waited for its turn in the pass (a slow provider, a long pass) is neither
-    /// sent nor recorded: another dispatcher (another node on PostgreSQL) may have claimed it since, and sending it
-    /// here too would reach the customer twice.
-    /// </summary>
-    private async Task<(Result, OutboxOutcome?)> SendOneAsync(OutboxEntry entry, CancellationToken cancellationToken)
-    {
-        if (Unsendable(entry) is { } unsendable)
-            return unsendable;
-        SendOutcome outcome;
-        try
-        {
-            outcome = await sender.SendAsync(entry.Message, cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            logger.SendThrew(exception, entry.Message.Id);
-            outcome = SendOutcome.Transient($"sender threw {exception.GetType().Name}: {exception.Message}");
-        }
-        return Decide(entry, outcome);
-    }
-
-    /// <summary>
-    /// As <see cref="SendOneAsync"/> for <paramref name="count"/> entries from <paramref name="from"/>, handed to the
-    /// sender together (<see cref="IMessageSender.SendManyAsync"/>); lease and expiry are checked per entry when their
-    /// request's turn comes.
+    /// Sends <paramref name="count"/> claimed entries from <paramref name="from"/> together (one request of
+    /// <see cref="IMessageSender.SendManyAsync"/>; one entry when the sender takes one at a time), or expires them unsent,
+    /// and decides each one's outcome, recorded with the pass's. Lease and expiry are checked per entry when their
+    /// request's turn comes (<see cref="Unsendable"/>).
     /// </summary>
     private async Task SendSomeAsync(IReadOnlyList<OutboxEntry> claimed, int from, int count, (Result, OutboxOutcome?)[] outcomes, CancellationToken cancellationToken)
     {
@@ -157,7 +132,12 @@ internal sealed class OutboxDispatcher(IOutbox outbox, IMessageSender sender, Re
             outcomes[sending[k]] = Decide(claimed[sending[k]], answers[k]);
     }
 
-    /// <summary>The outcome of an entry that is not to be sent now (its lease ended, or it expired), or null.</summary>
+    /// <summary>
+    /// The outcome of an entry that is not to be sent now, or null. An entry whose lease ended while it waited for its
+    /// turn in the pass (a slow provider, a long pass) is neither sent nor recorded: another dispatcher (another node on
+    /// PostgreSQL) may have claimed it since, and sending it here too would reach the customer twice. An expired one is
+    /// expired unsent.
+    /// </summary>
     private (Result, OutboxOutcome?)? Unsendable(OutboxEntry entry)
     {
         if (entry.ClaimedUntil is { } leaseEnd && leaseEnd <= time.GetUtcNow())

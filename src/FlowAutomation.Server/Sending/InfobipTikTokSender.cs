@@ -59,23 +59,24 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
             return outcomes;
 
         var (response, failure) = await PostAsync(WriteBody([.. ready.Select(r => (r.Message, r.Sender, r.ValiditySeconds))], settings), settings, cancellationToken);
-        if (failure is null && response!.Value.Status is >= 400 and < 500 and not 408 and not 429)
+        if (response is { Status: >= 200 and < 300 } accepted)
         {
+            var answered = AcceptedEntries(accepted.Body);
+            foreach (var r in ready)
+                outcomes[r.Index] = ClassifyAccepted(answered.GetValueOrDefault(r.Message.Id));
+            return outcomes;
+        }
+        var common = failure ?? Classify(response!.Value.Status, response.Value.Body, response.Value.RetryAfter);
+        if (common.Kind == SendOutcomeKind.Permanent)
+        {
+            // A refusal that is not transient may be about one message only: each is sent on its own and classified alone.
             var single = await Task.WhenAll(ready.Select(r => SendAsync(r.Message, cancellationToken)));
             for (var i = 0; i < ready.Count; i++)
                 outcomes[ready[i].Index] = single[i];
             return outcomes;
         }
-        if (failure is not null || response!.Value.Status is < 200 or >= 300)
-        {
-            var common = failure ?? Classify(response!.Value.Status, response.Value.Body, response.Value.RetryAfter);
-            foreach (var r in ready)
-                outcomes[r.Index] = common;
-            return outcomes;
-        }
-        var answered = AcceptedEntries(response.Value.Body);
         foreach (var r in ready)
-            outcomes[r.Index] = ClassifyAccepted(answered.GetValueOrDefault(r.Message.Id));
+            outcomes[r.Index] = common;
         return outcomes;
     }
 

@@ -139,14 +139,14 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
     /// throws (and rolls back) when the work throws.
     /// </summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
-        WriteCoreAsync(work, urgent: false, cancellationToken);
+        WriteCoreAsync(work, cancellationToken);
 
     /// <summary>
     /// As <see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, Task{T}}, CancellationToken)"/>, but commits
     /// only when <paramref name="keep"/> holds for the work's result, and rolls back otherwise.
     /// </summary>
     public Task<T> WriteIfAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken = default) =>
-        WriteCoreAsync(work, urgent: false, cancellationToken, keep);
+        WriteCoreAsync(work, cancellationToken, keep);
 
     /// <summary>
     /// Runs <paramref name="work"/> in a write transaction it may share with other such writes (group commit,
@@ -156,9 +156,9 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
     public Task<T> WriteSharedAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken = default) =>
         Group.WriteAsync(work, keep, cancellationToken);
 
-    private async Task<T> WriteCoreAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool urgent, CancellationToken cancellationToken, Func<T, bool>? keep = null)
+    private async Task<T> WriteCoreAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, Func<T, bool>? keep = null)
     {
-        await using var lease = await AcquireWriterAsync(urgent, cancellationToken);
+        await using var lease = await AcquireWriterAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await lease.Connection.BeginTransactionAsync(cancellationToken);
         var result = await work(lease.Connection, transaction);
         if (keep is null || keep(result))
