@@ -89,18 +89,20 @@ public sealed class TranscriptJsonPipelineTests
 
         var piped = new MemoryStream();
         var pipeline = new TranscriptJson.PipelinedSink(new TranscriptJson.JsonLinesSink(piped), batchSize: 7);
-        Assert.Throws<OperationCanceledException>(() =>
+        Assert.Throws<OperationCanceledException>(RunThenCancel);
+
+        Assert.True(pipeline.Started);
+        Assert.False(pipeline.WriterRunning);
+        Assert.Equal(alone.ToArray(), piped.ToArray());
+
+        void RunThenCancel()
         {
             using (pipeline)
             {
                 WriteInCommits(pipeline, records.Take(3_001).ToArray());
                 throw new OperationCanceledException();
             }
-        });
-
-        Assert.True(pipeline.Started);
-        Assert.False(pipeline.WriterRunning);
-        Assert.Equal(alone.ToArray(), piped.ToArray());
+        }
     }
 
     [Fact]
