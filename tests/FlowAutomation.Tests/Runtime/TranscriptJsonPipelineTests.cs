@@ -178,43 +178,21 @@ public sealed class TranscriptJsonPipelineTests
     }
 
     /// <summary>A stream whose every write fails, as a full disk's.</summary>
-    private sealed class FailingStream : Stream
+    private sealed class FailingStream : WriteOnlyStream
     {
         public const string Message = "No space left on device";
 
         public int Attempts { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             Attempts++;
             throw new IOException(Message);
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>A stream whose writes wait until <see cref="Open"/> (a reader that does not read yet), then keep the bytes.</summary>
-    private sealed class GatedStream : Stream
+    private sealed class GatedStream : WriteOnlyStream
     {
         private readonly ManualResetEventSlim _open = new();
         private bool _blocked;
@@ -226,6 +204,17 @@ public sealed class TranscriptJsonPipelineTests
         /// <summary>Whether a write waits for <see cref="Open"/>.</summary>
         public bool Blocked => Volatile.Read(ref _blocked);
 
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Volatile.Write(ref _blocked, !_open.IsSet);
+            _open.Wait();
+            Written.Write(buffer);
+        }
+    }
+
+    /// <summary>A stream that only writes, each write through <see cref="Write(ReadOnlySpan{byte})"/>.</summary>
+    private abstract class WriteOnlyStream : Stream
+    {
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
@@ -238,12 +227,7 @@ public sealed class TranscriptJsonPipelineTests
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            Volatile.Write(ref _blocked, !_open.IsSet);
-            _open.Wait();
-            Written.Write(buffer);
-        }
+        public abstract override void Write(ReadOnlySpan<byte> buffer);
 
         public override void Flush()
         {
