@@ -36,7 +36,8 @@ public sealed record ScenarioRunOptions
     /// dry run's <c>--format json</c>, <see cref="ScenarioTranscript.WriteJsonLines(ScenarioRun, TextWriter)"/>'s bytes)
     /// instead of being kept; the run's <see cref="ScenarioRun.Trace"/> then holds only what the outcome is counted from
     /// (the blocked actions and the summary, the fired flows read from the conversation's state, as without
-    /// <see cref="KeepTrace"/>); the outcome and the verdicts are the same.
+    /// <see cref="KeepTrace"/>); the outcome and the verdicts are the same. The lines are formatted and written on a
+    /// second thread while the run goes on, in order; the last are written before the run returns or throws.
     /// </summary>
     public TextWriter? JsonLinesOutput { get; init; }
 
@@ -154,10 +155,11 @@ public static class ScenarioRunner
     /// <summary>Runs a loaded scenario against compiled flows.</summary>
     public static async Task<ScenarioRun> RunAsync(Scenario scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, PolicyProfile policy, ScenarioRunOptions options, CancellationToken cancellationToken = default)
     {
+        // The JSON Lines are formatted and written on a second thread while the run goes on (the records are immutable).
         using var streamed = options switch
         {
-            { KeepTrace: true, JsonLinesOutput: { } output } => new TranscriptJson.JsonLinesSink(output),
-            { KeepTrace: true, JsonLinesUtf8Output: { } bytes } => new TranscriptJson.JsonLinesSink(bytes),
+            { KeepTrace: true, JsonLinesOutput: { } output } => new TranscriptJson.PipelinedSink(new TranscriptJson.JsonLinesSink(output)),
+            { KeepTrace: true, JsonLinesUtf8Output: { } bytes } => new TranscriptJson.PipelinedSink(new TranscriptJson.JsonLinesSink(bytes)),
             _ => null,
         };
         var log = streamed is not null ? new TraceLog(IsOutcomeRecord, streamed)

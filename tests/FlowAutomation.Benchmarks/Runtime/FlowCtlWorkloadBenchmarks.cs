@@ -68,6 +68,17 @@ public class FlowCtlWorkloadBenchmarks
     }
 
     /// <summary>
+    /// As <c>flowctl dry-run --format json</c> on standard output: the JSON Lines as UTF-8 bytes, to a stream that keeps
+    /// nothing. One operation = one event.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public async Task<int> DryRunJsonBytes()
+    {
+        var run = await ScenarioRunner.RunAsync(_scenario, _flows, _policy, new ScenarioRunOptions { JsonLinesUtf8Output = Stream.Null });
+        return run.Trace.Count;
+    }
+
+    /// <summary>
     /// Reading the 2 MB scenario file as <c>flowctl test</c> does before the run (decoding, YAML, the hardened reader's
     /// checks, binding the events): most of the real command's time on this workload. One operation = one event.
     /// </summary>
