@@ -61,9 +61,9 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
         var (response, failure) = await PostAsync(WriteBody([.. ready.Select(r => (r.Message, r.Sender, r.ValiditySeconds))], settings), settings, cancellationToken);
         if (response is { Status: >= 200 and < 300 } accepted)
         {
-            var answered = AcceptedEntries(accepted.Body);
-            foreach (var r in ready)
-                outcomes[r.Index] = ClassifyAccepted(answered.GetValueOrDefault(r.Message.Id));
+            var entries = MatchEntries([.. ready.Select(r => r.Message)], accepted.Body);
+            for (var i = 0; i < ready.Count; i++)
+                outcomes[ready[i].Index] = ClassifyAccepted(entries[i]);
             return outcomes;
         }
         var common = failure ?? Classify(response!.Value.Status, response.Value.Body, response.Value.RetryAfter);
@@ -242,20 +242,40 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
             : null;
     }
 
-    /// <summary>The answer's <c>messages</c> entries by their <c>messageId</c> (ours, as sent in <c>destinations</c>).</summary>
-    private static Dictionary<string, AcceptedEntry> AcceptedEntries(string body)
+    /// <summary>
+    /// Each sent message's entry in a multi-message 2xx answer, or null. Infobip's API reference says the
+    /// <c>messageId</c> a request gives is the message's id, so an entry is found by ours; an entry carrying none of
+    /// ours (an id Infobip made up, or none) is found by its <c>destination</c> when that destination is the request's
+    /// one message to it and the only such entry's.
+    /// </summary>
+    private static AcceptedEntry?[] MatchEntries(IReadOnlyList<OutboxMessage> sent, string body)
     {
-        var entries = new Dictionary<string, AcceptedEntry>(StringComparer.Ordinal);
-        using var document = JsonFields.TryParse(Encoding.UTF8.GetBytes(body), out _);
-        if (document?.RootElement.Get("messages") is { ValueKind: JsonValueKind.Array } messages)
+        var entries = new List<AcceptedEntry>();
+        using (var document = JsonFields.TryParse(Encoding.UTF8.GetBytes(body), out _))
         {
-            foreach (var message in messages.EnumerateArray())
+            if (document?.RootElement.Get("messages") is { ValueKind: JsonValueKind.Array } messages)
             {
-                if (AcceptedEntry.Of(message) is { MessageId: { } id } entry)
-                    entries.TryAdd(id, entry);
+                foreach (var message in messages.EnumerateArray())
+                {
+                    if (AcceptedEntry.Of(message) is { } entry)
+                        entries.Add(entry);
+                }
             }
         }
-        return entries;
+        var byId = new Dictionary<string, AcceptedEntry>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (entry.MessageId is { } id)
+                byId.TryAdd(id, entry);
+        }
+        var ours = sent.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        var byDestination = entries
+            .Where(e => e.Destination is not null && (e.MessageId is null || !ours.Contains(e.MessageId)))
+            .GroupBy(e => e.Destination!, StringComparer.Ordinal)
+            .Where(g => g.Count() == 1)
+            .ToDictionary(g => g.Key, g => g.Single(), StringComparer.Ordinal);
+        var sentTo = sent.CountBy(m => m.Destination, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        return [.. sent.Select(m => byId.GetValueOrDefault(m.Id) ?? (sentTo[m.Destination] == 1 ? byDestination.GetValueOrDefault(m.Destination) : null))];
     }
 
     /// <summary>A 2xx means Infobip took the message: never resend it, even when its answer (or its entry) cannot be read.</summary>
@@ -264,14 +284,14 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
         : SendOutcome.Sent(entry?.MessageId);
 
     /// <summary>What one <c>messages</c> entry of a 2xx answer says.</summary>
-    private sealed record AcceptedEntry(string? MessageId, string? GroupName, string? Name, string? Description)
+    private sealed record AcceptedEntry(string? MessageId, string? Destination, string? GroupName, string? Name, string? Description)
     {
         public static AcceptedEntry? Of(JsonElement message)
         {
             if (message.ValueKind != JsonValueKind.Object)
                 return null;
             var status = message.Object("status");
-            return new AcceptedEntry(message.String("messageId"), status?.String("groupName"), status?.String("name"), status?.String("description"));
+            return new AcceptedEntry(message.String("messageId"), message.String("destination"), status?.String("groupName"), status?.String("name"), status?.String("description"));
         }
     }
 

@@ -62,6 +62,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         $"--Infobip:BaseUrl={_provider.BaseUrl}",
         "--Infobip:ApiKey=crash-key",
         "--Infobip:Sender=biz-1",
+        // The provider holds sends until the test kills the node: they must not time out (and be retried) first.
+        "--Infobip:Timeout=00:10:00",
         $"--Webhooks:Infobip:Secret={Secret}",
         $"--Admin:ApiKey={AdminKey}",
         "--Outbox:Lease=00:00:02",

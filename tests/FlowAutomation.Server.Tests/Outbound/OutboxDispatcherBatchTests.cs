@@ -84,6 +84,49 @@ public sealed class OutboxDispatcherBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DispatchDue_AnswerCarriesInfobipsOwnIds_EachEntryFoundByItsDestination()
+    {
+        await EnqueueAsync(Message("m1", "c1"), Message("m2", "c2"), Message("m3", "c3"));
+        _provider.Respond(200, $$"""{"bulkId":"b","messages":[{{FakeInfobip.Entry("ib-3", "PENDING", "user-c3")}},{{FakeInfobip.Entry("ib-2", "REJECTED", "user-c2")}},{{FakeInfobip.Entry("ib-1", "PENDING", "user-c1")}}]}""");
+
+        var summary = await Dispatcher().DispatchDueAsync();
+
+        Assert.Equal(new DispatchSummary(3, 2, 0, 1, 0), summary);
+        Assert.Equal(OutboxStatus.Failed, (await EntryAsync("m2")).Status);
+        Assert.Equal((OutboxStatus.Sent, "ib-1"), ((await EntryAsync("m1")).Status, (await EntryAsync("m1")).ProviderMessageId));
+        Assert.Equal((OutboxStatus.Sent, "ib-3"), ((await EntryAsync("m3")).Status, (await EntryAsync("m3")).ProviderMessageId));
+    }
+
+    [Fact]
+    public async Task DispatchDue_TwoMessagesToOneDestinationAnsweredWithOtherIds_NeitherTakesTheOthersEntry()
+    {
+        await EnqueueAsync(
+            new OutboxMessage("m1", "c1", "biz-1", "user-x", new TextContent("Hello"), TestClock.Start, TestClock.Start.AddHours(1)),
+            new OutboxMessage("m2", "c2", "biz-2", "user-x", new TextContent("Hello"), TestClock.Start, TestClock.Start.AddHours(1)));
+        _provider.Respond(200, $$"""{"bulkId":"b","messages":[{{FakeInfobip.Entry("ib-1", "REJECTED", "user-x")}},{{FakeInfobip.Entry("ib-2", "PENDING", "user-x")}}]}""");
+
+        var summary = await Dispatcher().DispatchDueAsync();
+
+        Assert.Single(_provider.Requests);
+        Assert.Equal(new DispatchSummary(2, 2, 0, 0, 0), summary);
+        Assert.Equal((OutboxStatus.Sent, (string?)null), ((await EntryAsync("m1")).Status, (await EntryAsync("m1")).ProviderMessageId));
+        Assert.Equal((OutboxStatus.Sent, (string?)null), ((await EntryAsync("m2")).Status, (await EntryAsync("m2")).ProviderMessageId));
+    }
+
+    [Fact]
+    public async Task DispatchDue_EntryWithOurIdOfAnotherMessage_NotTakenByDestination()
+    {
+        await EnqueueAsync(Message("m1", "c1"), Message("m2", "c2"));
+        _provider.Respond(200, $$"""{"bulkId":"b","messages":[{{FakeInfobip.Entry("m1", "REJECTED", "user-c2")}}]}""");
+
+        var summary = await Dispatcher().DispatchDueAsync();
+
+        Assert.Equal(new DispatchSummary(2, 1, 0, 1, 0), summary);
+        Assert.Equal(OutboxStatus.Failed, (await EntryAsync("m1")).Status);
+        Assert.Equal((OutboxStatus.Sent, (string?)null), ((await EntryAsync("m2")).Status, (await EntryAsync("m2")).ProviderMessageId));
+    }
+
+    [Fact]
     public async Task DispatchDue_WholeRequest503_EveryMessageRetried()
     {
         await EnqueueAsync(Message("m1", "c1"), Message("m2", "c2"), Message("m3", "c3"));

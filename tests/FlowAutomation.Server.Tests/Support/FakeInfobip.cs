@@ -74,9 +74,9 @@ internal sealed class FakeInfobip : IAsyncDisposable
         """{"bulkId":"bulk-1","messages":[""" + string.Join(",", messageIds.Select(id => Entry(id, "PENDING"))) + "]}";
 
     /// <summary>One answer entry: <c>PENDING</c> (sent) or <c>REJECTED</c>.</summary>
-    public static string Entry(string messageId, string groupName) => groupName == "REJECTED"
-        ? $$"""{"messageId":"{{messageId}}","status":{"groupId":5,"groupName":"REJECTED","id":6,"name":"REJECTED_DESTINATION_NOT_REGISTERED","description":"Destination not registered"},"destination":"user-1"}"""
-        : $$"""{"messageId":"{{messageId}}","status":{"groupId":1,"groupName":"PENDING","id":7,"name":"PENDING_ENROUTE","description":"Message sent to next instance"},"destination":"user-1"}""";
+    public static string Entry(string messageId, string groupName, string destination = "user-1") => groupName == "REJECTED"
+        ? $$"""{"messageId":"{{messageId}}","status":{"groupId":5,"groupName":"REJECTED","id":6,"name":"REJECTED_DESTINATION_NOT_REGISTERED","description":"Destination not registered"},"destination":"{{destination}}"}"""
+        : $$"""{"messageId":"{{messageId}}","status":{"groupId":1,"groupName":"PENDING","id":7,"name":"PENDING_ENROUTE","description":"Message sent to next instance"},"destination":"{{destination}}"}""";
 
     /// <summary>A sender wired to this fake through a real <see cref="IHttpClientFactory"/>.</summary>
     public InfobipTikTokSender CreateSender(TimeProvider time, Action<InfobipOptions>? configure = null)
