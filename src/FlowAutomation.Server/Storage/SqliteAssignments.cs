@@ -40,7 +40,7 @@ internal static class SqliteAssignments
     /// The conversation's compare-and-swap and the teams' turns, inside the caller's write transaction: nothing is
     /// written (null) unless every turn is still where the caller read it and the version matches.
     /// </summary>
-    public static async Task<ConversationState?> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, IReadOnlyCollection<TeamTurn> turns, DateTimeOffset at, CancellationToken cancellationToken, SqliteConversationStore.Saving? saving = null)
+    public static async Task<ConversationState?> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, IReadOnlyCollection<TeamTurn> turns, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (turns.Count > 0)
         {
@@ -48,7 +48,7 @@ internal static class SqliteAssignments
             if (turns.Any(t => stored[t.Team] != t.From))
                 return null;
         }
-        var saved = await SqliteConversationStore.TrySaveAsync(connection, transaction, state, saving ?? SqliteConversationStore.Saving.Of(state), at, cancellationToken);
+        var saved = await SqliteConversationStore.TrySaveAsync(connection, transaction, state, at, cancellationToken);
         if (saved is null)
             return null;
         foreach (var turn in turns)

@@ -24,20 +24,16 @@ internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
     /// multi-row <c>VALUES</c> inserts its rows in turn, each taking the next <c>seq</c>), and they stay inside the
     /// caller's transaction or savepoint: a rollback takes them all with it, as before.
     /// </summary>
-    public static Task AppendAsync(SqliteConnection connection, SqliteTransaction? transaction, string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken) =>
-        AppendAsync(connection, transaction, Rows(conversationId, records), cancellationToken);
-
-    /// <summary>As the other overload, with the rows made beforehand (<see cref="Rows"/>, outside the writer).</summary>
-    public static Task AppendAsync(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlyList<AuditRow> rows, CancellationToken cancellationToken)
+    public static Task AppendAsync(SqliteConnection connection, SqliteTransaction? transaction, string? conversationId, IReadOnlyList<TraceRecord> records, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        for (var start = 0; start < rows.Count; start += RowsPerInsert)
+        for (var start = 0; start < records.Count; start += RowsPerInsert)
         {
-            var count = Math.Min(RowsPerInsert, rows.Count - start);
+            var count = Math.Min(RowsPerInsert, records.Count - start);
             var command = SqliteStatements.Write(connection, transaction, InsertRowsSql[count], InsertRowsParameters[count]);
             for (var i = 0; i < count; i++)
             {
-                var row = rows[start + i];
+                var row = Row(conversationId, records[start + i]);
                 var at = i * ColumnCount;
                 command.Set(at, row.ConversationId).Set(at + 1, row.At).Set(at + 2, row.Kind).Set(at + 3, row.Flow).Set(at + 4, row.Node)
                     .Set(at + 5, row.Name).Set(at + 6, row.Status).Set(at + 7, row.Reason).Set(at + 8, row.Detail).Set(at + 9, row.Record);
@@ -54,7 +50,7 @@ internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
         "INSERT INTO audit (conversation_id, at, kind, flow, node, name, status, reason, detail, record) VALUES " +
         string.Join(", ", Enumerable.Range(0, rows).Select(row => "(" + string.Join(", ", Enumerable.Range(0, ColumnCount).Select(column => $"@c{row}_{column}")) + ")")))];
 
-    /// <summary>The parameter names of <see cref="InsertRowsSql"/>, in the order <c>AppendAsync</c> sets them.</summary>
+    /// <summary>The parameter names of <see cref="InsertRowsSql"/>, in the order <see cref="AppendAsync"/> sets them.</summary>
     private static readonly string[][] InsertRowsParameters = [.. Enumerable.Range(0, RowsPerInsert + 1).Select(rows =>
         Enumerable.Range(0, rows * ColumnCount).Select(i => $"c{i / ColumnCount}_{i % ColumnCount}").ToArray())];
 
@@ -64,15 +60,6 @@ internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(ReadSql, new { conversationId, afterSeq, limit }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToEntry()).ToList();
-    }
-
-    /// <summary>The rows of <paramref name="records"/>, in order, their JSON written.</summary>
-    internal static AuditRow[] Rows(string? conversationId, IReadOnlyList<TraceRecord> records)
-    {
-        var rows = new AuditRow[records.Count];
-        for (var i = 0; i < rows.Length; i++)
-            rows[i] = Row(conversationId, records[i]);
-        return rows;
     }
 
     internal static AuditRow Row(string? conversationId, TraceRecord record)

@@ -52,32 +52,15 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
     private const string FindSql = "SELECT version, state FROM conversations WHERE id = @conversationId";
 
     /// <summary>The compare-and-swap inside the caller's transaction; <paramref name="at"/> stamps <c>updated_at</c>.</summary>
-    public static Task<ConversationState?> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, DateTimeOffset at, CancellationToken cancellationToken) =>
-        TrySaveAsync(connection, transaction, state, Saving.Of(state), at, cancellationToken);
-
-    /// <summary>As the other overload, with the saved state and its JSON made beforehand (<see cref="Saving.Of"/>, outside the writer).</summary>
-    public static Task<ConversationState?> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, Saving saving, DateTimeOffset at, CancellationToken cancellationToken)
+    public static Task<ConversationState?> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, ConversationState state, DateTimeOffset at, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var saved = saving.Saved;
+        var saved = state with { Version = state.Version + 1 };
         var command = SqliteStatements.Write(connection, transaction, state.Version == 0 ? InsertSql : UpdateSql, SaveParameterNames)
             .Set(0, saved.ConversationId).Set(1, saved.Version).Set(2, state.Version).Set(3, saved.ContactId).Set(4, saved.ContactName)
             .Set(5, saved.Assignee).Set(6, saved.Team).Set(7, saved.Closed).Set(8, saved.LastInboundAt?.ToUnixTimeMilliseconds())
-            .Set(9, saved.WindowEnd?.ToUnixTimeMilliseconds()).Set(10, at.ToUnixTimeMilliseconds()).Set(11, saving.Json);
+            .Set(9, saved.WindowEnd?.ToUnixTimeMilliseconds()).Set(10, at.ToUnixTimeMilliseconds()).Set(11, StoreJson.SerializeState(saved));
         return Task.FromResult(command.Execute() == 1 ? saved : null);
-    }
-
-    /// <summary>
-    /// A state as its save writes it: the next version and its JSON. Made before the write (the engine's commit makes it
-    /// on its own thread), so the serializer does not run on the single writer that every commit waits for.
-    /// </summary>
-    internal sealed record Saving(ConversationState Saved, string Json)
-    {
-        public static Saving Of(ConversationState state)
-        {
-            var saved = state with { Version = state.Version + 1 };
-            return new Saving(saved, StoreJson.SerializeState(saved));
-        }
     }
 
     /// <summary>The parameters of <see cref="InsertSql"/> and <see cref="UpdateSql"/>, in the order the prepared save sets them (as <see cref="SaveParameters"/> names them).</summary>

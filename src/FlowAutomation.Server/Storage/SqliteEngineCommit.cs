@@ -13,11 +13,7 @@ namespace FlowAutomation.Server.Storage;
 /// </summary>
 internal static class SqliteEngineCommit
 {
-    public static Task<CommitResult> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, EngineCommit commit, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(connection, transaction, commit, Prepared.Of(commit), now, cancellationToken);
-
-    /// <summary>As the other overload, with the commit's JSON made beforehand (<see cref="Prepared.Of"/>, outside the writer).</summary>
-    public static async Task<CommitResult> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, EngineCommit commit, Prepared prepared, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<CommitResult> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, EngineCommit commit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var marked = commit.Completes switch
         {
@@ -28,7 +24,7 @@ internal static class SqliteEngineCommit
         };
         if (!marked)
             return CommitResult.AlreadyDone;
-        if (await SqliteAssignments.TrySaveAsync(connection, transaction, commit.State, commit.Turns, now, cancellationToken, prepared.State) is null)
+        if (await SqliteAssignments.TrySaveAsync(connection, transaction, commit.State, commit.Turns, now, cancellationToken) is null)
             return CommitResult.Conflict;
         foreach (var message in commit.Messages)
             await SqliteOutbox.EnqueueAsync(OutboxMessage.From(message), message.FlowId, connection, transaction, cancellationToken);
@@ -36,18 +32,7 @@ internal static class SqliteEngineCommit
             await SqliteFollowUpTable.CancelAsync(connection, transaction, job.Id, now, cancellationToken);
         foreach (var job in commit.Schedule)
             await SqliteFollowUpTable.InsertAsync(connection, transaction, job, now, cancellationToken);
-        await SqliteAuditLog.AppendAsync(connection, transaction, prepared.Audit, cancellationToken);
+        await SqliteAuditLog.AppendAsync(connection, transaction, commit.ConversationId, commit.Trace, cancellationToken);
         return CommitResult.Committed;
-    }
-
-    /// <summary>
-    /// What a commit writes as JSON, made before it reaches the writer: the saved state with its document, and the audit
-    /// rows with their records. The group commit runs every commit's writes on one writer in turn, so JSON made there
-    /// is time every other commit waits; made here it runs on the committing lane, alongside the writer.
-    /// </summary>
-    internal sealed record Prepared(SqliteConversationStore.Saving State, SqliteAuditLog.AuditRow[] Audit)
-    {
-        public static Prepared Of(EngineCommit commit) =>
-            new(SqliteConversationStore.Saving.Of(commit.State), SqliteAuditLog.Rows(commit.ConversationId, commit.Trace));
     }
 }

@@ -39,9 +39,8 @@ internal sealed class SqliteEngineStore(SqliteDatabase database, IEnumerable<ICo
     public async ValueTask<CommitResult> CommitAsync(EngineCommit commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        var prepared = SqliteEngineCommit.Prepared.Of(commit);
         var result = await database.WriteSharedAsync(
-            (connection, transaction) => SqliteEngineCommit.WriteAsync(connection, transaction, commit, prepared, time.GetUtcNow(), CancellationToken.None),
+            (connection, transaction) => SqliteEngineCommit.WriteAsync(connection, transaction, commit, time.GetUtcNow(), CancellationToken.None),
             written => written == CommitResult.Committed, cancellationToken);
         if (result != CommitResult.Committed)
             return result;
