@@ -195,10 +195,10 @@ internal sealed class KeywordAutomaton
         int o0 = 0, o1 = 0, o2 = 0, o3 = 0;
         for (var j = 0; j < common; j++)
         {
-            var n0 = int.CreateTruncating(table[o0 + ClassOf(text[j])]);
-            var n1 = int.CreateTruncating(table[o1 + ClassOf(text[s1 + j])]);
-            var n2 = int.CreateTruncating(table[o2 + ClassOf(text[s2 + j])]);
-            var n3 = int.CreateTruncating(table[o3 + ClassOf(text[s3 + j])]);
+            var n0 = Widths.ToInt(table[o0 + ClassOf(text[j])]);
+            var n1 = Widths.ToInt(table[o1 + ClassOf(text[s1 + j])]);
+            var n2 = Widths.ToInt(table[o2 + ClassOf(text[s2 + j])]);
+            var n3 = Widths.ToInt(table[o3 + ClassOf(text[s3 + j])]);
             o0 = n0 & ~1;
             o1 = n1 & ~1;
             o2 = n2 & ~1;
@@ -238,7 +238,7 @@ internal sealed class KeywordAutomaton
     {
         for (var i = from; i < text.Length; i++)
         {
-            var next = int.CreateTruncating(table[offset + ClassOf(text[i])]);
+            var next = Widths.ToInt(table[offset + ClassOf(text[i])]);
             offset = next & ~1;
             if ((next & 1) != 0)
             {
@@ -254,9 +254,16 @@ internal sealed class KeywordAutomaton
         if ((entry & 1) != 0)
         {
             // (entry & ~1) / width, by multiplying with the reciprocal (Lemire's fast division).
-            Report((int)Math.BigMul(widthReciprocal, (ulong)(entry & ~1), out _), end, ref sink);
+            Report((int)MultiplyHigh(widthReciprocal, (uint)(entry & ~1)), end, ref sink);
         }
     }
+
+    /// <summary>
+    /// The high 64 bits of <paramref name="a"/> × <paramref name="b"/>: <c>Math.BigMul</c>'s, in two 64-bit products (the
+    /// 32-bit <paramref name="b"/> keeps their sum below 2^64). <c>Math.BigMul</c> asks for BMI2, which crossgen2 does not
+    /// assume, so its callers were left to the JIT in the linux-x64 tool (docs/performance.md, "Seventeenth pass").
+    /// </summary>
+    internal static ulong MultiplyHigh(ulong a, uint b) => ((a >> 32) * b + (((a & uint.MaxValue) * b) >> 32)) >> 32;
 
     private void Report<TSink>(int state, int end, ref TSink sink)
         where TSink : IKeywordHitSink, allows ref struct

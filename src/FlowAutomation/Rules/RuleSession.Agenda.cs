@@ -45,7 +45,7 @@ public sealed partial class RuleSession
             if (b != 0)
             {
                 blockStarts[blocks] = b;
-                blockSingles[blocks++] = int.CreateTruncating(blob[b]);
+                blockSingles[blocks++] = Widths.ToInt(blob[b]);
             }
         }
 
@@ -60,7 +60,7 @@ public sealed partial class RuleSession
             }
 
             var p = b + 1 + singles;
-            for (var groups = int.CreateTruncating(blob[p++]); groups > 0; groups--)
+            for (var groups = Widths.ToInt(blob[p++]); groups > 0; groups--)
             {
                 p = FindPartners(blob, p, ref runCount);
             }
@@ -94,8 +94,8 @@ public sealed partial class RuleSession
     private int FindPartners<T>(T[] blob, int p, ref int runCount)
         where T : unmanaged, IBinaryInteger<T>
     {
-        var slot = int.CreateTruncating(blob[p]) - 1;
-        var n = int.CreateTruncating(blob[p + 1]);
+        var slot = Widths.ToInt(blob[p]) - 1;
+        var n = Widths.ToInt(blob[p + 1]);
         var partners = p + 2;
         var offsets = partners + n;
         if (slot >= 0)
@@ -104,16 +104,16 @@ public sealed partial class RuleSession
             // padded so that reading past the group is safe).
             if (valueHitStamp[slot] == epoch)
             {
-                var hit = Vector256.Create(T.CreateTruncating(valueHit[slot]));
-                var lanes = Vector256<T>.Count;
+                var hit = Vector128.Create(Widths.FromInt<T>(valueHit[slot]));
+                var lanes = Vector128<T>.Count;
                 for (var i = 0; i < n; i += lanes)
                 {
-                    var found = Vector256.Equals(Vector256.LoadUnsafe(ref blob[partners + i]), hit).ExtractMostSignificantBits()
+                    var found = Vector128.Equals(Vector128.LoadUnsafe(ref blob[partners + i]), hit).ExtractMostSignificantBits()
                         & (uint)((1UL << Math.Min(n - i, lanes)) - 1);
                     if (found != 0)
                     {
                         var at = offsets + i + BitOperations.TrailingZeroCount(found);
-                        AddRun(int.CreateTruncating(blob[at]), int.CreateTruncating(blob[at + 1]), ref runCount);
+                        AddRun(Widths.ToInt(blob[at]), Widths.ToInt(blob[at + 1]), ref runCount);
                         break;
                     }
                 }
@@ -123,14 +123,14 @@ public sealed partial class RuleSession
         {
             for (var i = 0; i < n; i++)
             {
-                if (keyStamp[int.CreateTruncating(blob[partners + i])] == epoch)
+                if (keyStamp[Widths.ToInt(blob[partners + i])] == epoch)
                 {
-                    AddRun(int.CreateTruncating(blob[offsets + i]), int.CreateTruncating(blob[offsets + i + 1]), ref runCount);
+                    AddRun(Widths.ToInt(blob[offsets + i]), Widths.ToInt(blob[offsets + i + 1]), ref runCount);
                 }
             }
         }
 
-        return int.CreateTruncating(blob[offsets + n]);
+        return Widths.ToInt(blob[offsets + n]);
     }
 
     /// <summary>
@@ -148,7 +148,7 @@ public sealed partial class RuleSession
         ref var rank = ref MemoryMarshal.GetArrayDataReference(ranks);
         for (var i = from; i < to; i++)
         {
-            var r = int.CreateTruncating(Unsafe.Add(ref rank, i));
+            var r = Widths.ToInt(Unsafe.Add(ref rank, i));
             Debug.Assert(r >> 6 < candidates.Length, "a rank of this network");
             Unsafe.Add(ref bits, r >> 6) |= 1UL << r;
             Unsafe.Add(ref words, r >> 6) = 1;
@@ -182,13 +182,14 @@ public sealed partial class RuleSession
         for (var v = 0; v < touched.Length; v += 32)
         {
             ref var chunk = ref touched[v];
-            var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref chunk), Vector256<byte>.Zero).ExtractMostSignificantBits();
+            var mask = MarkedWords(ref chunk);
             if (mask == 0)
             {
                 continue;
             }
 
-            Vector256<byte>.Zero.StoreUnsafe(ref chunk);
+            Vector128<byte>.Zero.StoreUnsafe(ref chunk);
+            Vector128<byte>.Zero.StoreUnsafe(ref chunk, 16);
             do
             {
                 var w = v + BitOperations.TrailingZeroCount(mask);
@@ -254,13 +255,14 @@ public sealed partial class RuleSession
         for (var v = 0; v < touched.Length; v += 32)
         {
             ref var chunk = ref touched[v];
-            var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref chunk), Vector256<byte>.Zero).ExtractMostSignificantBits();
+            var mask = MarkedWords(ref chunk);
             if (mask == 0)
             {
                 continue;
             }
 
-            Vector256<byte>.Zero.StoreUnsafe(ref chunk);
+            Vector128<byte>.Zero.StoreUnsafe(ref chunk);
+            Vector128<byte>.Zero.StoreUnsafe(ref chunk, 16);
             do
             {
                 var w = v + BitOperations.TrailingZeroCount(mask);
@@ -291,6 +293,19 @@ public sealed partial class RuleSession
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// The bits of the 32 bytes of <see cref="touched"/> at <paramref name="chunk"/> that are not 0. Two 16-byte vectors
+    /// rather than one of 32: code with <c>Vector256</c> is left out of the linux-x64 tool's precompiled image (crossgen2
+    /// does not assume AVX2), so it ran unoptimized at every start until tier 1 (docs/performance.md, "Seventeenth pass").
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint MarkedWords(ref byte chunk)
+    {
+        var low = Vector128.Equals(Vector128.LoadUnsafe(ref chunk), Vector128<byte>.Zero).ExtractMostSignificantBits();
+        var high = Vector128.Equals(Vector128.LoadUnsafe(ref chunk, 16), Vector128<byte>.Zero).ExtractMostSignificantBits();
+        return ~(low | (high << 16));
     }
 
     /// <summary>After a stop: clears the candidate words still marked in the chunk at <paramref name="v"/> (<paramref name="mask"/>) and after it.</summary>

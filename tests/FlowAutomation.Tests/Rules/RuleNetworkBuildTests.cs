@@ -41,6 +41,53 @@ public sealed class RuleNetworkBuildTests
         Assert.Equal((0, 40), plan.CountRegistrations());
     }
 
+    /// <summary>The number of partners of each equality group in the plan's blocks (the layout <see cref="TriggerPlan"/> documents).</summary>
+    private static List<int> EqualityGroupSizes(TriggerPlan plan)
+    {
+        var sizes = new List<int>();
+        foreach (var b in plan.KeyBlock.Where(b => b != 0))
+        {
+            var p = b + 1 + plan.Blob[b];
+            for (var groups = plan.Blob[p++]; groups > 0; groups--)
+            {
+                var n = plan.Blob[p + 1];
+                if (plan.Blob[p] > 0)
+                {
+                    sizes.Add(n);
+                }
+
+                p = plan.Blob[p + 2 + n + n];
+            }
+        }
+
+        return sizes;
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void Evaluate_KeywordWithManyCountryPartners_FiresForEveryListedCountryOnly(int countries)
+    {
+        // The keyword is the rarer side, so the flow is registered under it with one partner per country: one equality
+        // group, which the session searches a vector at a time (40 partners span several vectors of 16- or 32-bit numbers).
+        var listed = string.Join(", ", Enumerable.Range(0, countries).Select(i => $"C{i}"));
+        var flows = Flows($"flow: f\non: message.received\nwhen:\n  message.text: {{ contains: price }}\n  contact.country: {{ in: [{listed}] }}\nthen:\n  - close: true\n");
+        var network = RuleNetwork.Build(flows);
+        var plan = network.Plans[(int)EventKind.MessageReceived];
+
+        Assert.Equal((0, countries), plan.CountRegistrations());
+        Assert.Equal(countries, EqualityGroupSizes(plan).Single());
+        for (var i = 0; i < countries; i++)
+        {
+            var facts = Message("what price?", Contact($"C{i}"));
+            Assert.Equal(["f"], Fired(network, facts));
+            Assert.Equal(NaiveFired(flows, facts), Fired(network, facts));
+        }
+
+        Assert.Empty(Fired(network, Message("what price?", Contact("XX"))));
+        Assert.Empty(Fired(network, Message("hello", Contact("C1"))));
+    }
+
     [Fact]
     public void Build_NegatedOrUnindexableConditions_AreVisitedForEveryEvent()
     {
