@@ -37,7 +37,7 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
     /// <summary>
     /// One request for all the messages that can be sent (a message without a sender or already expired gets its
     /// own outcome, unsent). Each accepted message's outcome comes from its own entry in the answer (matched by our
-    /// <c>messageId</c>); a transient failure of the request is every message's; any other 4xx may name one message
+    /// <c>messageId</c>, else by destination: <see cref="MatchEntries"/>); a transient failure of the request is every message's; any other 4xx may name one message
     /// only, so the request's messages are then sent one by one, each classified on its own.
     /// </summary>
     public async Task<IReadOnlyList<SendOutcome>> SendManyAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
@@ -234,12 +234,19 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
     }
 
     /// <summary>The answer's first <c>messages</c> entry (a one-message request's), if it has one.</summary>
-    private static AcceptedEntry? FirstEntry(string body)
+    private static AcceptedEntry? FirstEntry(string body) => Entries(body) is [var first, ..] ? first : null;
+
+    /// <summary>A 2xx answer's <c>messages</c> entries in order (null for one that is not an object); none when unreadable.</summary>
+    private static List<AcceptedEntry?> Entries(string body)
     {
+        var entries = new List<AcceptedEntry?>();
         using var document = JsonFields.TryParse(Encoding.UTF8.GetBytes(body), out _);
-        return document?.RootElement.Get("messages") is { ValueKind: JsonValueKind.Array } messages && messages.GetArrayLength() > 0
-            ? AcceptedEntry.Of(messages[0])
-            : null;
+        if (document?.RootElement.Get("messages") is { ValueKind: JsonValueKind.Array } messages)
+        {
+            foreach (var message in messages.EnumerateArray())
+                entries.Add(AcceptedEntry.Of(message));
+        }
+        return entries;
     }
 
     /// <summary>
@@ -250,18 +257,7 @@ internal sealed class InfobipTikTokSender(IHttpClientFactory httpClientFactory, 
     /// </summary>
     private static AcceptedEntry?[] MatchEntries(IReadOnlyList<OutboxMessage> sent, string body)
     {
-        var entries = new List<AcceptedEntry>();
-        using (var document = JsonFields.TryParse(Encoding.UTF8.GetBytes(body), out _))
-        {
-            if (document?.RootElement.Get("messages") is { ValueKind: JsonValueKind.Array } messages)
-            {
-                foreach (var message in messages.EnumerateArray())
-                {
-                    if (AcceptedEntry.Of(message) is { } entry)
-                        entries.Add(entry);
-                }
-            }
-        }
+        var entries = Entries(body).OfType<AcceptedEntry>().ToList();
         var byId = new Dictionary<string, AcceptedEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {

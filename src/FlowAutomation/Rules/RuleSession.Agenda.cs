@@ -182,14 +182,12 @@ public sealed partial class RuleSession
         for (var v = 0; v < touched.Length; v += 32)
         {
             ref var chunk = ref touched[v];
-            var mask = MarkedWords(ref chunk);
+            var mask = TakeMarkedWords(ref chunk);
             if (mask == 0)
             {
                 continue;
             }
 
-            Vector128<byte>.Zero.StoreUnsafe(ref chunk);
-            Vector128<byte>.Zero.StoreUnsafe(ref chunk, 16);
             do
             {
                 var w = v + BitOperations.TrailingZeroCount(mask);
@@ -255,14 +253,12 @@ public sealed partial class RuleSession
         for (var v = 0; v < touched.Length; v += 32)
         {
             ref var chunk = ref touched[v];
-            var mask = MarkedWords(ref chunk);
+            var mask = TakeMarkedWords(ref chunk);
             if (mask == 0)
             {
                 continue;
             }
 
-            Vector128<byte>.Zero.StoreUnsafe(ref chunk);
-            Vector128<byte>.Zero.StoreUnsafe(ref chunk, 16);
             do
             {
                 var w = v + BitOperations.TrailingZeroCount(mask);
@@ -296,16 +292,24 @@ public sealed partial class RuleSession
     }
 
     /// <summary>
-    /// The bits of the 32 bytes of <see cref="touched"/> at <paramref name="chunk"/> that are not 0. Two 16-byte vectors
-    /// rather than one of 32: code with <c>Vector256</c> is left out of the linux-x64 tool's precompiled image (crossgen2
-    /// does not assume AVX2), so it ran unoptimized at every start until tier 1 (docs/performance.md, "Seventeenth pass").
+    /// The bits of the 32 bytes of <see cref="touched"/> at <paramref name="chunk"/> that are not 0, the bytes cleared
+    /// when any is. Two 16-byte vectors rather than one of 32: code with <c>Vector256</c> is left out of the linux-x64
+    /// tool's precompiled image (crossgen2 does not assume AVX2), so it ran unoptimized at every start until tier 1
+    /// (docs/performance.md, "Seventeenth pass").
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint MarkedWords(ref byte chunk)
+    private static uint TakeMarkedWords(ref byte chunk)
     {
         var low = Vector128.Equals(Vector128.LoadUnsafe(ref chunk), Vector128<byte>.Zero).ExtractMostSignificantBits();
         var high = Vector128.Equals(Vector128.LoadUnsafe(ref chunk, 16), Vector128<byte>.Zero).ExtractMostSignificantBits();
-        return ~(low | (high << 16));
+        var marked = ~(low | (high << 16));
+        if (marked != 0)
+        {
+            Vector128<byte>.Zero.StoreUnsafe(ref chunk);
+            Vector128<byte>.Zero.StoreUnsafe(ref chunk, 16);
+        }
+
+        return marked;
     }
 
     /// <summary>After a stop: clears the candidate words still marked in the chunk at <paramref name="v"/> (<paramref name="mask"/>) and after it.</summary>

@@ -5,29 +5,13 @@ using FlowAutomation.Server.Outbox;
 using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.Tests.Outbound;
 
 /// <summary>A pass's replies in multi-message requests (<see cref="InfobipOptions.MessagesPerRequest"/>).</summary>
-public sealed class OutboxDispatcherBatchTests : IAsyncLifetime
+public sealed class OutboxDispatcherBatchTests : OutboxDispatcherTestBase
 {
-    private const string Unavailable = """{"errorCode":"E500","description":"Temporarily unavailable"}""";
     private const string Invalid = """{"errorCode":"E400","description":"Request cannot be processed.","violations":[{"property":"messages[1].content.text","violation":"size must be between 1 and 1000"}]}""";
-    private readonly FakeTimeProvider _time = TestClock.Create();
-    private readonly InMemoryOutbox _outbox = new();
-    private readonly OutboxOptions _options = new() { BaseDelay = TimeSpan.FromSeconds(2), MaxDelay = TimeSpan.FromMinutes(5), MaxAttempts = 5 };
-    private FakeInfobip _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeInfobip.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
-    private OutboxDispatcher Dispatcher(IMessageSender? sender = null) =>
-        new(_outbox, sender ?? _provider.CreateSender(_time), new RetryPolicy(_options, new RetryPolicyTests.FixedRandom(0)),
-            Options.Create(_options), _time, NullLogger<OutboxDispatcher>.Instance);
-
     private static OutboxMessage Message(string id, string conversation, string text = "Hello", string? sender = "biz-1", TimeSpan? life = null) =>
         new(id, conversation, sender, "user-" + conversation, new TextContent(text), TestClock.Start, TestClock.Start + (life ?? TimeSpan.FromHours(1)));
 
@@ -36,8 +20,6 @@ public sealed class OutboxDispatcherBatchTests : IAsyncLifetime
         foreach (var message in messages)
             await _outbox.EnqueueAsync(message);
     }
-
-    private async Task<OutboxEntry> EntryAsync(string id) => (await _outbox.FindAsync(id))!;
 
     private static string MessageId(JsonElement message) => message.GetProperty("destinations")[0].GetProperty("messageId").GetString()!;
 

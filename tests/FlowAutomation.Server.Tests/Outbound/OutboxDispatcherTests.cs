@@ -4,32 +4,13 @@ using FlowAutomation.Server.Outbox;
 using FlowAutomation.Server.Sending;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.Tests.Outbound;
 
-public sealed class OutboxDispatcherTests : IAsyncLifetime
+public sealed class OutboxDispatcherTests : OutboxDispatcherTestBase
 {
-    private const string Unavailable = """{"errorCode":"E500","description":"Temporarily unavailable"}""";
-    private readonly FakeTimeProvider _time = TestClock.Create();
-    private readonly InMemoryOutbox _outbox = new();
-    private readonly OutboxOptions _options = new() { BaseDelay = TimeSpan.FromSeconds(2), MaxDelay = TimeSpan.FromMinutes(5), MaxAttempts = 5 };
-    private FakeInfobip _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeInfobip.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
-    /// <summary>Jitter pinned at its lowest: the delay after attempt n is exactly BaseDelay · 2^(n-1) / 2.</summary>
-    private OutboxDispatcher Dispatcher(IMessageSender? sender = null) =>
-        new(_outbox, sender ?? _provider.CreateSender(_time), new RetryPolicy(_options, new RetryPolicyTests.FixedRandom(0)),
-            Options.Create(_options), _time, NullLogger<OutboxDispatcher>.Instance);
-
     private async Task EnqueueAsync(string id, string text = "Hello", string conversation = "conv-1", TimeSpan? life = null) =>
         await _outbox.EnqueueAsync(new OutboxMessage(id, conversation, "biz-1", "user-1", new TextContent(text), _time.GetUtcNow(), _time.GetUtcNow() + (life ?? TimeSpan.FromHours(1))));
-
-    private async Task<OutboxEntry> EntryAsync(string id) => (await _outbox.FindAsync(id))!;
 
     private IEnumerable<string> SentTexts() => _provider.Requests.Select(r =>
         JsonDocument.Parse(r.Body).RootElement.GetProperty("messages")[0].GetProperty("content").GetProperty("text").GetString()!);

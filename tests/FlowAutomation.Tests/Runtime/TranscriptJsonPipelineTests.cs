@@ -18,11 +18,7 @@ public sealed class TranscriptJsonPipelineTests
     public void WriteAll_ManyRecordsInBatches_SameBytesAsTheSinkAlone(int batchSize)
     {
         var records = Records(20_000);
-        var alone = new MemoryStream();
-        using (var sink = new TranscriptJson.JsonLinesSink(alone))
-        {
-            WriteInCommits(sink, records);
-        }
+        var alone = BytesOfTheSinkAlone(records);
 
         var piped = new MemoryStream();
         var pipeline = new TranscriptJson.PipelinedSink(new TranscriptJson.JsonLinesSink(piped), batchSize);
@@ -33,18 +29,14 @@ public sealed class TranscriptJsonPipelineTests
 
         Assert.True(pipeline.Started);
         Assert.False(pipeline.WriterRunning);
-        Assert.Equal(alone.ToArray(), piped.ToArray());
+        Assert.Equal(alone, piped.ToArray());
     }
 
     [Fact]
     public void Dispose_FewerRecordsThanABatch_WritesThemWithoutAThread()
     {
         var records = Records(10);
-        var alone = new MemoryStream();
-        using (var sink = new TranscriptJson.JsonLinesSink(alone))
-        {
-            WriteInCommits(sink, records);
-        }
+        var alone = BytesOfTheSinkAlone(records);
 
         var piped = new MemoryStream();
         var pipeline = new TranscriptJson.PipelinedSink(new TranscriptJson.JsonLinesSink(piped));
@@ -54,7 +46,7 @@ public sealed class TranscriptJsonPipelineTests
         }
 
         Assert.False(pipeline.Started);
-        Assert.Equal(alone.ToArray(), piped.ToArray());
+        Assert.Equal(alone, piped.ToArray());
     }
 
     [Fact]
@@ -81,11 +73,7 @@ public sealed class TranscriptJsonPipelineTests
     public void Dispose_RunFailsMidway_WritesWhatWasHandedOverAndTheWriterEnds()
     {
         var records = Records(5_000);
-        var alone = new MemoryStream();
-        using (var sink = new TranscriptJson.JsonLinesSink(alone))
-        {
-            WriteInCommits(sink, records.Take(3_001).ToArray());
-        }
+        var alone = BytesOfTheSinkAlone(records.Take(3_001).ToArray());
 
         var piped = new MemoryStream();
         var pipeline = new TranscriptJson.PipelinedSink(new TranscriptJson.JsonLinesSink(piped), batchSize: 7);
@@ -93,7 +81,7 @@ public sealed class TranscriptJsonPipelineTests
 
         Assert.True(pipeline.Started);
         Assert.False(pipeline.WriterRunning);
-        Assert.Equal(alone.ToArray(), piped.ToArray());
+        Assert.Equal(alone, piped.ToArray());
 
         void RunThenCancel()
         {
@@ -123,14 +111,10 @@ public sealed class TranscriptJsonPipelineTests
         producer.Join();
         pipeline.Dispose();
 
-        var alone = new MemoryStream();
-        using (var sink = new TranscriptJson.JsonLinesSink(alone))
-        {
-            WriteInCommits(sink, records);
-        }
+        var alone = BytesOfTheSinkAlone(records);
 
         Assert.False(pipeline.WriterRunning);
-        Assert.Equal(alone.ToArray(), gate.Written.ToArray());
+        Assert.Equal(alone, gate.Written.ToArray());
     }
 
     /// <summary>Records of every kind with texts that differ per record (so that any reordering changes the bytes).</summary>
@@ -158,6 +142,18 @@ public sealed class TranscriptJsonPipelineTests
     }
 
     /// <summary>The records in commits of one to five, as the engine hands over an event's records, with a single write now and then.</summary>
+    /// <summary>The bytes the sink alone writes for <paramref name="records"/>, handed over as the tests hand them to the pipeline.</summary>
+    private static byte[] BytesOfTheSinkAlone(TraceRecord[] records)
+    {
+        var alone = new MemoryStream();
+        using (var sink = new TranscriptJson.JsonLinesSink(alone))
+        {
+            WriteInCommits(sink, records);
+        }
+
+        return alone.ToArray();
+    }
+
     private static void WriteInCommits(ITraceSink sink, TraceRecord[] records)
     {
         var i = 0;
