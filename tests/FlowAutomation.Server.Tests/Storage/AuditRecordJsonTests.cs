@@ -45,6 +45,17 @@ public sealed class AuditRecordJsonTests
     }
 
     [Fact]
+    public void TryWriteUtf8_LoneSurrogateInAText_TheSerializersTextAsUtf8()
+    {
+        var record = new EventTrace(At, "message", "broken \ud800 pair and \udc00 alone", 0);
+
+        Assert.True(AuditRecordJson.TryWriteUtf8(record, out var utf8));
+
+        Assert.Equal(Encoding.UTF8.GetBytes(AuditRecordJson.SerializeReflected(record)), utf8.ToArray());
+        Assert.Equal(AuditRecordJson.SerializeReflected(record), Encoding.UTF8.GetString(utf8)); // valid UTF-8: decodes to the same text
+    }
+
+    [Fact]
     public async Task AppendAsync_EveryRecord_StoredAsTheSerializersTextByteForByte()
     {
         using var temp = new TempDatabase();
