@@ -37,10 +37,17 @@ internal static partial class AuditRecordJson
     private static readonly string[] StatusNames = Enum.GetNames<ActionStatus>();
 
     /// <summary>The record's JSON, or null when the serializer must write it (another record type, a default array, a status with no name).</summary>
-    internal static string? TryWrite(TraceRecord record)
+    internal static string? TryWrite(TraceRecord record) => TryWriteUtf8(record, out var json) ? Encoding.UTF8.GetString(json) : null;
+
+    /// <summary>
+    /// The record's JSON as UTF-8 (the bytes <see cref="TryWrite"/> decodes: SQLite binds them as text without a
+    /// string between), valid until the thread writes its next record; false when the serializer must write it.
+    /// </summary>
+    internal static bool TryWriteUtf8(TraceRecord record, out ReadOnlySpan<byte> utf8)
     {
+        utf8 = default;
         if (!CanWrite(record))
-            return null;
+            return false;
         var scratch = t_scratch ??= new Scratch();
         scratch.Buffer.ResetWrittenCount();
         scratch.Writer.Reset(scratch.Buffer);
@@ -96,7 +103,8 @@ internal static partial class AuditRecordJson
         json.WriteString(At, record.At);
         json.WriteEndObject();
         json.Flush();
-        return Encoding.UTF8.GetString(scratch.Buffer.WrittenSpan);
+        utf8 = scratch.Buffer.WrittenSpan;
+        return true;
     }
 
     /// <summary>

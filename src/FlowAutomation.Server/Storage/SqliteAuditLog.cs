@@ -33,10 +33,16 @@ internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
             var command = SqliteStatements.Write(connection, transaction, InsertRowsSql[count], InsertRowsParameters[count]);
             for (var i = 0; i < count; i++)
             {
-                var row = Row(conversationId, records[start + i]);
+                var record = records[start + i];
+                var row = Columns(conversationId, record);
                 var at = i * ColumnCount;
                 command.Set(at, row.ConversationId).Set(at + 1, row.At).Set(at + 2, row.Kind).Set(at + 3, row.Flow).Set(at + 4, row.Node)
-                    .Set(at + 5, row.Name).Set(at + 6, row.Status).Set(at + 7, row.Reason).Set(at + 8, row.Detail).Set(at + 9, row.Record);
+                    .Set(at + 5, row.Name).Set(at + 6, row.Status).Set(at + 7, row.Reason).Set(at + 8, row.Detail);
+                // The record's JSON bound as the UTF-8 its writer made, not decoded to a string and encoded again.
+                if (AuditRecordJson.TryWriteUtf8(record, out var json))
+                    command.SetUtf8(at + 9, json);
+                else
+                    command.Set(at + 9, AuditRecordJson.SerializeReflected(record));
             }
             command.Execute();
         }
@@ -64,12 +70,19 @@ internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
 
     internal static AuditRow Row(string? conversationId, TraceRecord record)
     {
+        var row = Columns(conversationId, record);
+        row.Record = AuditRecordJson.Serialize(record);
+        return row;
+    }
+
+    /// <summary>The row's columns but the record's JSON (<see cref="AuditRow.Record"/> left empty).</summary>
+    private static AuditRow Columns(string? conversationId, TraceRecord record)
+    {
         var row = new AuditRow
         {
             ConversationId = conversationId,
             At = record.At.ToUnixTimeMilliseconds(),
             Kind = record.Kind,
-            Record = AuditRecordJson.Serialize(record),
         };
         switch (record)
         {

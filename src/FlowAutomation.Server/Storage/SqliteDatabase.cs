@@ -182,8 +182,13 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
                 if (_writer is not null)
                     await CloseAsync(_writer);
                 _writer = await OpenAsync(cancellationToken);
-                // Only the writer commits, so only its setting decides when the WAL is checkpointed.
-                await _writer.ExecuteAsync(new CommandDefinition($"PRAGMA wal_autocheckpoint = {WalAutoCheckpoint};", cancellationToken: cancellationToken));
+                // Only the writer commits, so only its setting decides when the WAL is checkpointed. Its sub-journal
+                // (the pages a savepoint may roll back: every group commit write, every intake record has one) in
+                // memory: SQLite moves it to a temporary file past 64 KiB, and then each journaled page cost two
+                // pwrite calls, most of the service's system calls (docs/performance.md, "Eighteenth pass: the service's
+                // SQLite writes"). Only rollbacks within a transaction read it: the WAL alone keeps commits durable.
+                await _writer.ExecuteAsync(new CommandDefinition(
+                    $"PRAGMA wal_autocheckpoint = {WalAutoCheckpoint}; PRAGMA temp_store = MEMORY;", cancellationToken: cancellationToken));
             }
             return new WriterLease(this, _writer);
         }

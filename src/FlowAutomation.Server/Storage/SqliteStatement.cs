@@ -70,6 +70,20 @@ internal sealed class SqliteStatement : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Binds text given as UTF-8 to parameter <paramref name="position"/>: the value and type <see cref="Set(int, string?)"/>
+    /// binds for the string these bytes decode to, without the string (SQLite copies the bytes before this returns).
+    /// </summary>
+    public SqliteStatement SetUtf8(int position, ReadOnlySpan<byte> utf8)
+    {
+        var index = _indexes[position];
+        if (index == 0)
+            return this;
+        // An empty span would pass a null pointer (NULL): the empty string through the string binding, as BindText does.
+        SqliteException.ThrowExceptionForRC(utf8.IsEmpty ? raw.sqlite3_bind_text(_statement, index, "") : raw.sqlite3_bind_text(_statement, index, utf8), _db);
+        return this;
+    }
+
     /// <summary>Binds an integer to parameter <paramref name="position"/>, without boxing.</summary>
     public SqliteStatement Set(int position, long value)
     {

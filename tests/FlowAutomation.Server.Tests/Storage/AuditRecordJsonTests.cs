@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using Dapper;
 using FlowAutomation.Runtime;
 using FlowAutomation.Scenarios;
 using FlowAutomation.Server.Storage;
@@ -29,6 +31,46 @@ public sealed class AuditRecordJsonTests
         Assert.NotNull(written);
         Assert.Equal(AuditRecordJson.SerializeReflected(record), written);
         Assert.Equal(written, AuditRecordJson.Serialize(record));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TryWriteUtf8_EachRecord_TheSerializersTextAsUtf8(int index)
+    {
+        var record = Records()[index];
+
+        Assert.True(AuditRecordJson.TryWriteUtf8(record, out var utf8));
+
+        Assert.Equal(Encoding.UTF8.GetBytes(AuditRecordJson.SerializeReflected(record)), utf8.ToArray());
+    }
+
+    [Fact]
+    public void TryWriteUtf8_LoneSurrogateInAText_TheSerializersTextAsUtf8()
+    {
+        var record = new EventTrace(At, "message", "broken \ud800 pair and \udc00 alone", 0);
+
+        Assert.True(AuditRecordJson.TryWriteUtf8(record, out var utf8));
+
+        Assert.Equal(Encoding.UTF8.GetBytes(AuditRecordJson.SerializeReflected(record)), utf8.ToArray());
+        Assert.Equal(AuditRecordJson.SerializeReflected(record), Encoding.UTF8.GetString(utf8)); // valid UTF-8: decodes to the same text
+    }
+
+    [Fact]
+    public async Task AppendAsync_EveryRecord_StoredAsTheSerializersTextByteForByte()
+    {
+        using var temp = new TempDatabase();
+        await using var database = await temp.MigratedAsync();
+        var records = Records();
+
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            await SqliteAuditLog.AppendAsync(connection, transaction, "c-1", records, CancellationToken.None);
+            return records.Count;
+        });
+
+        await using var connection = await database.OpenAsync();
+        var stored = (await connection.QueryAsync<(string Type, byte[] Bytes)>("SELECT typeof(record), CAST(record AS BLOB) FROM audit ORDER BY seq")).ToList();
+        Assert.Equal(records.Select(r => ("text", Encoding.UTF8.GetBytes(AuditRecordJson.SerializeReflected(r)))), stored);
     }
 
     [Fact]

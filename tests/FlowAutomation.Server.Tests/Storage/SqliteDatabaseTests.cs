@@ -66,6 +66,32 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task AcquireWriterAsync_SavepointJournalsMoreThanSixtyFourKiB_KeepsTheJournalInMemoryAndRollsBack()
+    {
+        await using var database = new SqliteDatabase(ConnectionString);
+        await using var lease = await database.AcquireWriterAsync();
+        var connection = lease.Connection;
+        await connection.ExecuteAsync("""
+            CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO t SELECT i, randomblob(3000) FROM n;
+            """);
+        const string Digest = "SELECT group_concat(hex(substr(v, 1, 16)), '') FROM t ORDER BY id";
+        var before = await connection.ExecuteScalarAsync<string>(Digest);
+
+        // Every row's page journaled under the savepoint: about 200 pages, far past SQLite's 64 KiB spill threshold.
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await connection.ExecuteAsync("SAVEPOINT s; UPDATE t SET v = randomblob(3000);", transaction: transaction);
+            Assert.NotEqual(before, await connection.ExecuteScalarAsync<string>(Digest, transaction: transaction));
+            await connection.ExecuteAsync("ROLLBACK TO s; RELEASE s;", transaction: transaction);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("PRAGMA temp_store")); // MEMORY: the sub-journal never goes to a file
+        Assert.Equal(before, await connection.ExecuteScalarAsync<string>(Digest));
+    }
+
+    [Fact]
     public void CreateDatabase_GroupCommitWaitSetOrNot_TheDatabaseWaitsThatLongOrTwoMilliseconds()
     {
         Assert.Equal(TimeSpan.FromMilliseconds(2), new StorageOptions().CreateDatabase().GroupCommitWait);
