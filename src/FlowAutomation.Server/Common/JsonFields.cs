@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace FlowAutomation.Server.Common;
 
@@ -52,12 +54,45 @@ internal static class JsonFields
 
     private static JsonDocument? Checked(JsonDocument document, string path, out string? error)
     {
-        error = FindInvalidText(document.RootElement, path);
+        error = AllText(document.RootElement) ? null : FindInvalidText(document.RootElement, path);
         if (error is null)
             return document;
         document.Dispose();
         return null;
     }
+
+    /// <summary>
+    /// Whether every string and property name can be read as text, found without making them: one whose raw bytes have
+    /// no escape and are valid UTF-8 is text; any other is read (<see cref="IsText"/>, <see cref="IsName"/>) as
+    /// <see cref="FindInvalidText"/> does, which names the first that is not (and is only walked then).
+    /// </summary>
+    private static bool AllText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsPlainText(JsonMarshal.GetRawUtf8Value(element)) || IsText(element);
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!AllText(item))
+                        return false;
+                }
+                return true;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!(IsPlainText(JsonMarshal.GetRawUtf8PropertyName(property)) || IsName(property)) || !AllText(property.Value))
+                        return false;
+                }
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>Raw JSON text with no escape that is valid UTF-8: it reads as text as it stands.</summary>
+    private static bool IsPlainText(ReadOnlySpan<byte> raw) => !raw.Contains((byte)'\\') && Utf8.IsValid(raw);
 
     /// <summary>The first string or property name (in document order) that cannot be read as text, as a reason; null when all can.</summary>
     private static string? FindInvalidText(JsonElement element, string path)
