@@ -207,9 +207,20 @@ internal static class JsonFields
         var text = element.String(name);
         if (text is null)
             return null;
-        if (text.Length > 5 && (text[^5] == '+' || text[^5] == '-') && text[^4..].All(char.IsAsciiDigit))
-            text = string.Concat(text.AsSpan(0, text.Length - 2), ":", text.AsSpan(text.Length - 2));
+        if (text.Length > 5 && (text[^5] == '+' || text[^5] == '-') && !text.AsSpan(text.Length - 4).ContainsAnyExceptInRange('0', '9'))
+            return WithOffsetColon(text);
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+    }
+
+    /// <summary>The time of <paramref name="text"/> read with a colon put in its offset's <c>hhmm</c> (made on the stack when short).</summary>
+    private static DateTimeOffset? WithOffsetColon(string text)
+    {
+        var length = text.Length + 1;
+        var colon = length <= 128 ? stackalloc char[length] : new char[length];
+        text.AsSpan(0, text.Length - 2).CopyTo(colon);
+        colon[text.Length - 2] = ':';
+        text.AsSpan(text.Length - 2).CopyTo(colon[(text.Length - 1)..]);
+        return DateTimeOffset.TryParse(colon, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
     }
 
     public static DateTimeOffset? FromUnixSeconds(long? seconds) =>
