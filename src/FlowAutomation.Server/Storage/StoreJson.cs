@@ -10,7 +10,7 @@ namespace FlowAutomation.Server.Storage;
 /// <summary>
 /// How the database keeps documents: the conversation state, follow-up jobs and the events in the inbox, as JSON.
 /// Every public settable property round-trips, so a property added to <see cref="ConversationState"/> is kept without
-/// a migration. The collections come back with the comparers the model uses: tags and fields case-insensitive,
+/// a migration (the state's writer, StoreJson.StateWriter.cs, must write it too: <c>StoreJsonStateTests</c> fails until it does). The collections come back with the comparers the model uses: tags and fields case-insensitive,
 /// flow ids ordinal (<see cref="FlowFiringDictionary"/> brings its own converter).
 /// </summary>
 internal static partial class StoreJson
