@@ -10,10 +10,10 @@ namespace FlowAutomation.Server.Storage;
 /// <summary>
 /// How the database keeps documents: the conversation state, follow-up jobs and the events in the inbox, as JSON.
 /// Every public settable property round-trips, so a property added to <see cref="ConversationState"/> is kept without
-/// a migration. The collections come back with the comparers the model uses: tags and fields case-insensitive,
+/// a migration (the state's writer, StoreJson.StateWriter.cs, must write it too: <c>StoreJsonStateTests</c> fails until it does). The collections come back with the comparers the model uses: tags and fields case-insensitive,
 /// flow ids ordinal (<see cref="FlowFiringDictionary"/> brings its own converter).
 /// </summary>
-internal static class StoreJson
+internal static partial class StoreJson
 {
     public static readonly JsonSerializerOptions Options = Create();
 
@@ -22,7 +22,11 @@ internal static class StoreJson
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"stored {typeof(T).Name} is null");
 
-    public static string SerializeState(ConversationState state) => Serialize(state);
+    /// <summary>The state's JSON, written member by member (StoreJson.StateWriter.cs): the bytes the serializer writes.</summary>
+    public static string SerializeState(ConversationState state) => TryWriteState(state) ?? Serialize(state);
+
+    /// <summary>The state's JSON as the serializer writes it: the reference <see cref="SerializeState"/>'s bytes are tested against.</summary>
+    internal static string SerializeStateReflected(ConversationState state) => Serialize(state);
 
     public static ConversationState DeserializeState(string json, long version) => Deserialize<ConversationState>(json) with { Version = version };
 

@@ -31,7 +31,7 @@ internal sealed class InfobipWebhookParser(TimeProvider time)
         var index = 0;
         foreach (var result in results.EnumerateArray())
         {
-            var record = parse(result, $"results[{index++}]", now, out var error);
+            var record = parse(result, index++, now, out var error);
             if (record is null)
                 return WebhookParseResult.Fail(error!);
             records.Add(record);
@@ -39,7 +39,11 @@ internal sealed class InfobipWebhookParser(TimeProvider time)
         return WebhookParseResult.Ok(records.ToImmutable());
     }
 
-    private delegate InboundRecord? ResultParser(JsonElement result, string at, DateTimeOffset now, out string? error);
+    /// <summary>Parses item <paramref name="index"/> of <c>results[]</c>; its place (<see cref="At"/>) is made only for an error.</summary>
+    private delegate InboundRecord? ResultParser(JsonElement result, int index, DateTimeOffset now, out string? error);
+
+    /// <summary>The place of item <paramref name="index"/> of <c>results[]</c>, as errors name it.</summary>
+    private static string At(int index) => $"results[{index}]";
 
     private static InboundRecord? Failed(string message, out string? error)
     {
@@ -47,18 +51,18 @@ internal sealed class InfobipWebhookParser(TimeProvider time)
         return null;
     }
 
-    private static InboundRecord? ParseReport(JsonElement result, string at, DateTimeOffset now, out string? error)
+    private static InboundRecord? ParseReport(JsonElement result, int index, DateTimeOffset now, out string? error)
     {
         error = null;
         if (result.ValueKind != JsonValueKind.Object)
-            return Failed($"{at} is not an object", out error);
+            return Failed($"{At(index)} is not an object", out error);
         if (result.String("messageId") is not { } messageId)
-            return Failed($"missing {at}.messageId", out error);
+            return Failed($"missing {At(index)}.messageId", out error);
 
         if (result.Object("status") is { } status)
         {
             if (status.String("groupName") is not { } group)
-                return Failed($"missing {at}.status.groupName", out error);
+                return Failed($"missing {At(index)}.status.groupName", out error);
             var failure = result.Object("error");
             var statusName = status.String("name") ?? group;
             return new DeliveryReport
@@ -90,7 +94,7 @@ internal sealed class InfobipWebhookParser(TimeProvider time)
             };
         }
 
-        return Failed($"{at} is neither a delivery report (status) nor a seen report (seenAt)", out error);
+        return Failed($"{At(index)} is neither a delivery report (status) nor a seen report (seenAt)", out error);
     }
 
     private static bool TryGetResults(JsonElement root, out JsonElement results, out WebhookParseResult failure)
@@ -108,12 +112,12 @@ internal sealed class InfobipWebhookParser(TimeProvider time)
         return true;
     }
 
-    private static InboundRecord? ParseInboundResult(JsonElement result, string at, DateTimeOffset now, out string? error)
+    private static InboundRecord? ParseInboundResult(JsonElement result, int index, DateTimeOffset now, out string? error)
     {
         error = null;
         if (result.ValueKind != JsonValueKind.Object)
         {
-            error = $"{at} is not an object";
+            error = $"{At(index)} is not an object";
             return null;
         }
         var sender = result.String("sender");
@@ -121,12 +125,12 @@ internal sealed class InfobipWebhookParser(TimeProvider time)
         var message = result.Object("message");
         var type = message?.String("type");
         var conversationId = message?.String("conversationId");
-        error = sender is null ? $"missing {at}.sender"
-            : messageId is null ? $"missing {at}.messageId"
-            : message is null ? $"missing {at}.message"
-            : type is null ? $"missing {at}.message.type"
-            : conversationId is null ? $"missing {at}.message.conversationId"
-            : type == "TEXT" && message.Value.String("text") is null ? $"missing {at}.message.text"
+        error = sender is null ? $"missing {At(index)}.sender"
+            : messageId is null ? $"missing {At(index)}.messageId"
+            : message is null ? $"missing {At(index)}.message"
+            : type is null ? $"missing {At(index)}.message.type"
+            : conversationId is null ? $"missing {At(index)}.message.conversationId"
+            : type == "TEXT" && message.Value.String("text") is null ? $"missing {At(index)}.message.text"
             : null;
         if (error is not null)
             return null;
