@@ -52,28 +52,9 @@ internal static class JsonFields
         }
     }
 
-    /// <summary>
-    /// <see cref="TryParse(ReadOnlyMemory{byte}, out string?)"/> as it was before the eighteenth pass, every string and
-    /// property name read: the benchmark's reference (<c>WebhookJsonBenchmarks</c>).
-    /// </summary>
-    internal static JsonDocument? TryParseReadingAll(ReadOnlyMemory<byte> body, out string? error)
+    private static JsonDocument? Checked(JsonDocument document, string path, out string? error)
     {
-        error = "body is not JSON";
-        if (body.IsEmpty)
-            return null;
-        try
-        {
-            return Checked(JsonDocument.Parse(body, Options), "", out error, readAll: true);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static JsonDocument? Checked(JsonDocument document, string path, out string? error, bool readAll = false)
-    {
-        error = !readAll && AllText(document.RootElement) ? null : FindInvalidText(document.RootElement, path);
+        error = AllText(document.RootElement) ? null : FindInvalidText(document.RootElement, path);
         if (error is null)
             return document;
         document.Dispose();
