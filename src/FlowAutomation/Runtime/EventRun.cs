@@ -163,17 +163,20 @@ internal sealed class EventRun : IFiringHistory
             return _firedFirst is { } only ? [only] : [];
         }
 
-        var flows = ImmutableArray.CreateBuilder<string>(fired.Count);
-        var seen = fired.Count > 8 ? new HashSet<string>(StringComparer.Ordinal) : null;
-        foreach (var id in fired)
+        // The array is filled here and handed to the immutable array as it is (no builder; a second array only when a flow fired twice).
+        var all = CollectionsMarshal.AsSpan(fired);
+        var flows = new string[all.Length];
+        var count = 0;
+        var seen = all.Length > 8 ? new HashSet<string>(StringComparer.Ordinal) : null;
+        foreach (var id in all)
         {
-            if (seen?.Add(id) ?? !flows.Contains(id))
+            if (seen?.Add(id) ?? Array.IndexOf(flows, id, 0, count) < 0)
             {
-                flows.Add(id);
+                flows[count++] = id;
             }
         }
 
-        return flows.Count == flows.Capacity ? flows.MoveToImmutable() : flows.ToImmutable();
+        return ImmutableCollectionsMarshal.AsImmutableArray(count == flows.Length ? flows : flows[..count]);
     }
 
     /// <summary>

@@ -189,7 +189,7 @@ public static class ScenarioRunner
             await scheduler.RunDueAsync(step.At, rig.Engine, cancellationToken).ConfigureAwait(false);
             if (step.Event is { } e)
             {
-                await rig.HandleAsync(e).ConfigureAwait(false);
+                await rig.Handle(e).ConfigureAwait(false);
             }
             else if (step.Agent is { } agent)
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace FlowAutomation.State;
@@ -58,48 +59,62 @@ public sealed partial class FlowFiringDictionary
     [MethodImpl(Hot.Options)]
     private static FlowFiringDictionary Fold(string[] ids, DateTimeOffset[] times, Change? recent, ReadOnlySpan<string> latest, DateTimeOffset at)
     {
+        // The changed ids, their times and their order are scratch: the ids in a pooled array (cleared when given back, so
+        // no map's ids stay referenced from the pool), the times and the order on the stack unless there are many.
         var n = latest.Length + (recent?.Ids ?? 0);
-        var changed = new string[n];
-        var changedAt = new DateTimeOffset[n];
-        var order = new int[n];
-        var to = 0;
-        foreach (var id in latest)
+        var rented = ArrayPool<string>.Shared.Rent(n);
+        try
         {
-            (changed[to], changedAt[to], order[to]) = (id, at, to);
-            to++;
-        }
-
-        for (var change = recent; change is not null; change = change.Older)
-        {
-            foreach (var id in change.FlowIds)
+            var changed = rented.AsSpan(0, n);
+            Span<DateTimeOffset> changedAt = n <= StackScratch ? stackalloc DateTimeOffset[n] : new DateTimeOffset[n];
+            Span<int> order = n <= StackScratch ? stackalloc int[n] : new int[n];
+            var to = 0;
+            foreach (var id in latest)
             {
-                (changed[to], changedAt[to], order[to]) = (id, change.At, to);
+                (changed[to], changedAt[to], order[to]) = (id, at, to);
                 to++;
             }
-        }
 
-        // Sorted by id; among the same id the smallest order is the newest change's.
-        Array.Sort(changed, order, StringComparer.Ordinal);
-        var distinct = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (distinct > 0 && string.Equals(changed[distinct - 1], changed[i], StringComparison.Ordinal))
+            for (var change = recent; change is not null; change = change.Older)
             {
-                order[distinct - 1] = Math.Min(order[distinct - 1], order[i]);
-                continue;
+                foreach (var id in change.FlowIds)
+                {
+                    (changed[to], changedAt[to], order[to]) = (id, change.At, to);
+                    to++;
+                }
             }
 
-            (changed[distinct], order[distinct]) = (changed[i], order[i]);
-            distinct++;
-        }
+            // Sorted by id; among the same id the smallest order is the newest change's.
+            changed.Sort(order, StringComparer.Ordinal);
+            var distinct = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (distinct > 0 && string.Equals(changed[distinct - 1], changed[i], StringComparison.Ordinal))
+                {
+                    order[distinct - 1] = Math.Min(order[distinct - 1], order[i]);
+                    continue;
+                }
 
-        return Merged(ids, times, changed, order, changedAt, distinct);
+                (changed[distinct], order[distinct]) = (changed[i], order[i]);
+                distinct++;
+            }
+
+            return Merged(ids, times, changed[..distinct], order, changedAt);
+        }
+        finally
+        {
+            ArrayPool<string>.Shared.Return(rented, clearArray: true);
+        }
     }
 
-    /// <summary>The base merged with the first <paramref name="count"/> sorted changed ids (their times at <paramref name="order"/> in <paramref name="changedAt"/>).</summary>
+    /// <summary>The most changed ids whose times and order <see cref="Fold"/> keeps on the stack (a fold after <see cref="ChangedIdsLimit"/> ids and an event's few).</summary>
+    private const int StackScratch = 128;
+
+    /// <summary>The base merged with the sorted changed ids (their times at <paramref name="order"/> in <paramref name="changedAt"/>).</summary>
     [MethodImpl(Hot.Options)]
-    private static FlowFiringDictionary Merged(string[] ids, DateTimeOffset[] times, string[] changed, int[] order, DateTimeOffset[] changedAt, int count)
+    private static FlowFiringDictionary Merged(string[] ids, DateTimeOffset[] times, ReadOnlySpan<string> changed, ReadOnlySpan<int> order, ReadOnlySpan<DateTimeOffset> changedAt)
     {
+        var count = changed.Length;
         var total = ids.Length + count;
         for (var (b, c) = (0, 0); b < ids.Length && c < count;)
         {

@@ -109,8 +109,11 @@ public sealed class FlowTestHarness
     public async Task AgentSendsAsync(string? text = null) =>
         await Engine.RecordAgentMessageAsync(new AgentMessage(ConversationId, Clock.GetUtcNow(), ContactId, text));
 
-    public Task<EventOutcome> HandleAsync(FlowEvent e) =>
-        Engine.HandleAsync(new InboundEvent(ConversationId, ContactId, e, ContactName, ContactCountry, ContactLanguage)).AsTask();
+    public Task<EventOutcome> HandleAsync(FlowEvent e) => Handle(e).AsTask();
+
+    /// <summary>As <see cref="HandleAsync"/>, without a task per event when the engine finishes at once (the scenario runner's loop).</summary>
+    internal ValueTask<EventOutcome> Handle(FlowEvent e) =>
+        Engine.HandleAsync(new InboundEvent(ConversationId, ContactId, e, ContactName, ContactCountry, ContactLanguage));
 
     /// <summary>Moves the virtual clock forward, running every follow-up that falls due on the way, at its own time.</summary>
     public async Task AdvanceAsync(TimeSpan by) => await Scheduler.RunDueAsync(Clock.GetUtcNow() + by, Engine, default);

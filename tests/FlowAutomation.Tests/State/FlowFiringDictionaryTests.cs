@@ -96,6 +96,54 @@ public sealed class FlowFiringDictionaryTests
     }
 
     [Fact]
+    public void SetItems_FoldsOfDisjointMapsOneAfterAnother_EachHoldsOnlyItsOwnIds()
+    {
+        // Each fold sorts its changed ids in a pooled array: a fold of fewer ids after one of more (another map, other
+        // ids) must not read the first's ids left in that array.
+        for (var round = 0; round < 6; round++)
+        {
+            var prefix = "r" + round + "-";
+            var width = round % 2 == 0 ? 40 : 3;
+            var reference = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            var map = FlowFiringDictionary.Empty;
+            for (var e = 0; e < 40; e++)
+            {
+                string[] fired = [.. Enumerable.Range(0, width).Select(k => prefix + ((e + k) % 50))];
+                map = map.SetItems(fired, T0.AddSeconds(e));
+                foreach (var id in fired)
+                {
+                    reference[id] = T0.AddSeconds(e);
+                }
+            }
+
+            Assert.Equal(reference.OrderBy(p => p.Key, StringComparer.Ordinal), map);
+            Assert.All(map.Keys, k => Assert.StartsWith(prefix, k, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void SetItems_BatchLargerThanTheStackScratch_FoldsAsTheReferenceSays()
+    {
+        // 300 ids at once over a map with changes kept: the fold's times and order go on the heap, not the stack.
+        var reference = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var map = FlowFiringDictionary.Empty;
+        for (var e = 0; e < 5; e++)
+        {
+            map = map.SetItem("early" + e, T0.AddSeconds(e));
+            reference["early" + e] = T0.AddSeconds(e);
+        }
+
+        string[] batch = [.. Enumerable.Range(0, 300).Select(i => "b" + (i % 250)), "early1"];
+        map = map.SetItems(batch, T0.AddMinutes(5));
+        foreach (var id in batch)
+        {
+            reference[id] = T0.AddMinutes(5);
+        }
+
+        Assert.Equal(reference.OrderBy(p => p.Key, StringComparer.Ordinal), map);
+    }
+
+    [Fact]
     public void Indexer_FlowThatNeverFired_ThrowsKeyNotFound()
     {
         var map = FlowFiringDictionary.Empty.SetItem("welcome", T0);
