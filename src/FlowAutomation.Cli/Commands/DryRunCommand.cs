@@ -81,7 +81,9 @@ internal static class DryRunCommand
 
         if (format != "json")
         {
-            await stdout.WriteAsync(ScenarioTranscript.ToText(run));
+            // Written piece by piece: a long run's timeline (with --explain all) can be more text than one string holds.
+            ScenarioTranscript.WriteText(run, stdout);
+            await stdout.FlushAsync(CancellationToken.None);
         }
 
         return run.Passed ? FlowCtl.Ok : FlowCtl.Errors;

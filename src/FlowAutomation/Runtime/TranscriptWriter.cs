@@ -8,12 +8,33 @@ namespace FlowAutomation.Runtime;
 /// </summary>
 public static class TranscriptWriter
 {
+    /// <summary>Text handed to the writer at a time: a long run's timeline is never one string (a .NET string holds at most 2 GB).</summary>
+    internal const int TextChunk = 64 * 1024;
+
     /// <summary>The timeline: offsets from <paramref name="start"/>, events flush left, rules and actions indented.</summary>
     public static string ToText(IEnumerable<TraceRecord> records, DateTimeOffset start)
+    {
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        WriteText(records, start, text);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Writes the timeline (<see cref="ToText"/>) to <paramref name="output"/> in pieces of about <see cref="TextChunk"/>
+    /// characters as the records are formatted: the dry run of a long scenario with <c>--explain all</c> writes
+    /// gigabytes of text, more than one string can hold.
+    /// </summary>
+    public static void WriteText(IEnumerable<TraceRecord> records, DateTimeOffset start, TextWriter output)
     {
         var sb = new StringBuilder();
         foreach (var record in records)
         {
+            if (sb.Length >= TextChunk)
+            {
+                output.Write(sb);
+                sb.Clear();
+            }
+
             var when = Offset(record.At - start);
             switch (record)
             {
@@ -61,7 +82,7 @@ public static class TranscriptWriter
             }
         }
 
-        return sb.ToString();
+        output.Write(sb);
     }
 
     /// <summary>The records as JSON Lines, one object per line (<see cref="TranscriptJson"/>).</summary>

@@ -10,18 +10,30 @@ public static class ScenarioTranscript
     /// <summary>The scenario, the timeline, then each expectation's verdict.</summary>
     public static string ToText(ScenarioRun run)
     {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        WriteText(run, text);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// <see cref="ToText"/> written to <paramref name="output"/> piece by piece (<see cref="TranscriptWriter.WriteText"/>):
+    /// the dry run's text output, however long the run.
+    /// </summary>
+    public static void WriteText(ScenarioRun run, TextWriter output)
+    {
         var sb = new StringBuilder();
         sb.Append("scenario: ").Append(run.Scenario.Name).Append('\n');
         sb.Append("start:    ").Append(run.Scenario.Start.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))
             .Append(", ").Append(run.Flows.Length).Append(" flow(s)\n\n");
-        sb.Append(TranscriptWriter.ToText(run.Trace, run.Scenario.Start));
-        sb.Append('\n').Append(run.Passed ? "expectations: all met\n" : "expectations not met:\n");
+        output.Write(sb);
+        TranscriptWriter.WriteText(run.Trace, run.Scenario.Start, output);
+        sb.Clear().Append('\n').Append(run.Passed ? "expectations: all met\n" : "expectations not met:\n");
         foreach (var failure in run.Failures)
         {
             sb.Append("  ✘ ").Append(failure).Append('\n');
         }
 
-        return sb.ToString();
+        output.Write(sb);
     }
 
     public static string ToJsonLines(ScenarioRun run) => TranscriptWriter.ToJsonLines(run.Trace);
