@@ -16,6 +16,10 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
     /// <see cref="Synchronous"/> setting their <c>PRAGMA</c>s were run with.
     /// </summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
+
+    /// <summary>SQLite's process-wide settings (<see cref="SqliteLibrary"/>) before this process's first connection: every one is opened through this type.</summary>
+    static SqliteDatabase() => SqliteLibrary.Configure();
+
     /// <summary>Reader connections kept open at most (<see cref="ReadAsync{T}"/>): about the engine's lanes that read at once on two cores.</summary>
     public const int KeptReaders = 8;
 
