@@ -52,7 +52,7 @@ internal static class DryRunCommand
         // writer decoding the JSON's UTF-8 into characters and the console encoding them again), else through stdout.
         var json = format == "json";
         await using var bytes = json ? StandardOutputBytes(stdout) : null;
-        var runOptions = !json ? options
+        var runOptions = !json ? options with { TextOutput = stdout }
             : bytes is not null ? options with { JsonLinesUtf8Output = bytes }
             : options with { JsonLinesOutput = stdout };
         ScenarioResult result;
@@ -81,8 +81,9 @@ internal static class DryRunCommand
 
         if (format != "json")
         {
-            // Written piece by piece: a long run's timeline (with --explain all) can be more text than one string holds.
-            ScenarioTranscript.WriteText(run, stdout);
+            // The head and the timeline were written as the run went (a long run's, with --explain all, can be more
+            // text than one string holds, and is not kept in memory); the verdicts close it.
+            ScenarioTranscript.WriteVerdicts(run, stdout);
             await stdout.FlushAsync(CancellationToken.None);
         }
 

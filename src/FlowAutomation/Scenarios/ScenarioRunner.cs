@@ -50,6 +50,16 @@ public sealed record ScenarioRunOptions
     /// </summary>
     public Stream? JsonLinesUtf8Output { get; init; }
 
+    /// <summary>
+    /// With <see cref="KeepTrace"/> and neither JSON output: the text transcript's head
+    /// (<see cref="ScenarioTranscript.Head"/>) and timeline are written to this writer as the run produces the records
+    /// (the dry run's text output, <see cref="ScenarioTranscript.WriteText"/>'s characters) instead of being kept, as
+    /// <see cref="JsonLinesOutput"/> does for JSON; the caller writes the verdicts after the run
+    /// (<see cref="ScenarioTranscript.WriteVerdicts"/>). The last of the timeline is written before the run returns or
+    /// throws; flushing and closing the writer are the caller's.
+    /// </summary>
+    public TextWriter? TextOutput { get; init; }
+
     /// <summary>The rule engine the flows run on (<c>--engine</c>); transcripts are the same on both.</summary>
     public RuleEngineKind RuleEngine { get; init; } = RuleEngineKind.Network;
 }
@@ -156,12 +166,15 @@ public static class ScenarioRunner
     public static async Task<ScenarioRun> RunAsync(Scenario scenario, ImmutableArray<FlowAutomation.Model.FlowDefinition> flows, PolicyProfile policy, ScenarioRunOptions options, CancellationToken cancellationToken = default)
     {
         // The JSON Lines are formatted and written on a second thread while the run goes on (the records are immutable).
-        using var streamed = options switch
+        // The text is formatted on the run's thread, a piece of the writer's at a time.
+        ITraceSink? streamed = options switch
         {
             { KeepTrace: true, JsonLinesOutput: { } output } => new TranscriptJson.PipelinedSink(new TranscriptJson.JsonLinesSink(output)),
             { KeepTrace: true, JsonLinesUtf8Output: { } bytes } => new TranscriptJson.PipelinedSink(new TranscriptJson.JsonLinesSink(bytes)),
+            { KeepTrace: true, TextOutput: { } text } => new TranscriptWriter.TextSink(text, scenario.Start, ScenarioTranscript.Head(scenario, flows.Length)),
             _ => null,
         };
+        using var disposal = (IDisposable?)streamed;
         var log = streamed is not null ? new TraceLog(IsOutcomeRecord, streamed)
             : options.KeepTrace ? new TraceLog()
             : new TraceLog(IsOutcomeRecord, keepsRecords: false);

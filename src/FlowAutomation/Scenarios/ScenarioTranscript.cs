@@ -17,17 +17,27 @@ public static class ScenarioTranscript
 
     /// <summary>
     /// <see cref="ToText"/> written to <paramref name="output"/> piece by piece (<see cref="TranscriptWriter.WriteText"/>):
-    /// the dry run's text output, however long the run.
+    /// a run that kept its trace, however long.
     /// </summary>
     public static void WriteText(ScenarioRun run, TextWriter output)
     {
-        var sb = new StringBuilder();
-        sb.Append("scenario: ").Append(run.Scenario.Name).Append('\n');
-        sb.Append("start:    ").Append(run.Scenario.Start.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))
-            .Append(", ").Append(run.Flows.Length).Append(" flow(s)\n\n");
-        output.Write(sb);
+        output.Write(Head(run.Scenario, run.Flows.Length));
         TranscriptWriter.WriteText(run.Trace, run.Scenario.Start, output);
-        sb.Clear().Append('\n').Append(run.Passed ? "expectations: all met\n" : "expectations not met:\n");
+        WriteVerdicts(run, output);
+    }
+
+    /// <summary>The text transcript's first lines: the scenario's name, its start and how many flows it runs.</summary>
+    public static string Head(Scenario scenario, int flowCount) =>
+        string.Create(CultureInfo.InvariantCulture, $"scenario: {scenario.Name}\nstart:    {scenario.Start:yyyy-MM-dd HH:mm 'UTC'}, {flowCount} flow(s)\n\n");
+
+    /// <summary>
+    /// The text transcript's last lines, each expectation's verdict: what the dry run writes after a run whose timeline
+    /// it wrote as the run went (<see cref="ScenarioRunOptions.TextOutput"/>).
+    /// </summary>
+    public static void WriteVerdicts(ScenarioRun run, TextWriter output)
+    {
+        var sb = new StringBuilder();
+        sb.Append('\n').Append(run.Passed ? "expectations: all met\n" : "expectations not met:\n");
         foreach (var failure in run.Failures)
         {
             sb.Append("  ✘ ").Append(failure).Append('\n');

@@ -20,7 +20,7 @@ public sealed class ScenarioTranscriptTextTests
           - tag: greeted
         """;
 
-    private static async Task<ScenarioRun> RunAsync(int events)
+    private static async Task<ScenarioRun> RunAsync(int events, ScenarioRunOptions? options = null)
     {
         var flows = new FlowAutomation.Compilation.FlowCompiler().CompileTexts(("f.yaml", Flows)).Flows;
         var text = new StringBuilder("scenario: long\nstart: 2026-03-02T02:00:00Z\nevents:\n");
@@ -29,7 +29,8 @@ public sealed class ScenarioTranscriptTextTests
             text.Append(CultureInfo.InvariantCulture, $"  - at: {i}s\n    message.received: \"hi number {i}\"\n");
         }
 
-        var result = await ScenarioRunner.RunTextAsync("long.scenario.yaml", text.ToString(), flows, FlowAutomation.Policy.PolicyProfile.TikTok);
+        text.Append("expect:\n  tags: [greeted, vip]\n");
+        var result = await ScenarioRunner.RunTextAsync("long.scenario.yaml", text.ToString(), flows, FlowAutomation.Policy.PolicyProfile.TikTok, options);
         Assert.Empty(result.Diagnostics);
         return result.Run!;
     }
@@ -45,11 +46,30 @@ public sealed class ScenarioTranscriptTextTests
         var text = output.ToString();
         Assert.True(text.Length > 4 * TranscriptWriter.TextChunk, $"the run's text is {text.Length} characters");
         Assert.StartsWith("scenario: long\nstart:    2026-03-02 02:00 UTC, 1 flow(s)\n\n+0s      ", text, StringComparison.Ordinal);
-        Assert.EndsWith("\nexpectations: all met\n", text, StringComparison.Ordinal);
+        Assert.EndsWith("\nexpectations not met:\n  ✘ the contact should hold the tag 'vip', but holds greeted\n", text, StringComparison.Ordinal);
         Assert.Equal(3000, text.Split('\n').Count(l => l.Contains("message.received \"hi number", StringComparison.Ordinal) && !l.StartsWith(' ')));
         Assert.True(output.Pieces > 4, $"{output.Pieces} piece(s)");
         Assert.InRange(output.Largest, 1, 2 * TranscriptWriter.TextChunk);
         Assert.Equal(text, ScenarioTranscript.ToText(run));
+    }
+
+    [Fact]
+    public async Task RunAsync_TextOutput_WritesTheHeadAndTimelineAsItRunsAndKeepsNoRuleRecords()
+    {
+        var kept = await RunAsync(3000);
+        using var output = new PieceWriter();
+
+        var streamed = await RunAsync(3000, new ScenarioRunOptions { TextOutput = output });
+        var during = output.ToString();
+        ScenarioTranscript.WriteVerdicts(streamed, output);
+
+        Assert.Equal(ScenarioTranscript.ToText(kept), output.ToString());
+        Assert.Equal(ScenarioTranscript.ToText(kept)[..during.Length], during);
+        Assert.EndsWith(" fired: hello\n", during, StringComparison.Ordinal);
+        Assert.InRange(output.Largest, 1, 2 * TranscriptWriter.TextChunk);
+        Assert.Contains(kept.Trace, r => r is RuleTrace);
+        Assert.DoesNotContain(streamed.Trace, r => r is RuleTrace or EventTrace);
+        Assert.Equal(string.Join('\n', kept.Failures), string.Join('\n', streamed.Failures));
     }
 
     /// <summary>Counts the pieces handed to it and the largest, whichever overload carries them.</summary>
