@@ -47,7 +47,8 @@ internal static class DryRunCommand
 
     private static async Task<int> RunAsync(string scenario, ScenarioRunOptions options, string format, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        // JSON Lines are written as the run produces them (nothing is written unless the scenario runs): as UTF-8 bytes
+        // Both formats are written as the run produces them (nothing is written unless the scenario runs): the text's
+        // head and timeline through stdout, the JSON Lines as UTF-8 bytes
         // straight to standard output's stream when stdout is the console's UTF-8 writer (the same bytes, without the
         // writer decoding the JSON's UTF-8 into characters and the console encoding them again), else through stdout.
         var json = format == "json";

@@ -54,74 +54,75 @@ internal static class JsonFields
 
     private static JsonDocument? Checked(JsonDocument document, string path, out string? error)
     {
-        error = AllText(document.RootElement) ? null : FindInvalidText(document.RootElement, path);
+        error = FindInvalidText(document.RootElement, path);
         if (error is null)
             return document;
         document.Dispose();
         return null;
     }
 
-    /// <summary>
-    /// Whether every string and property name can be read as text, found without making them: one whose raw bytes have
-    /// no escape and are valid UTF-8 is text; any other is read (<see cref="IsText"/>, <see cref="IsName"/>) as
-    /// <see cref="FindInvalidText"/> does, which names the first that is not (and is only walked then).
-    /// </summary>
-    private static bool AllText(JsonElement element)
+    /// <summary>The first string or property name (in document order) that cannot be read as text, as a reason; null when all can.</summary>
+    private static string? FindInvalidText(JsonElement element, string path)
     {
+        if (InvalidTextAt(element, out var isName) is not { } steps)
+            return null;
+        // The place, from the outermost step in: a name follows a dot unless it starts the path, an index its brackets.
+        var place = path;
+        for (var i = steps.Count - 1; i >= 0; i--)
+            place = steps[i].Name is not { } name ? $"{place}[{steps[i].Index}]" : place.Length == 0 ? name : $"{place}.{name}";
+        return isName
+            ? $"a property name in {(place.Length == 0 ? "the body" : place)} {NotTextReason}"
+            : $"{(place.Length == 0 ? "body" : place)} {NotTextReason}";
+    }
+
+    /// <summary>
+    /// The steps from <paramref name="element"/> down to the first string or property name (in document order) that
+    /// cannot be read as text, innermost first (a property's name, or an array item's index); empty for the element
+    /// itself, and <paramref name="isName"/> when it is a property name of the object there; null when all can. A value
+    /// or name whose raw bytes have no escape and are valid UTF-8 is text without being read; any other is read
+    /// (<see cref="IsText"/>, <see cref="IsName"/>). The steps are made only on the way back from a bad one.
+    /// </summary>
+    private static List<(string? Name, int Index)>? InvalidTextAt(JsonElement element, out bool isName)
+    {
+        isName = false;
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                return IsPlainText(JsonMarshal.GetRawUtf8Value(element)) || IsText(element);
+                return IsPlainText(JsonMarshal.GetRawUtf8Value(element)) || IsText(element) ? null : [];
             case JsonValueKind.Array:
+                var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (!AllText(item))
-                        return false;
+                    if (InvalidTextAt(item, out isName) is { } steps)
+                    {
+                        steps.Add((null, index));
+                        return steps;
+                    }
+                    index++;
                 }
-                return true;
+                return null;
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (!(IsPlainText(JsonMarshal.GetRawUtf8PropertyName(property)) || IsName(property)) || !AllText(property.Value))
-                        return false;
+                    if (!IsPlainText(JsonMarshal.GetRawUtf8PropertyName(property)) && !IsName(property))
+                    {
+                        isName = true;
+                        return [];
+                    }
+                    if (InvalidTextAt(property.Value, out isName) is { } steps)
+                    {
+                        steps.Add((property.Name, 0));
+                        return steps;
+                    }
                 }
-                return true;
+                return null;
             default:
-                return true;
+                return null;
         }
     }
 
     /// <summary>Raw JSON text with no escape that is valid UTF-8: it reads as text as it stands.</summary>
     private static bool IsPlainText(ReadOnlySpan<byte> raw) => !raw.Contains((byte)'\\') && Utf8.IsValid(raw);
-
-    /// <summary>The first string or property name (in document order) that cannot be read as text, as a reason; null when all can.</summary>
-    private static string? FindInvalidText(JsonElement element, string path)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                return IsText(element) ? null : $"{(path.Length == 0 ? "body" : path)} {NotTextReason}";
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (FindInvalidText(item, $"{path}[{index++}]") is { } error)
-                        return error;
-                }
-                return null;
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (!IsName(property))
-                        return $"a property name in {(path.Length == 0 ? "the body" : path)} {NotTextReason}";
-                    if (FindInvalidText(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}") is { } error)
-                        return error;
-                }
-                return null;
-            default:
-                return null;
-        }
-    }
 
     private static bool IsText(JsonElement value)
     {

@@ -22,11 +22,8 @@ internal static partial class StoreJson
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"stored {typeof(T).Name} is null");
 
-    /// <summary>The state's JSON, written member by member (StoreJson.StateWriter.cs): the bytes the serializer writes.</summary>
+    /// <summary>The state's JSON, written member by member (StoreJson.StateWriter.cs): the bytes <see cref="Serialize{T}"/> writes.</summary>
     public static string SerializeState(ConversationState state) => TryWriteState(state) ?? Serialize(state);
-
-    /// <summary>The state's JSON as the serializer writes it: the reference <see cref="SerializeState"/>'s bytes are tested against.</summary>
-    internal static string SerializeStateReflected(ConversationState state) => Serialize(state);
 
     public static ConversationState DeserializeState(string json, long version) => Deserialize<ConversationState>(json) with { Version = version };
 

@@ -77,7 +77,7 @@ public class WebhookJsonBenchmarks
     {
         var length = 0;
         foreach (var state in _states)
-            length += StoreJson.SerializeStateReflected(state).Length;
+            length += StoreJson.Serialize(state).Length;
         return length;
     }
 

@@ -27,9 +27,9 @@ public sealed class StoreJsonStateTests
 
         var written = StoreJson.SerializeState(state);
 
-        Assert.Equal(StoreJson.SerializeStateReflected(state), written);
+        Assert.Equal(StoreJson.Serialize(state), written);
         var read = StoreJson.DeserializeState(written, state.Version);
-        Assert.Equal(StoreJson.SerializeStateReflected(read), StoreJson.SerializeState(read));
+        Assert.Equal(StoreJson.Serialize(read), StoreJson.SerializeState(read));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class StoreJsonStateTests
         {
             var state = RandomState(texts ?? [], names ?? [], count, ticks: count * 1_000_000_007L, flag: count % 2 == 0);
             var written = StoreJson.SerializeState(state);
-            return written == StoreJson.SerializeStateReflected(state)
+            return written == StoreJson.Serialize(state)
                 && written == StoreJson.SerializeState(StoreJson.DeserializeState(written, state.Version));
         }).QuickCheckThrowOnFailure();
     }
@@ -60,7 +60,7 @@ public sealed class StoreJsonStateTests
     {
         var state = ConversationState.New("c-1") with { WindowOpener = (WindowOpener)7 };
 
-        Assert.Equal(StoreJson.SerializeStateReflected(state), StoreJson.SerializeState(state));
+        Assert.Equal(StoreJson.Serialize(state), StoreJson.SerializeState(state));
         Assert.Contains("\"WindowOpener\":7", StoreJson.SerializeState(state), StringComparison.Ordinal);
     }
 

@@ -36,6 +36,8 @@ public sealed class JsonFieldsOracleTests
             Encoding.UTF8.GetBytes("""{"results":"[]","\udc00":1}"""),
             Encoding.UTF8.GetBytes("""["a","b\u0000",{"\ud83d\ude00":["\ud83d"]}]"""),
             Encoding.UTF8.GetBytes("\"\\ud800\""),
+            Encoding.UTF8.GetBytes("""{"":{"x":"\ud800"},"y":1}"""),
+            Encoding.UTF8.GetBytes("""{"a":{"":[{"":{"b":"\udc00"}}]}}"""),
             Encoding.UTF8.GetBytes("""{"results":[{"sender":1e999,"messageId":-0.0e-7,"message":{"type":["TEXT"],"conversationId":{},"text":null}}]}"""),
         ]);
 
