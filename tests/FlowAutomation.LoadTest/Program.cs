@@ -13,6 +13,7 @@ using static LoadReport;
 
 const string Secret = "load-secret";
 const string AdminKey = "load-admin";
+LoadTestProcess.InlineSocketCompletions();
 return await LoadTestCommandLine.RunAsync(args, RunLoadTestAsync, Console.Out, Console.Error, CancellationToken.None);
 
 static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationToken cancellationToken)
