@@ -8,7 +8,8 @@ using static LoadReport;
 // Starts `flowctl serve` as a child process on a free 127.0.0.1 port with a fresh SQLite file (or N of them on a fresh
 // PostgreSQL database) and a fake Infobip (in this process, loopback), sends one signed Infobip webhook per conversation, and reports: the intake (webhooks
 // accepted per second, latency percentiles), the drain (events the engine ran and committed per second), and the time
-// from each webhook to the provider's request for its reply (percentiles), with the storage provider and node count.
+// from each webhook to the provider's request for its reply (percentiles), with the storage provider and node count,
+// and the CPU the service and the load test's own process spent.
 // Bounded in count and time; loopback only.
 
 const string Secret = "load-secret";
