@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -45,28 +46,133 @@ internal sealed class FakeProvider(WebApplication app, WebhookClock clock) : IAs
     {
         var arrived = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _requests);
-        using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        var answer = new StringBuilder("""{"messages":[""");
-        var entries = 0;
-        foreach (var message in body.RootElement.GetProperty("messages").EnumerateArray())
+        var reader = context.Request.BodyReader;
+        ReadResult read;
+        while (!(read = await reader.ReadAsync(context.RequestAborted)).IsCompleted)
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        context.Response.ContentType = "application/json";
+        int messages;
+        try
         {
-            Interlocked.Increment(ref _messages);
-            foreach (var destination in message.GetProperty("destinations").EnumerateArray())
+            messages = Answer(read.Buffer, context.Response.BodyWriter, index => clock.ProviderReached(index, arrived));
+        }
+        finally
+        {
+            reader.AdvanceTo(read.Buffer.End);
+        }
+        Interlocked.Add(ref _messages, messages);
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The answer to one send request (<c>{"messages":[{"destinations":[{"to":…,"messageId":…}]}…]}</c>): for each
+    /// destination of each message, in order, <c>{"messageId":…,"status":{"groupName":"PENDING"}}</c> inside
+    /// <c>{"messages":[…]}</c>, written to <paramref name="output"/> with one reader and one writer over the bytes (the
+    /// same JSON the document, string builder and serializer made before); <paramref name="reached"/> hears the index of
+    /// each destination to a measured contact (<c>user-conv-N</c>). Returns the messages the request carried. (A name
+    /// given twice: the first <c>messages</c> and <c>destinations</c>, the last <c>to</c> and <c>messageId</c>.)
+    /// </summary>
+    public static int Answer(ReadOnlySequence<byte> request, IBufferWriter<byte> output, Action<int> reached)
+    {
+        var json = new Utf8JsonReader(request);
+        using var answer = new Utf8JsonWriter(output);
+        answer.WriteStartObject();
+        answer.WriteStartArray("messages"u8);
+        var messages = -1;
+        Read(ref json, JsonTokenType.StartObject);
+        while (Property(ref json, "messages"u8, default) is { } which)
+        {
+            if (which != 1 || messages >= 0)
             {
-                if (destination.GetProperty("to").GetString() is { } to && to.StartsWith(WebhookClock.MeasuredContact, StringComparison.Ordinal)
-                    && int.TryParse(to.AsSpan(WebhookClock.MeasuredContact.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
-                {
-                    clock.ProviderReached(index, arrived);
-                }
-                if (entries++ > 0)
-                    answer.Append(',');
-                // Infobip answers with the messageId it was given; a body is plain ASCII ids here (conv-N/…).
-                answer.Append("""{"messageId":""").Append(JsonSerializer.Serialize(destination.GetProperty("messageId").GetString())).Append(""","status":{"groupName":"PENDING"}}""");
+                json.Skip();
+                continue;
+            }
+            messages = 0;
+            Read(ref json, JsonTokenType.StartArray);
+            while (NextObject(ref json))
+            {
+                messages++;
+                AnswerMessage(ref json, answer, reached);
             }
         }
-        answer.Append("]}");
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(answer.ToString());
+        if (messages < 0)
+            throw new KeyNotFoundException("the send request has no messages");
+        answer.WriteEndArray();
+        answer.WriteEndObject();
+        return messages;
+    }
+
+    // One message object (the reader on its start): answers each of its destinations.
+    private static void AnswerMessage(ref Utf8JsonReader json, Utf8JsonWriter answer, Action<int> reached)
+    {
+        var found = false;
+        while (Property(ref json, "destinations"u8, default) is { } which)
+        {
+            if (which != 1 || found)
+            {
+                json.Skip();
+                continue;
+            }
+            found = true;
+            Read(ref json, JsonTokenType.StartArray);
+            while (NextObject(ref json))
+            {
+                string? to = null, messageId = null;
+                var (hasTo, hasMessageId) = (false, false);
+                while (Property(ref json, "to"u8, "messageId"u8) is { } name)
+                {
+                    json.Read();
+                    if (name == 1)
+                        (to, hasTo) = (json.GetString(), true);
+                    else if (name == 2)
+                        (messageId, hasMessageId) = (json.GetString(), true);
+                    else
+                        json.Skip();
+                }
+                if (!hasTo || !hasMessageId)
+                    throw new KeyNotFoundException("a destination has no to or no messageId");
+                if (to is not null && to.StartsWith(WebhookClock.MeasuredContact, StringComparison.Ordinal)
+                    && int.TryParse(to.AsSpan(WebhookClock.MeasuredContact.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                {
+                    reached(index);
+                }
+                answer.WriteStartObject();
+                answer.WriteString("messageId"u8, messageId);
+                answer.WriteStartObject("status"u8);
+                answer.WriteString("groupName"u8, "PENDING"u8);
+                answer.WriteEndObject();
+                answer.WriteEndObject();
+            }
+        }
+        if (!found)
+            throw new KeyNotFoundException("a message has no destinations");
+    }
+
+    // The next property of the object the reader is in (left on its name): 1 or 2 when it is the first or the second
+    // name given, 0 for another; null at the object's end.
+    private static int? Property(ref Utf8JsonReader json, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        if (!json.Read() || json.TokenType == JsonTokenType.EndObject)
+            return null;
+        return json.ValueTextEquals(first) ? 1 : !second.IsEmpty && json.ValueTextEquals(second) ? 2 : 0;
+    }
+
+    // The next element of the array the reader is in: true on an object, false at the array's end.
+    private static bool NextObject(ref Utf8JsonReader json)
+    {
+        json.Read();
+        return json.TokenType switch
+        {
+            JsonTokenType.StartObject => true,
+            JsonTokenType.EndArray => false,
+            _ => throw new InvalidOperationException($"a JSON object was expected, not {json.TokenType}"),
+        };
+    }
+
+    private static void Read(ref Utf8JsonReader json, JsonTokenType expected)
+    {
+        if (!json.Read() || json.TokenType != expected)
+            throw new InvalidOperationException($"JSON {expected} was expected, not {json.TokenType}");
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();

@@ -8,11 +8,13 @@ using static LoadReport;
 // Starts `flowctl serve` as a child process on a free 127.0.0.1 port with a fresh SQLite file (or N of them on a fresh
 // PostgreSQL database) and a fake Infobip (in this process, loopback), sends one signed Infobip webhook per conversation, and reports: the intake (webhooks
 // accepted per second, latency percentiles), the drain (events the engine ran and committed per second), and the time
-// from each webhook to the provider's request for its reply (percentiles), with the storage provider and node count.
+// from each webhook to the provider's request for its reply (percentiles), with the storage provider and node count,
+// and the CPU the service and the load test's own process spent.
 // Bounded in count and time; loopback only.
 
 const string Secret = "load-secret";
 const string AdminKey = "load-admin";
+LoadTestProcess.InlineSocketCompletions();
 return await LoadTestCommandLine.RunAsync(args, RunLoadTestAsync, Console.Out, Console.Error, CancellationToken.None);
 
 static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationToken cancellationToken)
@@ -31,6 +33,7 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
 
     Console.WriteLine(Invariant($"warm-up: {options.Warmup} requests, then until the engine has run them"));
     var warmCpu = service.CpuTime();
+    var warmOwnCpu = OwnCpuTime();
     var warming = Stopwatch.StartNew();
     var warmIntake = await load.ClosedLoopAsync("warm", options.Warmup, options.Concurrency, clock: null);
     var warmed = await status.WaitProcessedAsync(options.Warmup, TimeSpan.FromMinutes(2), cancellationToken);
@@ -38,7 +41,7 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     // The warm-up is where the service's hot paths are compiled (tiered JIT): its own figures, apart from the measured part's.
     if (options.Warmup > 0)
         Console.WriteLine(Invariant(
-            $"warm-up: {warmIntake.Latencies.Length} webhooks accepted at {warmIntake.Latencies.Length / warmIntake.Elapsed.TotalSeconds:F0}/s (p99 {Percentile(warmIntake.Latencies, 0.99):F2} ms), {baseline} events run and committed in {warming.Elapsed.TotalSeconds:F2} s = {baseline / warming.Elapsed.TotalSeconds:F0} events/s; service CPU {(service.CpuTime() - warmCpu).TotalMilliseconds * 1000 / Math.Max(1, baseline):F0} µs per event (start-up: the JIT is compiling the hot paths)"));
+            $"warm-up: {warmIntake.Latencies.Length} webhooks accepted at {warmIntake.Latencies.Length / warmIntake.Elapsed.TotalSeconds:F0}/s (p99 {Percentile(warmIntake.Latencies, 0.99):F2} ms), {baseline} events run and committed in {warming.Elapsed.TotalSeconds:F2} s = {baseline / warming.Elapsed.TotalSeconds:F0} events/s; service CPU {(service.CpuTime() - warmCpu).TotalMilliseconds * 1000 / Math.Max(1, baseline):F0} µs per event (start-up: the JIT is compiling the hot paths); {OwnCpu(OwnCpuTime() - warmOwnCpu, options.Warmup)}"));
     // The warm-up's replies leave the outbox first, so that the measured webhooks' replies do not queue behind them.
     var settling = Stopwatch.StartNew();
     await status.WaitOutboxSettledAsync(TimeSpan.FromMinutes(1), cancellationToken);
@@ -46,6 +49,7 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
 
     Console.WriteLine(Invariant($"measuring: {options.Conversations} conversations, one signed Infobip webhook each, {mode}"));
     var cpuBefore = service.CpuTime();
+    var ownCpuBefore = OwnCpuTime();
     var measured = Stopwatch.StartNew();
     var polling = status.TrackAsync(measured, baseline + options.Conversations, TimeSpan.FromMinutes(5), cancellationToken);
     var intake = options.Rate > 0
@@ -69,7 +73,11 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
             : "; none queued when the intake ended")
         + Invariant($"; peak {PeakRate(samples, TimeSpan.FromSeconds(1)):F0} events/s over 1 s"));
     var cpu = service.CpuTime() - cpuBefore;
+    var (ownCpu, span) = (OwnCpuTime() - ownCpuBefore, measured.Elapsed);
     Console.WriteLine(Invariant($"service CPU: {cpu.TotalSeconds:F2} s (user and system, every node; a PostgreSQL server's own not counted) from the first webhook until the last event was committed = {cpu.TotalMilliseconds * 1000 / Math.Max(1, drained):F0} µs per event, taking and running it"));
+    // The load test shares the machine's cores with the service: what it spends itself is CPU the service did not have.
+    Console.WriteLine(Invariant(
+        $"{OwnCpu(ownCpu, options.Conversations)} over the same {span.TotalSeconds:F2} s; of the {Environment.ProcessorCount} cores' time the load test took {Share(ownCpu, span):F0} %, the service {Share(cpu, span):F0} %"));
 
     // The last replies leave the outbox shortly after the last commit: wait (bounded) for them.
     await status.WaitOutboxSettledAsync(TimeSpan.FromSeconds(30), cancellationToken);
@@ -90,6 +98,14 @@ static async Task<int> RunLoadTestAsync(LoadTestOptions options, CancellationTok
     Console.WriteLine(Invariant($"load average after: {LoadAverage()}"));
     return intake.Errors == 0 && drained >= options.Conversations ? 0 : 1;
 }
+
+// The load test process's own CPU time (user and system: webhook sender, fake provider, status poller, its JIT and GC).
+static TimeSpan OwnCpuTime() => CpuTime(Environment.ProcessId);
+
+static string OwnCpu(TimeSpan cpu, int webhooks) =>
+    Invariant($"load test process CPU: {cpu.TotalSeconds:F2} s = {cpu.TotalMilliseconds * 1000 / Math.Max(1, webhooks):F0} µs per webhook (sender, fake provider and poller)");
+
+static double Share(TimeSpan cpu, TimeSpan span) => span > TimeSpan.Zero ? 100 * cpu / (span * Environment.ProcessorCount) : 0;
 
 static double PeakRate(IReadOnlyList<StatusPoller.Sample> samples, TimeSpan window)
 {

@@ -107,6 +107,7 @@ internal sealed class ServiceNodes : IAsyncDisposable
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        LoadTestProcess.RestoreForChild(start.Environment);
         var process = Process.Start(start)!;
         _processes.Add(process);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
