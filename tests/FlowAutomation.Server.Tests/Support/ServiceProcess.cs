@@ -7,7 +7,8 @@ namespace FlowAutomation.Server.Tests.Support;
 /// <c>dotnet flowctl.dll serve …</c> as a child process on a loopback port the OS picks (<c>--urls
 /// http://127.0.0.1:0</c>: no port is chosen first and bound later, which another process may take in between);
 /// started when it prints that it runs, on which address; killed hard (SIGKILL on Linux) or stopped by the test, and
-/// killed when the test process exits (<see cref="AppDomain.ProcessExit"/>) if the test did not.
+/// killed when the test process exits (<see cref="AppDomain.ProcessExit"/>) if the test did not, or is killed itself
+/// (<see cref="Watchdog"/>).
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
@@ -17,6 +18,28 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource<string> _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _line = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Becomes the command it is given (<c>exec "$@"</c>: same process, same exit code, killed and waited for as
+    /// before) after starting a watcher that kills it (SIGKILL) when the watcher's standard input ends: the test
+    /// process holds the other end of that pipe, which the kernel closes however the test process ends (a host killed
+    /// by a hung run's timeout included), so a service never outlives its tests. The watcher leaves as soon as the
+    /// service has ended (its process start time no longer matches), so it never signals a process reusing the id.
+    /// </summary>
+    private const string Watchdog = """
+        exec 3<&0
+        me=$$
+        read -r -a stat < /proc/$me/stat
+        started=${stat[21]}
+        alive() { read -r -a stat 2>/dev/null < /proc/$me/stat && [ "${stat[21]}" = "$started" ]; }
+        {
+          while read -r -t 1 _ || [ $? -gt 128 ]; do
+            alive || exit 0
+          done
+          alive && kill -KILL $me
+        } <&3 &
+        exec "$@" </dev/null 3<&-
+        """;
 
     static ServiceProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillChildren();
 
@@ -56,14 +79,15 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServiceProcess> StartAsync(string workingDirectory, IEnumerable<string> settings, TimeSpan timeout, bool quiet = true)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo("bash")
         {
             WorkingDirectory = workingDirectory,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { FlowCtlPath, "serve", "--urls", "http://127.0.0.1:0" }.Concat(settings))
+        foreach (var arg in new[] { "-c", Watchdog, "flowctl-serve", "dotnet", FlowCtlPath, "serve", "--urls", "http://127.0.0.1:0" }.Concat(settings))
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         if (quiet)
