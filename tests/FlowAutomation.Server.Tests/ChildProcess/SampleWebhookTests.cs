@@ -46,8 +46,7 @@ public sealed class SampleWebhookTests : IDisposable
     public async Task FirstRun_ServeThenSendScript_TheOutputShowsTheReplyThatWouldHaveBeenSent()
     {
         CopyFlows();
-        var port = ServiceProcess.FreePort();
-        await using var service = await ServiceProcess.StartAsync(_folder, port, ["--Webhooks:Infobip:Secret=dev-secret"], Guard, quiet: false);
+        await using var service = await ServiceProcess.StartAsync(_folder, ["--Webhooks:Infobip:Secret=dev-secret"], Guard, quiet: false);
         var webhook = service.BaseUrl + "/webhooks/infobip/tiktok";
 
         var before = SingaporeBusinessHours(TimeProvider.System.GetUtcNow());

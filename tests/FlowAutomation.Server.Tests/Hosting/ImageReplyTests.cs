@@ -13,7 +13,8 @@ public sealed class ImageReplyTests
     public async Task ImageReplies_LookedAtFirst_OnlyTheGoodOneReachesTheProvider()
     {
         await using var images = await ImageServer.StartAsync();
-        var refused = $"http://127.0.0.1:{ServiceProcess.FreePort()}/refused.png";
+        using var refusing = new RefusedPort();
+        var refused = refusing.Url("/refused.png");
         var flow = $$"""
             flow: catalogue
             on: message.received

@@ -22,7 +22,8 @@ public sealed class ServiceLogTests
     [Fact]
     public async Task NoProvider_InboundMessage_TheReplyAndEachStepAreLoggedOnce()
     {
-        var unreachable = $"http://127.0.0.1:{ServiceProcess.FreePort()}/price-list.png";
+        using var refused = new RefusedPort();
+        var unreachable = refused.Url("/price-list.png");
         var flow = $$$"""
             flow: echo
             on: message.received

@@ -68,7 +68,8 @@ public sealed class HttpImageInspectorTests : IAsyncLifetime
     [Fact]
     public async Task InspectAsync_NothingListens_FailsWithoutWaiting()
     {
-        var facts = await Inspector().InspectAsync($"http://127.0.0.1:{ServiceProcess.FreePort()}/a.png", CancellationToken.None).AsTask().WaitAsync(Guard);
+        using var refused = new RefusedPort();
+        var facts = await Inspector().InspectAsync(refused.Url("/a.png"), CancellationToken.None).AsTask().WaitAsync(Guard);
 
         Assert.StartsWith("cannot connect: ", facts.Failure, StringComparison.Ordinal);
     }

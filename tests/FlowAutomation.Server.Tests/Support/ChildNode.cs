@@ -4,7 +4,8 @@ namespace FlowAutomation.Server.Tests.Support;
 
 /// <summary>
 /// One <c>flowctl serve</c> node of a child-process test: started (ready when <c>/readyz</c> answers 200), killed hard
-/// (SIGKILL) and started again on the same port with the same settings, as often as the test likes; killed when disposed.
+/// (SIGKILL) and started again with the same settings, as often as the test likes; killed when disposed. Each life
+/// runs on the port the OS gives it (a port kept free for the next life could be taken by another process meanwhile).
 /// </summary>
 internal sealed class ChildNode(string name, string folder, IReadOnlyList<string> settings, TimeSpan timeout) : IAsyncDisposable
 {
@@ -14,9 +15,8 @@ internal sealed class ChildNode(string name, string folder, IReadOnlyList<string
 
     public string Name => name;
 
-    public int Port { get; } = ServiceProcess.FreePort();
-
-    public string BaseUrl => $"http://127.0.0.1:{Port}";
+    /// <summary>The running life's address.</summary>
+    public string BaseUrl => _process?.BaseUrl ?? throw new InvalidOperationException($"{name} does not run");
 
     public bool IsRunning => _process is not null;
 
@@ -27,7 +27,7 @@ internal sealed class ChildNode(string name, string folder, IReadOnlyList<string
     {
         if (_process is not null)
             throw new InvalidOperationException($"{name} runs already");
-        _process = await ServiceProcess.StartAsync(folder, Port, settings, timeout);
+        _process = await ServiceProcess.StartAsync(folder, settings, timeout);
         await WaitReadyAsync(_process);
     }
 
@@ -57,7 +57,7 @@ internal sealed class ChildNode(string name, string folder, IReadOnlyList<string
             var next = process.NextLine;
             try
             {
-                using var response = await Client.GetAsync(BaseUrl + "/readyz", cancel.Token);
+                using var response = await Client.GetAsync(process.BaseUrl + "/readyz", cancel.Token);
                 if (response.StatusCode == HttpStatusCode.OK)
                     return;
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancel.Token)}";

@@ -1,28 +1,52 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace FlowAutomation.Server.Tests.Support;
 
 /// <summary>
-/// <c>dotnet flowctl.dll serve …</c> as a child process on a free loopback port; started when it prints that it
-/// runs, killed hard (SIGKILL on Linux) or stopped by the test.
+/// <c>dotnet flowctl.dll serve …</c> as a child process on a loopback port the OS picks (<c>--urls
+/// http://127.0.0.1:0</c>: no port is chosen first and bound later, which another process may take in between);
+/// started when it prints that it runs, on which address; killed hard (SIGKILL on Linux) or stopped by the test, and
+/// killed when the test process exits (<see cref="AppDomain.ProcessExit"/>) if the test did not, or is killed itself
+/// (<see cref="Watchdog"/>).
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
+    private const string Running = "flowctl serve: running on ";
+    private static readonly ConcurrentDictionary<Process, byte> Children = new();
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
-    private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _line = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServiceProcess(Process process, string baseUrl)
-    {
-        _process = process;
-        BaseUrl = baseUrl;
-    }
+    /// <summary>
+    /// Becomes the command it is given (<c>exec "$@"</c>: same process, same exit code, killed and waited for as
+    /// before) after starting a watcher that kills it (SIGKILL) when the watcher's standard input ends: the test
+    /// process holds the other end of that pipe, which the kernel closes however the test process ends (a host killed
+    /// by a hung run's timeout included), so a service never outlives its tests. The watcher leaves as soon as the
+    /// service has ended (its process start time no longer matches), so it never signals a process reusing the id.
+    /// </summary>
+    private const string Watchdog = """
+        exec 3<&0
+        me=$$
+        read -r -a stat < /proc/$me/stat
+        started=${stat[21]}
+        alive() { read -r -a stat 2>/dev/null < /proc/$me/stat && [ "${stat[21]}" = "$started" ]; }
+        {
+          while read -r -t 1 _ || [ $? -gt 128 ]; do
+            alive || exit 0
+          done
+          alive && kill -KILL $me
+        } <&3 &
+        exec "$@" </dev/null 3<&-
+        """;
 
-    public string BaseUrl { get; }
+    static ServiceProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillChildren();
+
+    private ServiceProcess(Process process) => _process = process;
+
+    /// <summary><c>http://127.0.0.1:&lt;port&gt;</c>, the address the service said it runs on.</summary>
+    public string BaseUrl { get; private set; } = "";
 
     public string Output => string.Join(Environment.NewLine, _output);
 
@@ -49,40 +73,37 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public static string RepoRoot =>
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
 
-    public static int FreePort()
+    /// <summary>
+    /// Starts the service on a port the OS picks; <paramref name="quiet"/> logs warnings and errors only, otherwise the
+    /// shipped settings apply.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string workingDirectory, IEnumerable<string> settings, TimeSpan timeout, bool quiet = true)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>Starts the service; <paramref name="quiet"/> logs warnings and errors only, otherwise the shipped settings apply.</summary>
-    public static async Task<ServiceProcess> StartAsync(string workingDirectory, int port, IEnumerable<string> settings, TimeSpan timeout, bool quiet = true)
-    {
-        var baseUrl = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo("bash")
         {
             WorkingDirectory = workingDirectory,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { FlowCtlPath, "serve", "--urls", baseUrl }.Concat(settings))
+        foreach (var arg in new[] { "-c", Watchdog, "flowctl-serve", "dotnet", FlowCtlPath, "serve", "--urls", "http://127.0.0.1:0" }.Concat(settings))
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         if (quiet)
             start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var service = new ServiceProcess(process, baseUrl);
+        var service = new ServiceProcess(process);
         process.OutputDataReceived += (_, e) => service.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => service.OnLine(e.Data);
         process.Exited += (_, _) => service._running.TrySetException(new InvalidOperationException($"the service exited with {process.ExitCode}:{Environment.NewLine}{service.Output}"));
         process.Start();
+        Children.TryAdd(process, 0);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
-            await service._running.Task.WaitAsync(timeout);
+            service.BaseUrl = await service._running.Task.WaitAsync(timeout);
         }
         catch (TimeoutException)
         {
@@ -160,7 +181,24 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
             await KillAsync();
+        Children.TryRemove(_process, out _);
         _process.Dispose();
+    }
+
+    /// <summary>The services still running when the test process exits (a test that failed before its dispose, an aborted run).</summary>
+    private static void KillChildren()
+    {
+        foreach (var child in Children.Keys)
+        {
+            try
+            {
+                child.Kill(entireProcessTree: true);
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // exited already
+            }
+        }
     }
 
     private void OnLine(string? line)
@@ -169,7 +207,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
             return;
         _output.Enqueue(line);
         Interlocked.Exchange(ref _line, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-        if (line.StartsWith("flowctl serve: running on", StringComparison.Ordinal))
-            _running.TrySetResult();
+        // "flowctl serve: running on http://127.0.0.1:41234; Ctrl+C stops": the address the OS gave it
+        if (line.StartsWith(Running, StringComparison.Ordinal))
+            _running.TrySetResult(line[Running.Length..].Split(';', ',')[0].Trim());
     }
 }
