@@ -13,7 +13,9 @@ namespace FlowAutomation.Server.Storage;
 /// the writes that queued behind a batch form the next one. With a <c>fillWait</c> (<c>Storage:GroupCommitWait</c>) a
 /// batch smaller than the writers that announced a write is coming (<see cref="Expect"/>: the inbox lanes running an
 /// event) waits up to that long for them, as PostgreSQL's <c>commit_delay</c> with <c>commit_siblings</c>: nobody
-/// announced, no wait.
+/// announced, no wait. A write queued with <c>first</c> (the webhooks' intake, whose callers are waiting for their
+/// 200) is taken into the next batch ahead of the others queued (the engine's commits, the outbox's transitions), so a
+/// queue of engine commits does not hold up the intake; each kind stays in its own arrival order.
 /// </summary>
 internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWait, TimeProvider time)
 {
@@ -22,6 +24,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
 
     private const string Savepoint = "shared_write";
     private readonly Lock _gate = new();
+    private readonly Queue<Pending> _first = new();
     private readonly Queue<Pending> _queue = new();
     private bool _writing;
     private int _expected;
@@ -48,8 +51,11 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
         return new ExpectedWrite(this);
     }
 
-    /// <summary>Runs <paramref name="work"/> in the next batch, kept when <paramref name="keep"/> holds for its result.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next batch, kept when <paramref name="keep"/> holds for its result; with
+    /// <paramref name="first"/>, ahead of the writes queued without it.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, bool first, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(keep);
@@ -57,7 +63,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
         bool start;
         lock (_gate)
         {
-            _queue.Enqueue(pending);
+            (first ? _first : _queue).Enqueue(pending);
             start = !_writing;
             _writing = true;
             _filling?.TrySetResult();
@@ -79,8 +85,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
             batch.Clear();
             lock (_gate)
             {
-                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
-                    batch.Add(next);
+                TakeQueued(batch);
                 if (batch.Count == 0)
                 {
                     _writing = false;
@@ -130,8 +135,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
             Task filling;
             lock (_gate)
             {
-                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
-                    batch.Add(next);
+                TakeQueued(batch);
                 var remaining = deadline - time.GetTimestamp();
                 if (batch.Count >= Math.Min(_expected, MaxBatch) || remaining <= 0)
                 {
@@ -163,6 +167,15 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
             await timeout.CancelAsync();
             timeout.Dispose();
         }
+    }
+
+    /// <summary>Adds the queued writes to <paramref name="batch"/> up to its limit, those queued first ahead. Under the gate.</summary>
+    private void TakeQueued(List<Pending> batch)
+    {
+        while (batch.Count < MaxBatch && _first.TryDequeue(out var next))
+            batch.Add(next);
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+            batch.Add(next);
     }
 
     private void Unexpect()
