@@ -14,8 +14,9 @@ namespace FlowAutomation.Server.Storage;
 /// batch smaller than the writers that announced a write is coming (<see cref="Expect"/>: the inbox lanes running an
 /// event) waits up to that long for them, as PostgreSQL's <c>commit_delay</c> with <c>commit_siblings</c>: nobody
 /// announced, no wait. A write queued with <c>first</c> (the webhooks' intake, whose callers are waiting for their
-/// 200) is taken into the next batch ahead of the others queued (the engine's commits, the outbox's transitions), so a
-/// queue of engine commits does not hold up the intake; each kind stays in its own arrival order.
+/// 200) is taken into the next batch ahead of the others queued (the engine's commits, the outbox's transitions), in a
+/// batch of its own kind, so a queue of engine commits does not hold up the intake; each kind stays in its own arrival
+/// order.
 /// </summary>
 internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWait, TimeProvider time)
 {
@@ -59,7 +60,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(keep);
-        var pending = new Pending<T>(work, keep);
+        var pending = new Pending<T>(work, keep, first);
         bool start;
         lock (_gate)
         {
@@ -92,7 +93,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
                     return;
                 }
             }
-            if (fillWait > TimeSpan.Zero)
+            if (fillWait > TimeSpan.Zero && !batch[0].First)
                 await FillAsync(batch);
             try
             {
@@ -169,12 +170,14 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
         }
     }
 
-    /// <summary>Adds the queued writes to <paramref name="batch"/> up to its limit, those queued first ahead. Under the gate.</summary>
+    /// <summary>
+    /// Adds the queued writes to <paramref name="batch"/> up to its limit: a batch holds the writes queued first alone
+    /// (taken ahead of the others, and committed without waiting for them) or the others alone. Under the gate.
+    /// </summary>
     private void TakeQueued(List<Pending> batch)
     {
-        while (batch.Count < MaxBatch && _first.TryDequeue(out var next))
-            batch.Add(next);
-        while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+        var queue = batch.Count > 0 ? (batch[0].First ? _first : _queue) : _first.Count > 0 ? _first : _queue;
+        while (batch.Count < MaxBatch && queue.TryDequeue(out var next))
             batch.Add(next);
     }
 
@@ -210,8 +213,11 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
         public void Dispose() => group?.Unexpect();
     }
 
-    private abstract class Pending
+    private abstract class Pending(bool first)
     {
+        /// <summary>Queued first (the intake's): batched with its own kind only, ahead of the others.</summary>
+        public bool First { get; } = first;
+
         /// <summary>Runs the write; false when its writes are to be rolled back (not to be kept, or it threw).</summary>
         public abstract Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction);
 
@@ -221,7 +227,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class Pending<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep) : Pending
+    private sealed class Pending<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, bool first) : Pending(first)
     {
         private T _result = default!;
         private Exception? _error;
