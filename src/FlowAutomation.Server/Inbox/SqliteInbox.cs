@@ -12,8 +12,9 @@ namespace FlowAutomation.Server.Inbox;
 /// quota) written to the <c>inbox</c> table as <c>pending</c>, every other record written as <c>recorded</c> (delivery
 /// and seen reports also marked on the outbox row they are about) — and only then acknowledged. Concurrent requests
 /// share a transaction (group commit), and that transaction is the one the engine's commits and the outbox's
-/// transitions share (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>): a burst of webhooks and the events running at
-/// the same time cost one commit together. Each record is written in a savepoint of its own, so one that cannot be
+/// transitions share (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>, the intake's with <see cref="SqliteDatabase.WriteSharedFirstAsync{T}"/>): a burst of webhooks and the events running at
+/// the same time cost one commit together; the intake's writes go into the next batch ahead of the engine's and the
+/// outbox's queued before them, so many lanes' commits do not hold up the webhooks' replies. Each record is written in a savepoint of its own, so one that cannot be
 /// stored fails only its own request (503), never the others.
 /// A record is a duplicate when its key is in <c>inbound_dedup</c> (recent keys, purged after
 /// <c>Storage:DedupRetention</c>) or already in the inbox, whose rows stay: a redelivery is a duplicate whatever its age.
@@ -23,7 +24,7 @@ namespace FlowAutomation.Server.Inbox;
 internal sealed class SqliteInbox(SqliteDatabase database, InboxProcessor processor, TimeProvider time, ILogger<SqliteInbox> logger) : IInboundSink, IAsyncDisposable
 {
     private readonly IntakeBatcher _batcher = new(
-        batch => database.WriteSharedAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch, time.GetUtcNow(), logger), _ => true),
+        batch => database.WriteSharedFirstAsync((connection, transaction) => WriteBatchAsync(connection, transaction, batch, time.GetUtcNow(), logger), _ => true),
         items => items.ForEach(processor.Enqueue));
 
     public ValueTask<InboundAcceptance> AcceptAsync(IReadOnlyList<InboundRecord> records, CancellationToken cancellationToken = default) =>

@@ -158,7 +158,14 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
     /// result, rolled back alone otherwise or when it throws. Completes once the shared transaction is committed.
     /// </summary>
     public Task<T> WriteSharedAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken = default) =>
-        Group.WriteAsync(work, keep, cancellationToken);
+        Group.WriteAsync(work, keep, first: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteSharedAsync{T}"/>, but taken into the next batch ahead of the writes queued by it (the
+    /// webhooks' intake, ahead of the engine's commits and the outbox's transitions).
+    /// </summary>
+    public Task<T> WriteSharedFirstAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken = default) =>
+        Group.WriteAsync(work, keep, first: true, cancellationToken);
 
     private async Task<T> WriteCoreAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, Func<T, bool>? keep = null)
     {

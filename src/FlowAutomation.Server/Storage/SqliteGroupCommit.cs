@@ -13,7 +13,10 @@ namespace FlowAutomation.Server.Storage;
 /// the writes that queued behind a batch form the next one. With a <c>fillWait</c> (<c>Storage:GroupCommitWait</c>) a
 /// batch smaller than the writers that announced a write is coming (<see cref="Expect"/>: the inbox lanes running an
 /// event) waits up to that long for them, as PostgreSQL's <c>commit_delay</c> with <c>commit_siblings</c>: nobody
-/// announced, no wait.
+/// announced, no wait. A write queued with <c>first</c> (the webhooks' intake, whose callers are waiting for their
+/// 200) is taken into the next batch ahead of the others queued (the engine's commits, the outbox's transitions), in a
+/// batch of its own kind, so a queue of engine commits does not hold up the intake; each kind stays in its own arrival
+/// order.
 /// </summary>
 internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWait, TimeProvider time)
 {
@@ -22,6 +25,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
 
     private const string Savepoint = "shared_write";
     private readonly Lock _gate = new();
+    private readonly Queue<Pending> _first = new();
     private readonly Queue<Pending> _queue = new();
     private bool _writing;
     private int _expected;
@@ -48,16 +52,19 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
         return new ExpectedWrite(this);
     }
 
-    /// <summary>Runs <paramref name="work"/> in the next batch, kept when <paramref name="keep"/> holds for its result.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next batch, kept when <paramref name="keep"/> holds for its result; with
+    /// <paramref name="first"/>, ahead of the writes queued without it.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, bool first, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(keep);
-        var pending = new Pending<T>(work, keep);
+        var pending = new Pending<T>(work, keep, first);
         bool start;
         lock (_gate)
         {
-            _queue.Enqueue(pending);
+            (first ? _first : _queue).Enqueue(pending);
             start = !_writing;
             _writing = true;
             _filling?.TrySetResult();
@@ -79,15 +86,14 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
             batch.Clear();
             lock (_gate)
             {
-                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
-                    batch.Add(next);
+                TakeQueued(batch);
                 if (batch.Count == 0)
                 {
                     _writing = false;
                     return;
                 }
             }
-            if (fillWait > TimeSpan.Zero)
+            if (fillWait > TimeSpan.Zero && !batch[0].First)
                 await FillAsync(batch);
             try
             {
@@ -130,8 +136,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
             Task filling;
             lock (_gate)
             {
-                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
-                    batch.Add(next);
+                TakeQueued(batch);
                 var remaining = deadline - time.GetTimestamp();
                 if (batch.Count >= Math.Min(_expected, MaxBatch) || remaining <= 0)
                 {
@@ -163,6 +168,17 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
             await timeout.CancelAsync();
             timeout.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Adds the queued writes to <paramref name="batch"/> up to its limit: a batch holds the writes queued first alone
+    /// (taken ahead of the others, and committed without waiting for them) or the others alone. Under the gate.
+    /// </summary>
+    private void TakeQueued(List<Pending> batch)
+    {
+        var queue = batch.Count > 0 ? (batch[0].First ? _first : _queue) : _first.Count > 0 ? _first : _queue;
+        while (batch.Count < MaxBatch && queue.TryDequeue(out var next))
+            batch.Add(next);
     }
 
     private void Unexpect()
@@ -197,8 +213,11 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
         public void Dispose() => group?.Unexpect();
     }
 
-    private abstract class Pending
+    private abstract class Pending(bool first)
     {
+        /// <summary>Queued first (the intake's): batched with its own kind only, ahead of the others.</summary>
+        public bool First { get; } = first;
+
         /// <summary>Runs the write; false when its writes are to be rolled back (not to be kept, or it threw).</summary>
         public abstract Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction);
 
@@ -208,7 +227,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class Pending<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep) : Pending
+    private sealed class Pending<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, bool first) : Pending(first)
     {
         private T _result = default!;
         private Exception? _error;

@@ -148,6 +148,55 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         Assert.False(await seenDone.Task, "the caller had its result before the batch was reported");
     }
 
+    /// <summary>
+    /// The intake's writes (queued first) go into the next batch ahead of the engine's queued before them, in a batch of
+    /// their own, so a queue of engine commits does not hold up the webhooks' replies; each kind keeps its own order, and
+    /// every caller has its own result once its batch committed.
+    /// </summary>
+    [Fact]
+    public async Task WriteSharedAsync_IntakeWritesQueuedBehindEngineWrites_TakenAheadInABatchOfTheirOwnEachKindInOrder()
+    {
+        var order = new List<string>();
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var database = _database.Database;
+
+        // e-1 holds the writer inside its batch until the others are queued behind it.
+        var held = database.WriteSharedAsync(async (_, _) =>
+        {
+            Record(order, "e-1");
+            running.SetResult();
+            await release.Task;
+            return "e-1";
+        }, _ => true);
+        await running.Task;
+        Task<string>[] queued =
+        [
+            database.WriteSharedAsync(Write(order, "e-2"), _ => true),
+            database.WriteSharedFirstAsync(Write(order, "i-1"), _ => true),
+            database.WriteSharedAsync(Write(order, "e-3"), _ => true),
+            database.WriteSharedFirstAsync(Write(order, "i-2"), _ => true),
+        ];
+        release.SetResult();
+
+        Assert.Equal("e-1", await held);
+        Assert.Equal(["e-2", "i-1", "e-3", "i-2"], await Task.WhenAll(queued));
+        Assert.Equal(["e-1", "i-1", "i-2", "e-2", "e-3"], order);
+        Assert.Equal([1, 2, 2], Batches());
+    }
+
+    private static void Record(List<string> order, string name)
+    {
+        lock (order)
+            order.Add(name);
+    }
+
+    private static Func<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, Task<string>> Write(List<string> order, string name) => (_, _) =>
+    {
+        Record(order, name);
+        return Task.FromResult(name);
+    };
+
     /// <summary>The batch sizes reported so far (the writer adds to them on its own thread).</summary>
     private int[] Batches()
     {
