@@ -16,7 +16,8 @@ namespace FlowAutomation.Server.Storage;
 /// announced, no wait. A write queued with <c>first</c> (the webhooks' intake, whose callers are waiting for their
 /// 200) is taken into the next batch ahead of the others queued (the engine's commits, the outbox's transitions), in a
 /// batch of its own kind, so a queue of engine commits does not hold up the intake; each kind stays in its own arrival
-/// order.
+/// order. After a batch of the first kind the others go next when any are queued, so a steady stream of intake writes
+/// cannot hold up the engine's commits either: each kind gets at least every other batch.
 /// </summary>
 internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWait, TimeProvider time)
 {
@@ -81,18 +82,20 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
     private async Task WriteQueuedAsync()
     {
         var batch = new List<Pending>();
+        var othersNext = false;
         while (true)
         {
             batch.Clear();
             lock (_gate)
             {
-                TakeQueued(batch);
+                TakeQueued(batch, othersNext);
                 if (batch.Count == 0)
                 {
                     _writing = false;
                     return;
                 }
             }
+            othersNext = batch[0].First;
             if (fillWait > TimeSpan.Zero && !batch[0].First)
                 await FillAsync(batch);
             try
@@ -136,7 +139,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
             Task filling;
             lock (_gate)
             {
-                TakeQueued(batch);
+                TakeQueued(batch, othersNext: false);
                 var remaining = deadline - time.GetTimestamp();
                 if (batch.Count >= Math.Min(_expected, MaxBatch) || remaining <= 0)
                 {
@@ -172,11 +175,13 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
 
     /// <summary>
     /// Adds the queued writes to <paramref name="batch"/> up to its limit: a batch holds the writes queued first alone
-    /// (taken ahead of the others, and committed without waiting for them) or the others alone. Under the gate.
+    /// (taken ahead of the others, and committed without waiting for them) or the others alone; a new batch takes the
+    /// others when <paramref name="othersNext"/> (the last batch was of the first kind) and any are queued. Under the gate.
     /// </summary>
-    private void TakeQueued(List<Pending> batch)
+    private void TakeQueued(List<Pending> batch, bool othersNext)
     {
-        var queue = batch.Count > 0 ? (batch[0].First ? _first : _queue) : _first.Count > 0 ? _first : _queue;
+        var queue = batch.Count > 0 ? (batch[0].First ? _first : _queue)
+            : _first.Count > 0 && !(othersNext && _queue.Count > 0) ? _first : _queue;
         while (batch.Count < MaxBatch && queue.TryDequeue(out var next))
             batch.Add(next);
     }

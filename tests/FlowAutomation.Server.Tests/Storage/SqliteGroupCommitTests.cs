@@ -185,6 +185,36 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         Assert.Equal([1, 2, 2], Batches());
     }
 
+    [Fact]
+    public async Task WriteSharedAsync_EngineWriteQueuedBehindAnIntakeBatch_TakenBeforeTheNextIntakeWrite()
+    {
+        var order = new List<string>();
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var database = _database.Database;
+
+        // i-1 (an intake batch) holds the writer while an engine write and the next intake write queue behind it.
+        var held = database.WriteSharedFirstAsync(async (_, _) =>
+        {
+            Record(order, "i-1");
+            running.SetResult();
+            await release.Task;
+            return "i-1";
+        }, _ => true);
+        await running.Task;
+        Task<string>[] queued =
+        [
+            database.WriteSharedAsync(Write(order, "e-1"), _ => true),
+            database.WriteSharedFirstAsync(Write(order, "i-2"), _ => true),
+        ];
+        release.SetResult();
+
+        Assert.Equal("i-1", await held);
+        Assert.Equal(["e-1", "i-2"], await Task.WhenAll(queued));
+        Assert.Equal(["i-1", "e-1", "i-2"], order);
+        Assert.Equal([1, 1, 1], Batches());
+    }
+
     private static void Record(List<string> order, string name)
     {
         lock (order)
