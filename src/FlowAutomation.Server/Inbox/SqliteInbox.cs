@@ -11,11 +11,11 @@ namespace FlowAutomation.Server.Inbox;
 /// recorded, each new customer event (and each message a person sent from TikTok's app, which counts toward the
 /// quota) written to the <c>inbox</c> table as <c>pending</c>, every other record written as <c>recorded</c> (delivery
 /// and seen reports also marked on the outbox row they are about) — and only then acknowledged. Concurrent requests
-/// share a transaction (group commit), and that transaction is the one the engine's commits and the outbox's
-/// transitions share (<see cref="SqliteDatabase.WriteSharedAsync{T}"/>, the intake's with <see cref="SqliteDatabase.WriteSharedFirstAsync{T}"/>): a burst of webhooks and the events running at
-/// the same time cost one commit together; the intake's writes go into the next batch ahead of the engine's and the
-/// outbox's queued before them, so many lanes' commits do not hold up the webhooks' replies. Each record is written in a savepoint of its own, so one that cannot be
-/// stored fails only its own request (503), never the others.
+/// share a transaction (group commit), on the writer the engine's commits and the outbox's transitions use too
+/// (<see cref="SqliteDatabase.WriteSharedFirstAsync{T}"/>): the intake's writes are committed in a batch of their own,
+/// taken ahead of the engine's and the outbox's queued before them (the two kinds take turns when both are queued), so
+/// many lanes' commits do not hold up the webhooks' replies. Each record is written in a savepoint of its own, so one
+/// that cannot be stored fails only its own request (503), never the others.
 /// A record is a duplicate when its key is in <c>inbound_dedup</c> (recent keys, purged after
 /// <c>Storage:DedupRetention</c>) or already in the inbox, whose rows stay: a redelivery is a duplicate whatever its age.
 /// After the commit the new items go to the <see cref="InboxProcessor"/>; one that is taken but not yet processed
