@@ -157,30 +157,12 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     public async Task WriteSharedAsync_IntakeWritesQueuedBehindEngineWrites_TakenAheadInABatchOfTheirOwnEachKindInOrder()
     {
         var order = new List<string>();
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var database = _database.Database;
 
         // e-1 holds the writer inside its batch until the others are queued behind it.
-        var held = database.WriteSharedAsync(async (_, _) =>
-        {
-            Record(order, "e-1");
-            running.SetResult();
-            await release.Task;
-            return "e-1";
-        }, _ => true);
-        await running.Task;
-        Task<string>[] queued =
-        [
-            database.WriteSharedAsync(Write(order, "e-2"), _ => true),
-            database.WriteSharedFirstAsync(Write(order, "i-1"), _ => true),
-            database.WriteSharedAsync(Write(order, "e-3"), _ => true),
-            database.WriteSharedFirstAsync(Write(order, "i-2"), _ => true),
-        ];
-        release.SetResult();
+        var (held, queued) = await QueuedWhileHeldAsync(order, ("e-1", false), ("e-2", false), ("i-1", true), ("e-3", false), ("i-2", true));
 
-        Assert.Equal("e-1", await held);
-        Assert.Equal(["e-2", "i-1", "e-3", "i-2"], await Task.WhenAll(queued));
+        Assert.Equal("e-1", held);
+        Assert.Equal(["e-2", "i-1", "e-3", "i-2"], queued);
         Assert.Equal(["e-1", "i-1", "i-2", "e-2", "e-3"], order);
         Assert.Equal([1, 2, 2], Batches());
     }
@@ -189,31 +171,40 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     public async Task WriteSharedAsync_EngineWriteQueuedBehindAnIntakeBatch_TakenBeforeTheNextIntakeWrite()
     {
         var order = new List<string>();
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var database = _database.Database;
 
         // i-1 (an intake batch) holds the writer while an engine write and the next intake write queue behind it.
-        var held = database.WriteSharedFirstAsync(async (_, _) =>
-        {
-            Record(order, "i-1");
-            running.SetResult();
-            await release.Task;
-            return "i-1";
-        }, _ => true);
-        await running.Task;
-        Task<string>[] queued =
-        [
-            database.WriteSharedAsync(Write(order, "e-1"), _ => true),
-            database.WriteSharedFirstAsync(Write(order, "i-2"), _ => true),
-        ];
-        release.SetResult();
+        var (held, queued) = await QueuedWhileHeldAsync(order, ("i-1", true), ("e-1", false), ("i-2", true));
 
-        Assert.Equal("i-1", await held);
-        Assert.Equal(["e-1", "i-2"], await Task.WhenAll(queued));
+        Assert.Equal("i-1", held);
+        Assert.Equal(["e-1", "i-2"], queued);
         Assert.Equal(["i-1", "e-1", "i-2"], order);
         Assert.Equal([1, 1, 1], Batches());
     }
+
+    /// <summary>
+    /// Runs <paramref name="holder"/>'s write, which holds the writer inside its batch until <paramref name="writes"/>
+    /// are queued behind it (an intake write when <c>First</c>, else an engine write), then lets it go; each write
+    /// records its name in <paramref name="order"/> as it runs. Returns each write's result.
+    /// </summary>
+    private async Task<(string Held, string[] Queued)> QueuedWhileHeldAsync(List<string> order, (string Name, bool First) holder, params (string Name, bool First)[] writes)
+    {
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = Shared(holder.First, async (_, _) =>
+        {
+            Record(order, holder.Name);
+            running.SetResult();
+            await release.Task;
+            return holder.Name;
+        });
+        await running.Task;
+        var queued = writes.Select(w => Shared(w.First, Write(order, w.Name))).ToArray();
+        release.SetResult();
+        return (await held, await Task.WhenAll(queued));
+    }
+
+    private Task<string> Shared(bool first, Func<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, Task<string>> work) =>
+        first ? _database.Database.WriteSharedFirstAsync(work, _ => true) : _database.Database.WriteSharedAsync(work, _ => true);
 
     private static void Record(List<string> order, string name)
     {
