@@ -10,13 +10,18 @@ public sealed class OutboxSignal : IDisposable, ICommitListener
 
     public void Notify()
     {
+        // Already signalled: one wake-up is enough. Looked at first, because every engine commit with messages notifies
+        // and in a busy service most find the signal set: the full semaphore's exception (thrown and caught) cost more
+        // than the commit's own audit rows.
+        if (_semaphore.CurrentCount > 0)
+            return;
         try
         {
             _semaphore.Release();
         }
         catch (SemaphoreFullException)
         {
-            // Already signalled; one wake-up is enough.
+            // Signalled by another commit between the look and the release.
         }
     }
 

@@ -34,9 +34,9 @@ internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
             for (var i = 0; i < count; i++)
             {
                 var record = records[start + i];
-                var row = Columns(conversationId, record);
+                var row = Columns(record);
                 var at = i * ColumnCount;
-                command.Set(at, row.ConversationId).Set(at + 1, row.At).Set(at + 2, row.Kind).Set(at + 3, row.Flow).Set(at + 4, row.Node)
+                command.Set(at, conversationId).Set(at + 1, row.At).Set(at + 2, row.Kind).Set(at + 3, row.Flow).Set(at + 4, row.Node)
                     .Set(at + 5, row.Name).Set(at + 6, row.Status).Set(at + 7, row.Reason).Set(at + 8, row.Detail);
                 // The record's JSON bound as the UTF-8 its writer made, not decoded to a string and encoded again.
                 if (AuditRecordJson.TryWriteUtf8(record, out var json))
@@ -70,46 +70,38 @@ internal sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
 
     internal static AuditRow Row(string? conversationId, TraceRecord record)
     {
-        var row = Columns(conversationId, record);
-        row.Record = AuditRecordJson.Serialize(record);
-        return row;
-    }
-
-    /// <summary>The row's columns but the record's JSON (<see cref="AuditRow.Record"/> left empty).</summary>
-    private static AuditRow Columns(string? conversationId, TraceRecord record)
-    {
-        var row = new AuditRow
+        var columns = Columns(record);
+        return new AuditRow
         {
             ConversationId = conversationId,
-            At = record.At.ToUnixTimeMilliseconds(),
-            Kind = record.Kind,
+            At = columns.At,
+            Kind = columns.Kind,
+            Flow = columns.Flow,
+            Node = columns.Node,
+            Name = columns.Name,
+            Status = columns.Status,
+            Reason = columns.Reason,
+            Detail = columns.Detail,
+            Record = AuditRecordJson.Serialize(record),
         };
-        switch (record)
-        {
-            case EventTrace e:
-                row.Name = e.Type;
-                row.Detail = e.Description;
-                break;
-            case RuleTrace r:
-                row.Flow = r.Flow;
-                row.Name = r.EventType;
-                row.Status = r.Fired ? "fired" : "not_fired";
-                row.Detail = r.WhyNot;
-                break;
-            case ActionTrace a:
-                row.Flow = a.Flow;
-                row.Node = a.Node;
-                row.Name = a.Action;
-                row.Status = a.StatusName;
-                row.Reason = a.Reason;
-                row.Detail = a.Detail;
-                break;
-            case SummaryTrace s:
-                row.Detail = $"{s.Events} events, {s.Sent} sent, {s.Blocked} blocked";
-                break;
-        }
-        return row;
     }
+
+    /// <summary>The row's columns but the conversation and the record's JSON, as a value (the commit binds them without a row object per record).</summary>
+    private static AuditColumns Columns(TraceRecord record)
+    {
+        var at = record.At.ToUnixTimeMilliseconds();
+        return record switch
+        {
+            EventTrace e => new(at, record.Kind, Name: e.Type, Detail: e.Description),
+            RuleTrace r => new(at, record.Kind, r.Flow, Name: r.EventType, Status: r.Fired ? "fired" : "not_fired", Detail: r.WhyNot),
+            ActionTrace a => new(at, record.Kind, a.Flow, a.Node, a.Action, a.StatusName, a.Reason, a.Detail),
+            SummaryTrace s => new(at, record.Kind, Detail: $"{s.Events} events, {s.Sent} sent, {s.Blocked} blocked"),
+            _ => new(at, record.Kind),
+        };
+    }
+
+    private readonly record struct AuditColumns(long At, string Kind, string? Flow = null, string? Node = null, string? Name = null,
+        string? Status = null, string? Reason = null, string? Detail = null);
 
     /// <summary>A record's insert (both providers), with <see cref="Row"/>'s values.</summary>
     internal const string InsertSql = """

@@ -199,9 +199,11 @@ internal sealed class SqliteStatement : IDisposable
         // replaced). The empty string through SQLitePCL's string binding: an empty span would pass a null pointer, NULL.
         if (text.Length == 0)
             return raw.sqlite3_bind_text(_statement, index, text);
-        var size = Encoding.UTF8.GetMaxByteCount(text.Length);
+        // ASCII text (ids, names, most values) is as many bytes as characters: no worst case to reserve. The stack
+        // buffer is as long as the text needs, not StackBytes, since a stackalloc is zeroed before it is used.
+        var size = Ascii.IsValid(text) ? text.Length : Encoding.UTF8.GetMaxByteCount(text.Length);
         byte[]? rented = null;
-        var buffer = size <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(size));
+        var buffer = size <= StackBytes ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size));
         try
         {
             return raw.sqlite3_bind_text(_statement, index, buffer[..Encoding.UTF8.GetBytes(text, buffer)]);

@@ -38,10 +38,18 @@ internal static partial class StoreJson
     private static readonly JsonEncodedText[] OpenerNames = [.. Enum.GetNames<WindowOpener>().Select(name => JsonEncodedText.Encode(name))];
 
     /// <summary>The state's JSON, or null when the serializer must write it (an opener that has no name).</summary>
-    internal static string? TryWriteState(ConversationState state)
+    internal static string? TryWriteState(ConversationState state) =>
+        TryWriteStateUtf8(state, out var json) ? Encoding.UTF8.GetString(json) : null;
+
+    /// <summary>
+    /// The state's JSON as UTF-8 (the bytes <see cref="TryWriteState"/> decodes: SQLite binds them as text without a
+    /// string between), valid until the thread writes its next state; false when the serializer must write it.
+    /// </summary>
+    internal static bool TryWriteStateUtf8(ConversationState state, out ReadOnlySpan<byte> utf8)
     {
+        utf8 = default;
         if ((uint)state.WindowOpener >= (uint)OpenerNames.Length)
-            return null;
+            return false;
         var scratch = t_stateScratch ??= new StateScratch();
         scratch.Buffer.ResetWrittenCount();
         scratch.Writer.Reset(scratch.Buffer);
@@ -83,7 +91,8 @@ internal static partial class StoreJson
         json.WriteEndObject();
         json.WriteEndObject();
         json.Flush();
-        return Encoding.UTF8.GetString(scratch.Buffer.WrittenSpan);
+        utf8 = scratch.Buffer.WrittenSpan;
+        return true;
     }
 
     private static void WriteString(Utf8JsonWriter json, JsonEncodedText name, string? value)

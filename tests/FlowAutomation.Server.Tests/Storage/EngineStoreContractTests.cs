@@ -113,6 +113,34 @@ public abstract class EngineStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommitAsync_EveryTraceKind_AuditColumnsAsTheyWereStored()
+    {
+        // The columns each kind of record fills, written out (as the rows were stored before the commit bound them
+        // from a value instead of a row object per record): a column moved or dropped fails here, not only against Row.
+        TraceRecord[] trace =
+        [
+            new EventTrace(Now, "message.received", "hi", 0),
+            new RuleTrace(Now.AddMilliseconds(1), "welcome", "message", true, null, []),
+            new RuleTrace(Now.AddMilliseconds(2), "late", "message", false, "no match", []),
+            new ActionTrace(Now.AddMilliseconds(3), "nudge", "follow_up", ActionStatus.Skipped, "window_closed", null, "skipped") { Node = "then[1]" },
+            new SummaryTrace(Now.AddMilliseconds(4), 1, ["welcome"], 1, 2, 0),
+        ];
+        var commit = new EngineCommit(ConversationState.New("c-1", "u-1").WithTag("t"), [], [], [], [], trace, null);
+
+        Assert.Equal(CommitResult.Committed, await _store.CommitAsync(commit, CancellationToken.None));
+
+        long at = Now.ToUnixTimeMilliseconds();
+        Assert.Equal(
+        [
+            ("c-1", at, "event", null, null, "message.received", null, null, "hi"),
+            ("c-1", at + 1, "rule", "welcome", null, "message", "fired", null, null),
+            ("c-1", at + 2, "rule", "late", null, "message", "not_fired", null, "no match"),
+            ("c-1", at + 3, "action", "nudge", "then[1]", "follow_up", "skipped", "window_closed", "skipped"),
+            ("c-1", at + 4, "summary", null, null, null, null, null, "1 events, 1 sent, 2 blocked"),
+        ], (await AuditRowsAsync()).Select(r => (r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7, r.Item8, r.Item9)));
+    }
+
+    [Fact]
     public async Task CommitAsync_MoreTraceRecordsThanOneInsertTakes_EveryAuditRowInItsOrder()
     {
         // 37 records: two full multi-row inserts and a short one on SQLite (SqliteAuditLog.RowsPerInsert is 16).

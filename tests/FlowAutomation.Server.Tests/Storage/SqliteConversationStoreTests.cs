@@ -1,3 +1,4 @@
+using System.Text;
 using Dapper;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
@@ -35,6 +36,27 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
 
         AssertSameState(state with { Version = 1 }, found);
         Assert.Equal(T0 + TimeSpan.FromTicks(12345), found.FlowsFired["welcome"]);
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_InsertThenUpdate_StoredTextIsTheSerializersJson()
+    {
+        // The state is bound as the UTF-8 its writer made (no string between): the stored value is still text, the
+        // serializer's JSON byte for byte, escaping and non-ASCII included.
+        var store = await CreateStoreAsync();
+        var state = ConversationState.New("c-bytes", "u-1").WithContact("u-1", "Zoë \"Ann\" <Lee> 👋", "SG", "en").WithTag("VIP").WithTag("ärger");
+        var inserted = (await store.TrySaveAsync(state))!;
+        var insertedRow = await StoredStateAsync("c-bytes");
+        var updated = (await store.TrySaveAsync(inserted.WithTag("später")))!;
+
+        Assert.Equal(("text", Convert.ToHexString(Encoding.UTF8.GetBytes(StoreJson.Serialize(inserted)))), insertedRow);
+        Assert.Equal(("text", Convert.ToHexString(Encoding.UTF8.GetBytes(StoreJson.Serialize(updated)))), await StoredStateAsync("c-bytes"));
+    }
+
+    private async Task<(string Type, string Hex)> StoredStateAsync(string id)
+    {
+        await using var connection = await _database.Database.OpenAsync();
+        return await connection.QuerySingleAsync<(string, string)>("SELECT typeof(state), hex(state) FROM conversations WHERE id = @id", new { id });
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class SqliteStatementsTests : IAsyncLifetime
         await connection.ExecuteAsync("CREATE TABLE bound (id INTEGER PRIMARY KEY, v)");
         const string insert = "INSERT INTO bound (id, v) VALUES (@id, @v)";
         // Text as Microsoft.Data.Sqlite binds it (up to a NUL, a lone surrogate replaced), integers, booleans, null.
-        object?[] values = ["", "plain", "Grüße 👋 <&>\"\n", "before\0after", "lone \ud800 surrogate", new string('é', 700), 0L, -42L, long.MaxValue, 7, true, false, null];
+        object?[] values = ["", "plain", "Grüße 👋 <&>\"\n", "before\0after", "lone \ud800 surrogate", new string('é', 700), new string('a', 512), new string('a', 513), new string('a', 511) + "é", 0L, -42L, long.MaxValue, 7, true, false, null];
 
         for (var i = 0; i < values.Length; i++)
         {

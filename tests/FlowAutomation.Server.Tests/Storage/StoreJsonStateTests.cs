@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using System.Text.Json;
 using FlowAutomation.Policy;
 using FlowAutomation.Server.Storage;
@@ -30,6 +31,17 @@ public sealed class StoreJsonStateTests
         Assert.Equal(StoreJson.Serialize(state), written);
         var read = StoreJson.DeserializeState(written, state.Version);
         Assert.Equal(StoreJson.Serialize(read), StoreJson.SerializeState(read));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TryWriteStateUtf8_EachState_TheSerializersUtf8Bytes(int index)
+    {
+        var state = States()[index];
+
+        Assert.True(StoreJson.TryWriteStateUtf8(state, out var utf8));
+
+        Assert.Equal(Encoding.UTF8.GetBytes(StoreJson.Serialize(state)), utf8.ToArray());
     }
 
     [Fact]
