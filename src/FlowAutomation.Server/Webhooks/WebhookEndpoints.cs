@@ -23,42 +23,25 @@ internal static class WebhookEndpoints
     {
         var services = endpoints.ServiceProvider;
         var group = endpoints.MapGroup("/webhooks");
-
-        group.MapPost("/infobip/tiktok", Handler(services, sp =>
-        {
-            var verifier = sp.GetRequiredService<WebhookVerifiers>().Infobip;
-            return ((r, body) => verifier.Verify(Header(r, verifier.HeaderName), body), sp.GetRequiredService<InfobipWebhookParser>().ParseInbound);
-        }));
-
-        group.MapPost("/infobip/reports", Handler(services, sp =>
-        {
-            var verifier = sp.GetRequiredService<WebhookVerifiers>().Infobip;
-            return ((r, body) => verifier.Verify(Header(r, verifier.HeaderName), body), sp.GetRequiredService<InfobipWebhookParser>().ParseReports);
-        }));
-
-        group.MapPost("/tiktok", Handler(services, sp =>
-        {
-            var verifier = sp.GetRequiredService<WebhookVerifiers>().TikTok;
-            return ((r, body) => verifier.Verify(Header(r, verifier.HeaderName), body), sp.GetRequiredService<TikTokWebhookParser>().Parse);
-        }));
-
-        group.MapPost("/leads", Handler(services, sp =>
-        {
-            var verifier = sp.GetRequiredService<WebhookVerifiers>().Leads;
-            return ((r, body) => verifier.Verify(Header(r, verifier.HeaderName), body), sp.GetRequiredService<LeadWebhookParser>().Parse);
-        }));
-
+        group.MapPost("/infobip/tiktok", Handler(services, v => (v.Infobip.HeaderName, v.Infobip.Verify), sp => sp.GetRequiredService<InfobipWebhookParser>().ParseInbound));
+        group.MapPost("/infobip/reports", Handler(services, v => (v.Infobip.HeaderName, v.Infobip.Verify), sp => sp.GetRequiredService<InfobipWebhookParser>().ParseReports));
+        group.MapPost("/tiktok", Handler(services, v => (v.TikTok.HeaderName, v.TikTok.Verify), sp => sp.GetRequiredService<TikTokWebhookParser>().Parse));
+        group.MapPost("/leads", Handler(services, v => (v.Leads.HeaderName, v.Leads.Verify), sp => sp.GetRequiredService<LeadWebhookParser>().Parse));
         return endpoints;
     }
 
+    /// <summary>A verifier's check of its header's value against the raw body.</summary>
+    private delegate WebhookRejection? SignatureCheck(string? headerValue, ReadOnlySpan<byte> body);
+
     /// <summary>The endpoint's delegate: its services resolved once, on the first request (as they were before, by then).</summary>
-    private static RequestDelegate Handler(IServiceProvider services, Func<IServiceProvider, (WebhookPipeline.Verify Verify, Func<ReadOnlyMemory<byte>, WebhookParseResult> Parse)> resolve)
+    private static RequestDelegate Handler(IServiceProvider services, Func<WebhookVerifiers, (string Header, SignatureCheck Check)> verifier,
+        Func<IServiceProvider, Func<ReadOnlyMemory<byte>, WebhookParseResult>> parser)
     {
-        Resolved? endpoint = null;
+        Resolved? resolved = null;
         return context =>
         {
-            endpoint ??= Resolved.From(services, resolve);
-            return endpoint.Pipeline.HandleAsync(context, endpoint.Verify, endpoint.Parse);
+            resolved ??= Resolved.From(services, verifier, parser);
+            return resolved.Pipeline.HandleAsync(context, resolved.Verify, resolved.Parse);
         };
     }
 
@@ -68,10 +51,11 @@ internal static class WebhookEndpoints
     /// <summary>One endpoint's resolved services (a reference, so a request sees all three or none).</summary>
     private sealed record Resolved(WebhookPipeline Pipeline, WebhookPipeline.Verify Verify, Func<ReadOnlyMemory<byte>, WebhookParseResult> Parse)
     {
-        public static Resolved From(IServiceProvider services, Func<IServiceProvider, (WebhookPipeline.Verify Verify, Func<ReadOnlyMemory<byte>, WebhookParseResult> Parse)> resolve)
+        public static Resolved From(IServiceProvider services, Func<WebhookVerifiers, (string Header, SignatureCheck Check)> verifier,
+            Func<IServiceProvider, Func<ReadOnlyMemory<byte>, WebhookParseResult>> parser)
         {
-            var (verify, parse) = resolve(services);
-            return new Resolved(services.GetRequiredService<WebhookPipeline>(), verify, parse);
+            var (header, check) = verifier(services.GetRequiredService<WebhookVerifiers>());
+            return new Resolved(services.GetRequiredService<WebhookPipeline>(), (request, body) => check(Header(request, header), body), parser(services));
         }
     }
 }
