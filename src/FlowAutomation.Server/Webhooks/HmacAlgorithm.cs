@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace FlowAutomation.Server.Webhooks;
@@ -12,6 +13,12 @@ internal enum HmacAlgorithm
 
 internal static class HmacAlgorithms
 {
+    /// <summary>What <see cref="char.IsAsciiLetterOrDigit"/> accepts: an algorithm prefix's characters.</summary>
+    public static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>What <see cref="char.IsAsciiHexDigit"/> accepts.</summary>
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789ABCDEFabcdef");
+
     /// <summary>Reads <c>HMAC_SHA_256</c>, <c>HmacSha256</c>, <c>sha-256</c>, <c>SHA256</c> and the like.</summary>
     public static bool TryParse(string? text, out HmacAlgorithm algorithm)
     {
@@ -50,7 +57,7 @@ internal static class HmacAlgorithms
     /// <summary>Decodes a signature given as hex or base64; null when it is neither.</summary>
     public static byte[]? DecodeSignature(string text, int expectedLength)
     {
-        if (text.Length == expectedLength * 2 && text.All(char.IsAsciiHexDigit))
+        if (text.Length == expectedLength * 2 && !text.AsSpan().ContainsAnyExcept(HexDigits))
             return Convert.FromHexString(text);
         var buffer = new byte[expectedLength];
         return Convert.TryFromBase64String(text, buffer, out var written) && written == expectedLength ? buffer : null;

@@ -34,7 +34,7 @@ internal sealed class HmacBodyVerifier
 
         var text = headerValue.Trim();
         var equals = text.IndexOf('=', StringComparison.Ordinal);
-        if (equals > 0 && equals < text.Length - 1 && text[..equals].All(char.IsAsciiLetterOrDigit))
+        if (equals > 0 && equals < text.Length - 1 && !text.AsSpan(0, equals).ContainsAnyExcept(HmacAlgorithms.AsciiLettersAndDigits))
             text = text[(equals + 1)..];
         var given = HmacAlgorithms.DecodeSignature(text, HmacAlgorithms.HashSize(_algorithm));
         if (given is null)

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization.Metadata;
 using FlowAutomation.Server.Common;
 using FlowAutomation.Server.Inbox;
 using Microsoft.Extensions.Options;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace FlowAutomation.Server.Webhooks;
 
@@ -9,12 +11,30 @@ namespace FlowAutomation.Server.Webhooks;
 /// (<see cref="EventTimes"/>), hand the records to the <see cref="IInboundSink"/> (which drops duplicates and takes the
 /// rest durably), acknowledge. A refused request changes nothing. An answer never carries the store's own error text:
 /// that is logged.
+/// The answer is written here, as <c>Results.Json</c> wrote it (status, <c>application/json; charset=utf-8</c>, the
+/// body serialized with ASP.NET Core's JSON options; test <c>WebhookAnswerTests</c>), without the request's service
+/// scope that the result (and the endpoint's injected parameters) made on every request.
 /// </summary>
-internal sealed class WebhookPipeline(IInboundSink sink, IOptions<WebhookOptions> options, ILogger<WebhookPipeline> logger)
+internal sealed class WebhookPipeline(IInboundSink sink, IOptions<WebhookOptions> options, IOptions<HttpJsonOptions> json, ILogger<WebhookPipeline> logger)
 {
+    /// <summary>The first buffer for a body whose length is not declared (chunked); it grows up to the limit.</summary>
+    private const int UndeclaredLengthBufferBytes = 4096;
+
+    private readonly JsonTypeInfo<WebhookAck> _ack = (JsonTypeInfo<WebhookAck>)json.Value.SerializerOptions.GetTypeInfo(typeof(WebhookAck));
+    private readonly JsonTypeInfo<WebhookError> _error = (JsonTypeInfo<WebhookError>)json.Value.SerializerOptions.GetTypeInfo(typeof(WebhookError));
+
     public delegate WebhookRejection? Verify(HttpRequest request, ReadOnlySpan<byte> body);
 
-    public async Task<IResult> HandleAsync(HttpRequest request, Verify verify, Func<ReadOnlyMemory<byte>, WebhookParseResult> parse, CancellationToken cancellationToken)
+    /// <summary>Handles one request and writes its answer.</summary>
+    public async Task HandleAsync(HttpContext context, Verify verify, Func<ReadOnlyMemory<byte>, WebhookParseResult> parse)
+    {
+        var (status, ack, error) = await AnswerAsync(context.Request, verify, parse, context.RequestAborted);
+        var response = context.Response;
+        response.StatusCode = status;
+        await (ack is not null ? response.WriteAsJsonAsync(ack, _ack, contentType: null) : response.WriteAsJsonAsync(error!, _error, contentType: null));
+    }
+
+    private async Task<(int Status, WebhookAck? Ack, WebhookError? Error)> AnswerAsync(HttpRequest request, Verify verify, Func<ReadOnlyMemory<byte>, WebhookParseResult> parse, CancellationToken cancellationToken)
     {
         var body = await ReadBodyAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (body is null)
@@ -26,11 +46,13 @@ internal sealed class WebhookPipeline(IInboundSink sink, IOptions<WebhookOptions
             return Refuse(request, malformed);
 
         var tolerance = options.Value.EventTimeTolerance;
-        var records = parsed.Records.Select(record => EventTimes.Bound(record, tolerance)).ToArray();
+        var records = new InboundRecord[parsed.Records.Length];
+        for (var i = 0; i < records.Length; i++)
+            records[i] = EventTimes.Bound(parsed.Records[i], tolerance);
         try
         {
             var taken = await sink.AcceptAsync(records, cancellationToken);
-            return Results.Json(new WebhookAck(taken.Accepted, taken.Duplicates));
+            return (StatusCodes.Status200OK, new WebhookAck(taken.Accepted, taken.Duplicates), null);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -43,29 +65,42 @@ internal sealed class WebhookPipeline(IInboundSink sink, IOptions<WebhookOptions
     /// <summary>The 503's reason when the store could not take the request's records (its own error is logged, not answered).</summary>
     public const string NotTakenReason = "could not take the records now; retry later";
 
-    private IResult Refuse(HttpRequest request, WebhookRejection rejection)
+    private (int, WebhookAck?, WebhookError?) Refuse(HttpRequest request, WebhookRejection rejection)
     {
         logger.WebhookRefused(request.Path.Value ?? "", rejection.StatusCode, rejection.Reason);
         return Error(rejection.StatusCode, rejection.Reason);
     }
 
-    public static IResult Error(int statusCode, string reason) => Results.Json(new WebhookError(reason), statusCode: statusCode);
+    private static (int, WebhookAck?, WebhookError?) Error(int statusCode, string reason) => (statusCode, null, new WebhookError(reason));
 
-    /// <summary>The raw body, or null when it is longer than <paramref name="maxBytes"/>.</summary>
+    /// <summary>
+    /// The raw body, or null when it is longer than <paramref name="maxBytes"/>. A declared length (what providers send)
+    /// sizes the array: the body is copied once, from the server's buffers into it, and one more read confirms its end.
+    /// </summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
             return null;
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        var body = new byte[request.ContentLength is { } length ? (int)length : Math.Min(UndeclaredLengthBufferBytes, maxBytes)];
+        var filled = 0;
+        while (true)
         {
-            if (buffer.Length + read > maxBytes)
-                return null;
-            buffer.Write(chunk, 0, read);
+            if (filled == body.Length)
+            {
+                var probe = new byte[1];
+                if (await request.Body.ReadAsync(probe, cancellationToken) == 0)
+                    return body;
+                if (filled == maxBytes)
+                    return null;
+                Array.Resize(ref body, (int)Math.Min(body.Length * 2L + 1, maxBytes));
+                body[filled++] = probe[0];
+                continue;
+            }
+            var read = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken);
+            if (read == 0)
+                return filled == body.Length ? body : body[..filled];
+            filled += read;
         }
-        return buffer.ToArray();
     }
 }
 

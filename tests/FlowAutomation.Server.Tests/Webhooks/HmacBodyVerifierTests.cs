@@ -76,6 +76,25 @@ public sealed class HmacBodyVerifierTests
         Assert.Equal("missing signature header 'X-Sig'", rejection.Reason);
     }
 
+    /// <summary>The prefix is dropped only when it is ASCII letters and digits; the hex form takes ASCII hex digits only (else base64).</summary>
+    [Theory]
+    [InlineData("sha256={hex}", null)]
+    [InlineData("HMAC256={HEX}", null)]
+    [InlineData("sha-256={hex}", "malformed signature header")]
+    [InlineData("sha_256={hex}", "malformed signature header")]
+    [InlineData("sha256 ={hex}", "malformed signature header")]
+    [InlineData("{hexWithG}", "malformed signature header")]
+    [InlineData("{hexWithFullWidthDigit}", "malformed signature header")]
+    [InlineData("=\u0000{hex}", "malformed signature header")]
+    public void Verify_PrefixAndDigitEdges_SameDecisionsAsBefore(string pattern, string? reason)
+    {
+        var hex = Signatures.HmacHex(Secret, Body);
+        var header = pattern.Replace("{hex}", hex, StringComparison.Ordinal).Replace("{HEX}", hex.ToUpperInvariant(), StringComparison.Ordinal)
+            .Replace("{hexWithG}", "g" + hex[1..], StringComparison.Ordinal).Replace("{hexWithFullWidthDigit}", "\uFF11" + hex[1..], StringComparison.Ordinal);
+
+        Assert.Equal(reason, Verify(Verifier(), header)?.Reason);
+    }
+
     [Fact]
     public void Verify_Garbage_IsMalformed()
     {
