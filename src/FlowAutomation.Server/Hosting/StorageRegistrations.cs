@@ -61,6 +61,11 @@ internal static class StorageRegistrations
             if (configuration.GetSection(OutboxOptions.SectionName)[nameof(OutboxOptions.MaxParallelSends)] is null)
                 options.MaxParallelSends = OutboxOptions.PostgresMaxParallelSends;
         });
+        services.AddOptions<InboxOptions>().PostConfigure<IConfiguration>((options, configuration) =>
+        {
+            if (configuration.GetSection(InboxOptions.SectionName)[nameof(InboxOptions.Lanes)] is null)
+                options.Lanes = InboxOptions.PostgresDefaultLanes;
+        });
         services.TryAddSingleton<IConversationStore>(sp => new PostgresConversationStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IAuditLog>(sp => new PostgresAuditLog(sp.GetRequiredService<PostgresDatabase>()));
         services.TryAddSingleton<IFollowUpStore>(sp => new PostgresFollowUpStore(sp.GetRequiredService<PostgresDatabase>()));

@@ -201,6 +201,7 @@ public sealed class ServerHostTests
     [InlineData("Infobip:MessagesPerRequest", "0", "Infobip:MessagesPerRequest must be from 1 to 100 (it is 0)")]
     [InlineData("Infobip:MessagesPerRequest", "101", "Infobip:MessagesPerRequest must be from 1 to 100 (it is 101)")]
     [InlineData("Inbox:Lanes", "0", "Inbox:Lanes must be from 1 to 256 (it is 0)")]
+    [InlineData("Inbox:Lanes", "257", "Inbox:Lanes must be from 1 to 256 (it is 257)")]
     [InlineData("Outbox:BaseDelay", "-00:00:01", "Outbox:BaseDelay must be positive")]
     [InlineData("Storage:GroupCommitWait", "-00:00:00.001", "Storage:GroupCommitWait must not be negative")]
     public async Task Start_SettingOutOfRange_RefusesToStartNamingIt(string setting, string value, string expected)
