@@ -1,9 +1,5 @@
-using FlowAutomation.Server.Hosting;
 using FlowAutomation.Server.Outbox;
-using FlowAutomation.Server.Storage;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using FlowAutomation.Server.Tests.Support;
 
 namespace FlowAutomation.Server.Tests.Outbound;
 
@@ -16,14 +12,8 @@ public sealed class OutboxOptionsTests
     [InlineData("Sqlite", "40", 40)]
     public void MaxParallelSends_ByProviderAndSetting_PostgresDefaultOnlyWhenNotGiven(string provider, string? setting, int expected)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(setting is null ? [] : new Dictionary<string, string?> { ["Outbox:MaxParallelSends"] = setting })
-            .Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
-        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
-        services.AddStorage(Enum.Parse<StorageProvider>(provider));
-        using var provided = services.BuildServiceProvider();
+        var options = ProviderOptions.Resolve<OutboxOptions>(provider, OutboxOptions.SectionName, nameof(OutboxOptions.MaxParallelSends), setting);
 
-        Assert.Equal(expected, provided.GetRequiredService<IOptions<OutboxOptions>>().Value.MaxParallelSends);
+        Assert.Equal(expected, options.MaxParallelSends);
     }
 }

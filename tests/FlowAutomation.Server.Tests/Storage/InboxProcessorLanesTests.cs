@@ -1,10 +1,7 @@
-using FlowAutomation.Server.Hosting;
 using FlowAutomation.Server.Inbox;
 using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -42,15 +39,9 @@ public sealed class InboxProcessorLanesTests : IAsyncLifetime
     [InlineData("Sqlite", "32", 32)]
     public void Lanes_ByProviderAndSetting_PostgresDefaultOnlyWhenNotGiven(string provider, string? setting, int expected)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(setting is null ? [] : new Dictionary<string, string?> { ["Inbox:Lanes"] = setting })
-            .Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
-        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.SectionName));
-        services.AddStorage(Enum.Parse<StorageProvider>(provider));
-        using var provided = services.BuildServiceProvider();
+        var options = ProviderOptions.Resolve<InboxOptions>(provider, InboxOptions.SectionName, nameof(InboxOptions.Lanes), setting);
 
-        Assert.Equal(expected, provided.GetRequiredService<IOptions<InboxOptions>>().Value.Lanes);
+        Assert.Equal(expected, options.Lanes);
     }
 
     [Fact]
