@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
 using Microsoft.Data.Sqlite;
@@ -45,7 +44,7 @@ internal static class SqliteIntake
         var seq = SqliteStatements.Write(connection, transaction, InboxIntake.InsertSql,
                 "dedupKey", "provider", "kind", "conversationId", "contactId", "at", "payload", "status", "processedAt")
             .Set(0, envelope.DedupKey).Set(1, envelope.Provider.ToString()).Set(2, nameof(InboundEnvelope)).Set(3, stored.ConversationId)
-            .Set(4, envelope.ContactId).Set(5, at).SetUtf8(6, JsonSerializer.SerializeToUtf8Bytes(stored, StoreJson.Options)).Set(7, "pending").Set(8, null)
+            .Set(4, envelope.ContactId).Set(5, at).SetUtf8(6, StoreJson.SerializeToUtf8(stored)).Set(7, "pending").Set(8, null)
             .ExecuteInt64();
         return InboxIntake.EventTaken(stored, seq);
     }

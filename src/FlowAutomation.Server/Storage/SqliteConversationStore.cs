@@ -59,12 +59,8 @@ internal sealed class SqliteConversationStore(SqliteDatabase database, TimeProvi
         var command = SqliteStatements.Write(connection, transaction, state.Version == 0 ? InsertSql : UpdateSql, SaveParameterNames)
             .Set(0, saved.ConversationId).Set(1, saved.Version).Set(2, state.Version).Set(3, saved.ContactId).Set(4, saved.ContactName)
             .Set(5, saved.Assignee).Set(6, saved.Team).Set(7, saved.Closed).Set(8, saved.LastInboundAt?.ToUnixTimeMilliseconds())
-            .Set(9, saved.WindowEnd?.ToUnixTimeMilliseconds()).Set(10, at.ToUnixTimeMilliseconds());
-        // The state's JSON bound as the UTF-8 its writer made, not decoded to a string and encoded again.
-        if (StoreJson.TryWriteStateUtf8(saved, out var json))
-            command.SetUtf8(11, json);
-        else
-            command.Set(11, StoreJson.Serialize(saved));
+            .Set(9, saved.WindowEnd?.ToUnixTimeMilliseconds()).Set(10, at.ToUnixTimeMilliseconds())
+            .SetUtf8(11, StoreJson.SerializeStateUtf8(saved)); // the UTF-8 the writer made, not decoded to a string and encoded again
         return Task.FromResult(command.Execute() == 1 ? saved : null);
     }
 

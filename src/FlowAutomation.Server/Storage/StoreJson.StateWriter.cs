@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Immutable;
-using System.Text;
 using System.Text.Json;
 using FlowAutomation.State;
 
@@ -37,13 +36,9 @@ internal static partial class StoreJson
     /// <summary>The openers' names as <c>JsonStringEnumConverter</c> writes them (the members' own names; the values run from 0).</summary>
     private static readonly JsonEncodedText[] OpenerNames = [.. Enum.GetNames<WindowOpener>().Select(name => JsonEncodedText.Encode(name))];
 
-    /// <summary>The state's JSON, or null when the serializer must write it (an opener that has no name).</summary>
-    internal static string? TryWriteState(ConversationState state) =>
-        TryWriteStateUtf8(state, out var json) ? Encoding.UTF8.GetString(json) : null;
-
     /// <summary>
-    /// The state's JSON as UTF-8 (the bytes <see cref="TryWriteState"/> decodes: SQLite binds them as text without a
-    /// string between), valid until the thread writes its next state; false when the serializer must write it.
+    /// The state's JSON as UTF-8, valid until the thread writes its next state; false when the serializer must write it
+    /// (an opener that has no name).
     /// </summary>
     internal static bool TryWriteStateUtf8(ConversationState state, out ReadOnlySpan<byte> utf8)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FlowAutomation.Model;
@@ -19,11 +20,21 @@ internal static partial class StoreJson
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
+    /// <summary>The UTF-8 bytes of <see cref="Serialize{T}"/>'s text, for a column bound as UTF-8.</summary>
+    public static byte[] SerializeToUtf8<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"stored {typeof(T).Name} is null");
 
     /// <summary>The state's JSON, written member by member (StoreJson.StateWriter.cs): the bytes <see cref="Serialize{T}"/> writes.</summary>
-    public static string SerializeState(ConversationState state) => TryWriteState(state) ?? Serialize(state);
+    public static string SerializeState(ConversationState state) => Encoding.UTF8.GetString(SerializeStateUtf8(state));
+
+    /// <summary>
+    /// <see cref="SerializeState"/>'s bytes as UTF-8, for SQLite to bind as text without a string between: valid until the
+    /// thread writes its next state (the writer's buffer), or the serializer's own array when it must write it.
+    /// </summary>
+    public static ReadOnlySpan<byte> SerializeStateUtf8(ConversationState state) =>
+        TryWriteStateUtf8(state, out var utf8) ? utf8 : SerializeToUtf8(state);
 
     public static ConversationState DeserializeState(string json, long version) => Deserialize<ConversationState>(json) with { Version = version };
 
