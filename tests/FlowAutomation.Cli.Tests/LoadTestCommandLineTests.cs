@@ -66,7 +66,7 @@ public sealed class LoadTestCommandLineTests
     [Theory]
     [InlineData("--conversations", "0", "--conversations must be a whole number from 1 to 100000, not '0'")]
     [InlineData("--concurrency", "1000", "--concurrency must be a whole number from 1 to 256, not '1000'")]
-    [InlineData("--warmup", "many", "--warmup must be a whole number from 0 to 10000, not 'many'")]
+    [InlineData("--warmup", "many", "--warmup must be a whole number from 0 to 100000, not 'many'")]
     [InlineData("--rate", "20001", "--rate must be a whole number from 0 to 20000, not '20001'")]
     [InlineData("--nodes", "0", "--nodes must be a whole number from 1 to 8, not '0'")]
     [InlineData("--colour", "on", "Unrecognized command or argument '--colour'.")]

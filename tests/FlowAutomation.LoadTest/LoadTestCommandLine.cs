@@ -40,7 +40,7 @@ internal static class LoadTestCommandLine
     {
         var conversations = Count("--conversations", 10_000, 1, 100_000, "Conversations to measure, one signed Infobip webhook each.");
         var concurrency = Count("--concurrency", 32, 1, 256, "Webhook requests in flight at once.");
-        var warmup = Count("--warmup", 500, 0, 10_000, "Requests sent before measuring.");
+        var warmup = Count("--warmup", 500, 0, 100_000, "Requests sent before measuring (the service's JIT tier-up takes ~20,000 events on 2 cores: a longer warm-up measures the steady state).");
         var rate = Count("--rate", 0, 0, 20_000, "Open loop: webhooks sent per second on a fixed schedule (latency counted from the scheduled time); 0 is the closed loop of --concurrency.");
         var nodes = Count("--nodes", 1, 1, 8, "flowctl serve nodes sharing the database (more than one needs --postgres); webhooks go to them in turn.");
         var postgres = new Option<string?>("--postgres") { Description = "Run on PostgreSQL: an Npgsql connection string to a server where the load test may create (and then drop) a fresh database.", HelpName = "CONNECTION" };
