@@ -19,7 +19,7 @@ internal sealed class InboxOptions
     public int Lanes { get; set; } = 256;
 
     /// <summary><see cref="Lanes"/> on PostgreSQL when the setting is not given: each lane holds a pooled connection while it runs.</summary>
-    public const int PostgresDefaultLanes = 8;
+    public const int PostgresDefaultLanes = 16;
 
     /// <summary>Attempts before an event that keeps failing is set aside as <c>failed</c> (visible in <c>/api/status</c>).</summary>
     [Positive]
