@@ -71,7 +71,8 @@ internal sealed class PostgresBatch
     /// <summary>
     /// The SQL with each <c>@Name</c> of a public property of <paramref name="type"/> (case-insensitive, not followed by
     /// a name character) replaced by <c>$n</c>, a name used twice by the same <c>$n</c>, and the getters in that order.
-    /// A name no property has is left as it is.
+    /// A name no property has is left as it is. String literals and comments are not skipped (Npgsql's parser skipped
+    /// them): the statements batched here have no <c>@</c> in either.
     /// </summary>
     internal static Statement StatementOf(Type type, string sql)
     {
