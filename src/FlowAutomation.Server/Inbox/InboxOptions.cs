@@ -18,8 +18,13 @@ internal sealed class InboxOptions
     [Between(1, 256)]
     public int Lanes { get; set; } = 256;
 
-    /// <summary><see cref="Lanes"/> on PostgreSQL when the setting is not given: each lane holds a pooled connection while it runs.</summary>
-    public const int PostgresDefaultLanes = 32;
+    /// <summary>
+    /// <see cref="Lanes"/> on PostgreSQL when the setting is not given: each lane holds a pooled connection while it runs.
+    /// 16, not 32: with 32 the lanes' appends to the same last pages of <c>audit</c> and <c>outbox</c> made PostgreSQL's
+    /// backends wait on each other and cost it CPU; 8 let the inbox queue (docs/performance.md, "Twenty-first pass: the
+    /// service on PostgreSQL").
+    /// </summary>
+    public const int PostgresDefaultLanes = 16;
 
     /// <summary>Attempts before an event that keeps failing is set aside as <c>failed</c> (visible in <c>/api/status</c>).</summary>
     [Positive]

@@ -18,7 +18,7 @@ namespace FlowAutomation.Server.Inbox;
 /// <see cref="InboxOptions.TakeOverAfter"/> (a node that died, or fell behind) and runs those no node holds
 /// (<c>pg_try_advisory_xact_lock</c>), as many as it has room for: a row another live node took a moment ago is left to
 /// that node, which is about to run it (taking it too made the two nodes wait for each other's locks and read for
-/// nothing). <see cref="InboxOptions.Lanes"/> conversations (32 unless set) run at once per node. The round trip that takes a
+/// nothing). <see cref="InboxOptions.Lanes"/> conversations (16 unless set) run at once per node. The round trip that takes a
 /// conversation's lock also reads its state and follow-ups for the engine's first item (<see cref="PostgresHeldReads"/>).
 /// The engine's commit of the hold's last row runs in the lock's transaction (<see cref="PostgresHeldReads.KeepTransaction"/>),
 /// so its <c>COMMIT</c> also lets the lock go. An item that keeps failing is set aside as <c>failed</c>, as on SQLite.
