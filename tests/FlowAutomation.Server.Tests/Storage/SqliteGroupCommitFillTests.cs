@@ -13,9 +13,7 @@ namespace FlowAutomation.Server.Tests.Storage;
 /// The group commit's fill wait (<c>Storage:GroupCommitWait</c>, <see cref="SqliteGroupCommit.Expect"/>): a batch smaller
 /// than the writers announced waits for them on its clock, at most that long, and never when nobody is announced; and the
 /// webhooks' intake writes in the same shared transaction. An intake write queued while a batch of engine writes is formed
-/// or run ends its fill wait and joins its transaction: after the engine write running when it queued once the batch has
-/// written for <see cref="SqliteGroupCommit.IntakeJoinAfter"/>, else after the batch's last write; the engine writes not
-/// run by then go to the next batch in their order. The clock is a fake that moves only when a test moves it, so a
+/// or written ends its fill wait and joins its transaction after its last write. The clock is a fake that moves only when a test moves it, so a
 /// write that would wait for it finishes only through the signal under test.
 /// </summary>
 public sealed class SqliteGroupCommitFillTests : IAsyncLifetime
@@ -138,28 +136,7 @@ public sealed class SqliteGroupCommitFillTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WriteSharedFirstAsync_QueuedWhileALongEngineBatchRuns_RunsBeforeTheRestOfTheBatchWhichGoesToTheNextOneInOrder()
-    {
-        Task<string>? intake = null;
-
-        var engine = await QueuedWhileHeldAsync(
-            ("e-1", () =>
-            {
-                // e-1 takes longer than the intake's wait: the intake queued meanwhile goes next, e-2 and e-3 after it.
-                _clock.Advance(SqliteGroupCommit.IntakeJoinAfter + TimeSpan.FromMilliseconds(1));
-                intake = Shared(first: true, "i-1");
-            }),
-            ("e-2", null),
-            ("e-3", null));
-
-        Assert.Equal(["e-1", "e-2", "e-3"], engine);
-        Assert.Equal("i-1", await intake!.WaitAsync(Guard));
-        Assert.Equal(["e-0", "e-1", "i-1", "e-2", "e-3"], Order());
-        Assert.Equal([1, 2, 2], Batches());
-    }
-
-    [Fact]
-    public async Task WriteSharedFirstAsync_QueuedWhileAShortEngineBatchRuns_JoinsItsTransactionAfterItsLastWrite()
+    public async Task WriteSharedFirstAsync_QueuedWhileAnEngineBatchRuns_JoinsItsTransactionAfterItsLastWrite()
     {
         Task<string>? intake = null;
 
