@@ -12,9 +12,9 @@ namespace FlowAutomation.Server.Inbox;
 /// quota) written to the <c>inbox</c> table as <c>pending</c>, every other record written as <c>recorded</c> (delivery
 /// and seen reports also marked on the outbox row they are about) — and only then acknowledged. Concurrent requests
 /// share a transaction (group commit), on the writer the engine's commits and the outbox's transitions use too
-/// (<see cref="SqliteDatabase.WriteSharedFirstAsync{T}"/>): the intake's writes are taken ahead of the engine's and the
-/// outbox's queued before them — in a batch of their own, or last in the transaction of the engine's batch being
-/// written — so many lanes' commits do not hold up the webhooks' replies. Each record is written in a savepoint of its own, so one
+/// (<see cref="SqliteDatabase.WriteSharedFirstAsync{T}"/>): the intake's writes are committed in a batch of their own,
+/// taken ahead of the engine's and the outbox's queued before them (the two kinds take turns when both are queued), so
+/// many lanes' commits do not hold up the webhooks' replies. Each record is written in a savepoint of its own, so one
 /// that cannot be stored fails only its own request (503), never the others.
 /// A record is a duplicate when its key is in <c>inbound_dedup</c> (recent keys, purged after
 /// <c>Storage:DedupRetention</c>) or already in the inbox, whose rows stay: a redelivery is a duplicate whatever its age.

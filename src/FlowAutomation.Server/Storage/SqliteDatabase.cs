@@ -161,9 +161,8 @@ internal sealed class SqliteDatabase(string connectionString) : IServiceDatabase
         Group.WriteAsync(work, keep, first: false, cancellationToken);
 
     /// <summary>
-    /// As <see cref="WriteSharedAsync{T}"/>, for the webhooks' intake: taken ahead of the engine's commits and the outbox's
-    /// transitions queued before it — into the transaction of the batch of theirs being formed or written, after its last
-    /// write, or else into a batch of its own kind (the two kinds take turns when both are queued).
+    /// As <see cref="WriteSharedAsync{T}"/>, for the webhooks' intake: committed in a batch of its own kind, taken ahead of
+    /// the engine's commits and the outbox's transitions queued before it (the two kinds take turns when both are queued).
     /// </summary>
     public Task<T> WriteSharedFirstAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, Func<T, bool> keep, CancellationToken cancellationToken = default) =>
         Group.WriteAsync(work, keep, first: true, cancellationToken);

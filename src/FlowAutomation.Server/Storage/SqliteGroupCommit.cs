@@ -17,11 +17,7 @@ namespace FlowAutomation.Server.Storage;
 /// 200) is taken into the next batch ahead of the others queued (the engine's commits, the outbox's transitions), in a
 /// batch of its own kind, so a queue of engine commits does not hold up the intake; each kind stays in its own arrival
 /// order. After a batch of the first kind the others go next when any are queued, so a steady stream of intake writes
-/// cannot hold up the engine's commits either: each kind gets at least every other batch. An intake write queued while a
-/// batch of the others is being formed or written does not wait for it to commit and then for a transaction of its own:
-/// it ends the batch's fill wait, and joins its transaction after the batch's last write (the batch is not cut short
-/// for it: engine batches cut after 2 ms for a waiting intake write committed a quarter fewer events a second in the
-/// closed loop, docs/performance.md, "Twenty-first pass: a webhook's wait at 5,000 webhooks/s").
+/// cannot hold up the engine's commits either: each kind gets at least every other batch.
 /// </summary>
 internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWait, TimeProvider time)
 {
@@ -150,7 +146,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
             {
                 TakeQueued(batch, othersNext: false);
                 var remaining = deadline - time.GetTimestamp();
-                if (batch.Count >= Math.Min(_expected, MaxBatch) || remaining <= 0 || _first.Count > 0)
+                if (batch.Count >= Math.Min(_expected, MaxBatch) || remaining <= 0)
                 {
                     _filling = null;
                     break;
@@ -204,29 +200,19 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
         }
     }
 
-    private async Task<int> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, List<Pending> batch)
+    private static async Task<int> WriteBatchAsync(SqliteConnection connection, SqliteTransaction transaction, List<Pending> batch)
     {
         // One prepared command each for the savepoint and its release, kept on the writer connection and run for every
         // write (SqliteTransaction.Save and Release prepare a new statement on every call).
         var save = SqliteStatements.Write(connection, transaction, $"SAVEPOINT {Savepoint};");
         var release = SqliteStatements.Write(connection, transaction, $"RELEASE {Savepoint};");
-        for (var i = 0; i < batch.Count; i++)
+        foreach (var pending in batch)
         {
-            var pending = batch[i];
             save.Execute();
             // An error that ended the whole transaction makes the rollback throw, and the batch fails as a whole.
             if (!await pending.RunAsync(connection, transaction))
                 await transaction.RollbackAsync(Savepoint);
             release.Execute();
-            // After a batch of the others' last write, the intake writes queued meanwhile join its transaction.
-            if (i == batch.Count - 1 && !batch[0].First)
-            {
-                lock (_gate)
-                {
-                    while (_first.TryDequeue(out var joining))
-                        batch.Add(joining);
-                }
-            }
         }
         return batch.Count;
     }
@@ -239,7 +225,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, TimeSpan fillWa
 
     private abstract class Pending(bool first)
     {
-        /// <summary>Queued first (the intake's): ahead of the others, in a batch of its own kind or last in theirs.</summary>
+        /// <summary>Queued first (the intake's): batched with its own kind only, ahead of the others.</summary>
         public bool First { get; } = first;
 
         /// <summary>Runs the write; false when its writes are to be rolled back (not to be kept, or it threw).</summary>

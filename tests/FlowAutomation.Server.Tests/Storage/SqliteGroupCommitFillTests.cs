@@ -4,7 +4,6 @@ using FlowAutomation.Server.Runtime;
 using FlowAutomation.Server.Storage;
 using FlowAutomation.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace FlowAutomation.Server.Tests.Storage;
@@ -12,8 +11,7 @@ namespace FlowAutomation.Server.Tests.Storage;
 /// <summary>
 /// The group commit's fill wait (<c>Storage:GroupCommitWait</c>, <see cref="SqliteGroupCommit.Expect"/>): a batch smaller
 /// than the writers announced waits for them on its clock, at most that long, and never when nobody is announced; and the
-/// webhooks' intake writes in the same shared transaction. An intake write queued while a batch of engine writes is formed
-/// or written ends its fill wait and joins its transaction after its last write. The clock is a fake that moves only when a test moves it, so a
+/// webhooks' intake writes in the same shared transaction. The clock is a fake that moves only when a test moves it, so a
 /// write that would wait for it finishes only through the signal under test.
 /// </summary>
 public sealed class SqliteGroupCommitFillTests : IAsyncLifetime
@@ -23,7 +21,6 @@ public sealed class SqliteGroupCommitFillTests : IAsyncLifetime
     private readonly TempDatabase _file = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
     private readonly List<int> _batches = [];
-    private readonly List<string> _order = [];
     private SqliteDatabase _database = null!;
 
     public async Task InitializeAsync()
@@ -133,86 +130,6 @@ public sealed class SqliteGroupCommitFillTests : IAsyncLifetime
         await using var connection = await _database.OpenAsync();
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE dedup_key = 'tiktok:ignored:e-1'"));
         processor.Dispose();
-    }
-
-    [Fact]
-    public async Task WriteSharedFirstAsync_QueuedWhileAnEngineBatchRuns_JoinsItsTransactionAfterItsLastWrite()
-    {
-        Task<string>? intake = null;
-
-        var engine = await QueuedWhileHeldAsync(("e-1", () => intake = Shared(first: true, "i-1")), ("e-2", null), ("e-3", null));
-
-        Assert.Equal(["e-1", "e-2", "e-3"], engine);
-        Assert.Equal("i-1", await intake!.WaitAsync(Guard));
-        Assert.Equal(["e-0", "e-1", "e-2", "e-3", "i-1"], Order());
-        Assert.Equal([1, 4], Batches());
-    }
-
-    [Fact]
-    public async Task WriteSharedFirstAsync_QueuedWhileAnEngineBatchWaitsToFill_TheBatchStopsWaitingAndTakesIt()
-    {
-        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _database.Group.WaitingToFill += () => waiting.TrySetResult();
-        using var writer = _database.Group.Expect();
-        using var silent = _database.Group.Expect();
-        var engine = Shared(first: false, "e-1");
-        await waiting.Task.WaitAsync(Guard);
-
-        var intake = Shared(first: true, "i-1");
-
-        Assert.Equal(["e-1", "i-1"], await Task.WhenAll(engine, intake).WaitAsync(Guard));
-        Assert.Equal(["e-1", "i-1"], Order());
-        Assert.Equal([2], Batches());
-    }
-
-    /// <summary>
-    /// Holds the writer inside a batch of its own (the engine write <c>e-0</c>) until <paramref name="writes"/> (engine
-    /// writes, each running its <c>Action</c> when it runs) are queued behind it, so that they form the next batch;
-    /// returns their results.
-    /// </summary>
-    private async Task<string[]> QueuedWhileHeldAsync(params (string Name, Action? Running)[] writes)
-    {
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = _database.WriteSharedAsync(async (_, _) =>
-        {
-            Record("e-0");
-            running.SetResult();
-            await release.Task;
-            return "e-0";
-        }, _ => true);
-        await running.Task.WaitAsync(Guard);
-        var queued = writes.Select(w => _database.WriteSharedAsync((_, _) =>
-        {
-            Record(w.Name);
-            w.Running?.Invoke();
-            return Task.FromResult(w.Name);
-        }, _ => true)).ToArray();
-        release.SetResult();
-        await held.WaitAsync(Guard);
-        return await Task.WhenAll(queued).WaitAsync(Guard);
-    }
-
-    private Task<string> Shared(bool first, string name)
-    {
-        Func<SqliteConnection, SqliteTransaction, Task<string>> work = (_, _) =>
-        {
-            Record(name);
-            return Task.FromResult(name);
-        };
-        return first ? _database.WriteSharedFirstAsync(work, _ => true) : _database.WriteSharedAsync(work, _ => true);
-    }
-
-    private void Record(string name)
-    {
-        lock (_order)
-            _order.Add(name);
-    }
-
-    private string[] Order()
-    {
-        lock (_order)
-            return [.. _order];
     }
 
     private Task<int> Write(int n) =>
