@@ -16,15 +16,7 @@ public sealed class PostgresIndexMigrationTests
     public async Task MigratePostgresAsync_DatabaseAtScriptFourWithRows_KeepsTheReadsRowsAndTheMarkerReadsPendingSeq()
     {
         await using var temp = await TempPostgresDatabase.CreateEmptyAsync();
-        var firstFour = SchemaMigrations.ScriptNames("Postgres").Take(4).ToHashSet(StringComparer.Ordinal);
-        var upgrade = DbUp.DeployChanges.To.PostgresqlDatabase(temp.ConnectionString)
-            .WithScriptsEmbeddedInAssembly(typeof(SchemaMigrations).Assembly, firstFour.Contains)
-            .JournalToPostgresqlTable("public", SchemaMigrations.JournalTable)
-            .WithTransaction()
-            .WithVariablesDisabled()
-            .Build()
-            .PerformUpgrade();
-        Assert.True(upgrade.Successful);
+        Assert.True(temp.RunFirstScripts(4));
         await using (var seed = new NpgsqlConnection(temp.ConnectionString))
         {
             // 3,000 inbox rows over 300 conversations, every tenth still pending; six audit rows a millisecond (enough pages for a block range index to be read); outbox rows sent.
