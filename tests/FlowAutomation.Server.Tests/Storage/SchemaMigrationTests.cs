@@ -126,15 +126,7 @@ public sealed class SchemaMigrationTests : IDisposable
     {
         await using var temp = await TempPostgresDatabase.CreateEmptyAsync();
         var database = temp.ConnectionString;
-        var firstThree = SchemaMigrations.ScriptNames("Postgres").Take(3).ToHashSet(StringComparer.Ordinal);
-        var upgrade = DbUp.DeployChanges.To.PostgresqlDatabase(database)
-            .WithScriptsEmbeddedInAssembly(typeof(SchemaMigrations).Assembly, firstThree.Contains)
-            .JournalToPostgresqlTable("public", SchemaMigrations.JournalTable)
-            .WithTransaction()
-            .WithVariablesDisabled()
-            .Build()
-            .PerformUpgrade();
-        Assert.True(upgrade.Successful);
+        Assert.True(temp.RunFirstScripts(3));
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync(); // one session: the plans' prepared statements live in it
         await connection.ExecuteAsync("""

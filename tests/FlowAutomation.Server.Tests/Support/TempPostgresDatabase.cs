@@ -27,6 +27,20 @@ internal sealed class TempPostgresDatabase : IAsyncDisposable
     /// <summary>A database of its own, not migrated (for the migrations' own tests), dropped afterwards too.</summary>
     public static async Task<TempPostgresDatabase> CreateEmptyAsync() => new(await PostgresServer.CreateDatabaseAsync());
 
+    /// <summary>Runs PostgreSQL's first <paramref name="count"/> scripts only (a database as an older release left it); true when they ran.</summary>
+    public bool RunFirstScripts(int count)
+    {
+        var first = SchemaMigrations.ScriptNames("Postgres").Take(count).ToHashSet(StringComparer.Ordinal);
+        return DbUp.DeployChanges.To.PostgresqlDatabase(ConnectionString)
+            .WithScriptsEmbeddedInAssembly(typeof(SchemaMigrations).Assembly, first.Contains)
+            .JournalToPostgresqlTable("public", SchemaMigrations.JournalTable)
+            .WithTransaction()
+            .WithVariablesDisabled()
+            .Build()
+            .PerformUpgrade()
+            .Successful;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Database.DisposeAsync();
