@@ -40,11 +40,13 @@ public sealed class PostgresIndexMigrationTests
         await using var connection = new NpgsqlConnection(temp.ConnectionString);
         await connection.OpenAsync(); // one session: the prepared statements live in it
         await connection.ExecuteAsync("SET plan_cache_mode = force_generic_plan");
-        await connection.ExecuteAsync($"PREPARE marker(bigint, bigint) AS {SqliteInboxTable.MarkDoneSql.Replace("@seq", "$1", StringComparison.Ordinal).Replace("@at", "$2", StringComparison.Ordinal)}");
-        Assert.Contains("Index Scan using ix_inbox_pending_seq", string.Join(" | ", await connection.QueryAsync<string>("EXPLAIN (COSTS OFF) EXECUTE marker(30, 1)")), StringComparison.Ordinal);
+        // The marker's text as the engine commit's batch sends it (PostgresEngineCommit: MarkDoneSql with seq and at): $1 = at, $2 = seq.
+        var marker = PostgresBatch.StatementOf(new { seq = 0L, at = 0L }.GetType(), SqliteInboxTable.MarkDoneSql);
+        await connection.ExecuteAsync($"PREPARE marker(bigint, bigint) AS {marker.Sql}");
+        Assert.Contains("Index Scan using ix_inbox_pending_seq", string.Join(" | ", await connection.QueryAsync<string>("EXPLAIN (COSTS OFF) EXECUTE marker(1, 30)")), StringComparison.Ordinal);
         Assert.Contains("ix_audit_at", string.Join(" | ", await connection.QueryAsync<string>("EXPLAIN (COSTS OFF) SELECT COUNT(*) FROM audit WHERE at >= 100 AND at <= 120")), StringComparison.Ordinal);
         Assert.Empty(await connection.QueryAsync<string>("SELECT indexname FROM pg_indexes WHERE indexname IN ('ix_inbox_pending', 'outbox_seq_key')"));
-        Assert.Equal(1, await connection.ExecuteAsync("EXECUTE marker(30, 1)"));
+        Assert.Equal(1, await connection.ExecuteAsync("EXECUTE marker(1, 30)"));
     }
 
     /// <summary>What the store reads from the seeded rows: pending conversations, a held conversation's pending rows, the activity report, an outbox row by provider id.</summary>
